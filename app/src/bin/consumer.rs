@@ -1,0 +1,2 @@
+//! Consumer entry.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Server entry.
+fn main() {}

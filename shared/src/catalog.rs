@@ -1,0 +1,288 @@
+//! The catalogue on the wire: dealers and their stores, brands, series (车系) and trims
+//! (车型) with grouped specs. General on purpose: brand → series → trim → specs.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// How a car is powered, as buyers filter it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum EnergyType {
+    Petrol,
+    Hybrid,
+    Phev,
+    Erev,
+    Bev,
+}
+
+impl EnergyType {
+    pub const ALL: [Self; 5] = [
+        Self::Petrol,
+        Self::Hybrid,
+        Self::Phev,
+        Self::Erev,
+        Self::Bev,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Petrol => "petrol",
+            Self::Hybrid => "hybrid",
+            Self::Phev => "phev",
+            Self::Erev => "erev",
+            Self::Bev => "bev",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.key() == key)
+    }
+
+    /// The short label on filter chips: 燃油/混动/插混/增程/纯电.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Petrol => "燃油",
+            Self::Hybrid => "混动",
+            Self::Phev => "插混",
+            Self::Erev => "增程",
+            Self::Bev => "纯电",
+        }
+    }
+
+    /// New-energy vehicles (新能源) in the purchase-tax sense: plug-in, range-extended, electric.
+    pub fn is_new_energy(self) -> bool {
+        matches!(self, Self::Phev | Self::Erev | Self::Bev)
+    }
+}
+
+/// Body style, as buyers filter it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum BodyType {
+    Sedan,
+    Suv,
+    Mpv,
+    Hatchback,
+}
+
+impl BodyType {
+    pub const ALL: [Self; 4] = [Self::Sedan, Self::Suv, Self::Mpv, Self::Hatchback];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Sedan => "sedan",
+            Self::Suv => "suv",
+            Self::Mpv => "mpv",
+            Self::Hatchback => "hatchback",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Sedan => "轿车",
+            Self::Suv => "SUV",
+            Self::Mpv => "MPV",
+            Self::Hatchback => "两厢车",
+        }
+    }
+}
+
+/// Whether a series can be bought now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SeriesStatus {
+    OnSale,
+    ComingSoon,
+    Discontinued,
+    Unknown,
+}
+
+impl SeriesStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OnSale => "在售",
+            Self::ComingSoon => "即将上市",
+            Self::Discontinued => "停售",
+            Self::Unknown => "暂无报价",
+        }
+    }
+}
+
+/// A dealer (经销商), the tenant every consumer URL starts with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dealer {
+    pub slug: String,
+    pub name: String,
+    /// `#RRGGBB`, used as the page's primary colour.
+    pub brand_color: String,
+    pub phone: String,
+}
+
+/// One showroom or service site of a dealer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Store {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub city: String,
+    pub phone: String,
+    /// As shown to people, e.g. `09:00-18:00`.
+    pub opening_hours: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Brand {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// A series (车系) as a dealer sells it: enough for cards, filters and sorting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesSummary {
+    pub id: String,
+    pub brand_id: String,
+    pub brand_name: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Lower-case search keys: pinyin (`qinplus`), initials (`qp`), brand pinyin.
+    pub search_keys: String,
+    pub body_type: BodyType,
+    pub energy_types: Vec<EnergyType>,
+    pub status: SeriesStatus,
+    /// 厂商指导价 range in yuan; `None` when no price is published.
+    pub guide_min: Option<i64>,
+    pub guide_max: Option<i64>,
+    /// The lowest price this dealer asks for any trim, when it sets one.
+    pub dealer_min: Option<i64>,
+    /// Seat counts across the trims (known ones only).
+    pub seats: Vec<i64>,
+    /// The longest CLTC electric range across the trims, in km.
+    pub max_range_km: Option<i64>,
+    pub trim_count: i64,
+    pub featured: bool,
+}
+
+impl SeriesSummary {
+    /// The price a buyer starts from: this dealer's lowest price, else the guide minimum.
+    pub fn from_price(&self) -> Option<i64> {
+        self.dealer_min.or(self.guide_min)
+    }
+}
+
+/// One spec cell: `true` fitted (●), `false` not fitted (-), a number in the item's unit,
+/// or text. An unknown value is absent, never `false`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum SpecValue {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+impl SpecValue {
+    /// How a cell reads in the table: ● / — / `550` / text.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Bool(true) => "●".into(),
+            Self::Bool(false) => "-".into(),
+            Self::Number(n) => format_number(*n),
+            Self::Text(t) => t.clone(),
+        }
+    }
+
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Self::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// `550`, `56.2`, `3.5`: whole numbers without a decimal point, others as written.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A trim (车型) with this dealer's price and its specs keyed by spec item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Trim {
+    pub id: String,
+    pub series_id: String,
+    pub series_name: String,
+    pub name_zh: String,
+    pub model_year: Option<i64>,
+    /// 厂商指导价 in yuan, when published.
+    pub guide_price: Option<i64>,
+    /// This dealer's price in yuan, when it sets one.
+    pub dealer_price: Option<i64>,
+    pub energy_type: Option<EnergyType>,
+    pub seats: Option<i64>,
+    /// Spec item key → value; unknown values are absent.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub specs: BTreeMap<String, SpecValue>,
+}
+
+impl Trim {
+    /// What the buyer pays before tax and fees: the dealer's price, else the guide price.
+    pub fn price(&self) -> Option<i64> {
+        self.dealer_price.or(self.guide_price)
+    }
+
+    /// Series name and trim name together, as a compare header or a page title reads it.
+    pub fn full_name(&self) -> String {
+        if self.name_zh.starts_with(&self.series_name) {
+            self.name_zh.clone()
+        } else {
+            format!("{} {}", self.series_name, self.name_zh)
+        }
+    }
+}
+
+/// `/api/v1/dealers/{dealer}`: what the home page needs in one request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DealerHome {
+    pub dealer: Dealer,
+    pub stores: Vec<Store>,
+    pub featured: Vec<SeriesSummary>,
+}
+
+/// `/api/v1/dealers/{dealer}/series`: the dealer's series after filters, and the brands
+/// for the brand filter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesList {
+    pub items: Vec<SeriesSummary>,
+    pub total: i64,
+    pub brands: Vec<Brand>,
+}
+
+/// `/api/v1/dealers/{dealer}/series/{series}`: the model page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesDetail {
+    pub series: SeriesSummary,
+    /// Ordered by price, cheapest first.
+    pub trims: Vec<Trim>,
+    /// What each step up the trim ladder buys.
+    pub steps: Vec<crate::compare::TrimStep>,
+}

@@ -1,0 +1,13 @@
+//! The domain both sides agree on: wire types for the API and the pure rules (filters,
+//! comparison, purchase tax, loans, ranking) that run in the browser and on the server.
+
+pub mod catalog;
+pub mod compare;
+pub mod date;
+pub mod error;
+pub mod filter;
+pub mod money;
+pub mod quote;
+pub mod select;
+
+pub use error::{ApiError, ErrorBody};

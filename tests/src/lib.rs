@@ -1,0 +1,1 @@
+//! Test helpers crate (tests live in api/ and e2e/).
