@@ -409,7 +409,7 @@ mod tests {
             // performance within 25万: the fast one first
             (
                 answers(250_000, Usage::Commute, 2, true, Priority::Performance),
-                &["su7", "b01", "m7-5", "lavida"],
+                &["su7", "b01", "lavida", "m7-5"],
             ),
         ];
         for (a, expected) in cases {
