@@ -1,2 +1,97 @@
-//! xtask.
-fn main() {}
+//! `cargo xtask <command>`: the two README commands (`serve`, `test`) plus `build` and
+//! `bench`. Each installs what it needs first, so a fresh machine runs them as they are.
+
+mod bench;
+mod build;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  serve          build the app for release, start the server on http://127.0.0.1:3000
+                 (PORT to change) with SQLite and the demo data
+  test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
+  build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
+  bench          measure first-load bytes, Lighthouse mobile scores and API throughput";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("serve") => serve(&root),
+        Some("test") => test(&root),
+        Some("build") => {
+            let dev = args.iter().any(|a| a == "--dev");
+            tools::ensure_app_toolchain(&root)?;
+            build::build(&root, if dev { build::Mode::Dev } else { build::Mode::Release }).map(drop)
+        }
+        Some("bench") => bench::bench(&root),
+        _ => {
+            eprintln!("{USAGE}");
+            bail!("unknown or missing command")
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command to completion, failing with its name when it fails.
+pub fn run(command: &mut Command) -> Result<()> {
+    let shown = format!("{command:?}");
+    eprintln!("$ {shown}");
+    let status = command.status().with_context(|| format!("could not start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
+
+fn serve(root: &Path) -> Result<()> {
+    tools::ensure_app_toolchain(root)?;
+    let dist = build::build(root, build::Mode::Release)?;
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+    let database = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://chelink.db?mode=rwc".into());
+    run(Command::new("cargo")
+        .args(["run", "--release", "--package", "chelink-server"])
+        .env("PORT", &port)
+        .env("DATABASE_URL", &database)
+        .env("CHELINK_DIST", &dist)
+        .env("CHELINK_DEMO", "1"))
+}
+
+fn test(root: &Path) -> Result<()> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    tools::ensure_app_toolchain(root)?;
+    tools::ensure_chromium()?;
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) => eprintln!("PostgreSQL for the API tests: {url}"),
+        Err(_) => {
+            let banner = "!".repeat(78);
+            eprintln!(
+                "\n{banner}\n!! TEST_DATABASE_URL is not set: the API tests will NOT run on PostgreSQL.\n\
+                 !! Set it, e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test\n{banner}\n"
+            );
+            if ci {
+                bail!("TEST_DATABASE_URL must be set under CI=true: PostgreSQL is never skipped in CI");
+            }
+        }
+    }
+    // Unit tests and the API tests on both databases.
+    run(Command::new("cargo").args(["test", "--workspace", "--exclude", "chelink-app"]))?;
+    // The browser tests drive the real release build.
+    let dist = build::build(root, build::Mode::Release)?;
+    run(Command::new("cargo")
+        .args(["test", "--package", "chelink-tests", "--features", "e2e", "--test", "e2e"])
+        .env("CHELINK_DIST", &dist)
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER))
+}

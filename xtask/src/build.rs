@@ -1,0 +1,181 @@
+//! Builds the consumer app into `dist/`: cargo (wasm32) → wasm-bindgen → wasm-opt → a
+//! content-versioned asset folder with brotli and gzip copies, and the shell `index.html`.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+
+use crate::{run, tools};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Debug wasm, no wasm-opt: the quick dev loop.
+    Dev,
+    /// `wasm-release` profile, name section removed, `wasm-opt -Oz`: what users get.
+    Release,
+}
+
+/// The entry points of the app crate; each gets its own wasm module.
+const ENTRIES: [&str; 1] = ["consumer"];
+
+/// Builds everything and returns the absolute `dist` folder.
+pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
+    let profile = match mode {
+        Mode::Dev => "debug",
+        Mode::Release => "wasm-release",
+    };
+    let mut cargo = Command::new("cargo");
+    cargo.args(["build", "--package", "chelink-app", "--target", "wasm32-unknown-unknown"]);
+    if mode == Mode::Release {
+        cargo.args(["--profile", "wasm-release"]);
+    }
+    run(&mut cargo)?;
+
+    let staging = root.join("target/app-staging");
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging)?;
+    for entry in ENTRIES {
+        let wasm = root.join(format!("target/wasm32-unknown-unknown/{profile}/{entry}.wasm"));
+        let mut bindgen = Command::new(tools::wasm_bindgen(root));
+        bindgen.arg(&wasm).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&staging);
+        if mode == Mode::Release {
+            bindgen.args(["--remove-name-section", "--remove-producers-section"]);
+        }
+        run(&mut bindgen)?;
+        if mode == Mode::Release {
+            let module = staging.join(format!("{entry}_bg.wasm"));
+            run(Command::new(tools::wasm_opt(root))
+                .arg("-Oz")
+                .args(WASM_FEATURES)
+                .args(["--strip-debug", "--strip-producers", "-o"])
+                .arg(&module)
+                .arg(&module))?;
+        }
+    }
+    fs::write(staging.join("app.css"), stylesheet(root)?)?;
+    for file in fs::read_dir(root.join("public"))? {
+        let path = file?.path();
+        if path.is_file() && path.file_name().is_some_and(|n| n != "index.html") {
+            fs::copy(&path, staging.join(path.file_name().unwrap_or_default()))?;
+        }
+    }
+
+    let version = version_of(&staging)?;
+    let dist = root.join("dist");
+    let _ = fs::remove_dir_all(&dist);
+    let assets = dist.join("assets").join(&version);
+    fs::create_dir_all(&assets)?;
+    for file in fs::read_dir(&staging)? {
+        let path = file?.path();
+        let target = assets.join(path.file_name().unwrap_or_default());
+        fs::copy(&path, &target)?;
+        precompress(&target)?;
+    }
+    let critical = fs::read_to_string(root.join("style/critical.css")).unwrap_or_default();
+    let shell = fs::read_to_string(root.join("public/index.html"))
+        .context("reading public/index.html")?
+        .replace("{{version}}", &version)
+        .replace("{{critical_css}}", &minify_css(&critical));
+    fs::write(dist.join("index.html"), shell)?;
+    report(&assets)?;
+    Ok(dist)
+}
+
+/// The features rustc's wasm32 target enables by default, so wasm-opt accepts its output.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// `style/*.css` (except the inlined critical.css) in file-name order, minified.
+fn stylesheet(root: &Path) -> Result<String> {
+    let mut files: Vec<PathBuf> = fs::read_dir(root.join("style"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "css"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "critical.css"))
+        .collect();
+    files.sort();
+    let mut css = String::new();
+    for file in files {
+        css.push_str(&minify_css(&fs::read_to_string(file)?));
+    }
+    Ok(css)
+}
+
+/// Drops comments and collapses white space: brotli does the rest.
+fn minify_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 2..].find("*/").map_or("", |end| &rest[start + 2 + end + 2..]);
+    }
+    out.push_str(rest);
+    let collapsed: Vec<&str> = out.split_whitespace().collect();
+    let mut joined = collapsed.join(" ");
+    for token in ["{", "}", ";", ","] {
+        joined = joined.replace(&format!(" {token}"), token).replace(&format!("{token} "), token);
+    }
+    // Only the space after a colon goes: before one it may be a descendant combinator (`a :hover`).
+    joined = joined.replace(": ", ":");
+    joined
+}
+
+/// A short content hash of every asset: a new build gets a new folder, so WeChat's cached
+/// shell can never pair with half-updated assets.
+fn version_of(folder: &Path) -> Result<String> {
+    let mut names: Vec<PathBuf> = fs::read_dir(folder)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    names.sort();
+    let mut hasher = Sha256::new();
+    for path in names {
+        hasher.update(path.file_name().unwrap_or_default().as_encoded_bytes());
+        hasher.update(fs::read(path)?);
+    }
+    Ok(hasher.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect())
+}
+
+fn precompress(path: &Path) -> Result<()> {
+    let compressible = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "js" | "wasm" | "css" | "svg" | "json" | "html"));
+    if !compressible {
+        return Ok(());
+    }
+    let bytes = fs::read(path)?;
+    let mut br = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        writer.write_all(&bytes)?;
+    }
+    fs::write(with_suffix(path, "br"), br)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes)?;
+    fs::write(with_suffix(path, "gz"), gz.finish()?)?;
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn report(assets: &Path) -> Result<()> {
+    let mut files: Vec<PathBuf> = fs::read_dir(assets)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    eprintln!("built {}", assets.display());
+    for file in files {
+        eprintln!("  {:>9} B  {}", fs::metadata(&file)?.len(), file.file_name().unwrap_or_default().to_string_lossy());
+    }
+    Ok(())
+}
