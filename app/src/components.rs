@@ -1,0 +1,11 @@
+//! Reusable views. They take data and callbacks; they never fetch.
+
+pub mod field_error;
+pub mod filter_chips;
+pub mod price_tag;
+pub mod series_card;
+pub mod silhouette;
+pub mod status;
+pub mod store_card;
+pub mod tab_bar;
+pub mod trim_actions;

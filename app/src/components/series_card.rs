@@ -1,0 +1,57 @@
+//! A series (车系) in a list: drawn silhouette, names, prices, the facts buyers filter by.
+
+use leptos::prelude::*;
+use shared::catalog::{SeriesStatus, SeriesSummary};
+
+use crate::components::price_tag::RangeTag;
+use crate::components::silhouette::Silhouette;
+
+#[component]
+pub fn SeriesCard(series: SeriesSummary, href: String) -> impl IntoView {
+    let energy = series
+        .energy_types
+        .iter()
+        .map(|e| e.label())
+        .collect::<Vec<_>>()
+        .join("/");
+    let mut facts = vec![
+        series.brand_name.clone(),
+        series.body_type.label().to_string(),
+    ];
+    if !energy.is_empty() {
+        facts.push(energy);
+    }
+    let mut meta = Vec::new();
+    if let Some(km) = series.max_range_km {
+        meta.push(format!("纯电续航最高{km}km"));
+    }
+    if let (Some(min), Some(max)) = (series.seats.iter().min(), series.seats.iter().max()) {
+        meta.push(if min == max {
+            format!("{min}座")
+        } else {
+            format!("{min}-{max}座")
+        });
+    }
+    meta.push(format!("{}款车型", series.trim_count));
+    let status = (series.status != SeriesStatus::OnSale).then(|| series.status.label());
+    view! {
+        <a class="card series-card" data-test="series-card" data-id=series.id.clone() href=href>
+            <div class="sc-art">
+                <Silhouette body=series.body_type />
+            </div>
+            <div class="sc-body">
+                <h3 class="sc-name">
+                    {series.name_zh.clone()}
+                    {status.map(|s| view! { <span class="tag">{s}</span> })}
+                </h3>
+                <p class="sc-sub">{facts.join(" · ")}</p>
+                <RangeTag
+                    guide_min=series.guide_min
+                    guide_max=series.guide_max
+                    dealer_min=series.dealer_min
+                />
+                <p class="sc-meta">{meta.join(" · ")}</p>
+            </div>
+        </a>
+    }
+}

@@ -1,0 +1,316 @@
+//! `/{dealer}/compare?trims=a,b&hide_same=1&highlight=0`: 2–4 trims side by side in the
+//! standard grouped layout. The URL is the whole view: trims and both toggles, so a shared
+//! link reproduces exactly what the sender saw. Group collapse is a local convenience.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use shared::compare::{parse_trim_ids, Comparison, MAX_COMPARE};
+use shared::money;
+
+use crate::basket::Basket;
+use crate::components::status::{LoadError, Loading};
+use crate::pages::not_found::NotFound;
+use crate::{api, use_dealer};
+
+/// What the URL says to show.
+#[derive(Clone, Debug, PartialEq)]
+struct View {
+    ids: Vec<String>,
+    /// More ids than fit were asked for: the first four are shown.
+    truncated: bool,
+    hide_same: bool,
+    highlight: bool,
+}
+
+impl View {
+    fn href(&self, dealer: &str) -> String {
+        let mut pairs = vec![("trims", self.ids.join(","))];
+        if self.hide_same {
+            pairs.push(("hide_same", "1".into()));
+        }
+        if !self.highlight {
+            pairs.push(("highlight", "0".into()));
+        }
+        format!("/{dealer}/compare{}", api::query_string(&pairs))
+    }
+}
+
+#[component]
+pub fn Compare() -> impl IntoView {
+    crate::set_title("车型对比");
+    let dealer = use_dealer();
+    let basket = expect_context::<Basket>();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let view_state = Memo::new(move |_| {
+        query.with(|q| {
+            let mut ids = parse_trim_ids(q.get_str("trims").unwrap_or(""));
+            let truncated = ids.len() > MAX_COMPARE;
+            ids.truncate(MAX_COMPARE);
+            View {
+                ids,
+                truncated,
+                hide_same: q.get_str("hide_same") == Some("1"),
+                highlight: q.get_str("highlight") != Some("0"),
+            }
+        })
+    });
+    let ids = Memo::new(move |_| view_state.with(|v| v.ids.clone()));
+    let go = Callback::new(move |(next, replace): (View, bool)| {
+        navigate(
+            &next.href(&dealer.slug.get_untracked()),
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+
+    // `/compare` with no trims opens what is in the basket.
+    Effect::new(move |_| {
+        if ids.with(Vec::is_empty) && basket.count() > 0 {
+            let mut next = view_state.get_untracked();
+            next.ids = basket.ids();
+            go.run((next, true));
+        }
+    });
+
+    let comparison = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        let ids = ids.get();
+        async move {
+            if ids.is_empty() {
+                Ok(None)
+            } else {
+                api::compare(&slug, &ids).await.map(Some)
+            }
+        }
+    });
+    // The basket follows what is being compared (a shared link fills it too).
+    Effect::new(move |_| {
+        if let Some(Ok(Some(c))) = comparison.get() {
+            basket.set(c.trims.iter().map(|t| t.id.clone()).collect());
+        }
+    });
+
+    let collapsed = RwSignal::new(Vec::<String>::new());
+    let content = move || match comparison.get() {
+        None => view! { <Loading count=1 class="ph-table" /> }.into_any(),
+        Some(Err(e)) if e.is_not_found() => view! { <NotFound /> }.into_any(),
+        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(None)) => view! {
+            <div class="empty" data-test="compare-empty">
+                <p>"还没有加入对比的车型"</p>
+                <a class="btn btn-primary" href=dealer.href("/models")>"去挑选车型"</a>
+            </div>
+        }
+        .into_any(),
+        Some(Ok(Some(c))) => view! { <Table comparison=c view_state go collapsed /> }.into_any(),
+    };
+
+    let toggle = move |which: &'static str| {
+        move |_| {
+            let mut next = view_state.get_untracked();
+            if which == "hide_same" {
+                next.hide_same = !next.hide_same;
+            } else {
+                next.highlight = !next.highlight;
+            }
+            go.run((next, true));
+        }
+    };
+
+    view! {
+        <main class="page compare">
+            <div class="cmp-bar">
+                <h1>"车型对比"</h1>
+                <label class="switch">
+                    <input
+                        type="checkbox"
+                        data-test="hide-same"
+                        prop:checked=move || view_state.with(|v| v.hide_same)
+                        on:change=toggle("hide_same")
+                    />
+                    <span>"隐藏相同项"</span>
+                </label>
+                <label class="switch">
+                    <input
+                        type="checkbox"
+                        data-test="highlight"
+                        prop:checked=move || view_state.with(|v| v.highlight)
+                        on:change=toggle("highlight")
+                    />
+                    <span>"高亮不同项"</span>
+                </label>
+            </div>
+            <Show when=move || view_state.with(|v| v.truncated)>
+                <p class="notice">"最多同时对比" {MAX_COMPARE} "款车型，已显示前" {MAX_COMPARE} "款。"</p>
+            </Show>
+            {content}
+        </main>
+    }
+}
+
+#[component]
+fn Table(
+    comparison: Comparison,
+    view_state: Memo<View>,
+    go: Callback<(View, bool)>,
+    collapsed: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let dealer = use_dealer();
+    let basket = expect_context::<Basket>();
+    let slug = dealer.slug.get_untracked();
+    let columns = comparison.trims.len();
+    if columns > 0 {
+        let names: Vec<&str> = comparison.trims.iter().map(|t| t.name.as_str()).collect();
+        crate::set_title(&format!("{} 对比", names.join(" vs ")));
+    }
+    let dropped = (!comparison.dropped.is_empty()).then(|| {
+        view! {
+            <p class="notice" data-test="dropped-notice" role="status">
+                "以下车型不存在或本店未销售，已从对比中移除：" {comparison.dropped.join("、")}
+            </p>
+        }
+    });
+    let few = (columns < 2).then(|| {
+        view! {
+            <p class="notice" data-test="compare-hint">
+                "再添加一款车型即可对比。"
+                <a href=format!("/{slug}/models")>"去挑选车型"</a>
+            </p>
+        }
+    });
+    if columns == 0 {
+        return view! { {dropped} {few} }.into_any();
+    }
+
+    let heads = comparison
+        .trims
+        .iter()
+        .map(|t| {
+            let id = t.id.clone();
+            let remove = move |_| {
+                basket.remove(&id);
+                let mut next = view_state.get_untracked();
+                next.ids.retain(|i| *i != id);
+                go.run((next, false));
+            };
+            view! {
+                <th scope="col" class="head" data-test="compare-head" data-id=t.id.clone()>
+                    <a href=format!("/{slug}/models/{}", t.series_id)>{t.name.clone()}</a>
+                    <span class="guide">
+                        "指导价 " {t.guide_price.map(money::yuan).unwrap_or_else(|| "—".into())}
+                    </span>
+                    <span class="deal">
+                        "本店价 " {t.dealer_price.map(money::yuan).unwrap_or_else(|| "—".into())}
+                    </span>
+                    <button
+                        type="button"
+                        class="remove"
+                        aria-label=format!("移除{}", t.name)
+                        data-test="remove-trim"
+                        on:click=remove
+                    >
+                        "×"
+                    </button>
+                </th>
+            }
+        })
+        .collect_view();
+
+    let groups = comparison.groups;
+    let body = move || {
+        let (hide_same, highlight) = view_state.with(|v| (v.hide_same, v.highlight));
+        groups
+            .iter()
+            .filter(|g| !(hide_same && g.rows.iter().all(|r| r.same)))
+            .map(|g| {
+                let key = g.key.clone();
+                let is_collapsed = collapsed.with(|c| c.contains(&key));
+                let toggle = move |_| {
+                    collapsed.update(|c| {
+                        if let Some(i) = c.iter().position(|k| *k == key) {
+                            c.remove(i);
+                        } else {
+                            c.push(key.clone());
+                        }
+                    })
+                };
+                let rows = (!is_collapsed).then(|| {
+                    g.rows
+                        .iter()
+                        .filter(|r| !(hide_same && r.same))
+                        .map(|r| {
+                            let cells = r
+                                .values
+                                .iter()
+                                .zip(&r.best)
+                                .map(|(v, best)| {
+                                    let text = v.as_ref().map(|v| v.display()).unwrap_or_else(|| "—".into());
+                                    view! {
+                                        <td class:best=*best>
+                                            {text}
+                                            {best.then(|| view! { <span class="best-mark">"优"</span> })}
+                                        </td>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <tr
+                                    class:diff=highlight && !r.same
+                                    data-test="compare-row"
+                                    data-key=r.key.clone()
+                                    data-same=r.same.to_string()
+                                >
+                                    <th scope="row">{r.name_zh.clone()}</th>
+                                    {cells}
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                });
+                view! {
+                    <tbody data-test="compare-group" data-key=g.key.clone()>
+                        <tr class="grp">
+                            <th colspan=columns + 1 scope="rowgroup">
+                                <button
+                                    type="button"
+                                    aria-expanded=(!is_collapsed).to_string()
+                                    data-test="group-toggle"
+                                    on:click=toggle
+                                >
+                                    {g.name_zh.clone()}
+                                    <span class="chev" aria-hidden="true">
+                                        {if is_collapsed { "▸" } else { "▾" }}
+                                    </span>
+                                </button>
+                            </th>
+                        </tr>
+                        {rows}
+                    </tbody>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        {dropped}
+        {few}
+        <p class="legend muted">"“优”为该项最优值；“—”为官方未公布；●有 -无"</p>
+        <div class="cmp-wrap" data-test="compare-scroll">
+            <table class="cmp" data-test="compare-table" data-columns=columns>
+                <thead>
+                    <tr>
+                        <th scope="col" class="corner">"车型"</th>
+                        {heads}
+                    </tr>
+                </thead>
+                {body}
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,111 @@
+//! `/{dealer}/`: the dealer's name and colour, entries to the buying tools, featured series
+//! and stores.
+
+use leptos::prelude::*;
+
+use crate::components::series_card::SeriesCard;
+use crate::components::status::{LoadError, Loading};
+use crate::components::store_card::StoreCard;
+use crate::pages::not_found::NotFound;
+use crate::use_dealer;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let dealer = use_dealer();
+    let entries = [
+        (
+            "/models",
+            "车型库",
+            "按价格、能源、车身筛选",
+            "entry-models",
+        ),
+        (
+            "/select",
+            "智能选车",
+            "回答5个问题，推荐合适车型",
+            "entry-select",
+        ),
+        (
+            "/compare",
+            "车型对比",
+            "参数逐项对比，差异一目了然",
+            "entry-compare",
+        ),
+        (
+            "/calculator",
+            "购车计算器",
+            "全款、贷款落地价一算便知",
+            "entry-calculator",
+        ),
+    ];
+    let content = move || {
+        match dealer.home.get() {
+        None => view! {
+            <header class="hero" aria-busy="true"><h1 class="ph-text">"\u{a0}"</h1><p>"\u{a0}"</p></header>
+            <Loading count=2 />
+        }
+        .into_any(),
+        Some(Err(e)) if e.is_not_found() => view! { <NotFound /> }.into_any(),
+        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(home)) => {
+            crate::set_title(&home.dealer.name);
+            let tel = format!("tel:{}", home.dealer.phone);
+            let slug = dealer.slug.get_untracked();
+            view! {
+                <header class="hero">
+                    <h1 data-test="dealer-name">{home.dealer.name.clone()}</h1>
+                    <p>
+                        "官方授权经销商 · "
+                        <a href=tel class="hero-tel">
+                            "咨询 " {home.dealer.phone.clone()}
+                        </a>
+                    </p>
+                </header>
+                <nav class="entries" aria-label="购车工具">
+                    {entries
+                        .into_iter()
+                        .map(|(rest, title, sub, test)| {
+                            view! {
+                                <a class="entry" href=format!("/{slug}{rest}") data-test=test>
+                                    <strong>{title}</strong>
+                                    <span>{sub}</span>
+                                </a>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+                <section class="section" aria-labelledby="featured-h">
+                    <div class="section-head">
+                        <h2 id="featured-h">"热门车型"</h2>
+                        <a href=format!("/{slug}/models")>"全部车型"</a>
+                    </div>
+                    <div class="list" data-test="featured">
+                        {home
+                            .featured
+                            .iter()
+                            .map(|s| {
+                                let href = format!("/{slug}/models/{}", s.id);
+                                view! { <SeriesCard series=s.clone() href=href /> }
+                            })
+                            .collect_view()}
+                    </div>
+                </section>
+                <section class="section" aria-labelledby="stores-h">
+                    <div class="section-head">
+                        <h2 id="stores-h">"门店"</h2>
+                    </div>
+                    <div class="list">
+                        {home
+                            .stores
+                            .iter()
+                            .map(|s| view! { <StoreCard store=s.clone() /> })
+                            .collect_view()}
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
+    }
+    };
+    view! { <main class="page home">{content}</main> }
+}

@@ -1,0 +1,267 @@
+//! `/{dealer}/models`: the catalogue. The dealer's whole series list is fetched once and
+//! filtered here with `CatalogFilter::apply`, so the count follows every tap and keystroke;
+//! the filter lives in the URL query (same keys as the API) so back/forward and shared
+//! links restore it. A bad value in the URL is ignored and its default kept.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+use leptos_router::NavigateOptions;
+use shared::catalog::{BodyType, EnergyType, SeriesSummary};
+use shared::filter::{CatalogFilter, Sort, PRICE_BANDS, QUERY_LIMIT};
+
+use crate::components::filter_chips::ChipRow;
+use crate::components::series_card::SeriesCard;
+use crate::components::status::{LoadError, Loading};
+use crate::pages::not_found::NotFound;
+use crate::{api, use_dealer};
+
+const KEYS: [&str; 8] = [
+    "price_min",
+    "price_max",
+    "energy",
+    "body",
+    "seats",
+    "brand",
+    "q",
+    "sort",
+];
+
+/// The filter in the URL, keeping each value that parses and dropping each one that does not.
+pub fn lenient_filter(query: &ParamsMap) -> CatalogFilter {
+    let mut accepted: Vec<(&str, &str)> = Vec::new();
+    for key in KEYS {
+        if let Some(value) = query.get_str(key) {
+            accepted.push((key, value));
+            if CatalogFilter::from_pairs(accepted.iter().copied()).is_err() {
+                accepted.pop();
+            }
+        }
+    }
+    CatalogFilter::from_pairs(accepted).unwrap_or_default()
+}
+
+#[component]
+pub fn Models() -> impl IntoView {
+    crate::set_title("车型库");
+    let dealer = use_dealer();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let list = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        async move { api::series_list(&slug).await }
+    });
+    let filter = Memo::new(move |_| query.with(lenient_filter));
+    let shown = Memo::new(move |_| {
+        let f = filter.get();
+        list.get().map(|r| {
+            r.map(|l| {
+                f.apply(&l.items)
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<SeriesSummary>>()
+            })
+        })
+    });
+    let brands = Memo::new(move |_| {
+        list.get()
+            .and_then(Result::ok)
+            .map(|l| {
+                l.brands
+                    .into_iter()
+                    .map(|b| (b.id, b.name_zh))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+
+    let set_filter = Callback::new(move |(f, replace): (CatalogFilter, bool)| {
+        let url = format!(
+            "/{}/models{}",
+            dealer.slug.get_untracked(),
+            api::query_string(&f.to_pairs())
+        );
+        navigate(
+            &url,
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    let pick = move |apply: fn(&mut CatalogFilter, Option<String>)| {
+        Callback::new(move |value: Option<String>| {
+            let mut f = filter.get_untracked();
+            apply(&mut f, value);
+            set_filter.run((f, false));
+        })
+    };
+
+    // The search box keeps what is typed (spaces included); it follows the URL only when
+    // the URL changes from elsewhere (back/forward, a chip's 清除).
+    let typed = RwSignal::new(filter.get_untracked().q.unwrap_or_default());
+    Effect::new(move |_| {
+        let q = filter.get().q.unwrap_or_default();
+        if typed.with_untracked(|t| t.trim() != q) {
+            typed.set(q);
+        }
+    });
+    let on_search = move |ev: leptos::ev::Event| {
+        let text: String = event_target_value(&ev).chars().take(QUERY_LIMIT).collect();
+        typed.set(text.clone());
+        let mut f = filter.get_untracked();
+        let text = text.trim();
+        f.q = (!text.is_empty()).then(|| text.to_string());
+        set_filter.run((f, true));
+    };
+
+    let price_options = PRICE_BANDS
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _, _))| (i.to_string(), label.to_string()))
+        .collect::<Vec<_>>();
+    let price_selected = Signal::derive(move || {
+        let f = filter.get();
+        PRICE_BANDS
+            .iter()
+            .position(|(_, min, max)| *min == f.price_min && *max == f.price_max)
+            .map(|i| i.to_string())
+    });
+    let energy_options = EnergyType::ALL
+        .iter()
+        .map(|e| (e.key().to_string(), e.label().to_string()))
+        .collect::<Vec<_>>();
+    let body_options = BodyType::ALL
+        .iter()
+        .map(|b| (b.key().to_string(), b.label().to_string()))
+        .collect::<Vec<_>>();
+    let seat_options = [5, 6, 7]
+        .iter()
+        .map(|n| (n.to_string(), format!("{n}座及以上")))
+        .collect::<Vec<_>>();
+
+    let results = move || match shown.get() {
+        None => view! { <Loading count=4 /> }.into_any(),
+        Some(Err(e)) if e.is_not_found() => view! { <NotFound /> }.into_any(),
+        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(items)) if items.is_empty() => view! {
+            <div class="empty" data-test="no-results">
+                <p>"没有找到符合条件的车型"</p>
+                <button
+                    type="button"
+                    class="btn btn-line btn-small"
+                    on:click=move |_| set_filter.run((CatalogFilter::default(), false))
+                >
+                    "清除筛选"
+                </button>
+            </div>
+        }
+        .into_any(),
+        Some(Ok(items)) => {
+            let slug = dealer.slug.get_untracked();
+            items
+                .into_iter()
+                .map(|s| {
+                    let href = format!("/{slug}/models/{}", s.id);
+                    view! { <SeriesCard series=s href=href /> }
+                })
+                .collect_view()
+                .into_any()
+        }
+    };
+    let count = move || shown.with(|s| s.as_ref().and_then(|r| r.as_ref().ok()).map(Vec::len));
+
+    view! {
+        <main class="page models">
+            <h1 class="sr-only">"车型库"</h1>
+            <div class="search">
+                <label for="q" class="sr-only">"搜索车型"</label>
+                <input
+                    id="q"
+                    type="search"
+                    enterkeyhint="search"
+                    autocomplete="off"
+                    placeholder="搜索车型，如 秦、qin、sqb"
+                    data-test="search"
+                    prop:value=typed
+                    on:input=on_search
+                />
+            </div>
+            <div class="filters">
+                <ChipRow
+                    label="价格"
+                    group="price"
+                    options=price_options
+                    selected=price_selected
+                    on_pick=pick(|f, v| {
+                        let band = v.and_then(|i| i.parse::<usize>().ok()).and_then(|i| PRICE_BANDS.get(i));
+                        f.price_min = band.and_then(|b| b.1);
+                        f.price_max = band.and_then(|b| b.2);
+                    })
+                />
+                <ChipRow
+                    label="能源"
+                    group="energy"
+                    options=energy_options
+                    selected=Signal::derive(move || filter.get().energy.map(|e| e.key().to_string()))
+                    on_pick=pick(|f, v| f.energy = v.and_then(|k| EnergyType::from_key(&k)))
+                />
+                <ChipRow
+                    label="车身"
+                    group="body"
+                    options=body_options
+                    selected=Signal::derive(move || filter.get().body.map(|b| b.key().to_string()))
+                    on_pick=pick(|f, v| f.body = v.and_then(|k| BodyType::from_key(&k)))
+                />
+                <ChipRow
+                    label="座位"
+                    group="seats"
+                    options=seat_options
+                    selected=Signal::derive(move || filter.get().seats.map(|n| n.to_string()))
+                    on_pick=pick(|f, v| f.seats = v.and_then(|n| n.parse().ok()))
+                />
+                <div class="brand-row">
+                    {move || {
+                        view! {
+                            <ChipRow
+                                label="品牌"
+                                group="brand"
+                                options=brands.get()
+                                selected=Signal::derive(move || filter.get().brand)
+                                on_pick=pick(|f, v| f.brand = v)
+                            />
+                        }
+                    }}
+                </div>
+            </div>
+            <div class="result-bar">
+                <p class="count" data-test="result-count" data-count=move || count().map(|n| n.to_string()) aria-live="polite">
+                    {move || match count() {
+                        Some(n) => format!("共 {n} 款车系"),
+                        None => "正在加载…".into(),
+                    }}
+                </p>
+                <label class="sort">
+                    <span class="sr-only">"排序"</span>
+                    <select
+                        data-test="sort"
+                        prop:value=move || filter.get().sort.key()
+                        on:change=move |ev| {
+                            let key = event_target_value(&ev);
+                            let mut f = filter.get_untracked();
+                            f.sort = Sort::ALL.into_iter().find(|s| s.key() == key).unwrap_or_default();
+                            set_filter.run((f, false));
+                        }
+                    >
+                        {Sort::ALL
+                            .into_iter()
+                            .map(|s| view! { <option value=s.key()>{s.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <div class="list" data-test="series-list">{results}</div>
+        </main>
+    }
+}

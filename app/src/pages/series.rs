@@ -1,0 +1,199 @@
+//! `/{dealer}/models/{series}`: the model page. Guide range, key specs, every trim with its
+//! guide and dealer price, what each step up the trim ladder buys, and entries to the
+//! comparison and the calculator.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::catalog::{format_number, SeriesDetail, Trim};
+use shared::money;
+
+use crate::basket::Basket;
+use crate::components::price_tag::PriceTag;
+use crate::components::silhouette::Silhouette;
+use crate::components::status::{LoadError, Loading};
+use crate::components::trim_actions::CompareToggle;
+use crate::pages::not_found::NotFound;
+use crate::{api, use_dealer};
+
+/// The specs a buyer looks at first: key, label, unit.
+const KEY_SPECS: [(&str, &str, &str); 6] = [
+    ("range_cltc_km", "纯电续航CLTC", "km"),
+    ("accel_0_100_s", "百公里加速", "s"),
+    ("max_power_kw", "最大功率", "kW"),
+    ("wheelbase_mm", "轴距", "mm"),
+    ("seat_count", "座位数", "座"),
+    ("power_consumption_kwh_100km", "百公里电耗", "kWh"),
+];
+
+/// `430-550km` across the trims, or one value; `None` when no trim states it.
+fn spec_span(trims: &[Trim], key: &str, unit: &str) -> Option<String> {
+    let values: Vec<f64> = trims
+        .iter()
+        .filter_map(|t| t.specs.get(key).and_then(|v| v.as_number()))
+        .collect();
+    let min = values.iter().copied().reduce(f64::min)?;
+    let max = values.iter().copied().reduce(f64::max)?;
+    Some(if min == max {
+        format!("{}{unit}", format_number(min))
+    } else {
+        format!("{}-{}{unit}", format_number(min), format_number(max))
+    })
+}
+
+#[component]
+pub fn Series() -> impl IntoView {
+    let dealer = use_dealer();
+    let params = use_params_map();
+    let detail = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        let series = params.with(|p| p.get("series").unwrap_or_default());
+        async move { api::series_detail(&slug, &series).await }
+    });
+    let content = move || match detail.get() {
+        None => view! {
+            <header class="series-head" aria-busy="true"><div class="ph-art"></div></header>
+            <Loading count=3 />
+        }
+        .into_any(),
+        Some(Err(e)) if e.is_not_found() => view! { <NotFound /> }.into_any(),
+        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(d)) => view! { <SeriesView detail=d /> }.into_any(),
+    };
+    view! { <main class="page series">{content}</main> }
+}
+
+#[component]
+fn SeriesView(detail: SeriesDetail) -> impl IntoView {
+    let dealer = use_dealer();
+    let basket = expect_context::<Basket>();
+    let slug = dealer.slug.get_untracked();
+    let s = &detail.series;
+    crate::set_title(&format!("{} - {}", s.name_zh, s.brand_name));
+    let guide = match (s.guide_min, s.guide_max) {
+        (Some(min), Some(max)) => money::wan_range(min, max),
+        (Some(p), None) | (None, Some(p)) => money::wan(p),
+        (None, None) => "暂无报价".into(),
+    };
+    let energy = s
+        .energy_types
+        .iter()
+        .map(|e| e.label())
+        .collect::<Vec<_>>()
+        .join("/");
+    let specs = KEY_SPECS
+        .iter()
+        .filter_map(|(key, label, unit)| {
+            spec_span(&detail.trims, key, unit).map(|v| {
+                view! {
+                    <div class="spec">
+                        <dt>{*label}</dt>
+                        <dd>{v}</dd>
+                    </div>
+                }
+            })
+        })
+        .collect_view();
+    let name_of = |id: &str| {
+        detail
+            .trims
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name_zh.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let steps = detail
+        .steps
+        .iter()
+        .map(|step| {
+            view! {
+                <li class="step" data-test="trim-step">
+                    <p class="step-names">{name_of(&step.from)} " → " {name_of(&step.to)}</p>
+                    <p class="step-gains">{step.summary()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let has_steps = !detail.steps.is_empty();
+    let trims = detail
+        .trims
+        .iter()
+        .map(|t| {
+            let mut facts = Vec::new();
+            if let Some(y) = t.model_year {
+                facts.push(format!("{y}款"));
+            }
+            if let Some(e) = t.energy_type {
+                facts.push(e.label().to_string());
+            }
+            if let Some(n) = t.seats {
+                facts.push(format!("{n}座"));
+            }
+            if let Some(km) = t.specs.get("range_cltc_km").and_then(|v| v.as_number()) {
+                facts.push(format!("CLTC {}km", format_number(km)));
+            }
+            let calc = format!("/{slug}/calculator?trim={}", api::encode(&t.id));
+            view! {
+                <li class="card trim" data-test="trim" data-id=t.id.clone()>
+                    <h3>{t.name_zh.clone()}</h3>
+                    <p class="muted">{facts.join(" · ")}</p>
+                    <PriceTag guide=t.guide_price dealer=t.dealer_price />
+                    <div class="trim-actions">
+                        <CompareToggle id=t.id.clone() />
+                        <a class="btn btn-line btn-small" href=calc data-test="to-calculator">
+                            "算落地价"
+                        </a>
+                    </div>
+                </li>
+            }
+        })
+        .collect_view();
+    let compare_href = move || {
+        format!(
+            "/{}/compare{}",
+            dealer.slug.get(),
+            api::query_string(&[("trims", basket.ids().join(","))])
+        )
+    };
+    view! {
+        <header class="series-head">
+            <div class="series-art">
+                <Silhouette body=s.body_type />
+            </div>
+            <h1 data-test="series-name">{s.name_zh.clone()}</h1>
+            <p class="muted">
+                {s.brand_name.clone()} " · " {s.body_type.label()}
+                {(!energy.is_empty()).then(|| format!(" · {energy}"))} " · "
+                {s.status.label()}
+            </p>
+            <p class="series-price">
+                <span class="label">"厂商指导价"</span>
+                <strong data-test="guide-range">{guide}</strong>
+                {s.dealer_min.map(|p| view! { <span class="deal">"本店 " {money::wan(p)} "起"</span> })}
+            </p>
+        </header>
+        <section class="section" aria-labelledby="specs-h">
+            <h2 id="specs-h">"核心参数"</h2>
+            <dl class="specs" data-test="key-specs">{specs}</dl>
+        </section>
+        <section class="section" aria-labelledby="trims-h">
+            <div class="section-head">
+                <h2 id="trims-h">"在售车型（" {detail.trims.len()} "款）"</h2>
+                <Show when=move || basket.count() != 0>
+                    <a href=compare_href data-test="go-compare">
+                        "去对比（" {move || basket.count()} "）"
+                    </a>
+                </Show>
+            </div>
+            <ul class="list trims">{trims}</ul>
+        </section>
+        {has_steps
+            .then(|| {
+                view! {
+                    <section class="section" aria-labelledby="steps-h">
+                        <h2 id="steps-h">"加价买到什么"</h2>
+                        <ol class="steps card">{steps}</ol>
+                    </section>
+                }
+            })}
+    }
+}
