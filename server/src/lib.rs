@@ -1,1 +1,33 @@
-//! Server library.
+//! Chelink's server as a library: configuration, the database and its migrations, the demo
+//! seed, the catalogue queries and the HTTP app. The binary (`main.rs`), the API tests and
+//! `cargo xtask` all build on it.
+
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod seed;
+
+/// Starts everything from a configuration: connect, migrate, seed the demo when asked, and
+/// bind. Returns the state and the bound listener; the caller serves and prints the URL.
+pub async fn prepare(
+    config: &config::Config,
+) -> anyhow::Result<(http::AppState, tokio::net::TcpListener)> {
+    use anyhow::Context;
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    if config.demo {
+        seed::load_demo(&db)
+            .await
+            .context("loading the demo data")?;
+    }
+    let addr = config.addr()?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let state = http::AppState {
+        db,
+        dist: config.dist.clone(),
+    };
+    Ok((state, listener))
+}

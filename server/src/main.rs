@@ -1,2 +1,27 @@
-//! Server entry.
-fn main() {}
+//! The `chelink-server` binary: configuration from the environment, logging, database,
+//! optional demo data, then serve and print the URL.
+
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
+        )
+        .init();
+    let config = chelink_server::config::Config::from_env()?;
+    let (state, listener) = chelink_server::prepare(&config).await?;
+    let addr = listener.local_addr()?;
+    if !state.dist.join("index.html").exists() {
+        tracing::warn!(
+            dist = %state.dist.display(),
+            "no built app here: the API works, pages need `cargo xtask serve`"
+        );
+    }
+    let first = chelink_server::catalog::first_dealer_slug(&state.db).await?;
+    let path = first.map(|slug| format!("{slug}/")).unwrap_or_default();
+    println!("车链 Chelink is serving on http://{addr}/{path}");
+    chelink_server::http::serve(listener, state).await
+}

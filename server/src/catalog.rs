@@ -1,0 +1,388 @@
+//! Reading a dealer's catalogue from the database into the shared wire types: the dealer and
+//! its stores, the series and trims it sells with its prices, and the spec layout.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, Context};
+use shared::catalog::{
+    BodyType, Brand, Dealer, EnergyType, SeriesStatus, SeriesSummary, SpecValue, Store, Trim,
+};
+use shared::compare::{Better, SpecGroup, SpecItem};
+use shared::select::Candidate;
+
+use crate::db::Db;
+
+/// A dealer and its row id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DealerRecord {
+    pub id: i64,
+    pub dealer: Dealer,
+}
+
+#[derive(sqlx::FromRow)]
+struct DealerRow {
+    id: i64,
+    slug: String,
+    name: String,
+    brand_color: String,
+    phone: String,
+}
+
+pub async fn dealer(db: &Db, slug: &str) -> anyhow::Result<Option<DealerRecord>> {
+    let row: Option<DealerRow> =
+        sqlx::query_as("SELECT id, slug, name, brand_color, phone FROM dealers WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|r| DealerRecord {
+        id: r.id,
+        dealer: Dealer {
+            slug: r.slug,
+            name: r.name,
+            brand_color: r.brand_color,
+            phone: r.phone,
+        },
+    }))
+}
+
+/// The first dealer by id, if any (where `/` leads).
+pub async fn first_dealer_slug(db: &Db) -> anyhow::Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT slug FROM dealers ORDER BY id LIMIT 1")
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct StoreRow {
+    id: i64,
+    name: String,
+    address: String,
+    city: String,
+    phone: String,
+    opening_hours: String,
+}
+
+pub async fn stores(db: &Db, dealer_id: i64) -> anyhow::Result<Vec<Store>> {
+    let rows: Vec<StoreRow> = sqlx::query_as(
+        "SELECT id, name, address, city, phone, opening_hours FROM stores \
+         WHERE dealer_id = $1 ORDER BY position, id",
+    )
+    .bind(dealer_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Store {
+            id: r.id,
+            name: r.name,
+            address: r.address,
+            city: r.city,
+            phone: r.phone,
+            opening_hours: r.opening_hours,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    group_key: String,
+    group_name: String,
+    key: String,
+    name_zh: String,
+    unit: Option<String>,
+    better: Option<String>,
+}
+
+/// The standard spec layout, groups and items in display order.
+pub async fn layout(db: &Db) -> anyhow::Result<Vec<SpecGroup>> {
+    let rows: Vec<ItemRow> = sqlx::query_as(
+        "SELECT g.key AS group_key, g.name_zh AS group_name, i.key, i.name_zh, i.unit, i.better \
+         FROM spec_items i JOIN spec_groups g ON g.key = i.group_key \
+         ORDER BY g.position, i.position",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut groups: Vec<SpecGroup> = Vec::new();
+    for r in rows {
+        let better = match r.better.as_deref() {
+            None => None,
+            Some("higher") => Some(Better::Higher),
+            Some("lower") => Some(Better::Lower),
+            Some(other) => return Err(anyhow!("spec item {}: better {other:?}", r.key)),
+        };
+        let item = SpecItem {
+            key: r.key,
+            name_zh: r.name_zh,
+            unit: r.unit,
+            better,
+        };
+        match groups.last_mut() {
+            Some(g) if g.key == r.group_key => g.items.push(item),
+            _ => groups.push(SpecGroup {
+                key: r.group_key,
+                name_zh: r.group_name,
+                items: vec![item],
+            }),
+        }
+    }
+    Ok(groups)
+}
+
+/// A series as the dealer sells it, before its trims are summed up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesRecord {
+    pub id: String,
+    pub brand: Brand,
+    pub name_zh: String,
+    pub name_en: String,
+    pub search_keys: String,
+    pub body_type: BodyType,
+    pub energy_types: Vec<EnergyType>,
+    pub status: SeriesStatus,
+    pub guide_min: Option<i64>,
+    pub guide_max: Option<i64>,
+    pub featured: bool,
+}
+
+/// Everything one dealer sells: its series in its order, and their trims with its prices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offer {
+    pub series: Vec<SeriesRecord>,
+    /// In the dealer's series order, then catalogue order.
+    pub trims: Vec<Trim>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SeriesRow {
+    id: String,
+    brand_id: String,
+    brand_zh: String,
+    brand_en: String,
+    name_zh: String,
+    name_en: String,
+    search_keys: String,
+    body_type: String,
+    energy_types: String,
+    status: String,
+    guide_min: Option<i64>,
+    guide_max: Option<i64>,
+    featured: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TrimRow {
+    id: String,
+    series_id: String,
+    series_name: String,
+    name_zh: String,
+    model_year: Option<i64>,
+    guide_price: Option<i64>,
+    dealer_price: Option<i64>,
+    energy_type: Option<String>,
+    seats: Option<i64>,
+    specs: String,
+}
+
+/// Loads what a dealer sells; `series` narrows it to one series.
+pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Result<Offer> {
+    let only = series.unwrap_or("");
+    let series_rows: Vec<SeriesRow> = sqlx::query_as(
+        "SELECT s.id, s.brand_id, b.name_zh AS brand_zh, b.name_en AS brand_en, s.name_zh, \
+         s.name_en, s.search_keys, s.body_type, s.energy_types, s.status, s.guide_min, \
+         s.guide_max, ds.featured \
+         FROM dealer_series ds JOIN series s ON s.id = ds.series_id \
+         JOIN brands b ON b.id = s.brand_id \
+         WHERE ds.dealer_id = $1 AND ($2 = '' OR s.id = $2) \
+         ORDER BY ds.position, s.position",
+    )
+    .bind(dealer_id)
+    .bind(only)
+    .fetch_all(&db.pool)
+    .await?;
+    let trim_rows: Vec<TrimRow> = sqlx::query_as(
+        "SELECT t.id, t.series_id, s.name_zh AS series_name, t.name_zh, t.model_year, \
+         t.guide_price, dt.dealer_price, t.energy_type, t.seats, t.specs \
+         FROM dealer_trims dt JOIN trims t ON t.id = dt.trim_id \
+         JOIN series s ON s.id = t.series_id \
+         JOIN dealer_series ds ON ds.dealer_id = dt.dealer_id AND ds.series_id = t.series_id \
+         WHERE dt.dealer_id = $1 AND ($2 = '' OR t.series_id = $2) \
+         ORDER BY ds.position, t.position",
+    )
+    .bind(dealer_id)
+    .bind(only)
+    .fetch_all(&db.pool)
+    .await?;
+
+    let series = series_rows
+        .into_iter()
+        .map(|r| {
+            Ok(SeriesRecord {
+                body_type: BodyType::from_key(&r.body_type)
+                    .ok_or_else(|| anyhow!("series {}: body type {}", r.id, r.body_type))?,
+                energy_types: r
+                    .energy_types
+                    .split(',')
+                    .filter(|k| !k.is_empty())
+                    .map(|k| {
+                        EnergyType::from_key(k)
+                            .ok_or_else(|| anyhow!("series {}: energy type {k}", r.id))
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+                status: status_from_key(&r.status)
+                    .ok_or_else(|| anyhow!("series {}: status {}", r.id, r.status))?,
+                brand: Brand {
+                    id: r.brand_id,
+                    name_zh: r.brand_zh,
+                    name_en: r.brand_en,
+                },
+                id: r.id,
+                name_zh: r.name_zh,
+                name_en: r.name_en,
+                search_keys: r.search_keys,
+                guide_min: r.guide_min,
+                guide_max: r.guide_max,
+                featured: r.featured != 0,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let trims = trim_rows
+        .into_iter()
+        .map(|r| {
+            let specs: BTreeMap<String, SpecValue> =
+                serde_json::from_str(&r.specs).with_context(|| format!("trim {}: specs", r.id))?;
+            Ok(Trim {
+                energy_type: match r.energy_type.as_deref() {
+                    None => None,
+                    Some(k) => Some(
+                        EnergyType::from_key(k)
+                            .ok_or_else(|| anyhow!("trim {}: energy type {k}", r.id))?,
+                    ),
+                },
+                id: r.id,
+                series_id: r.series_id,
+                series_name: r.series_name,
+                name_zh: r.name_zh,
+                model_year: r.model_year,
+                guide_price: r.guide_price,
+                dealer_price: r.dealer_price,
+                seats: r.seats,
+                specs,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Offer { series, trims })
+}
+
+fn status_from_key(key: &str) -> Option<SeriesStatus> {
+    [
+        SeriesStatus::OnSale,
+        SeriesStatus::ComingSoon,
+        SeriesStatus::Discontinued,
+        SeriesStatus::Unknown,
+    ]
+    .into_iter()
+    .find(|s| crate::seed::status_key(*s) == key)
+}
+
+impl Offer {
+    /// The trims of one series, cheapest guide price first, unknown prices last.
+    pub fn series_trims(&self, series_id: &str) -> Vec<Trim> {
+        let mut trims: Vec<Trim> = self
+            .trims
+            .iter()
+            .filter(|t| t.series_id == series_id)
+            .cloned()
+            .collect();
+        // A stable sort keeps catalogue order among equal or unknown prices.
+        trims.sort_by_key(|t| t.guide_price.unwrap_or(i64::MAX));
+        trims
+    }
+
+    /// One card per series, in the dealer's order.
+    pub fn summaries(&self) -> Vec<SeriesSummary> {
+        self.series.iter().map(|s| self.summary(s)).collect()
+    }
+
+    pub fn summary(&self, s: &SeriesRecord) -> SeriesSummary {
+        let trims: Vec<&Trim> = self.trims.iter().filter(|t| t.series_id == s.id).collect();
+        let guide: Vec<i64> = trims.iter().filter_map(|t| t.guide_price).collect();
+        // The published series range when there is one, else the range of the trims.
+        let (guide_min, guide_max) = match (s.guide_min, s.guide_max) {
+            (Some(min), Some(max)) => (Some(min), Some(max)),
+            _ => (guide.iter().copied().min(), guide.iter().copied().max()),
+        };
+        // The lowest price the dealer asks: once it prices any trim, a trim it has not
+        // priced is on offer at the guide price.
+        let dealer_min = if trims.iter().any(|t| t.dealer_price.is_some()) {
+            trims.iter().filter_map(|t| t.price()).min()
+        } else {
+            None
+        };
+        let mut seats: Vec<i64> = trims.iter().filter_map(|t| t.seats).collect();
+        seats.sort_unstable();
+        seats.dedup();
+        let max_range_km = trims
+            .iter()
+            .filter_map(|t| t.specs.get("range_cltc_km").and_then(SpecValue::as_number))
+            .map(|km| km.round() as i64)
+            .max();
+        SeriesSummary {
+            id: s.id.clone(),
+            brand_id: s.brand.id.clone(),
+            brand_name: s.brand.name_zh.clone(),
+            name_zh: s.name_zh.clone(),
+            name_en: s.name_en.clone(),
+            search_keys: s.search_keys.clone(),
+            body_type: s.body_type,
+            energy_types: s.energy_types.clone(),
+            status: s.status,
+            guide_min,
+            guide_max,
+            dealer_min,
+            seats,
+            max_range_km,
+            trim_count: trims.len() as i64,
+            featured: s.featured,
+        }
+    }
+
+    /// The brands of the series on offer, each once, in the dealer's order.
+    pub fn brands(&self) -> Vec<Brand> {
+        let mut brands: Vec<Brand> = Vec::new();
+        for s in &self.series {
+            if !brands.iter().any(|b| b.id == s.brand.id) {
+                brands.push(s.brand.clone());
+            }
+        }
+        brands
+    }
+
+    /// The requested trims in the requested order, and the ids not on offer.
+    pub fn pick(&self, ids: &[String]) -> (Vec<Trim>, Vec<String>) {
+        let mut found = Vec::new();
+        let mut dropped = Vec::new();
+        for id in ids {
+            match self.trims.iter().find(|t| &t.id == id) {
+                Some(t) => found.push(t.clone()),
+                None => dropped.push(id.clone()),
+            }
+        }
+        (found, dropped)
+    }
+
+    /// Every trim with its series' body type, for the ranking.
+    pub fn candidates(&self) -> Vec<Candidate> {
+        self.trims
+            .iter()
+            .filter_map(|t| {
+                let s = self.series.iter().find(|s| s.id == t.series_id)?;
+                Some(Candidate {
+                    trim: t.clone(),
+                    body_type: s.body_type,
+                })
+            })
+            .collect()
+    }
+}

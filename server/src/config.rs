@@ -1,0 +1,103 @@
+//! Server configuration from the environment: database URL, listen address, the built app's
+//! folder and whether to load the demo data.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+/// The SQLite file used when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://chelink.db?mode=rwc";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// `sqlite://...` or `postgres://...`.
+    pub database_url: String,
+    pub host: String,
+    pub port: u16,
+    /// The built app (`index.html` and `assets/`), from `cargo xtask`.
+    pub dist: PathBuf,
+    /// Load the demo dealers and catalogue at start (`CHELINK_DEMO=1`).
+    pub demo: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: DEFAULT_DATABASE_URL.into(),
+            host: "127.0.0.1".into(),
+            port: 3000,
+            dist: PathBuf::from("dist"),
+            demo: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST` and `CHELINK_DEMO`.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// The same as [`Config::from_env`] with any source of variables (tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let defaults = Self::default();
+        let set = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+        let port = match set("PORT") {
+            Some(port) => port
+                .trim()
+                .parse()
+                .with_context(|| format!("PORT must be a port number, got {port:?}"))?,
+            None => defaults.port,
+        };
+        let demo = match set("CHELINK_DEMO").as_deref().map(str::trim) {
+            None | Some("0" | "false" | "no") => false,
+            Some("1" | "true" | "yes") => true,
+            Some(other) => anyhow::bail!("CHELINK_DEMO must be 1 or 0, got {other:?}"),
+        };
+        Ok(Self {
+            database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),
+            host: set("HOST").unwrap_or(defaults.host),
+            port,
+            dist: set("CHELINK_DIST")
+                .map(PathBuf::from)
+                .unwrap_or(defaults.dist),
+            demo,
+        })
+    }
+
+    pub fn addr(&self) -> anyhow::Result<SocketAddr> {
+        let text = format!("{}:{}", self.host, self.port);
+        text.parse()
+            .or_else(|_| format!("[{}]:{}", self.host, self.port).parse())
+            .with_context(|| format!("HOST must be an IP address, got {:?}", self.host))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_environment_with_defaults() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config, Config::default());
+        assert_eq!(config.addr().unwrap().to_string(), "127.0.0.1:3000");
+
+        let config = Config::from_lookup(|key| match key {
+            "PORT" => Some("8080".into()),
+            "CHELINK_DEMO" => Some("1".into()),
+            "DATABASE_URL" => Some("postgres://x@h/db".into()),
+            "HOST" => Some("::1".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(config.port, 8080);
+        assert!(config.demo);
+        assert_eq!(config.database_url, "postgres://x@h/db");
+        assert_eq!(config.addr().unwrap().to_string(), "[::1]:8080");
+
+        assert!(Config::from_lookup(|k| (k == "PORT").then(|| "x".into())).is_err());
+        assert!(Config::from_lookup(|k| (k == "CHELINK_DEMO").then(|| "maybe".into())).is_err());
+    }
+}

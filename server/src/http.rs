@@ -1,0 +1,128 @@
+//! The HTTP surface: the shared state, the whole route table (JSON API under `/api/v1`, the
+//! OpenAPI document, assets and the app shell) and serving it.
+
+pub mod compare;
+pub mod dealers;
+pub mod error;
+pub mod openapi;
+pub mod quote;
+pub mod series;
+pub mod shell;
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, Request};
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::Router;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::catalog::{self, DealerRecord};
+use crate::db::Db;
+pub use error::{Error, Json};
+
+/// The largest request body accepted: 64 KiB (more → 413 `too_large`).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    /// The built app: `index.html` and `assets/{version}/...`.
+    pub dist: PathBuf,
+}
+
+/// The API routes with their OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(dealers::home))
+        .routes(routes!(series::list))
+        .routes(routes!(series::detail))
+        .routes(routes!(compare::compare_trims))
+        .routes(routes!(quote::quote))
+        .routes(routes!(quote::recommendations))
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api_router().split_for_parts();
+    let doc = doc
+        .to_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let dist = state.dist.clone();
+    let assets = tower::service_fn(move |request: Request<Body>| {
+        let dist = dist.clone();
+        async move { shell::asset(&dist, request).await }
+    });
+    Router::new()
+        .merge(api)
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], doc) }
+            }),
+        )
+        .route("/api", any(api_not_found))
+        .route("/api/", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        .nest_service("/assets", assets)
+        .fallback(shell::page)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn api_not_found() -> Error {
+    Error::NotFound("接口不存在".into())
+}
+
+async fn method_not_allowed() -> impl IntoResponse {
+    Error::MethodNotAllowed
+}
+
+/// The dealer named in the path, or 404.
+pub async fn dealer_or_404(state: &AppState, slug: &str) -> Result<DealerRecord, Error> {
+    catalog::dealer(&state.db, slug)
+        .await?
+        .ok_or_else(|| Error::NotFound("未找到该经销商".into()))
+}
+
+/// Serves the app on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,60 @@
+//! `GET /api/v1/dealers/{dealer}/compare?trims=a,b,c`: 1–4 trims side by side in the
+//! standard layout; ids the dealer does not sell are dropped and listed.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use shared::compare::{compare, head, parse_trim_ids, Comparison, MAX_COMPARE};
+use shared::{ApiError, ErrorBody};
+
+use super::{dealer_or_404, AppState, Error};
+use crate::catalog;
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/dealers/{dealer}/compare",
+    tag = "catalogue",
+    params(
+        ("dealer" = String, Path, description = "经销商标识（slug）"),
+        ("trims" = String, Query, description = "车型标识，逗号分隔，最多4个"),
+    ),
+    responses(
+        (status = 200, description = "对比表；未知车型列在 dropped", body = Comparison),
+        (status = 404, description = "经销商不存在", body = ErrorBody),
+        (status = 422, description = "没有车型或超过4个（field = trims）", body = ErrorBody),
+    )
+)]
+pub async fn compare_trims(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<axum::Json<Comparison>, Error> {
+    let Query(pairs) = query?;
+    let record = dealer_or_404(&state, &dealer).await?;
+    let value = pairs
+        .iter()
+        .filter(|(k, _)| k == "trims")
+        .map(|(_, v)| v.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    let ids = parse_trim_ids(&value);
+    if ids.is_empty() {
+        return Err(Error::Unprocessable(ApiError::invalid(
+            "trims",
+            "请至少选择一个车型进行对比",
+        )));
+    }
+    if ids.len() > MAX_COMPARE {
+        return Err(Error::Unprocessable(ApiError::invalid(
+            "trims",
+            format!("最多同时对比{MAX_COMPARE}个车型"),
+        )));
+    }
+    let offer = catalog::offer(&state.db, record.id, None).await?;
+    let (trims, dropped) = offer.pick(&ids);
+    let layout = catalog::layout(&state.db).await?;
+    Ok(axum::Json(Comparison {
+        groups: compare(&layout, &trims),
+        trims: trims.iter().map(head).collect(),
+        dropped,
+    }))
+}

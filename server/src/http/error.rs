@@ -1,0 +1,194 @@
+//! The one error type of the API: every rejection becomes a 4xx with `shared::ErrorBody`
+//! (`{"error":{"code","message","field"}}`) and a Chinese message; a 5xx is logged and its
+//! detail replaced by a generic message. Also our `Json` extractor, whose rejections use it.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use shared::{ApiError, ErrorBody};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 404 `not_found` with a Chinese message saying what was not found.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// 400 `invalid`: a query parameter out of range or garbage.
+    #[error("bad request: {0}")]
+    BadRequest(ApiError),
+    /// 422 `invalid`: a well-formed request that breaks a rule.
+    #[error("unprocessable: {0}")]
+    Unprocessable(ApiError),
+    /// 400 `bad_json`: the body is not JSON.
+    #[error("malformed JSON: {0}")]
+    BadJson(String),
+    /// 413 `too_large`.
+    #[error("request body too large")]
+    TooLarge,
+    /// 405 `method_not_allowed`.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) | Self::BadJson(_) => StatusCode::BAD_REQUEST,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The body a client sees.
+    pub fn body(&self) -> ErrorBody {
+        let plain = |code: &str, message: &str| ApiError {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+        };
+        let error = match self {
+            Self::NotFound(message) => plain("not_found", message),
+            Self::BadRequest(e) | Self::Unprocessable(e) => e.clone(),
+            Self::BadJson(_) => plain("bad_json", "请求内容不是有效的JSON"),
+            Self::TooLarge => plain("too_large", "请求内容过大（最多64KB）"),
+            Self::MethodNotAllowed => plain("method_not_allowed", "不支持该请求方式"),
+            Self::Internal(_) => plain("internal", "服务器开小差了，请稍后再试"),
+        };
+        ErrorBody { error }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        (status, axum::Json(self.body())).into_response()
+    }
+}
+
+/// `axum::Json` with our rejections: malformed JSON → 400 `bad_json`, a body over the limit
+/// → 413 `too_large`, a value of the wrong type or a missing field → 422 naming the field.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+impl<S, T> FromRequest<S> for Json<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(rejection.into()),
+        }
+    }
+}
+
+impl From<JsonRejection> for Error {
+    fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Self::TooLarge;
+        }
+        match rejection {
+            JsonRejection::JsonDataError(e) => {
+                let text = e.body_text();
+                let field = data_error_field(&text);
+                let message = match &field {
+                    Some(f) => format!("字段 {f} 缺失或类型不对"),
+                    None => "请求内容的字段缺失或类型不对".into(),
+                };
+                Self::Unprocessable(ApiError {
+                    code: "invalid".into(),
+                    message,
+                    field,
+                })
+            }
+            other => Self::BadJson(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for Error {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(ApiError::invalid(
+            "query",
+            format!("查询参数无效：{}", rejection.body_text()),
+        ))
+    }
+}
+
+/// The field a serde data error is about: `price: invalid type...` → `price`,
+/// `loan.term_months: ...` → `term_months`, ``missing field `seats` `` → `seats`.
+pub fn data_error_field(text: &str) -> Option<String> {
+    let detail = text
+        .split_once("target type: ")
+        .map_or(text, |(_, rest)| rest);
+    if let Some(rest) = detail.strip_prefix("missing field `") {
+        return rest.split('`').next().map(str::to_string);
+    }
+    let (path, rest) = detail.split_once(": ")?;
+    if path.is_empty() || path == "." || path.contains(' ') {
+        // A missing field inside a nested object: `loan: missing field `term_months``.
+        return rest
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+            .map(str::to_string);
+    }
+    if let Some(inner) = rest.strip_prefix("missing field `") {
+        return inner.split('`').next().map(str::to_string);
+    }
+    path.rsplit('.').next().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_errors_name_their_field() {
+        let cases = [
+            (
+                "Failed to deserialize the JSON body into the target type: price: invalid type: string \"x\", expected i64 at line 1 column 12",
+                Some("price"),
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: missing field `seats` at line 1 column 2",
+                Some("seats"),
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: loan.term_months: invalid type: string",
+                Some("term_months"),
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: loan: missing field `term_months` at line 1",
+                Some("term_months"),
+            ),
+            ("something else entirely", None),
+        ];
+        for (text, field) in cases {
+            assert_eq!(data_error_field(text).as_deref(), field, "{text}");
+        }
+    }
+
+    #[test]
+    fn server_errors_hide_their_detail() {
+        let body = Error::Internal(anyhow::anyhow!("secret table name")).body();
+        assert_eq!(body.error.code, "internal");
+        assert!(!body.error.message.contains("secret"));
+    }
+}

@@ -1,0 +1,60 @@
+//! `POST /api/v1/dealers/{dealer}/quote` (the purchase calculator, exactly
+//! `shared::quote::quote`) and `POST /api/v1/dealers/{dealer}/recommendations` (smart
+//! selection, exactly `shared::select::rank`). Neither writes anything.
+
+use axum::extract::{Path, State};
+use shared::quote::{Quote, QuoteRequest};
+use shared::select::{rank, Answers, Recommendation};
+use shared::ErrorBody;
+
+use super::{dealer_or_404, AppState, Error, Json};
+use crate::catalog;
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/dealers/{dealer}/quote",
+    tag = "calculator",
+    params(("dealer" = String, Path, description = "经销商标识（slug）")),
+    request_body = QuoteRequest,
+    responses(
+        (status = 200, description = "落地价明细与贷款", body = Quote),
+        (status = 400, description = "请求不是有效的JSON", body = ErrorBody),
+        (status = 404, description = "经销商不存在", body = ErrorBody),
+        (status = 413, description = "请求内容超过64KB", body = ErrorBody),
+        (status = 422, description = "输入不符合规则（field 指明字段）", body = ErrorBody),
+    )
+)]
+pub async fn quote(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    Json(request): Json<QuoteRequest>,
+) -> Result<axum::Json<Quote>, Error> {
+    dealer_or_404(&state, &dealer).await?;
+    request.validate().map_err(Error::Unprocessable)?;
+    Ok(axum::Json(shared::quote::quote(&request)))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/dealers/{dealer}/recommendations",
+    tag = "selection",
+    params(("dealer" = String, Path, description = "经销商标识（slug）")),
+    request_body = Answers,
+    responses(
+        (status = 200, description = "推荐车型，最合适的在前", body = Vec<Recommendation>),
+        (status = 400, description = "请求不是有效的JSON", body = ErrorBody),
+        (status = 404, description = "经销商不存在", body = ErrorBody),
+        (status = 413, description = "请求内容超过64KB", body = ErrorBody),
+        (status = 422, description = "回答不符合规则（field 指明字段）", body = ErrorBody),
+    )
+)]
+pub async fn recommendations(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    Json(answers): Json<Answers>,
+) -> Result<axum::Json<Vec<Recommendation>>, Error> {
+    let record = dealer_or_404(&state, &dealer).await?;
+    answers.validate().map_err(Error::Unprocessable)?;
+    let offer = catalog::offer(&state.db, record.id, None).await?;
+    Ok(axum::Json(rank(&answers, &offer.candidates())))
+}

@@ -1,0 +1,89 @@
+//! `GET /api/v1/dealers/{dealer}/series` (the filtered catalogue) and
+//! `GET /api/v1/dealers/{dealer}/series/{series}` (the model page).
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use shared::catalog::{BodyType, EnergyType, SeriesDetail, SeriesList};
+use shared::compare::trim_steps;
+use shared::filter::{CatalogFilter, Sort};
+use shared::ErrorBody;
+
+use super::{dealer_or_404, AppState, Error};
+use crate::catalog;
+
+/// The dealer's series after the filters, in the requested order, and the brands it sells.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dealers/{dealer}/series",
+    tag = "catalogue",
+    params(
+        ("dealer" = String, Path, description = "经销商标识（slug）"),
+        ("price_min" = Option<i64>, Query, description = "最低价（元）"),
+        ("price_max" = Option<i64>, Query, description = "最高价（元）"),
+        ("energy" = Option<EnergyType>, Query, description = "能源类型"),
+        ("body" = Option<BodyType>, Query, description = "车身类型"),
+        ("seats" = Option<i64>, Query, description = "至少几座"),
+        ("brand" = Option<String>, Query, description = "品牌标识"),
+        ("q" = Option<String>, Query, description = "中文名、英文名、拼音或拼音首字母"),
+        ("sort" = Option<Sort>, Query, description = "排序"),
+    ),
+    responses(
+        (status = 200, description = "车型库", body = SeriesList),
+        (status = 400, description = "筛选参数无效（field 指明参数）", body = ErrorBody),
+        (status = 404, description = "经销商不存在", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<axum::Json<SeriesList>, Error> {
+    let Query(pairs) = query?;
+    let record = dealer_or_404(&state, &dealer).await?;
+    let filter = CatalogFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(Error::BadRequest)?;
+    let offer = catalog::offer(&state.db, record.id, None).await?;
+    let all = offer.summaries();
+    let items: Vec<_> = filter.apply(&all).into_iter().cloned().collect();
+    Ok(axum::Json(SeriesList {
+        total: items.len() as i64,
+        items,
+        brands: offer.brands(),
+    }))
+}
+
+/// One series with its trims (cheapest guide price first, unknown prices last) and what
+/// each step up buys.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dealers/{dealer}/series/{series}",
+    tag = "catalogue",
+    params(
+        ("dealer" = String, Path, description = "经销商标识（slug）"),
+        ("series" = String, Path, description = "车系标识"),
+    ),
+    responses(
+        (status = 200, description = "车系详情", body = SeriesDetail),
+        (status = 404, description = "经销商或车系不存在", body = ErrorBody),
+    )
+)]
+pub async fn detail(
+    State(state): State<AppState>,
+    Path((dealer, series)): Path<(String, String)>,
+) -> Result<axum::Json<SeriesDetail>, Error> {
+    let record = dealer_or_404(&state, &dealer).await?;
+    let offer = catalog::offer(&state.db, record.id, Some(&series)).await?;
+    let summary = offer
+        .series
+        .first()
+        .map(|s| offer.summary(s))
+        .ok_or_else(|| Error::NotFound("未找到该车系".into()))?;
+    let trims = offer.series_trims(&summary.id);
+    let layout = catalog::layout(&state.db).await?;
+    let steps = trim_steps(&layout, &trims);
+    Ok(axum::Json(SeriesDetail {
+        series: summary,
+        trims,
+        steps,
+    }))
+}
