@@ -1,1 +1,14 @@
-//! API tests.
+//! The API test binary: every test runs against a real server on a fresh database, once on
+//! SQLite and once on PostgreSQL (`TEST_DATABASE_URL`), decoding into the `shared` types.
+
+#[macro_use]
+mod helpers;
+
+mod catalogue;
+mod compare;
+mod dealers;
+mod openapi;
+mod quote;
+mod recommendations;
+mod seed;
+mod shell;

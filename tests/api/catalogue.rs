@@ -1,0 +1,154 @@
+//! The filtered catalogue (`GET /api/v1/dealers/{dealer}/series`) and the model page
+//! (`GET /api/v1/dealers/{dealer}/series/{series}`).
+
+use reqwest::StatusCode;
+use shared::catalog::{BodyType, EnergyType, SeriesDetail, SeriesList};
+use shared::compare::trim_steps;
+
+use crate::helpers::TestApp;
+
+async fn ids(app: &TestApp, query: &str) -> Vec<String> {
+    let list: SeriesList = app
+        .get_ok(&format!("/api/v1/dealers/demo/series{query}"))
+        .await;
+    assert_eq!(list.total, list.items.len() as i64, "{query}");
+    list.items.into_iter().map(|s| s.id).collect()
+}
+
+both! {
+    async fn the_whole_catalogue_lists_every_series_the_dealer_sells_and_its_brands(app) {
+        let list: SeriesList = app.get_ok("/api/v1/dealers/demo/series").await;
+        assert_eq!(list.total, 24);
+        assert_eq!(list.brands.len(), 15);
+        assert_eq!(list.brands[0].name_zh, "比亚迪");
+        // recommended order: featured first, then the dealer's order
+        let featured = list.items.iter().take_while(|s| s.featured).count();
+        assert_eq!(featured, 6);
+        assert!(list.items[featured..].iter().all(|s| !s.featured));
+
+        let leap: SeriesList = app.get_ok("/api/v1/dealers/leapmotor/series").await;
+        assert_eq!(leap.total, 13);
+        assert_eq!(leap.brands.len(), 1);
+        let lafa5 = leap.items.iter().find(|s| s.id == "leapmotor-lafa5").expect("Lafa5");
+        assert_eq!(lafa5.guide_min, None, "no price is published: none is shown");
+        assert_eq!(lafa5.body_type, BodyType::Hatchback);
+    }
+}
+
+both! {
+    async fn each_filter_narrows_the_catalogue(app) {
+        let all = ids(&app, "").await;
+        let cases: [(&str, &[&str]); 14] = [
+            ("?energy=erev", &["li-auto-l6", "li-auto-l7", "aito-m7", "leapmotor-c10"]),
+            ("?energy=petrol", &["vw-lavida", "toyota-camry", "toyota-rav4", "honda-cr-v", "nissan-sylphy", "geely-xingyue-l", "changan-cs75-plus"]),
+            ("?body=hatchback", &["byd-seagull", "wuling-hongguang-mini-ev", "wuling-bingo"]),
+            ("?seats=6", &["aito-m7"]),
+            ("?brand=tesla", &["tesla-model-3", "tesla-model-y"]),
+            ("?price_max=100000", &["byd-qin-plus", "byd-qin-l", "byd-seagull", "leapmotor-b01", "vw-lavida", "wuling-hongguang-mini-ev", "wuling-bingo"]),
+            ("?price_min=300000", &["tesla-model-3", "tesla-model-y", "li-auto-l7", "nio-es6", "aito-m7"]),
+            ("?q=%E7%A7%A6", &["byd-qin-plus", "byd-qin-l"]),
+            ("?q=qin", &["byd-qin-plus", "byd-qin-l"]),
+            ("?q=QP", &["byd-qin-plus"]),
+            ("?q=lpb", &["leapmotor-b01"]),
+            ("?q=model%203", &["tesla-model-3"]),
+            ("?q=changan", &["changan-cs75-plus"]),
+            ("?energy=bev&body=suv&price_max=260000", &["byd-song-plus", "tesla-model-y", "xpeng-g6", "leapmotor-c10"]),
+        ];
+        for (query, expected) in cases {
+            let mut found = ids(&app, query).await;
+            found.sort();
+            let mut want: Vec<String> = expected.iter().map(|id| id.to_string()).collect();
+            want.sort();
+            assert_eq!(found, want, "{query}");
+        }
+        // an empty value means "not set"
+        assert_eq!(ids(&app, "?energy=&q=").await.len(), all.len());
+    }
+}
+
+both! {
+    async fn sorting_by_price_and_range_puts_unknown_values_last(app) {
+        let list: SeriesList = app.get_ok("/api/v1/dealers/demo/series?sort=price_asc").await;
+        let prices: Vec<Option<i64>> = list.items.iter().map(|s| s.from_price()).collect();
+        let known: Vec<i64> = prices.iter().flatten().copied().collect();
+        assert!(known.windows(2).all(|w| w[0] <= w[1]), "{prices:?}");
+        assert!(prices.iter().skip_while(|p| p.is_some()).all(Option::is_none));
+        assert_eq!(list.items[0].id, "wuling-hongguang-mini-ev");
+
+        let list: SeriesList = app.get_ok("/api/v1/dealers/demo/series?sort=price_desc").await;
+        let known: Vec<i64> = list.items.iter().filter_map(|s| s.from_price()).collect();
+        assert!(known.windows(2).all(|w| w[0] >= w[1]));
+
+        let list: SeriesList = app.get_ok("/api/v1/dealers/demo/series?sort=range_desc").await;
+        assert_eq!(list.items[0].id, "xiaomi-su7");
+        assert_eq!(list.items[0].max_range_km, Some(830));
+        assert_eq!(list.items[1].id, "tesla-model-3");
+    }
+}
+
+both! {
+    async fn each_bad_filter_is_a_400_naming_its_field(app) {
+        for (query, field) in [
+            ("price_min=-1", "price_min"),
+            ("price_max=abc", "price_max"),
+            ("price_max=99999999999", "price_max"),
+            ("price_min=300000&price_max=100000", "price_min"),
+            ("energy=diesel", "energy"),
+            ("body=truck", "body"),
+            ("seats=1", "seats"),
+            ("seats=x", "seats"),
+            ("brand=BYD!", "brand"),
+            ("sort=random", "sort"),
+            ("q=%E4%B8%80%E4%BA%8C%E4%B8%89%E5%9B%9B%E4%BA%94%E5%85%AD%E4%B8%83%E5%85%AB%E4%B9%9D%E5%8D%81%E4%B8%80%E4%BA%8C%E4%B8%89%E5%9B%9B%E4%BA%94%E5%85%AD%E4%B8%83%E5%85%AB%E4%B9%9D%E5%8D%81%E4%B8%80%E4%BA%8C%E4%B8%89%E5%9B%9B%E4%BA%94%E5%85%AD%E4%B8%83%E5%85%AB%E4%B9%9D%E5%8D%81%E4%B8%80%E4%BA%8C%E4%B8%89%E5%9B%9B%E4%BA%94%E5%85%AD%E4%B8%83%E5%85%AB%E4%B9%9D%E5%8D%81%E4%B8%80", "q"),
+        ] {
+            let body = app
+                .get_err(&format!("/api/v1/dealers/demo/series?{query}"), StatusCode::BAD_REQUEST)
+                .await;
+            assert_eq!(body.error.code, "invalid", "{query}");
+            assert_eq!(body.error.field.as_deref(), Some(field), "{query}");
+        }
+    }
+}
+
+both! {
+    async fn the_model_page_orders_trims_by_guide_price_and_says_what_each_step_buys(app) {
+        let detail: SeriesDetail = app
+            .get_ok("/api/v1/dealers/leapmotor/series/leapmotor-b01")
+            .await;
+        assert_eq!(detail.series.name_zh, "零跑B01");
+        let names: Vec<&str> = detail.trims.iter().map(|t| t.name_zh.as_str()).collect();
+        assert_eq!(
+            names,
+            ["2025款 430舒享版", "2025款 550舒享版", "2025款 550悦享版", "2025款 650悦享版", "2025款 550激光雷达版", "2025款 650激光雷达版"]
+        );
+        let prices: Vec<(Option<i64>, Option<i64>)> =
+            detail.trims.iter().map(|t| (t.guide_price, t.dealer_price)).collect();
+        assert_eq!(prices[0], (Some(89_800), None));
+        assert_eq!(prices[5], (Some(119_800), Some(117_800)));
+        assert!(detail.trims.iter().all(|t| t.energy_type == Some(EnergyType::Bev)));
+        // thin trims carry only what the sources give: unknown is absent, never false
+        assert_eq!(detail.trims[1].specs.len(), 6);
+        assert!(!detail.trims[1].specs.contains_key("lidar"));
+
+        assert_eq!(detail.steps.len(), 5);
+        assert_eq!(detail.steps[0].price_delta, Some(6_000));
+        assert_eq!(
+            detail.steps[0].gains,
+            ["纯电续航里程CLTC 550km（+120km）", "最大功率 132kW（+32kW）", "电动机总功率 132kW（+32kW）", "电池容量 56.2kWh（+12.3kWh）"]
+        );
+        // the steps are exactly the shared rule on the layout the server serves
+        let layout = server::catalog::layout(&app.db).await.expect("layout");
+        assert_eq!(detail.steps, trim_steps(&layout, &detail.trims));
+    }
+}
+
+both! {
+    async fn trims_without_a_guide_price_come_last(app) {
+        let detail: SeriesDetail = app.get_ok("/api/v1/dealers/demo/series/xiaomi-su7").await;
+        let ids: Vec<&str> = detail.trims.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["xiaomi-su7-std", "xiaomi-su7-pro", "xiaomi-su7-max"]);
+        assert_eq!(detail.trims[1].guide_price, None);
+        assert_eq!(detail.steps[1].price_delta, None);
+        assert_eq!(detail.series.guide_min, Some(215_900));
+    }
+}
