@@ -73,7 +73,10 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         let path = file?.path();
         let target = assets.join(path.file_name().unwrap_or_default());
         fs::copy(&path, &target)?;
-        precompress(&target)?;
+        // Brotli 11 on a 10 MB debug module takes minutes: the dev loop serves it raw.
+        if mode == Mode::Release {
+            precompress(&target)?;
+        }
     }
     let critical = fs::read_to_string(root.join("style/critical.css")).unwrap_or_default();
     let shell = fs::read_to_string(root.join("public/index.html"))

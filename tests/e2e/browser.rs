@@ -1,0 +1,146 @@
+//! The browser side of the end-to-end tests: Debian's ChromeDriver and headless Chromium as
+//! a 375x812 phone with a WeChat user agent, and waits that poll for what a user would see.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+/// WeChat 8 on an iPhone: what the dealer's customers open the pages with.
+pub const WECHAT_UA: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) \
+    AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) \
+    NetType/WIFI Language/zh_CN";
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// ChromeDriver for one test, killed when dropped.
+pub struct Driver {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    pub async fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let child = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {binary} (cargo xtask test installs it): {e}"));
+        let driver = Self { child, url: format!("http://127.0.0.1:{port}") };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < WAIT, "chromedriver did not listen on {port}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        driver
+    }
+
+    /// A fresh browser context: its own profile, no cookies or storage from another.
+    pub async fn phone(&self) -> Client {
+        let profile = std::env::temp_dir().join(format!("chelink-e2e-{}-{}", std::process::id(), next()));
+        let caps = serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                    "--hide-scrollbars", format!("--user-data-dir={}", profile.display()),
+                ],
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": 375, "height": 812, "pixelRatio": 2.0, "touch": true, "mobile": true },
+                    "userAgent": WECHAT_UA,
+                },
+            },
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        ClientBuilder::rustls()
+            .expect("rustls connector")
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+fn next() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
+/// Waits for an element to appear, as a user waits for a page.
+pub async fn find(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+/// Waits until the element's text satisfies `ok`; returns the text.
+pub async fn wait_text(client: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    let mut last = String::new();
+    while started.elapsed() < WAIT {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            if let Ok(text) = element.text().await {
+                if ok(&text) {
+                    return text;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css} never showed the expected text; last seen: {last:?}")
+}
+
+/// Waits until `count` elements match.
+pub async fn wait_count(client: &Client, css: &str, ok: impl Fn(usize) -> bool) -> usize {
+    let started = Instant::now();
+    let mut last = 0;
+    while started.elapsed() < WAIT {
+        last = client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0);
+        if ok(last) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css}: unexpected count {last}")
+}
+
+/// Waits until the address bar satisfies `ok`; returns it.
+pub async fn wait_url(client: &Client, ok: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    let mut last = String::new();
+    while started.elapsed() < WAIT {
+        last = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        if ok(&last) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the URL never matched; last: {last}")
+}
+
+/// Saves what the user sees to `tests/e2e/screenshots/<name>.png` (git-ignored).
+pub async fn screenshot(client: &Client, name: &str) {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("e2e/screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
+}
