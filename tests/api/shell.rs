@@ -81,6 +81,23 @@ both! {
         let missing = app.get("/assets/t1/nope.js").await;
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
         assert_ne!(missing.headers()["cache-control"], "public, max-age=31536000, immutable");
-        let _ = &app.dist;
+    }
+}
+
+both! {
+    async fn a_rebuilt_shell_is_served_without_a_restart(app) {
+        let shell = "<html><head><!--meta--><script src=\"/assets/t2/consumer.js\"></script></head></html>";
+        std::fs::write(app.dist.join("index.html"), shell).expect("write shell");
+        let html = app.get("/demo/").await.text().await.expect("html");
+        assert!(html.contains("/assets/t2/consumer.js"), "{html}");
+        assert!(html.contains("<title>车链汽车城（演示）</title>"));
+
+        // without a built app the API still works and pages say how to build it
+        std::fs::remove_file(app.dist.join("index.html")).expect("remove shell");
+        let response = app.get("/demo/").await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(response.text().await.expect("html").contains("cargo xtask serve"));
+        let home: shared::catalog::DealerHome = app.get_ok("/api/v1/dealers/demo").await;
+        assert_eq!(home.dealer.slug, "demo");
     }
 }
