@@ -247,12 +247,21 @@ impl Trim {
         self.dealer_price.or(self.guide_price)
     }
 
-    /// Series name and trim name together, as a compare header or a page title reads it.
+    /// Series name and trim name together, without saying the model twice:
+    /// `小米SU7` + `SU7 标准版` → `小米SU7 标准版`.
     pub fn full_name(&self) -> String {
-        if self.name_zh.starts_with(&self.series_name) {
-            self.name_zh.clone()
-        } else {
-            format!("{} {}", self.series_name, self.name_zh)
+        let series = self.series_name.as_str();
+        let name = self.name_zh.as_str();
+        // The longest start of the trim name that the series name already ends with.
+        let overlap = name
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .filter(|&end| series.ends_with(&name[..end]))
+            .last()
+            .unwrap_or(0);
+        match overlap {
+            0 => format!("{series} {name}"),
+            end => format!("{series}{}", &name[end..]),
         }
     }
 }
@@ -285,4 +294,35 @@ pub struct SeriesDetail {
     pub trims: Vec<Trim>,
     /// What each step up the trim ladder buys.
     pub steps: Vec<crate::compare::TrimStep>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_name_says_the_model_once() {
+        let cases = [
+            ("小米SU7", "SU7 标准版", "小米SU7 标准版"),
+            ("Model 3", "Model 3 焕新版", "Model 3 焕新版"),
+            ("理想L7", "理想L7 Air", "理想L7 Air"),
+            ("蔚来ES6", "ES6（起售价）", "蔚来ES6（起售价）"),
+            ("零跑B01", "2025款 430舒享版", "零跑B01 2025款 430舒享版"),
+        ];
+        for (series, trim, full) in cases {
+            let trim = Trim {
+                id: "t".into(),
+                series_id: "s".into(),
+                series_name: series.into(),
+                name_zh: trim.into(),
+                model_year: None,
+                guide_price: None,
+                dealer_price: None,
+                energy_type: None,
+                seats: None,
+                specs: BTreeMap::new(),
+            };
+            assert_eq!(trim.full_name(), full);
+        }
+    }
 }

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 /// A civil date (proleptic Gregorian), ordered by time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Date {
     pub year: i32,

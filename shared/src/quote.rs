@@ -26,7 +26,8 @@ pub struct QuoteRequest {
     pub seats: i64,
     /// A new-energy passenger car listed in the MIIT catalogue of qualifying models.
     pub new_energy: bool,
-    /// The purchase date decides which tax rule applies.
+    /// The purchase date (`YYYY-MM-DD`) decides which tax rule applies.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-11-23"))]
     pub purchase_date: Date,
     /// The commercial insurance premium in yuan; absent, the calculator estimates it.
     pub commercial_insurance: Option<i64>,

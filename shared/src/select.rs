@@ -261,7 +261,7 @@ fn score(answers: &Answers, candidate: &Candidate) -> Option<(i64, Vec<String>)>
             }
             if let Some(SpecValue::Text(level)) = trim.specs.get("adas_level") {
                 score += 8;
-                reasons.push(format!("{level}级辅助驾驶"));
+                reasons.push(format!("{}级辅助驾驶", level.trim_end_matches('级')));
             }
         }
         Priority::Economy => {
