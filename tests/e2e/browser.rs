@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 
 /// WeChat 8 on an iPhone: what the dealer's customers open the pages with.
 pub const WECHAT_UA: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) \
@@ -66,8 +67,8 @@ impl Driver {
             },
         });
         let serde_json::Value::Object(caps) = caps else { unreachable!() };
-        ClientBuilder::rustls()
-            .expect("rustls connector")
+        // ChromeDriver speaks plain HTTP on loopback: no TLS stack needed.
+        ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&self.url)
             .await
@@ -143,4 +144,21 @@ pub async fn screenshot(client: &Client, name: &str) {
     std::fs::create_dir_all(&folder).unwrap();
     let png = client.screenshot().await.unwrap();
     std::fs::write(folder.join(format!("{name}.png")), png).unwrap();
+}
+
+/// Taps an element as a user would: scrolled to the middle of the screen first, clear of the
+/// fixed tab bar.
+pub async fn tap(client: &Client, element: &Element) {
+    let reference = serde_json::to_value(element).unwrap();
+    client
+        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![reference])
+        .await
+        .unwrap();
+    element.click().await.unwrap_or_else(|e| panic!("could not tap: {e}"));
+}
+
+/// Waits for an element and taps it.
+pub async fn tap_on(client: &Client, css: &str) {
+    let element = find(client, css).await;
+    tap(client, &element).await;
 }
