@@ -85,6 +85,10 @@ pub fn Calculator() -> impl IntoView {
     let today = crate::today();
     let outcome = Memo::new(move |_| -> Outcome {
         let bad = |field: &str, message: &str| Err((field.to_string(), message.to_string()));
+        if price.with(|p| p.trim().is_empty()) {
+            // Nothing typed yet is no mistake: the result area asks for a price instead.
+            return bad("", "输入车价后即可看到落地价。");
+        }
         let Some(price) = price.with(|p| parse_yuan(p)) else {
             return bad("price", "请输入车价（元），如 189800");
         };
@@ -212,9 +216,13 @@ pub fn Calculator() -> impl IntoView {
     };
 
     let result = move || match outcome.get() {
-        Err(_) => {
-            view! { <p class="notice" data-test="quote-invalid">"请先修正上面标红的输入。"</p> }
-                .into_any()
+        Err((field, message)) => {
+            let text = if field.is_empty() {
+                message
+            } else {
+                "请先修正上面标红的输入。".into()
+            };
+            view! { <p class="notice" data-test="quote-invalid">{text}</p> }.into_any()
         }
         Ok(q) => view! { <QuoteView quote=q /> }.into_any(),
     };
