@@ -10,7 +10,8 @@ pub fn Loading(
     #[prop(default = "ph-card")] class: &'static str,
 ) -> impl IntoView {
     view! {
-        <div class="loading" aria-busy="true" aria-label="加载中">
+        <div class="loading" role="status" aria-busy="true">
+            <span class="sr-only">"加载中"</span>
             {(0..count).map(|_| view! { <div class=class></div> }).collect_view()}
         </div>
     }

@@ -68,7 +68,7 @@ pub fn TabBar() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <Show when=move || basket.count() != 0>
-                                            <span class="badge" data-test="compare-badge" aria-label=move || format!("对比篮{}款", basket.count())>
+                                            <span class="badge" data-test="compare-badge">
                                                 {move || basket.count()}
                                             </span>
                                         </Show>

@@ -174,7 +174,7 @@ fn RecommendationCard(rank: usize, rec: Recommendation) -> impl IntoView {
     view! {
         <article class="card rec" data-test="recommendation" data-id=t.id.clone()>
             <div class="rec-head">
-                <span class="rank" aria-label=format!("第{rank}名")>{rank}</span>
+                <span class="rank"><span class="sr-only">"第"</span>{rank}<span class="sr-only">"名"</span></span>
                 <h3>{t.name.clone()}</h3>
             </div>
             <p class="price-tag">
