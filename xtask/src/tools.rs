@@ -1,6 +1,6 @@
 //! Installs the tools the build and tests need when they are missing: the wasm32 target,
 //! wasm-bindgen at the Cargo.lock version, wasm-opt from npm's binaryen (never Debian's 108,
-//! whose output fails at run time), Debian's Chromium and ChromeDriver, Lighthouse, wrk.
+//! whose output fails at run time), Debian's Chromium, ChromeDriver and a CJK font, Lighthouse, wrk.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -102,9 +102,12 @@ fn ensure_debian(binary: &str, packages: &[&str]) -> Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// Chromium, its driver, and a Chinese font so screenshots show text, not boxes (phones have
+/// their own; a bare server has none).
 pub fn ensure_chromium() -> Result<()> {
     ensure_debian(CHROMIUM, &["chromium", "chromium-driver"])?;
-    ensure_debian(CHROMEDRIVER, &["chromium-driver"])
+    ensure_debian(CHROMEDRIVER, &["chromium-driver"])?;
+    ensure_debian("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", &["fonts-noto-cjk"])
 }
 
 pub fn ensure_wrk() -> Result<()> {
