@@ -27,9 +27,9 @@ both! {
             ("/demo", "<title>车链汽车城（演示）</title>"),
             ("/demo/models", "<title>车型库 - 车链汽车城（演示）</title>"),
             ("/demo/models?energy=bev&sort=price_asc", "<title>车型库 - 车链汽车城（演示）</title>"),
-            ("/demo/compare?trims=xiaomi-su7-std,tesla-model-3-rwd&hide_same=1", "<title>小米SU7 SU7 标准版 对比 Model 3 焕新版 - 车型对比 - 车链汽车城（演示）</title>"),
+            ("/demo/compare?trims=xiaomi-su7-std,tesla-model-3-rwd&hide_same=1", "<title>小米SU7 标准版 对比 Model 3 焕新版 - 车型对比 - 车链汽车城（演示）</title>"),
             ("/demo/select", "<title>智能选车 - 车链汽车城（演示）</title>"),
-            ("/demo/calculator?trim=xiaomi-su7-std", "<title>小米SU7 SU7 标准版 落地价计算 - 车链汽车城（演示）</title>"),
+            ("/demo/calculator?trim=xiaomi-su7-std", "<title>小米SU7 标准版 落地价计算 - 车链汽车城（演示）</title>"),
         ] {
             let response = app.get(path).await;
             assert_eq!(response.status(), StatusCode::OK, "{path}");
