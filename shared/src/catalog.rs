@@ -204,6 +204,14 @@ impl SpecValue {
         }
     }
 
+    /// As [`display`](Self::display), but money (unit 元) reads as `¥215,900`.
+    pub fn display_in(&self, unit: Option<&str>) -> String {
+        match (self, unit) {
+            (Self::Number(n), Some("元")) => crate::money::yuan(n.round() as i64),
+            _ => self.display(),
+        }
+    }
+
     pub fn as_number(&self) -> Option<f64> {
         match self {
             Self::Number(n) => Some(*n),
@@ -299,6 +307,21 @@ pub struct SeriesDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_values_read_as_people_write_them() {
+        let cases = [
+            (SpecValue::Bool(true), None, "●"),
+            (SpecValue::Bool(false), None, "-"),
+            (SpecValue::Number(550.0), Some("km"), "550"),
+            (SpecValue::Number(56.2), Some("kWh"), "56.2"),
+            (SpecValue::Number(215_900.0), Some("元"), "¥215,900"),
+            (SpecValue::Text("磷酸铁锂".into()), None, "磷酸铁锂"),
+        ];
+        for (value, unit, shown) in cases {
+            assert_eq!(value.display_in(unit), shown);
+        }
+    }
 
     #[test]
     fn full_name_says_the_model_once() {

@@ -249,7 +249,7 @@ fn Table(
                                 .iter()
                                 .zip(&r.best)
                                 .map(|(v, best)| {
-                                    let text = v.as_ref().map(|v| v.display()).unwrap_or_else(|| "—".into());
+                                    let text = v.as_ref().map(|v| v.display_in(r.unit.as_deref())).unwrap_or_else(|| "—".into());
                                     view! {
                                         <td class:best=*best>
                                             {text}
