@@ -230,7 +230,7 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
                             .ok_or_else(|| anyhow!("series {}: energy type {k}", r.id))
                     })
                     .collect::<anyhow::Result<_>>()?,
-                status: status_from_key(&r.status)
+                status: SeriesStatus::from_key(&r.status)
                     .ok_or_else(|| anyhow!("series {}: status {}", r.id, r.status))?,
                 brand: Brand {
                     id: r.brand_id,
@@ -273,17 +273,6 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Offer { series, trims })
-}
-
-fn status_from_key(key: &str) -> Option<SeriesStatus> {
-    [
-        SeriesStatus::OnSale,
-        SeriesStatus::ComingSoon,
-        SeriesStatus::Discontinued,
-        SeriesStatus::Unknown,
-    ]
-    .into_iter()
-    .find(|s| crate::seed::status_key(*s) == key)
 }
 
 impl Offer {

@@ -106,6 +106,27 @@ pub enum SeriesStatus {
 }
 
 impl SeriesStatus {
+    pub const ALL: [Self; 4] = [
+        Self::OnSale,
+        Self::ComingSoon,
+        Self::Discontinued,
+        Self::Unknown,
+    ];
+
+    /// The stored form, the same as the serde name: `on_sale`, `coming_soon`, ….
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::OnSale => "on_sale",
+            Self::ComingSoon => "coming_soon",
+            Self::Discontinued => "discontinued",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::OnSale => "在售",
@@ -264,8 +285,7 @@ impl Trim {
         let overlap = name
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())
-            .filter(|&end| series.ends_with(&name[..end]))
-            .last()
+            .rfind(|&end| series.ends_with(&name[..end]))
             .unwrap_or(0);
         match overlap {
             0 => format!("{series} {name}"),
@@ -307,6 +327,23 @@ pub struct SeriesDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn series_status_keys_round_trip_and_match_serde() {
+        let cases = [
+            (SeriesStatus::OnSale, "on_sale"),
+            (SeriesStatus::ComingSoon, "coming_soon"),
+            (SeriesStatus::Discontinued, "discontinued"),
+            (SeriesStatus::Unknown, "unknown"),
+        ];
+        assert_eq!(cases.len(), SeriesStatus::ALL.len());
+        for (status, key) in cases {
+            assert_eq!(status.key(), key);
+            assert_eq!(SeriesStatus::from_key(key), Some(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), key);
+        }
+        assert_eq!(SeriesStatus::from_key("on sale"), None);
+    }
 
     #[test]
     fn spec_values_read_as_people_write_them() {
