@@ -49,6 +49,9 @@ pub struct PageMeta {
     pub status: StatusCode,
     pub title: String,
     pub description: String,
+    /// Painted in the skeleton before the app runs: the dealer's name, so the first paint
+    /// already says whose page this is.
+    pub heading: String,
 }
 
 /// The SPA fallback: the shell for any other GET.
@@ -86,6 +89,7 @@ pub async fn page(
                 status: StatusCode::OK,
                 title: SITE.into(),
                 description: String::new(),
+                heading: String::new(),
             }
         }
     };
@@ -110,6 +114,7 @@ fn not_found() -> PageMeta {
         status: StatusCode::NOT_FOUND,
         title: format!("页面不存在 - {SITE}"),
         description: "您访问的页面不存在".into(),
+        heading: String::new(),
     }
 }
 
@@ -124,6 +129,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         status: StatusCode::OK,
         title,
         description,
+        heading: dealer.clone(),
     };
     let rest: Vec<&str> = segments.filter(|s| !s.is_empty()).collect();
     let query = Query::<Vec<(String, String)>>::try_from_uri(uri)
@@ -206,6 +212,9 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
 }
 
 /// The shell with the page's meta tags at the marker (or before `</head>`).
+/// Where the skeleton shows the page heading.
+pub const HEADING_MARKER: &str = "<!--heading-->";
+
 pub fn fill_shell(shell: &str, meta: &PageMeta, image: Option<&str>) -> String {
     let title = escape(&meta.title);
     let description = escape(&meta.description);
@@ -221,11 +230,12 @@ pub fn fill_shell(shell: &str, meta: &PageMeta, image: Option<&str>) -> String {
             escape(image)
         ));
     }
-    if shell.contains(META_MARKER) {
+    let shell = if shell.contains(META_MARKER) {
         shell.replacen(META_MARKER, &tags, 1)
     } else {
         shell.replacen("</head>", &format!("{tags}</head>"), 1)
-    }
+    };
+    shell.replacen(HEADING_MARKER, &escape(&meta.heading), 1)
 }
 
 /// The asset folder the shell refers to: `/assets/{version}/...`.
@@ -287,13 +297,16 @@ mod tests {
             status: StatusCode::OK,
             title: "秦PLUS <DM-i> - \"演示\"".into(),
             description: "a & b".into(),
+            heading: "车链<演示>".into(),
         };
-        let shell = "<head><!--meta--><link href=\"/assets/v1a2/app.css\"></head>";
+        let shell =
+            "<head><!--meta--><link href=\"/assets/v1a2/app.css\"></head><h1><!--heading--></h1>";
         let out = fill_shell(shell, &meta, Some("http://h/assets/v1a2/icon.png"));
         assert!(out.contains("<title>秦PLUS &lt;DM-i&gt; - &quot;演示&quot;</title>"));
         assert!(out.contains("content=\"a &amp; b\""));
         assert!(out.contains("og:image\" content=\"http://h/assets/v1a2/icon.png\""));
         assert!(!out.contains(META_MARKER));
+        assert!(out.contains("<h1>车链&lt;演示&gt;</h1>"));
         let no_marker = fill_shell("<head></head>", &meta, None);
         assert!(no_marker.contains("<title>"));
         assert_eq!(asset_version(shell), Some("v1a2"));
