@@ -31,18 +31,31 @@ impl Drop for Driver {
 
 impl Driver {
     pub async fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let binary =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let child = Command::new(&binary)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("could not start {binary} (cargo xtask test installs it): {e}"));
-        let driver = Self { child, url: format!("http://127.0.0.1:{port}") };
+            .unwrap_or_else(|e| {
+                panic!("could not start {binary} (cargo xtask test installs it): {e}")
+            });
+        let driver = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < WAIT, "chromedriver did not listen on {port}");
+            assert!(
+                started.elapsed() < WAIT,
+                "chromedriver did not listen on {port}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         driver
@@ -50,7 +63,8 @@ impl Driver {
 
     /// A fresh browser context: its own profile, no cookies or storage from another.
     pub async fn phone(&self) -> Client {
-        let profile = std::env::temp_dir().join(format!("chelink-e2e-{}-{}", std::process::id(), next()));
+        let profile =
+            std::env::temp_dir().join(format!("chelink-e2e-{}-{}", std::process::id(), next()));
         let caps = serde_json::json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -66,7 +80,9 @@ impl Driver {
                 },
             },
         });
-        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
         // ChromeDriver speaks plain HTTP on loopback: no TLS stack needed.
         ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
@@ -115,7 +131,11 @@ pub async fn wait_count(client: &Client, css: &str, ok: impl Fn(usize) -> bool) 
     let started = Instant::now();
     let mut last = 0;
     while started.elapsed() < WAIT {
-        last = client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0);
+        last = client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
         if ok(last) {
             return last;
         }
@@ -129,7 +149,11 @@ pub async fn wait_url(client: &Client, ok: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
     let mut last = String::new();
     while started.elapsed() < WAIT {
-        last = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        last = client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
         if ok(&last) {
             return last;
         }
@@ -151,10 +175,16 @@ pub async fn screenshot(client: &Client, name: &str) {
 pub async fn tap(client: &Client, element: &Element) {
     let reference = serde_json::to_value(element).unwrap();
     client
-        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![reference])
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![reference],
+        )
         .await
         .unwrap();
-    element.click().await.unwrap_or_else(|e| panic!("could not tap: {e}"));
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("could not tap: {e}"));
 }
 
 /// Waits for an element and taps it.

@@ -30,8 +30,16 @@ impl Site {
         let dist = PathBuf::from(std::env::var("CHELINK_DIST").expect(
             "CHELINK_DIST must name the built app: run the browser tests with `cargo xtask test`",
         ));
-        assert!(dist.join("index.html").exists(), "no built app in {}", dist.display());
-        let dir = std::env::temp_dir().join(format!("chelink-e2e-site-{}-{}", std::process::id(), rand_suffix()));
+        assert!(
+            dist.join("index.html").exists(),
+            "no built app in {}",
+            dist.display()
+        );
+        let dir = std::env::temp_dir().join(format!(
+            "chelink-e2e-site-{}-{}",
+            std::process::id(),
+            rand_suffix()
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.join("e2e.db").display());
         let db = server::db::connect(&url).await.unwrap();
@@ -39,8 +47,14 @@ impl Site {
         server::seed::load_demo(&db).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::http::serve(listener, server::http::AppState { db, dist }));
-        Self { base, _dir: TempDir(dir) }
+        tokio::spawn(server::http::serve(
+            listener,
+            server::http::AppState { db, dist },
+        ));
+        Self {
+            base,
+            _dir: TempDir(dir),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -48,12 +62,22 @@ impl Site {
     }
 
     async fn api<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
-        reqwest::get(self.url(path)).await.unwrap().error_for_status().unwrap().json().await.unwrap()
+        reqwest::get(self.url(path))
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 }
 
 fn rand_suffix() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
 }
 
 async fn count_of(client: &fantoccini::Client, expected: i64) {
@@ -69,7 +93,10 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
 
     // Home: the dealer's name and its entries.
     phone.goto(&site.url("/demo/")).await.unwrap();
-    wait_text(&phone, "[data-test=dealer-name]", |t| t.contains("车链汽车城")).await;
+    wait_text(&phone, "[data-test=dealer-name]", |t| {
+        t.contains("车链汽车城")
+    })
+    .await;
     find(&phone, "[data-test=store-card]").await;
     screenshot(&phone, "01-home").await;
 
@@ -83,12 +110,18 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
     count_of(&phone, bev.total).await;
     wait_url(&phone, |u| u.contains("energy=bev")).await;
     tap_on(&phone, "[data-test=chip-body-suv]").await;
-    let bev_suv: SeriesList = site.api("/api/v1/dealers/demo/series?energy=bev&body=suv").await;
+    let bev_suv: SeriesList = site
+        .api("/api/v1/dealers/demo/series?energy=bev&body=suv")
+        .await;
     count_of(&phone, bev_suv.total).await;
     // Back undoes the last filter, as in any app.
     phone.back().await.unwrap();
     count_of(&phone, bev.total).await;
-    find(&phone, "[data-test=search]").await.send_keys("su7").await.unwrap();
+    find(&phone, "[data-test=search]")
+        .await
+        .send_keys("su7")
+        .await
+        .unwrap();
     count_of(&phone, 1).await;
     wait_url(&phone, |u| u.contains("q=su7")).await;
     screenshot(&phone, "02-catalogue-filtered").await;
@@ -100,17 +133,26 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
     count_of(&phone, qin.total).await;
 
     // A shared catalogue URL restores its filters.
-    phone.goto(&site.url("/demo/models?energy=bev&q=su7")).await.unwrap();
+    phone
+        .goto(&site.url("/demo/models?energy=bev&q=su7"))
+        .await
+        .unwrap();
     count_of(&phone, 1).await;
     let chip = find(&phone, "[data-test=chip-energy-bev]").await;
-    assert_eq!(chip.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(
+        chip.attr("aria-pressed").await.unwrap().as_deref(),
+        Some("true")
+    );
 
     // Model page: trims, what each step buys, add two trims to the comparison.
     tap_on(&phone, "a[data-test=series-card]").await;
     wait_url(&phone, |u| u.ends_with("/demo/models/xiaomi-su7")).await;
     let su7: SeriesDetail = site.api("/api/v1/dealers/demo/series/xiaomi-su7").await;
     wait_count(&phone, "[data-test=trim]", |n| n == su7.trims.len()).await;
-    let adds = phone.find_all(Locator::Css("[data-test=add-compare]")).await.unwrap();
+    let adds = phone
+        .find_all(Locator::Css("[data-test=add-compare]"))
+        .await
+        .unwrap();
     tap(&phone, &adds[0]).await;
     tap(&phone, &adds[2]).await;
     wait_text(&phone, "[data-test=compare-badge]", |t| t.trim() == "2").await;
@@ -120,8 +162,15 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
     tap_on(&phone, "[data-test=go-compare]").await;
     wait_count(&phone, "[data-test=compare-head]", |n| n == 2).await;
     let rows = wait_count(&phone, "[data-test=compare-row]", |n| n > 0).await;
-    let differing = phone.find_all(Locator::Css("[data-test=compare-row][data-same=false]")).await.unwrap().len();
-    assert!(differing > 0 && differing < rows, "{differing} of {rows} rows differ");
+    let differing = phone
+        .find_all(Locator::Css("[data-test=compare-row][data-same=false]"))
+        .await
+        .unwrap()
+        .len();
+    assert!(
+        differing > 0 && differing < rows,
+        "{differing} of {rows} rows differ"
+    );
     screenshot(&phone, "04-compare").await;
     tap_on(&phone, "[data-test=hide-same]").await;
     wait_count(&phone, "[data-test=compare-row]", |n| n == differing).await;
@@ -134,19 +183,32 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
     wait_count(&friend, "[data-test=compare-head]", |n| n == 2).await;
     wait_count(&friend, "[data-test=compare-row]", |n| n == differing).await;
     let toggle = find(&friend, "[data-test=hide-same]").await;
-    assert_eq!(toggle.prop("checked").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(
+        toggle.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
     screenshot(&friend, "06-compare-fresh-context").await;
     friend.close().await.unwrap();
 
     // Calculator: the on-the-road total for a known trim, line by line.
-    let trim = su7.trims.iter().find(|t| t.id == "xiaomi-su7-std").expect("SU7 标准版");
-    phone.goto(&site.url("/demo/calculator?trim=xiaomi-su7-std")).await.unwrap();
+    let trim = su7
+        .trims
+        .iter()
+        .find(|t| t.id == "xiaomi-su7-std")
+        .expect("SU7 标准版");
+    phone
+        .goto(&site.url("/demo/calculator?trim=xiaomi-su7-std"))
+        .await
+        .unwrap();
     let expected = quote(&QuoteRequest {
         price: trim.price().unwrap(),
         seats: trim.seats.unwrap_or(5),
         new_energy: true,
         purchase_date: shared::date::Date::shanghai_from_unix_millis(
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64,
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as i64,
         ),
         commercial_insurance: None,
         plate_fee: DEFAULT_PLATE_FEE,
@@ -154,7 +216,10 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
     });
     let total = shared::money::yuan(expected.total);
     wait_text(&phone, "[data-test=quote-total]", |t| t.contains(&total)).await;
-    wait_count(&phone, "[data-test=quote-line]", |n| n == expected.lines.len()).await;
+    wait_count(&phone, "[data-test=quote-line]", |n| {
+        n == expected.lines.len()
+    })
+    .await;
     screenshot(&phone, "07-calculator").await;
 
     phone.close().await.unwrap();
@@ -178,9 +243,15 @@ async fn unknown_dealers_and_models_get_a_friendly_chinese_404() {
     let site = Site::start().await;
     let driver = Driver::start().await;
     let phone = driver.phone().await;
-    for (path, shot) in [("/nobody/", "09-404-dealer"), ("/demo/models/no-such-car", "10-404-series")] {
+    for (path, shot) in [
+        ("/nobody/", "09-404-dealer"),
+        ("/demo/models/no-such-car", "10-404-series"),
+    ] {
         phone.goto(&site.url(path)).await.unwrap();
-        wait_text(&phone, "[data-test=not-found]", |t| t.contains("页面走丢了")).await;
+        wait_text(&phone, "[data-test=not-found]", |t| {
+            t.contains("页面走丢了")
+        })
+        .await;
         screenshot(&phone, shot).await;
     }
     phone.close().await.unwrap();

@@ -17,13 +17,19 @@ const LIGHTHOUSE_PAGES: [(&str, &str); 4] = [
     ("home", "/demo/"),
     ("catalogue", "/demo/models"),
     ("model", "/demo/models/leapmotor-b01"),
-    ("comparison", "/demo/compare?trims=xiaomi-su7-std,xiaomi-su7-max"),
+    (
+        "comparison",
+        "/demo/compare?trims=xiaomi-su7-std,xiaomi-su7-max",
+    ),
 ];
 
 const LOAD_TARGETS: [(&str, &str); 3] = [
     ("shell /demo/", "/demo/"),
     ("API series list", "/api/v1/dealers/demo/series"),
-    ("API model page", "/api/v1/dealers/demo/series/leapmotor-b01"),
+    (
+        "API model page",
+        "/api/v1/dealers/demo/series/leapmotor-b01",
+    ),
 ];
 
 /// The server process, stopped when dropped.
@@ -52,7 +58,10 @@ pub fn bench(root: &Path) -> Result<()> {
     let _server = Server(
         Command::new(root.join("target/release/chelink-server"))
             .env("PORT", port.to_string())
-            .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", database.display()))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}?mode=rwc", database.display()),
+            )
             .env("CHELINK_DIST", &dist)
             .env("CHELINK_DEMO", "1")
             .env("RUST_LOG", "warn")
@@ -90,7 +99,9 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
     let mut assets: Vec<String> = Vec::new();
     for piece in html.split('"') {
         let is_asset = piece.starts_with("/assets/")
-            && [".css", ".js", ".wasm"].iter().any(|ext| piece.ends_with(ext));
+            && [".css", ".js", ".wasm"]
+                .iter()
+                .any(|ext| piece.ends_with(ext));
         if is_asset && !assets.iter().any(|a| a == piece) {
             assets.push(piece.to_string());
         }
@@ -99,7 +110,10 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
         bail!("the shell names no assets");
     }
     let _ = writeln!(report, "## First load of /demo/ (html + css + js + wasm)\n");
-    let _ = writeln!(report, "| file | raw | gzip | brotli |\n|---|---:|---:|---:|");
+    let _ = writeln!(
+        report,
+        "| file | raw | gzip | brotli |\n|---|---:|---:|---:|"
+    );
     let mut totals = [0usize; 3];
     for path in std::iter::once("/demo/".to_string()).chain(assets) {
         let mut sizes = [0usize; 3];
@@ -111,7 +125,11 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
             sizes[i] = response.body.len();
             totals[i] += sizes[i];
         }
-        let _ = writeln!(report, "| `{path}` | {} | {} | {} |", sizes[0], sizes[1], sizes[2]);
+        let _ = writeln!(
+            report,
+            "| `{path}` | {} | {} | {} |",
+            sizes[0], sizes[1], sizes[2]
+        );
     }
     let _ = writeln!(
         report,
@@ -120,7 +138,11 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
         kb(totals[1]),
         kb(totals[2])
     );
-    let verdict = if totals[2] <= 150 * 1000 { "within" } else { "OVER" };
+    let verdict = if totals[2] <= 150 * 1000 {
+        "within"
+    } else {
+        "OVER"
+    };
     let _ = writeln!(report, "Brotli first load is {verdict} the 150 KB bar.\n");
     Ok(())
 }
@@ -130,8 +152,15 @@ fn kb(bytes: usize) -> f64 {
 }
 
 fn lighthouse(root: &Path, port: u16, out: &Path, report: &mut String) -> Result<()> {
-    let _ = writeln!(report, "## Lighthouse {} mobile\n", lighthouse_version(root));
-    let _ = writeln!(report, "| page | performance | LCP | CLS | TBT | accessibility |\n|---|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        report,
+        "## Lighthouse {} mobile\n",
+        lighthouse_version(root)
+    );
+    let _ = writeln!(
+        report,
+        "| page | performance | LCP | CLS | TBT | accessibility |\n|---|---:|---:|---:|---:|---:|"
+    );
     for (name, path) in LIGHTHOUSE_PAGES {
         let json = out.join(format!("lighthouse-{name}.json"));
         run(Command::new(tools::lighthouse(root))
@@ -144,8 +173,17 @@ fn lighthouse(root: &Path, port: u16, out: &Path, report: &mut String) -> Result
             )
             .env("CHROME_PATH", tools::CHROMIUM))?;
         let result: serde_json::Value = serde_json::from_slice(&std::fs::read(&json)?)?;
-        let score = |category: &str| result["categories"][category]["score"].as_f64().unwrap_or(0.0) * 100.0;
-        let audit = |id: &str| result["audits"][id]["numericValue"].as_f64().unwrap_or(f64::NAN);
+        let score = |category: &str| {
+            result["categories"][category]["score"]
+                .as_f64()
+                .unwrap_or(0.0)
+                * 100.0
+        };
+        let audit = |id: &str| {
+            result["audits"][id]["numericValue"]
+                .as_f64()
+                .unwrap_or(f64::NAN)
+        };
         let _ = writeln!(
             report,
             "| {name} `{path}` | {:.0} | {:.2} s | {:.3} | {:.0} ms | {:.0} |",
@@ -170,11 +208,24 @@ fn lighthouse_version(root: &Path) -> String {
 
 /// `wrk -t2 -c32 -d10s --latency`: requests per second and the p99 latency.
 fn load(port: u16, report: &mut String) -> Result<()> {
-    let _ = writeln!(report, "## Throughput (wrk, 2 threads, 32 connections, 10 s, loopback, SQLite)\n");
-    let _ = writeln!(report, "| target | requests/s | p50 | p99 |\n|---|---:|---:|---:|");
+    let _ = writeln!(
+        report,
+        "## Throughput (wrk, 2 threads, 32 connections, 10 s, loopback, SQLite)\n"
+    );
+    let _ = writeln!(
+        report,
+        "| target | requests/s | p50 | p99 |\n|---|---:|---:|---:|"
+    );
     for (name, path) in LOAD_TARGETS {
         let output = Command::new("wrk")
-            .args(["-t2", "-c32", "-d10s", "--latency", "-H", "Accept-Encoding: br"])
+            .args([
+                "-t2",
+                "-c32",
+                "-d10s",
+                "--latency",
+                "-H",
+                "Accept-Encoding: br",
+            ])
             .arg(format!("http://127.0.0.1:{port}{path}"))
             .output()
             .context("running wrk")?;
@@ -187,7 +238,13 @@ fn load(port: u16, report: &mut String) -> Result<()> {
         if text.contains("Non-2xx") {
             bail!("{path} answered errors under load:\n{text}");
         }
-        let _ = writeln!(report, "| {name} `{path}` | {} | {} | {} |", field("Requests/sec:"), field("50%"), field("99%"));
+        let _ = writeln!(
+            report,
+            "| {name} `{path}` | {} | {} | {} |",
+            field("Requests/sec:"),
+            field("50%"),
+            field("99%")
+        );
     }
     let _ = writeln!(report);
     Ok(())
@@ -209,9 +266,16 @@ fn get(port: u16, path: &str, encoding: &str) -> Result<Response> {
     )?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").context("no header end")?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .context("no header end")?;
     let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let mut body = raw[split + 4..].to_vec();
     if head.contains("transfer-encoding: chunked") {
         body = dechunk(&body);
@@ -222,7 +286,8 @@ fn get(port: u16, path: &str, encoding: &str) -> Result<Response> {
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16).unwrap_or(0);
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16)
+            .unwrap_or(0);
         if size == 0 {
             break;
         }

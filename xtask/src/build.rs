@@ -29,7 +29,13 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         Mode::Release => "wasm-release",
     };
     let mut cargo = Command::new("cargo");
-    cargo.args(["build", "--package", "chelink-app", "--target", "wasm32-unknown-unknown"]);
+    cargo.args([
+        "build",
+        "--package",
+        "chelink-app",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]);
     if mode == Mode::Release {
         cargo.args(["--profile", "wasm-release"]);
     }
@@ -39,9 +45,14 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
     for entry in ENTRIES {
-        let wasm = root.join(format!("target/wasm32-unknown-unknown/{profile}/{entry}.wasm"));
+        let wasm = root.join(format!(
+            "target/wasm32-unknown-unknown/{profile}/{entry}.wasm"
+        ));
         let mut bindgen = Command::new(tools::wasm_bindgen(root));
-        bindgen.arg(&wasm).args(["--target", "web", "--no-typescript", "--out-dir"]).arg(&staging);
+        bindgen
+            .arg(&wasm)
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&staging);
         if mode == Mode::Release {
             bindgen.args(["--remove-name-section", "--remove-producers-section"]);
         }
@@ -119,13 +130,17 @@ fn minify_css(css: &str) -> String {
     let mut rest = css;
     while let Some(start) = rest.find("/*") {
         out.push_str(&rest[..start]);
-        rest = rest[start + 2..].find("*/").map_or("", |end| &rest[start + 2 + end + 2..]);
+        rest = rest[start + 2..]
+            .find("*/")
+            .map_or("", |end| &rest[start + 2 + end + 2..]);
     }
     out.push_str(rest);
     let collapsed: Vec<&str> = out.split_whitespace().collect();
     let mut joined = collapsed.join(" ");
     for token in ["{", "}", ";", ","] {
-        joined = joined.replace(&format!(" {token}"), token).replace(&format!("{token} "), token);
+        joined = joined
+            .replace(&format!(" {token}"), token)
+            .replace(&format!("{token} "), token);
     }
     // Only the space after a colon goes: before one it may be a descendant combinator (`a :hover`).
     joined = joined.replace(": ", ":");
@@ -135,14 +150,21 @@ fn minify_css(css: &str) -> String {
 /// A short content hash of every asset: a new build gets a new folder, so WeChat's cached
 /// shell can never pair with half-updated assets.
 fn version_of(folder: &Path) -> Result<String> {
-    let mut names: Vec<PathBuf> = fs::read_dir(folder)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut names: Vec<PathBuf> = fs::read_dir(folder)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     names.sort();
     let mut hasher = Sha256::new();
     for path in names {
         hasher.update(path.file_name().unwrap_or_default().as_encoded_bytes());
         hasher.update(fs::read(path)?);
     }
-    Ok(hasher.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 fn precompress(path: &Path) -> Result<()> {
@@ -174,11 +196,17 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 }
 
 fn report(assets: &Path) -> Result<()> {
-    let mut files: Vec<PathBuf> = fs::read_dir(assets)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut files: Vec<PathBuf> = fs::read_dir(assets)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     files.sort();
     eprintln!("built {}", assets.display());
     for file in files {
-        eprintln!("  {:>9} B  {}", fs::metadata(&file)?.len(), file.file_name().unwrap_or_default().to_string_lossy());
+        eprintln!(
+            "  {:>9} B  {}",
+            fs::metadata(&file)?.len(),
+            file.file_name().unwrap_or_default().to_string_lossy()
+        );
     }
     Ok(())
 }

@@ -28,7 +28,15 @@ fn main() -> Result<()> {
         Some("build") => {
             let dev = args.iter().any(|a| a == "--dev");
             tools::ensure_app_toolchain(&root)?;
-            build::build(&root, if dev { build::Mode::Dev } else { build::Mode::Release }).map(drop)
+            build::build(
+                &root,
+                if dev {
+                    build::Mode::Dev
+                } else {
+                    build::Mode::Release
+                },
+            )
+            .map(drop)
         }
         Some("bench") => bench::bench(&root),
         _ => {
@@ -49,7 +57,9 @@ fn workspace_root() -> PathBuf {
 pub fn run(command: &mut Command) -> Result<()> {
     let shown = format!("{command:?}");
     eprintln!("$ {shown}");
-    let status = command.status().with_context(|| format!("could not start {shown}"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("could not start {shown}"))?;
     if !status.success() {
         bail!("{shown} failed with {status}");
     }
@@ -60,7 +70,8 @@ fn serve(root: &Path) -> Result<()> {
     tools::ensure_app_toolchain(root)?;
     let dist = build::build(root, build::Mode::Release)?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
-    let database = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://chelink.db?mode=rwc".into());
+    let database =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://chelink.db?mode=rwc".into());
     run(Command::new("cargo")
         .args(["run", "--release", "--package", "chelink-server"])
         .env("PORT", &port)
@@ -91,7 +102,15 @@ fn test(root: &Path) -> Result<()> {
     // The browser tests drive the real release build.
     let dist = build::build(root, build::Mode::Release)?;
     run(Command::new("cargo")
-        .args(["test", "--package", "chelink-tests", "--features", "e2e", "--test", "e2e"])
+        .args([
+            "test",
+            "--package",
+            "chelink-tests",
+            "--features",
+            "e2e",
+            "--test",
+            "e2e",
+        ])
         .env("CHELINK_DIST", &dist)
         .env("CHROMEDRIVER", tools::CHROMEDRIVER))
 }

@@ -39,7 +39,9 @@ pub fn ensure_app_toolchain(root: &Path) -> Result<()> {
 }
 
 fn ensure_wasm_target() -> Result<()> {
-    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output()?;
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()?;
     if !String::from_utf8_lossy(&installed.stdout).contains("wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
@@ -69,7 +71,13 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
     }
     // No --locked: the registry lacks one of the CLI's pinned dependencies.
     run(Command::new("cargo")
-        .args(["install", "wasm-bindgen-cli", "--version", &version, "--root"])
+        .args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--root",
+        ])
         .arg(tools_dir(root)))
 }
 
@@ -94,7 +102,10 @@ fn ensure_debian(binary: &str, packages: &[&str]) -> Result<()> {
     if Path::new(binary).exists() {
         return Ok(());
     }
-    eprintln!("{binary} is missing: installing Debian's {}", packages.join(" "));
+    eprintln!(
+        "{binary} is missing: installing Debian's {}",
+        packages.join(" ")
+    );
     run(Command::new("apt-get").arg("update"))?;
     run(Command::new("apt-get")
         .args(["install", "-y", "--no-install-recommends"])
@@ -107,7 +118,10 @@ fn ensure_debian(binary: &str, packages: &[&str]) -> Result<()> {
 pub fn ensure_chromium() -> Result<()> {
     ensure_debian(CHROMIUM, &["chromium", "chromium-driver"])?;
     ensure_debian(CHROMEDRIVER, &["chromium-driver"])?;
-    ensure_debian("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", &["fonts-noto-cjk"])
+    ensure_debian(
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        &["fonts-noto-cjk"],
+    )
 }
 
 pub fn ensure_wrk() -> Result<()> {
