@@ -70,6 +70,16 @@ pub struct CompareGroup {
     pub rows: Vec<CompareRow>,
 }
 
+impl CompareGroup {
+    /// Whether any compared trim has any known value in this group. A group of nothing but
+    /// "—" starts collapsed: it says nothing about the choice.
+    pub fn has_known_values(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|r| r.values.iter().any(Option::is_some))
+    }
+}
+
 /// `/api/v1/dealers/{dealer}/compare?trims=...`: the grouped table, plus the requested ids
 /// that were unknown and dropped (the page says so).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -362,6 +372,9 @@ mod tests {
             assert_eq!(row(key).best, best, "{key} best");
         }
         assert_eq!(row("range_cltc_km").values[0], Some(Number(430.0)));
+        assert!(groups[0].has_known_values());
+        let unknown = compare(&layout(), &[trim("x", None, &[]), trim("y", None, &[])]);
+        assert!(!unknown[0].has_known_values());
         assert_eq!(row("lidar").values, vec![None, None, None]);
     }
 

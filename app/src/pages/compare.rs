@@ -1,6 +1,7 @@
 //! `/{dealer}/compare?trims=a,b&hide_same=1&highlight=0`: 2–4 trims side by side in the
 //! standard grouped layout. The URL is the whole view: trims and both toggles, so a shared
-//! link reproduces exactly what the sender saw. Group collapse is a local convenience.
+//! link reproduces exactly what the sender saw. Groups with no known value start collapsed;
+//! toggling a group is a local convenience.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -204,9 +205,7 @@ fn Table(
                     <span class="guide">
                         "指导价 " {t.guide_price.map(money::yuan).unwrap_or_else(|| "—".into())}
                     </span>
-                    <span class="deal">
-                        "本店价 " {t.dealer_price.map(money::yuan).unwrap_or_else(|| "—".into())}
-                    </span>
+                    {t.dealer_price.map(|p| view! { <span class="deal">"本店价 " {money::yuan(p)}</span> })}
                     <button
                         type="button"
                         class="remove"
@@ -229,7 +228,10 @@ fn Table(
             .filter(|g| !(hide_same && g.rows.iter().all(|r| r.same)))
             .map(|g| {
                 let key = g.key.clone();
-                let is_collapsed = collapsed.with(|c| c.contains(&key));
+                // `collapsed` holds the groups the user toggled; groups of nothing but "—"
+                // start collapsed, so the table opens on what is known.
+                let known = g.has_known_values();
+                let is_collapsed = collapsed.with(|c| c.contains(&key)) == known;
                 let toggle = move |_| {
                     collapsed.update(|c| {
                         if let Some(i) = c.iter().position(|k| *k == key) {
@@ -283,6 +285,7 @@ fn Table(
                                     on:click=toggle
                                 >
                                     {g.name_zh.clone()}
+                                    {(!known).then(|| view! { <span class="muted">"（暂无数据）"</span> })}
                                     <span class="chev" aria-hidden="true">
                                         {if is_collapsed { "▸" } else { "▾" }}
                                     </span>
