@@ -9,14 +9,14 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 use shared::catalog::DealerHome;
 
 use crate::basket::Basket;
 use crate::components::tab_bar::TabBar;
 use crate::pages::{
-    calculator::Calculator, compare::Compare, home::Home, models::Models, not_found::NotFound,
-    select::Select, series::Series,
+    home::Home, not_found::NotFound, CalculatorRoute, CompareRoute, ModelsRoute, SelectRoute,
+    SeriesRoute,
 };
 
 /// The dealer whose pages are open: its slug (the first path segment) and its home data,
@@ -129,11 +129,11 @@ fn Shell() -> impl IntoView {
                     view! {
                         <Routes fallback=|| view! { <main class="page"><NotFound /></main> }>
                             <Route path=path!("/:dealer") view=Home />
-                            <Route path=path!("/:dealer/models") view=Models />
-                            <Route path=path!("/:dealer/models/:series") view=Series />
-                            <Route path=path!("/:dealer/compare") view=Compare />
-                            <Route path=path!("/:dealer/select") view=Select />
-                            <Route path=path!("/:dealer/calculator") view=Calculator />
+                            <Route path=path!("/:dealer/models") view={Lazy::<ModelsRoute>::new()} />
+                            <Route path=path!("/:dealer/models/:series") view={Lazy::<SeriesRoute>::new()} />
+                            <Route path=path!("/:dealer/compare") view={Lazy::<CompareRoute>::new()} />
+                            <Route path=path!("/:dealer/select") view={Lazy::<SelectRoute>::new()} />
+                            <Route path=path!("/:dealer/calculator") view={Lazy::<CalculatorRoute>::new()} />
                         </Routes>
                         <TabBar />
                     }

@@ -17,6 +17,7 @@ use axum::http::{header, Request};
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::Router;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -75,6 +76,8 @@ pub fn app(state: AppState) -> Router {
         .fallback(shell::page)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // The shell and JSON go out brotli or gzip; precompressed assets pass through as they are.
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

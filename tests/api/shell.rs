@@ -85,6 +85,22 @@ both! {
 }
 
 both! {
+    async fn the_shell_and_json_are_compressed_when_the_client_accepts_it(app) {
+        for (path, encoding) in [("/demo/", "br"), ("/demo/models", "gzip"), ("/api/v1/dealers/demo/series", "br")] {
+            let response = app
+                .client
+                .get(app.url(path))
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(response.headers()["content-encoding"], encoding, "{path}");
+        }
+    }
+}
+
+both! {
     async fn a_rebuilt_shell_is_served_without_a_restart(app) {
         let shell = "<html><head><!--meta--><script src=\"/assets/t2/consumer.js\"></script></head></html>";
         std::fs::write(app.dist.join("index.html"), shell).expect("write shell");

@@ -109,7 +109,25 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
     if assets.is_empty() {
         bail!("the shell names no assets");
     }
-    let _ = writeln!(report, "## First load of /demo/ (html + css + js + wasm)\n");
+    // Modules the entry script imports statically (the lazy-chunk loader) load up front too.
+    for script in assets.clone().iter().filter(|a| a.ends_with(".js")) {
+        let folder = &script[..script.rfind('/').map_or(0, |i| i + 1)];
+        let code = String::from_utf8_lossy(&get(port, script, "identity")?.body).into_owned();
+        for import in code
+            .split("from \"./")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+        {
+            let path = format!("{folder}{import}");
+            if !assets.contains(&path) {
+                assets.push(path);
+            }
+        }
+    }
+    let _ = writeln!(
+        report,
+        "## First load of /demo/ (html + css + js + wasm; the home page needs no lazy chunk)\n"
+    );
     let _ = writeln!(
         report,
         "| file | raw | gzip | brotli |\n|---|---:|---:|---:|"

@@ -1,5 +1,6 @@
-//! Builds the consumer app into `dist/`: cargo (wasm32) → wasm-bindgen → wasm-opt → a
-//! content-versioned asset folder with brotli and gzip copies, and the shell `index.html`.
+//! Builds the consumer app into `dist/`: cargo (wasm32) → wasm-split (each lazy page its own
+//! chunk) → wasm-bindgen → wasm-opt → a content-versioned asset folder with brotli and gzip
+//! copies, and the shell `index.html`.
 
 use std::fs;
 use std::io::Write;
@@ -48,17 +49,28 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         let wasm = root.join(format!(
             "target/wasm32-unknown-unknown/{profile}/{entry}.wasm"
         ));
+        let main = split(&wasm, &staging, entry)?;
         let mut bindgen = Command::new(tools::wasm_bindgen(root));
         bindgen
-            .arg(&wasm)
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&main)
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--keep-lld-exports",
+                "--out-name",
+                entry,
+            ])
+            .arg("--out-dir")
             .arg(&staging);
         if mode == Mode::Release {
             bindgen.args(["--remove-name-section", "--remove-producers-section"]);
         }
         run(&mut bindgen)?;
-        if mode == Mode::Release {
-            let module = staging.join(format!("{entry}_bg.wasm"));
+        fs::remove_file(&main)?;
+    }
+    if mode == Mode::Release {
+        for module in files_with_extension(&staging, "wasm")? {
             run(Command::new(tools::wasm_opt(root))
                 .arg("-Oz")
                 .args(WASM_FEATURES)
@@ -97,6 +109,31 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     fs::write(dist.join("index.html"), shell)?;
     report(&assets)?;
     Ok(dist)
+}
+
+/// Splits an entry's wasm at its lazy routes (`#[lazy_route]`): the main module, to be run
+/// through wasm-bindgen, plus one chunk per page and the chunks they share, with the
+/// `__wasm_split.js` loader that fetches them on first use.
+fn split(wasm: &Path, staging: &Path, entry: &str) -> Result<PathBuf> {
+    let input = fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let main = staging.join(format!("{entry}_split.wasm"));
+    let main_module = format!("./{entry}.js");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = staging;
+    options.main_out_path = &main;
+    options.main_module = &main_module;
+    options.link_name = "./__wasm_split.js";
+    wasm_split_cli_support::transform(options).map_err(|e| anyhow::anyhow!("wasm-split: {e}"))?;
+    Ok(main)
+}
+
+fn files_with_extension(folder: &Path, extension: &str) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(folder)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// The features rustc's wasm32 target enables by default, so wasm-opt accepts its output.
