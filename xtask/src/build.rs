@@ -45,11 +45,12 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     let staging = root.join("target/app-staging");
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
+    let mut chunks = serde_json::Map::new();
     for entry in ENTRIES {
         let wasm = root.join(format!(
             "target/wasm32-unknown-unknown/{profile}/{entry}.wasm"
         ));
-        let main = split(&wasm, &staging, entry)?;
+        let main = split(&wasm, &staging, entry, &mut chunks)?;
         let mut bindgen = Command::new(tools::wasm_bindgen(root));
         bindgen
             .arg(&main)
@@ -107,6 +108,10 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         .replace("{{version}}", &version)
         .replace("{{critical_css}}", &minify_css(&critical));
     fs::write(dist.join("index.html"), shell)?;
+    fs::write(
+        dist.join("chunks.json"),
+        serde_json::to_string_pretty(&chunks)?,
+    )?;
     report(&assets)?;
     Ok(dist)
 }
@@ -114,7 +119,14 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
 /// Splits an entry's wasm at its lazy routes (`#[lazy_route]`): the main module, to be run
 /// through wasm-bindgen, plus one chunk per page and the chunks they share, with the
 /// `__wasm_split.js` loader that fetches them on first use.
-fn split(wasm: &Path, staging: &Path, entry: &str) -> Result<PathBuf> {
+/// Records in `chunks`, for each lazy page (`models` from `__models_route_view_…`), the chunk
+/// files it loads, so the server can preload them with the page.
+fn split(
+    wasm: &Path,
+    staging: &Path,
+    entry: &str,
+    chunks: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<PathBuf> {
     let input = fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
     let main = staging.join(format!("{entry}_split.wasm"));
     let main_module = format!("./{entry}.js");
@@ -123,7 +135,17 @@ fn split(wasm: &Path, staging: &Path, entry: &str) -> Result<PathBuf> {
     options.main_out_path = &main;
     options.main_module = &main_module;
     options.link_name = "./__wasm_split.js";
-    wasm_split_cli_support::transform(options).map_err(|e| anyhow::anyhow!("wasm-split: {e}"))?;
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|e| anyhow::anyhow!("wasm-split: {e}"))?;
+    for (name, files) in split.prefetch_map {
+        if let Some((page, _)) = name.trim_start_matches("__").split_once("_route_view_") {
+            let files = files
+                .iter()
+                .map(|f| serde_json::Value::from(format!("{f}.wasm")))
+                .collect();
+            chunks.insert(page.to_string(), serde_json::Value::Array(files));
+        }
+    }
     Ok(main)
 }
 

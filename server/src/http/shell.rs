@@ -94,7 +94,52 @@ pub async fn page(
         }
     };
     let image = asset_version(&shell).map(|v| format!("{}/assets/{v}/icon.png", origin(&headers)));
-    html(meta.status, fill_shell(&shell, &meta, image.as_deref()))
+    let mut body = fill_shell(&shell, &meta, image.as_deref());
+    if let Some(page) = lazy_page(uri.path()) {
+        let chunks = tokio::fs::read_to_string(state.dist.join(CHUNKS_FILE)).await;
+        body = preload_chunks(&body, page, chunks.as_deref().unwrap_or("{}"));
+    }
+    html(meta.status, body)
+}
+
+/// Written by `cargo xtask build`: for each lazily loaded page, the wasm chunks it needs.
+pub const CHUNKS_FILE: &str = "chunks.json";
+
+/// The lazy page a path opens (`/{dealer}/models` → `models`); the home page is in the main
+/// module and needs none.
+pub fn lazy_page(path: &str) -> Option<&'static str> {
+    let rest: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).skip(1).collect();
+    match rest.as_slice() {
+        ["models"] => Some("models"),
+        ["models", _] => Some("series"),
+        ["compare"] => Some("compare"),
+        ["select"] => Some("select"),
+        ["calculator"] => Some("calculator"),
+        _ => None,
+    }
+}
+
+/// Adds `<link rel=preload>` for the page's chunks, so they download alongside the main
+/// module instead of after it.
+pub fn preload_chunks(shell: &str, page: &str, chunks_json: &str) -> String {
+    let (Some(version), Ok(chunks)) = (
+        asset_version(shell),
+        serde_json::from_str::<std::collections::HashMap<String, Vec<String>>>(chunks_json),
+    ) else {
+        return shell.to_string();
+    };
+    let links: String = chunks
+        .get(page)
+        .into_iter()
+        .flatten()
+        .map(|file| {
+            format!(
+                "<link rel=\"preload\" href=\"/assets/{version}/{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
+                escape(file)
+            )
+        })
+        .collect();
+    shell.replacen("</head>", &format!("{links}</head>"), 1)
 }
 
 fn html(status: StatusCode, body: String) -> Response {
@@ -311,5 +356,27 @@ mod tests {
         assert!(no_marker.contains("<title>"));
         assert_eq!(asset_version(shell), Some("v1a2"));
         assert_eq!(asset_version("<head></head>"), None);
+    }
+
+    #[test]
+    fn lazy_pages_preload_their_chunks() {
+        for (path, page) in [
+            ("/demo/", None),
+            ("/demo/models", Some("models")),
+            ("/demo/models/xiaomi-su7", Some("series")),
+            ("/demo/compare", Some("compare")),
+            ("/demo/select", Some("select")),
+            ("/demo/calculator", Some("calculator")),
+            ("/demo/nope", None),
+        ] {
+            assert_eq!(lazy_page(path), page, "{path}");
+        }
+        let shell = "<head><link href=\"/assets/v1/app.css\"></head>";
+        let chunks = r#"{"models":["chunk_1.wasm","split_models.wasm"]}"#;
+        let out = preload_chunks(shell, "models", chunks);
+        assert!(out.contains("<link rel=\"preload\" href=\"/assets/v1/chunk_1.wasm\" as=\"fetch\""));
+        assert!(out.contains("/assets/v1/split_models.wasm"));
+        assert_eq!(preload_chunks(shell, "compare", chunks), shell);
+        assert_eq!(preload_chunks(shell, "models", "not json"), shell);
     }
 }
