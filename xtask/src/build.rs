@@ -1,5 +1,5 @@
 //! Builds the consumer app into `dist/`: cargo (wasm32) → wasm-split (each lazy page its own
-//! chunk) → wasm-bindgen → wasm-opt → a content-versioned asset folder with brotli and gzip
+//! chunk) → wasm-bindgen → wasm-opt and terser → a content-versioned asset folder with brotli and gzip
 //! copies, and the shell `index.html`.
 
 use std::fs;
@@ -71,6 +71,14 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         fs::remove_file(&main)?;
     }
     if mode == Mode::Release {
+        // The wasm-bindgen glue and the chunk loader are plain ES modules: minified, they
+        // are a quarter smaller even after brotli.
+        for script in files_with_extension(&staging, "js")? {
+            run(Command::new(tools::terser(root))
+                .arg(&script)
+                .args(["--module", "--compress", "--mangle", "-o"])
+                .arg(&script))?;
+        }
         for module in files_with_extension(&staging, "wasm")? {
             run(Command::new(tools::wasm_opt(root))
                 .arg("-Oz")
@@ -106,7 +114,13 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     let shell = fs::read_to_string(root.join("public/index.html"))
         .context("reading public/index.html")?
         .replace("{{version}}", &version)
-        .replace("{{critical_css}}", &minify_css(&critical));
+        .replace("{{critical_css}}", &minify_css(&critical))
+        // Indentation is for people; lines stay, so the inline script reads the same.
+        .lines()
+        .map(str::trim_start)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     fs::write(dist.join("index.html"), shell)?;
     fs::write(
         dist.join("chunks.json"),
@@ -202,7 +216,10 @@ fn minify_css(css: &str) -> String {
             .replace(&format!("{token} "), token);
     }
     // Only the space after a colon goes: before one it may be a descendant combinator (`a :hover`).
-    joined = joined.replace(": ", ":");
+    joined = joined
+        .replace(": ", ":")
+        .replace(";}", "}")
+        .replace(" > ", ">");
     joined
 }
 

@@ -1,6 +1,6 @@
 //! Installs the tools the build and tests need when they are missing: the wasm32 target,
 //! wasm-bindgen at the Cargo.lock version, wasm-opt from npm's binaryen (never Debian's 108,
-//! whose output fails at run time), Debian's Chromium, ChromeDriver and a CJK font, Lighthouse, wrk.
+//! whose output fails at run time), terser for the JS glue, Debian's Chromium, ChromeDriver and a CJK font, Lighthouse, wrk.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +13,7 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const BINARYEN: &str = "binaryen@132.0.0";
 const LIGHTHOUSE: &str = "lighthouse@12.8.2";
+const TERSER: &str = "terser@5.51.2";
 
 /// Where project-local tools live: `.tools/bin` (cargo installs) and `.tools/node` (npm).
 pub fn tools_dir(root: &Path) -> PathBuf {
@@ -27,6 +28,10 @@ pub fn wasm_opt(root: &Path) -> PathBuf {
     tools_dir(root).join("node/node_modules/.bin/wasm-opt")
 }
 
+pub fn terser(root: &Path) -> PathBuf {
+    tools_dir(root).join("node/node_modules/.bin/terser")
+}
+
 pub fn lighthouse(root: &Path) -> PathBuf {
     tools_dir(root).join("node/node_modules/.bin/lighthouse")
 }
@@ -35,7 +40,8 @@ pub fn lighthouse(root: &Path) -> PathBuf {
 pub fn ensure_app_toolchain(root: &Path) -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen(root)?;
-    ensure_npm_package(root, &wasm_opt(root), BINARYEN)
+    ensure_npm_package(root, &wasm_opt(root), BINARYEN)?;
+    ensure_npm_package(root, &terser(root), TERSER)
 }
 
 fn ensure_wasm_target() -> Result<()> {
