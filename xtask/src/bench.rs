@@ -113,8 +113,10 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
     for script in assets.clone().iter().filter(|a| a.ends_with(".js")) {
         let folder = &script[..script.rfind('/').map_or(0, |i| i + 1)];
         let code = String::from_utf8_lossy(&get(port, script, "identity")?.body).into_owned();
+        // `import … from "./x.js"`, minified or not.
+        let code = code.replace("from \"", "from\"");
         for import in code
-            .split("from \"./")
+            .split("from\"./")
             .skip(1)
             .filter_map(|rest| rest.split('"').next())
         {
