@@ -333,8 +333,3 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
     tx.commit().await?;
     Ok(())
 }
-
-/// The stored form of a [`SeriesStatus`]; the same as [`SeriesStatus::key`].
-pub fn status_key(status: SeriesStatus) -> &'static str {
-    status.key()
-}
