@@ -95,9 +95,9 @@ pub async fn page(
     };
     let image = asset_version(&shell).map(|v| format!("{}/assets/{v}/icon.png", origin(&headers)));
     let mut body = fill_shell(&shell, &meta, image.as_deref());
-    if let Some(page) = lazy_page(uri.path()) {
+    if meta.status == StatusCode::OK {
         let chunks = tokio::fs::read_to_string(state.dist.join(CHUNKS_FILE)).await;
-        body = preload_chunks(&body, page, chunks.as_deref().unwrap_or("{}"));
+        body = preload(&body, uri.path(), chunks.as_deref().unwrap_or("{}"));
     }
     html(meta.status, body)
 }
@@ -119,17 +119,32 @@ pub fn lazy_page(path: &str) -> Option<&'static str> {
     }
 }
 
-/// Adds `<link rel=preload>` for the page's chunks, so they download alongside the main
-/// module instead of after it.
-pub fn preload_chunks(shell: &str, page: &str, chunks_json: &str) -> String {
-    let (Some(version), Ok(chunks)) = (
-        asset_version(shell),
-        serde_json::from_str::<std::collections::HashMap<String, Vec<String>>>(chunks_json),
-    ) else {
+/// The API requests a page makes as soon as it runs, exactly as `app/src/api.rs` writes
+/// them: the dealer (every page), and the catalogue or the model it shows.
+pub fn first_requests(path: &str) -> Vec<String> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let Some((dealer, rest)) = segments.split_first() else {
+        return Vec::new();
+    };
+    let base = format!("/api/v1/dealers/{dealer}");
+    let page = match rest {
+        ["models"] => Some(format!("{base}/series")),
+        ["models", series] => Some(format!("{base}/series/{series}")),
+        _ => None,
+    };
+    std::iter::once(base).chain(page).collect()
+}
+
+/// Adds `<link rel=preload>` for what the page fetches first (its wasm chunks and its API
+/// data), so they download alongside the main module instead of after it.
+pub fn preload(shell: &str, path: &str, chunks_json: &str) -> String {
+    let Some(version) = asset_version(shell) else {
         return shell.to_string();
     };
-    let links: String = chunks
-        .get(page)
+    let chunks: std::collections::HashMap<String, Vec<String>> =
+        serde_json::from_str(chunks_json).unwrap_or_default();
+    let wasm = lazy_page(path)
+        .and_then(|page| chunks.get(page))
         .into_iter()
         .flatten()
         .map(|file| {
@@ -137,8 +152,14 @@ pub fn preload_chunks(shell: &str, page: &str, chunks_json: &str) -> String {
                 "<link rel=\"preload\" href=\"/assets/{version}/{}\" as=\"fetch\" type=\"application/wasm\" crossorigin>",
                 escape(file)
             )
-        })
-        .collect();
+        });
+    let data = first_requests(path).into_iter().map(|url| {
+        format!(
+            "<link rel=\"preload\" href=\"{}\" as=\"fetch\" crossorigin>",
+            escape(&url)
+        )
+    });
+    let links: String = wasm.chain(data).collect();
     shell.replacen("</head>", &format!("{links}</head>"), 1)
 }
 
@@ -373,10 +394,37 @@ mod tests {
         }
         let shell = "<head><link href=\"/assets/v1/app.css\"></head>";
         let chunks = r#"{"models":["chunk_1.wasm","split_models.wasm"]}"#;
-        let out = preload_chunks(shell, "models", chunks);
+        let out = preload(shell, "/demo/models", chunks);
         assert!(out.contains("<link rel=\"preload\" href=\"/assets/v1/chunk_1.wasm\" as=\"fetch\""));
         assert!(out.contains("/assets/v1/split_models.wasm"));
-        assert_eq!(preload_chunks(shell, "compare", chunks), shell);
-        assert_eq!(preload_chunks(shell, "models", "not json"), shell);
+        assert!(out.contains("href=\"/api/v1/dealers/demo\" as=\"fetch\" crossorigin>"));
+        assert!(out.contains("href=\"/api/v1/dealers/demo/series\" as=\"fetch\" crossorigin>"));
+        let compare = preload(shell, "/demo/compare", chunks);
+        assert!(!compare.contains(".wasm"));
+        assert!(compare.contains("/api/v1/dealers/demo\""));
+        assert!(!preload(shell, "/demo/models", "not json").contains(".wasm"));
+    }
+
+    #[test]
+    fn pages_preload_the_requests_they_make_first() {
+        let cases: [(&str, &[&str]); 5] = [
+            ("/", &[]),
+            ("/demo/", &["/api/v1/dealers/demo"]),
+            (
+                "/demo/models",
+                &["/api/v1/dealers/demo", "/api/v1/dealers/demo/series"],
+            ),
+            (
+                "/demo/models/xiaomi-su7",
+                &[
+                    "/api/v1/dealers/demo",
+                    "/api/v1/dealers/demo/series/xiaomi-su7",
+                ],
+            ),
+            ("/demo/compare", &["/api/v1/dealers/demo"]),
+        ];
+        for (path, urls) in cases {
+            assert_eq!(first_requests(path), urls, "{path}");
+        }
     }
 }
