@@ -126,6 +126,13 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
     wait_url(&phone, |u| u.contains("q=su7")).await;
     screenshot(&phone, "02-catalogue-filtered").await;
 
+    // Garbage in the URL is ignored: the catalogue keeps its defaults.
+    phone
+        .goto(&site.url("/demo/models?seats=99&energy=diesel"))
+        .await
+        .unwrap();
+    count_of(&phone, all.total).await;
+
     // Search by pinyin: `qin` finds the Qin series.
     phone.goto(&site.url("/demo/models?q=qin")).await.unwrap();
     let qin: SeriesList = site.api("/api/v1/dealers/demo/series?q=qin").await;
@@ -224,6 +231,18 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
     })
     .await;
     screenshot(&phone, "07-calculator").await;
+
+    // A bad loan term gets its Chinese message under the field.
+    tap_on(&phone, "[data-test=pay-loan]").await;
+    let term = find(&phone, "#term_months").await;
+    tap(&phone, &term).await;
+    term.clear().await.unwrap();
+    term.send_keys("72").await.unwrap();
+    wait_text(&phone, "#err-term_months", |t| {
+        t.contains("贷款期限应在12到60个月之间")
+    })
+    .await;
+    screenshot(&phone, "07b-calculator-bad-term").await;
 
     phone.close().await.unwrap();
 }
