@@ -5,7 +5,7 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use shared::catalog::{DealerHome, SeriesDetail, SeriesList};
 use shared::compare::Comparison;
-use shared::quote::{Quote, QuoteRequest};
+use shared::quote::{DealerTerms, Quote, QuoteRequest};
 use shared::select::{Answers, Recommendation};
 use shared::{ApiError, ErrorBody};
 
@@ -86,6 +86,12 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> 
 /// `GET /dealers/{dealer}`: name, colour, stores and featured series.
 pub async fn dealer_home(dealer: &str) -> Result<DealerHome, Error> {
     get(&base(dealer)).await
+}
+
+/// `GET /dealers/{dealer}/terms`: the dealer's 车船税 amounts and loan rate, for prices on
+/// the road (the calculator, the model page, the comparison).
+pub async fn terms(dealer: &str) -> Result<DealerTerms, Error> {
+    get(&format!("{}/terms", base(dealer))).await
 }
 
 /// `GET /dealers/{dealer}/series`: the whole catalogue, filtered in the browser.

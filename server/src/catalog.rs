@@ -8,15 +8,18 @@ use shared::catalog::{
     BodyType, Brand, Dealer, EnergyType, SeriesStatus, SeriesSummary, SpecValue, Store, Trim,
 };
 use shared::compare::{Better, SpecGroup, SpecItem};
+use shared::quote::DealerTerms;
 use shared::select::Candidate;
+use shared::tax::{Listing, ReliefPeriod, VesselTaxRates, VESSEL_TAX_BANDS};
 
 use crate::db::Db;
 
-/// A dealer and its row id.
+/// A dealer, its row id, and the terms it quotes by.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DealerRecord {
     pub id: i64,
     pub dealer: Dealer,
+    pub terms: DealerTerms,
 }
 
 #[derive(sqlx::FromRow)]
@@ -26,21 +29,45 @@ struct DealerRow {
     name: String,
     brand_color: String,
     phone: String,
+    province: String,
+    vessel_tax_source: Option<String>,
+    loan_rate_bp: i64,
 }
 
 pub async fn dealer(db: &Db, slug: &str) -> anyhow::Result<Option<DealerRecord>> {
-    let row: Option<DealerRow> =
-        sqlx::query_as("SELECT id, slug, name, brand_color, phone FROM dealers WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.map(|r| DealerRecord {
+    let row: Option<DealerRow> = sqlx::query_as(
+        "SELECT id, slug, name, brand_color, phone, province, vessel_tax_source, loan_rate_bp \
+         FROM dealers WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let annual: Vec<i64> = sqlx::query_scalar(
+        "SELECT annual_yuan FROM dealer_vessel_tax WHERE dealer_id = $1 ORDER BY band",
+    )
+    .bind(r.id)
+    .fetch_all(&db.pool)
+    .await?;
+    // Amounts for every band, or none: a dealer half set up has not set them.
+    let vessel_tax = (annual.len() == VESSEL_TAX_BANDS.len()).then_some(VesselTaxRates {
+        province: r.province,
+        annual,
+        source: r.vessel_tax_source,
+    });
+    Ok(Some(DealerRecord {
         id: r.id,
         dealer: Dealer {
             slug: r.slug,
             name: r.name,
             brand_color: r.brand_color,
             phone: r.phone,
+        },
+        terms: DealerTerms {
+            vessel_tax,
+            loan_rate_bp: r.loan_rate_bp,
         },
     }))
 }
@@ -182,7 +209,17 @@ struct TrimRow {
     dealer_price: Option<i64>,
     energy_type: Option<String>,
     seats: Option<i64>,
+    displacement_ml: Option<i64>,
+    eaer_km: Option<i64>,
     specs: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    trim_id: String,
+    period: String,
+    listed: i64,
+    source: String,
 }
 
 /// Loads what a dealer sells; `series` narrows it to one series.
@@ -203,7 +240,8 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
     .await?;
     let trim_rows: Vec<TrimRow> = sqlx::query_as(
         "SELECT t.id, t.series_id, s.name_zh AS series_name, t.name_zh, t.model_year, \
-         t.guide_price, dt.dealer_price, t.energy_type, t.seats, t.specs \
+         t.guide_price, dt.dealer_price, t.energy_type, t.seats, t.displacement_ml, t.eaer_km, \
+         t.specs \
          FROM dealer_trims dt JOIN trims t ON t.id = dt.trim_id \
          JOIN series s ON s.id = t.series_id \
          JOIN dealer_series ds ON ds.dealer_id = dt.dealer_id AND ds.series_id = t.series_id \
@@ -214,6 +252,27 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
     .bind(only)
     .fetch_all(&db.pool)
     .await?;
+    let listing_rows: Vec<ListingRow> = sqlx::query_as(
+        "SELECT l.trim_id, l.period, l.listed, l.source \
+         FROM trim_listings l JOIN dealer_trims dt ON dt.trim_id = l.trim_id \
+         JOIN trims t ON t.id = l.trim_id \
+         WHERE dt.dealer_id = $1 AND ($2 = '' OR t.series_id = $2) \
+         ORDER BY l.trim_id, l.period",
+    )
+    .bind(dealer_id)
+    .bind(only)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut listings: BTreeMap<String, Vec<Listing>> = BTreeMap::new();
+    for r in listing_rows {
+        let period = ReliefPeriod::from_key(&r.period)
+            .ok_or_else(|| anyhow!("trim {}: period {}", r.trim_id, r.period))?;
+        listings.entry(r.trim_id).or_default().push(Listing {
+            period,
+            listed: r.listed != 0,
+            source: Some(r.source),
+        });
+    }
 
     let series = series_rows
         .into_iter()
@@ -253,6 +312,7 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
             let specs: BTreeMap<String, SpecValue> =
                 serde_json::from_str(&r.specs).with_context(|| format!("trim {}: specs", r.id))?;
             Ok(Trim {
+                listings: listings.remove(&r.id).unwrap_or_default(),
                 energy_type: match r.energy_type.as_deref() {
                     None => None,
                     Some(k) => Some(
@@ -268,6 +328,8 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
                 guide_price: r.guide_price,
                 dealer_price: r.dealer_price,
                 seats: r.seats,
+                displacement_ml: r.displacement_ml,
+                eaer_km: r.eaer_km,
                 specs,
             })
         })

@@ -42,6 +42,7 @@ pub struct AppState {
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(dealers::home))
+        .routes(routes!(dealers::terms))
         .routes(routes!(series::list))
         .routes(routes!(series::detail))
         .routes(routes!(compare::compare_trims))

@@ -16,6 +16,7 @@ use anyhow::ensure;
 use serde::Deserialize;
 use shared::catalog::{BodyType, EnergyType, SeriesStatus, SpecValue};
 use shared::compare::{Better, SpecGroup};
+use shared::tax::{Listing, VesselTaxRates};
 
 use crate::db::Db;
 
@@ -23,6 +24,7 @@ mod catalog_cn;
 mod demo;
 mod layout;
 mod search;
+mod trims;
 
 pub use catalog_cn::energy_label;
 pub use demo::demo_catalogue;
@@ -70,6 +72,9 @@ pub struct TrimSeed {
     pub guide_price: Option<i64>,
     pub energy_type: Option<EnergyType>,
     pub seats: Option<i64>,
+    pub displacement_ml: Option<i64>,
+    pub eaer_km: Option<i64>,
+    pub listings: Vec<Listing>,
     pub specs: BTreeMap<String, SpecValue>,
 }
 
@@ -87,6 +92,10 @@ pub struct DealerSeed {
     /// The dealer's own price per trim id, in yuan.
     #[serde(default)]
     pub prices: BTreeMap<String, i64>,
+    /// Its province's 车船税 amounts, with their source (none: demo amounts, 演示).
+    pub vessel_tax: VesselTaxRates,
+    /// The annual loan rate its comparison shows, in basis points.
+    pub loan_rate_bp: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -157,6 +166,14 @@ impl Catalogue {
                     d.slug
                 );
             }
+            d.vessel_tax
+                .validate()
+                .map_err(|e| anyhow::anyhow!("dealer {}: {e}", d.slug))?;
+            ensure!(
+                (0..=shared::quote::MAX_RATE_BP).contains(&d.loan_rate_bp),
+                "dealer {}: loan rate",
+                d.slug
+            );
             for trim in d.prices.keys() {
                 let sold = self
                     .trims
@@ -260,11 +277,13 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
     for (pos, t) in catalogue.trims.iter().enumerate() {
         sqlx::query(
             "INSERT INTO trims (id, series_id, name_zh, model_year, guide_price, energy_type, \
-             seats, specs, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             seats, displacement_ml, eaer_km, specs, position) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
              ON CONFLICT (id) DO UPDATE SET series_id = excluded.series_id, \
              name_zh = excluded.name_zh, model_year = excluded.model_year, \
              guide_price = excluded.guide_price, energy_type = excluded.energy_type, \
-             seats = excluded.seats, specs = excluded.specs, position = excluded.position",
+             seats = excluded.seats, displacement_ml = excluded.displacement_ml, \
+             eaer_km = excluded.eaer_km, specs = excluded.specs, position = excluded.position",
         )
         .bind(&t.id)
         .bind(&t.series_id)
@@ -273,10 +292,28 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
         .bind(t.guide_price)
         .bind(t.energy_type.map(|e| e.key()))
         .bind(t.seats)
+        .bind(t.displacement_ml)
+        .bind(t.eaer_km)
         .bind(serde_json::to_string(&t.specs)?)
         .bind(pos as i64)
         .execute(&mut *tx)
         .await?;
+        // The listings follow the seed files, like the rest of the catalogue.
+        sqlx::query("DELETE FROM trim_listings WHERE trim_id = $1")
+            .bind(&t.id)
+            .execute(&mut *tx)
+            .await?;
+        for l in &t.listings {
+            sqlx::query(
+                "INSERT INTO trim_listings (trim_id, period, listed, source) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&t.id)
+            .bind(l.period.key())
+            .bind(i64::from(l.listed))
+            .bind(l.source.clone().unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+        }
     }
 
     for d in &catalogue.dealers {
@@ -291,6 +328,28 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
         .bind(&d.phone)
         .fetch_one(&mut *tx)
         .await?;
+        // Terms are the dealer's to change: set once, when the dealer has none yet.
+        sqlx::query(
+            "UPDATE dealers SET province = $2, vessel_tax_source = $3, loan_rate_bp = $4 \
+             WHERE id = $1 AND province = ''",
+        )
+        .bind(dealer_id)
+        .bind(&d.vessel_tax.province)
+        .bind(d.vessel_tax.source.clone())
+        .bind(d.loan_rate_bp)
+        .execute(&mut *tx)
+        .await?;
+        for (band, amount) in d.vessel_tax.annual.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO dealer_vessel_tax (dealer_id, band, annual_yuan) VALUES ($1, $2, $3) \
+                 ON CONFLICT (dealer_id, band) DO NOTHING",
+            )
+            .bind(dealer_id)
+            .bind(band as i64)
+            .bind(*amount)
+            .execute(&mut *tx)
+            .await?;
+        }
         for (pos, store) in d.stores.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO stores (dealer_id, name, address, city, phone, opening_hours, position) \

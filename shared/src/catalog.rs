@@ -265,6 +265,13 @@ pub struct Trim {
     pub dealer_price: Option<i64>,
     pub energy_type: Option<EnergyType>,
     pub seats: Option<i64>,
+    /// Engine displacement in millilitres (车船税), when an engine's is published.
+    pub displacement_ml: Option<i64>,
+    /// Plug-in and range-extended: the equivalent all-electric range (等效全电里程) in km.
+    pub eaer_km: Option<i64>,
+    /// Listings in the MIIT catalogue of relief-qualifying models, per period; a period not
+    /// listed here is unknown.
+    pub listings: Vec<crate::tax::Listing>,
     /// Spec item key → value; unknown values are absent.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub specs: BTreeMap<String, SpecValue>,
@@ -380,6 +387,9 @@ mod tests {
                 dealer_price: None,
                 energy_type: None,
                 seats: None,
+                displacement_ml: None,
+                eaer_km: None,
+                listings: Vec::new(),
                 specs: BTreeMap::new(),
             };
             assert_eq!(trim.full_name(), full);

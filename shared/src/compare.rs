@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{format_number, SpecValue, Trim};
+use crate::catalog::{format_number, EnergyType, SpecValue, Trim};
 use crate::money;
+use crate::tax::Listing;
 
 /// At most this many trims side by side: a phone screen holds no more.
 pub const MAX_COMPARE: usize = 4;
@@ -37,7 +38,8 @@ pub struct SpecGroup {
     pub items: Vec<SpecItem>,
 }
 
-/// A compared trim's header cell: name and both prices.
+/// A compared trim's header cell: name, both prices, and what its on-the-road price depends
+/// on (`QuoteRequest::for_trim`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrimHead {
@@ -46,6 +48,11 @@ pub struct TrimHead {
     pub name: String,
     pub guide_price: Option<i64>,
     pub dealer_price: Option<i64>,
+    pub energy_type: Option<EnergyType>,
+    pub seats: Option<i64>,
+    pub displacement_ml: Option<i64>,
+    pub eaer_km: Option<i64>,
+    pub listings: Vec<Listing>,
 }
 
 /// One compared row: a value per trim (`None` is unknown, shown as —).
@@ -135,6 +142,11 @@ pub fn head(trim: &Trim) -> TrimHead {
         name: trim.full_name(),
         guide_price: trim.guide_price,
         dealer_price: trim.dealer_price,
+        energy_type: trim.energy_type,
+        seats: trim.seats,
+        displacement_ml: trim.displacement_ml,
+        eaer_km: trim.eaer_km,
+        listings: trim.listings.clone(),
     }
 }
 
@@ -315,6 +327,9 @@ mod tests {
             dealer_price: None,
             energy_type: None,
             seats: None,
+            displacement_ml: None,
+            eaer_km: None,
+            listings: Vec::new(),
             specs: specs
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.clone()))

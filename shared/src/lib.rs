@@ -9,5 +9,6 @@ pub mod filter;
 pub mod money;
 pub mod quote;
 pub mod select;
+pub mod tax;
 
 pub use error::{ApiError, ErrorBody};

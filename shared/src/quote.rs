@@ -1,12 +1,20 @@
-//! The purchase calculator (购车计算器): purchase tax by the dated rules, compulsory and
-//! commercial insurance, plate fee, the on-the-road total, and an equal-instalment loan
-//! (等额本息). Money is integer yuan on the wire and integer fen inside; never floats.
+//! The purchase calculator (购车计算器): every line of the on-the-road price with the rule it
+//! follows (purchase tax and 车船税 from `tax`, compulsory and commercial insurance, plate
+//! fee), the total, and an equal-instalment loan (等额本息). The same function prices the
+//! calculator, the comparison's on-the-road row and `POST .../quote`. Money is integer yuan on
+//! the wire and integer fen inside; never floats.
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::EnergyType;
+use crate::compare::TrimHead;
 use crate::date::Date;
 use crate::error::ApiError;
 use crate::filter::PRICE_LIMIT;
+use crate::tax::{
+    div_round, fen_to_yuan, known_listing, purchase_tax, vessel_tax, Listing, ReliefPeriod,
+    VesselTaxRates, DISPLACEMENT_ML,
+};
 
 pub const MIN_PRICE: i64 = 10_000;
 pub const MIN_TERM: i64 = 12;
@@ -16,22 +24,68 @@ pub const MAX_RATE_BP: i64 = 3_600;
 pub const MAX_DOWN_PAYMENT_PCT: i64 = 90;
 /// Plate and registration fees the calculator assumes until the buyer changes them.
 pub const DEFAULT_PLATE_FEE: i64 = 500;
+/// The loan the comparison shows: 30% down over 36 months, at the dealer's rate.
+pub const DEFAULT_DOWN_PAYMENT_PCT: i64 = 30;
+pub const DEFAULT_TERM_MONTHS: i64 = 36;
+/// The seats assumed when a trim's are not published (the 交强险 class of most cars).
+pub const DEFAULT_SEATS: i64 = 5;
+/// Purchase dates the rules are known for.
+pub const FIRST_PURCHASE_DATE: Date = Date::new(2014, 1, 1);
+pub const LAST_PURCHASE_DATE: Date = Date::new(2030, 12, 31);
+
+/// What a dealer decides about the prices it quotes: the 车船税 amounts of its province and
+/// the annual rate of the loan it shows by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DealerTerms {
+    /// Absent until the dealer sets them; the 车船税 line then says so.
+    pub vessel_tax: Option<VesselTaxRates>,
+    /// Basis points (3.5% = 350).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 3600))]
+    pub loan_rate_bp: i64,
+}
+
+impl DealerTerms {
+    /// The comparison's loan: 30% down, 36 months, the dealer's rate.
+    pub fn default_loan(&self) -> LoanTerms {
+        LoanTerms {
+            down_payment_pct: DEFAULT_DOWN_PAYMENT_PCT,
+            term_months: DEFAULT_TERM_MONTHS,
+            annual_rate_bp: self.loan_rate_bp,
+        }
+    }
+}
 
 /// The buyer's inputs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuoteRequest {
     /// The car's price in yuan (the dealer's price or the guide price).
+    #[cfg_attr(feature = "openapi", schema(minimum = 10000, maximum = 10000000))]
     pub price: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 9))]
     pub seats: i64,
-    /// A new-energy passenger car listed in the MIIT catalogue of qualifying models.
-    pub new_energy: bool,
-    /// The purchase date (`YYYY-MM-DD`) decides which tax rule applies.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-11-23"))]
+    pub energy_type: EnergyType,
+    /// Engine displacement in millilitres; absent when unknown (the 车船税 line then asks for
+    /// it) or for a battery-electric car.
+    #[cfg_attr(feature = "openapi", schema(minimum = 100, maximum = 10000))]
+    pub displacement_ml: Option<i64>,
+    /// Listings in the MIIT catalogue, at most one per period: with a source when known, without
+    /// one when the buyer assumes it. A period not given is unknown and quoted as not listed.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 3))]
+    pub listings: Vec<Listing>,
+    /// The purchase date (`YYYY-MM-DD`, 2014-01-01 to 2030-12-31) decides the rules applied.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-11-24"))]
     pub purchase_date: Date,
-    /// The commercial insurance premium in yuan; absent, the calculator estimates it.
+    /// The commercial insurance premium in yuan, 0 to the price; absent, it is estimated.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000))]
     pub commercial_insurance: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 200000))]
     pub plate_fee: i64,
+    /// The 车船税 amounts of the province where the car is registered; absent, the dealer's.
+    #[serde(default)]
+    pub vessel_tax_rates: Option<VesselTaxRates>,
     pub loan: Option<LoanTerms>,
 }
 
@@ -39,21 +93,24 @@ pub struct QuoteRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoanTerms {
     /// Down payment as a share of the price, 0–90%.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 90))]
     pub down_payment_pct: i64,
     /// 12–60 months.
+    #[cfg_attr(feature = "openapi", schema(minimum = 12, maximum = 60))]
     pub term_months: i64,
     /// Annual rate in basis points (3.5% = 350), at most 3600.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 3600))]
     pub annual_rate_bp: i64,
 }
 
-/// One line of the bill, in yuan.
+/// One line of the bill, in yuan, with the rule it follows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuoteLine {
     pub key: String,
     pub label: String,
     pub amount: i64,
-    pub note: Option<String>,
+    pub note: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,9 +129,14 @@ pub struct LoanQuote {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quote {
+    /// The date the rules were applied for.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub purchase_date: Date,
     pub lines: Vec<QuoteLine>,
     /// 落地价: the sum of the lines.
     pub total: i64,
+    /// Inputs a line could not be counted without (`displacement_ml`): the total leaves them out.
+    pub missing: Vec<String>,
     pub loan: Option<LoanQuote>,
 }
 
@@ -87,6 +149,31 @@ impl QuoteRequest {
         if !(2..=9).contains(&self.seats) {
             return Err(ApiError::invalid("seats", "座位数应在2到9之间"));
         }
+        if let Some(ml) = self.displacement_ml {
+            if !(DISPLACEMENT_ML.0..=DISPLACEMENT_ML.1).contains(&ml) {
+                return Err(ApiError::invalid(
+                    "displacement_ml",
+                    "排量应在0.1到10升之间（100到10000毫升）",
+                ));
+            }
+        }
+        for (i, listing) in self.listings.iter().enumerate() {
+            if self.listings[..i]
+                .iter()
+                .any(|l| l.period == listing.period)
+            {
+                return Err(ApiError::invalid(
+                    "listings",
+                    format!("{}的目录情况只能填写一次", listing.period.label()),
+                ));
+            }
+        }
+        if !(FIRST_PURCHASE_DATE..=LAST_PURCHASE_DATE).contains(&self.purchase_date) {
+            return Err(ApiError::invalid(
+                "purchase_date",
+                "购车日期应在2014年1月1日到2030年12月31日之间",
+            ));
+        }
         if let Some(premium) = self.commercial_insurance {
             if !(0..=self.price).contains(&premium) {
                 return Err(ApiError::invalid(
@@ -97,6 +184,9 @@ impl QuoteRequest {
         }
         if !(0..=200_000).contains(&self.plate_fee) {
             return Err(ApiError::invalid("plate_fee", "上牌费应在0到20万元之间"));
+        }
+        if let Some(rates) = &self.vessel_tax_rates {
+            rates.validate()?;
         }
         if let Some(loan) = self.loan {
             if !(0..=MAX_DOWN_PAYMENT_PCT).contains(&loan.down_payment_pct) {
@@ -117,67 +207,35 @@ impl QuoteRequest {
         }
         Ok(())
     }
-}
 
-/// The new-energy purchase-tax relief in force from a date on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NevRelief {
-    /// Fully exempt, with the exemption capped per car (yuan), or uncapped.
-    Exempt { cap: Option<i64> },
-    /// Half the tax, with the reduction capped per car (yuan).
-    Halved { cap: i64 },
-    /// The full tax.
-    None,
-}
-
-/// Dated relief rules, oldest first: a car bought on a day gets the last rule started by then.
-/// 财政部 税务总局 公告2014年第53号 (exempt from 2014-09-01, extended to 2023-12-31 by
-/// 公告2022年第27号); 财政部 税务总局 工业和信息化部 公告2023年第10号 (2024–2027).
-pub const NEV_RULES: [(Date, NevRelief, &str); 5] = [
-    (Date::new(1900, 1, 1), NevRelief::None, "全额征收"),
-    (
-        Date::new(2014, 9, 1),
-        NevRelief::Exempt { cap: None },
-        "新能源汽车免征购置税",
-    ),
-    (
-        Date::new(2024, 1, 1),
-        NevRelief::Exempt { cap: Some(30_000) },
-        "新能源汽车免征购置税，每辆车免税额不超过3万元",
-    ),
-    (
-        Date::new(2026, 1, 1),
-        NevRelief::Halved { cap: 15_000 },
-        "新能源汽车减半征收购置税，每辆车减税额不超过1.5万元",
-    ),
-    (
-        Date::new(2028, 1, 1),
-        NevRelief::None,
-        "新能源汽车购置税减免已到期，全额征收",
-    ),
-];
-
-/// Purchase tax in yuan and the rule applied: price / 1.13 × 10%, less the relief a
-/// qualifying new-energy car gets on `date`.
-pub fn purchase_tax(price: i64, new_energy: bool, date: Date) -> (i64, &'static str) {
-    // In fen: price × 100 / 1.13 × 10% = price × 1000 / 113.
-    let full = div_round(i128::from(price) * 1000, 113);
-    if !new_energy {
-        return (fen_to_yuan(full), "车价÷1.13×10%");
+    /// What a trim costs on `date` as the calculator opens it: its price (the dealer's, else the
+    /// guide price), its facts, and its listing for the period as far as it is known. `None`
+    /// when its price or energy type is not published.
+    pub fn for_trim(trim: &TrimHead, date: Date, loan: Option<LoanTerms>) -> Option<Self> {
+        let energy_type = trim.energy_type?;
+        let listings = ReliefPeriod::of(date)
+            .and_then(|p| known_listing(energy_type, trim.eaer_km, &trim.listings, p))
+            .into_iter()
+            .collect();
+        Some(Self {
+            price: trim.dealer_price.or(trim.guide_price)?,
+            seats: trim.seats.unwrap_or(DEFAULT_SEATS),
+            energy_type,
+            displacement_ml: trim.displacement_ml,
+            listings,
+            purchase_date: date,
+            commercial_insurance: None,
+            plate_fee: DEFAULT_PLATE_FEE,
+            vessel_tax_rates: None,
+            loan,
+        })
     }
-    let (_, relief, rule) = NEV_RULES
-        .iter()
-        .rev()
-        .find(|(from, _, _)| *from <= date)
-        .copied()
-        .unwrap_or(NEV_RULES[0]);
-    let due = match relief {
-        NevRelief::None => full,
-        NevRelief::Exempt { cap: None } => 0,
-        NevRelief::Exempt { cap: Some(cap) } => (full - i128::from(cap) * 100).max(0),
-        NevRelief::Halved { cap } => full - (full / 2).min(i128::from(cap) * 100),
-    };
-    (fen_to_yuan(due), rule)
+
+    /// The listing that counts on the purchase date, if any is known or assumed.
+    pub fn listing(&self) -> Option<&Listing> {
+        let period = ReliefPeriod::of(self.purchase_date)?;
+        self.listings.iter().find(|l| l.period == period)
+    }
 }
 
 /// 交强险: 950 yuan for private cars under 6 seats, 1,100 for 6 seats and more.
@@ -213,44 +271,67 @@ pub fn monthly_payment_fen(principal_fen: i64, term_months: i64, annual_rate_bp:
     div_round(i128::from(principal_fen) * factor, growth - SCALE) as i64
 }
 
-/// The whole quote. Call [`QuoteRequest::validate`] first.
-pub fn quote(request: &QuoteRequest) -> Quote {
-    let (tax, rule) = purchase_tax(request.price, request.new_energy, request.purchase_date);
+/// The whole quote, with the dealer's 车船税 amounts unless the request brings its own.
+/// Call [`QuoteRequest::validate`] first.
+pub fn quote(request: &QuoteRequest, dealer_rates: Option<&VesselTaxRates>) -> Quote {
+    let date = request.purchase_date;
+    let listing = request.listing();
+    let (tax, tax_rule) = purchase_tax(request.price, request.energy_type, listing, date);
+    let rates = request.vessel_tax_rates.as_ref().or(dealer_rates);
+    let (vessel, vessel_rule) = vessel_tax(
+        request.energy_type,
+        request.displacement_ml,
+        listing,
+        rates,
+        date,
+    );
     let commercial = request
         .commercial_insurance
         .unwrap_or_else(|| estimate_commercial_insurance(request.price));
-    let estimated = request.commercial_insurance.is_none();
-    let line = |key: &str, label: &str, amount: i64, note: Option<String>| QuoteLine {
+    let line = |key: &str, label: &str, amount: i64, note: String| QuoteLine {
         key: key.into(),
         label: label.into(),
         amount,
         note,
     };
+    let seats_rule = if request.seats >= 6 {
+        "家用6座及以上，每年1,100元"
+    } else {
+        "家用6座以下，每年950元"
+    };
+    let commercial_rule = match request.commercial_insurance {
+        None => "估算：车损险（500元+车价1.2%）+三者险200万（1,500元），以保险公司报价为准",
+        Some(_) => "按填写的保费计算",
+    };
     let lines = vec![
-        line("price", "车价", request.price, None),
-        line("purchase_tax", "购置税", tax, Some(rule.into())),
+        line("price", "车价", request.price, "含13%增值税的成交价".into()),
+        line("purchase_tax", "购置税", tax, tax_rule),
+        line("vessel_tax", "车船税", vessel.unwrap_or(0), vessel_rule),
         line(
             "compulsory_insurance",
             "交强险",
             compulsory_insurance(request.seats),
-            Some(
-                if request.seats >= 6 {
-                    "家用6座及以上"
-                } else {
-                    "家用6座以下"
-                }
-                .into(),
-            ),
+            seats_rule.into(),
         ),
         line(
             "commercial_insurance",
             "商业险",
             commercial,
-            estimated.then(|| "估算：车损险+三者险200万，以保险公司报价为准".into()),
+            commercial_rule.into(),
         ),
-        line("plate_fee", "上牌费", request.plate_fee, None),
+        line(
+            "plate_fee",
+            "上牌费",
+            request.plate_fee,
+            "各地不同，以车管所和门店收费为准".into(),
+        ),
     ];
     let total = lines.iter().map(|l| l.amount).sum();
+    let missing = match (vessel, request.displacement_ml) {
+        (None, None) => vec!["displacement_ml".to_string()],
+        (None, Some(_)) => vec!["vessel_tax_rates".to_string()],
+        _ => Vec::new(),
+    };
     let loan = request.loan.map(|terms| {
         let principal = request.price * (100 - terms.down_payment_pct) / 100;
         let down_payment = request.price - principal;
@@ -269,7 +350,19 @@ pub fn quote(request: &QuoteRequest) -> Quote {
             first_payment: total - principal,
         }
     });
-    Quote { lines, total, loan }
+    Quote {
+        purchase_date: date,
+        lines,
+        total,
+        missing,
+        loan,
+    }
+}
+
+/// 350 basis points → `3.5` (a percentage as people write it).
+pub fn percent_text(bp: i64) -> String {
+    let text = format!("{}.{:02}", bp / 100, bp % 100);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// `3.5` or `3.5%` → 350 basis points; at most two decimals.
@@ -292,43 +385,9 @@ pub fn parse_percent_bp(text: &str) -> Option<i64> {
     (whole >= 0 && !text.starts_with('-')).then_some(whole * 100 + frac)
 }
 
-fn div_round(numerator: i128, denominator: i128) -> i128 {
-    (numerator * 2 + denominator) / (denominator * 2)
-}
-
-fn fen_to_yuan(fen: i128) -> i64 {
-    div_round(fen, 100) as i64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn purchase_tax_follows_the_rule_in_force_on_the_day() {
-        let cases = [
-            // price, new energy, date, tax
-            (100_000, false, Date::new(2026, 11, 23), 8_850),
-            (113_000, false, Date::new(2025, 1, 1), 10_000),
-            (189_800, true, Date::new(2023, 12, 31), 0),
-            (189_800, true, Date::new(2024, 1, 1), 0),
-            // exemption capped at 30,000: tax 44,248 on 500,000 → 14,248 due
-            (500_000, true, Date::new(2025, 12, 31), 14_248),
-            // halved from 2026: 16,796.46 → 8,398.23
-            (189_800, true, Date::new(2026, 1, 1), 8_398),
-            // reduction capped at 15,000: tax 44,248 → 29,248 due
-            (500_000, true, Date::new(2027, 12, 31), 29_248),
-            (189_800, true, Date::new(2028, 1, 1), 16_796),
-            (189_800, true, Date::new(2014, 8, 31), 16_796),
-        ];
-        for (price, nev, date, tax) in cases {
-            assert_eq!(
-                purchase_tax(price, nev, date).0,
-                tax,
-                "{price} {nev} {date}"
-            );
-        }
-    }
 
     #[test]
     fn compulsory_insurance_depends_on_seats() {
@@ -356,27 +415,56 @@ mod tests {
         }
     }
 
-    #[test]
-    fn quote_adds_every_line_and_the_loan() {
-        let request = QuoteRequest {
+    fn zhejiang() -> VesselTaxRates {
+        VesselTaxRates {
+            province: "浙江".into(),
+            annual: vec![180, 360, 420, 720, 1_800, 3_000, 4_500],
+            source: None,
+        }
+    }
+
+    fn listed_2026() -> Listing {
+        Listing {
+            period: ReliefPeriod::From2026To2027,
+            listed: true,
+            source: Some("测试".into()),
+        }
+    }
+
+    fn known_case() -> QuoteRequest {
+        QuoteRequest {
             price: 189_800,
             seats: 5,
-            new_energy: true,
+            energy_type: EnergyType::Bev,
+            displacement_ml: None,
+            listings: vec![listed_2026()],
             purchase_date: Date::new(2026, 11, 23),
             commercial_insurance: None,
             plate_fee: 500,
+            vessel_tax_rates: None,
             loan: Some(LoanTerms {
                 down_payment_pct: 30,
                 term_months: 36,
                 annual_rate_bp: 350,
             }),
-        };
+        }
+    }
+
+    #[test]
+    fn quote_adds_every_line_and_the_loan() {
+        let request = known_case();
         request.validate().unwrap();
-        let q = quote(&request);
+        let q = quote(&request, Some(&zhejiang()));
         let amounts: Vec<i64> = q.lines.iter().map(|l| l.amount).collect();
-        // commercial: 500 + 2,277.6 + 1,500 = 4,278
-        assert_eq!(amounts, [189_800, 8_398, 950, 4_278, 500]);
+        // commercial: 500 + 2,277.6 + 1,500 = 4,278; a battery-electric car pays no 车船税
+        assert_eq!(amounts, [189_800, 8_398, 0, 950, 4_278, 500]);
+        assert!(
+            q.lines.iter().all(|l| !l.note.is_empty()),
+            "every line says its rule"
+        );
         assert_eq!(q.total, 203_926);
+        assert_eq!(q.missing, Vec::<String>::new());
+        assert_eq!(q.purchase_date, Date::new(2026, 11, 23));
         let loan = q.loan.unwrap();
         assert_eq!(loan.principal, 132_860);
         assert_eq!(loan.down_payment, 56_940);
@@ -386,14 +474,80 @@ mod tests {
     }
 
     #[test]
+    fn a_short_range_phev_pays_the_full_tax_in_2026() {
+        // A 100,000-yuan, 55 km plug-in hybrid with a 1.5 L engine bought in November 2026.
+        let trim = TrimHead {
+            id: "t".into(),
+            series_id: "s".into(),
+            name: "插混".into(),
+            guide_price: Some(100_000),
+            dealer_price: None,
+            energy_type: Some(EnergyType::Phev),
+            seats: None,
+            displacement_ml: Some(1_498),
+            eaer_km: Some(55),
+            listings: Vec::new(),
+        };
+        let date = Date::new(2026, 11, 24);
+        let request = QuoteRequest::for_trim(&trim, date, None).unwrap();
+        assert_eq!(request.seats, DEFAULT_SEATS);
+        assert!(!request.listing().unwrap().listed);
+        let full = quote(&request, Some(&zhejiang()));
+        let line = |q: &Quote, key: &str| q.lines.iter().find(|l| l.key == key).unwrap().clone();
+        assert_eq!(line(&full, "purchase_tax").amount, 8_850);
+        assert!(line(&full, "purchase_tax").note.contains("55km"));
+        // 360 a year in Zhejiang for 1.0–1.6 L, two months left
+        assert_eq!(line(&full, "vessel_tax").amount, 60);
+        // had it been listed: halved tax, no 车船税: about 4,400 yuan less
+        let listed = QuoteRequest {
+            listings: vec![listed_2026()],
+            ..request
+        };
+        let relieved = quote(&listed, Some(&zhejiang()));
+        assert_eq!(line(&relieved, "purchase_tax").amount, 4_425);
+        assert_eq!(full.total - relieved.total, 4_425 + 60);
+    }
+
+    #[test]
+    fn an_unknown_displacement_is_left_out_and_asked_for() {
+        let request = QuoteRequest {
+            energy_type: EnergyType::Petrol,
+            listings: Vec::new(),
+            ..known_case()
+        };
+        let q = quote(&request, Some(&zhejiang()));
+        assert_eq!(q.missing, ["displacement_ml"]);
+        let vessel = q.lines.iter().find(|l| l.key == "vessel_tax").unwrap();
+        assert_eq!(vessel.amount, 0);
+        assert!(vessel.note.contains("请填写排量"));
+        // the request's own province amounts win over the dealer's
+        let own = QuoteRequest {
+            displacement_ml: Some(1_984),
+            vessel_tax_rates: Some(VesselTaxRates {
+                province: "上海".into(),
+                annual: vec![180, 360, 450, 720, 1_500, 3_000, 4_500],
+                source: Some("测试".into()),
+            }),
+            ..request
+        };
+        let q = quote(&own, Some(&zhejiang()));
+        let vessel = q.lines.iter().find(|l| l.key == "vessel_tax").unwrap();
+        assert_eq!(vessel.amount, 75); // 450 × 2/12
+        assert!(vessel.note.starts_with("上海"));
+    }
+
+    #[test]
     fn validation_names_the_field() {
         let good = QuoteRequest {
             price: 100_000,
             seats: 5,
-            new_energy: false,
+            energy_type: EnergyType::Petrol,
+            displacement_ml: Some(1_498),
+            listings: Vec::new(),
             purchase_date: Date::new(2026, 1, 1),
             commercial_insurance: Some(3_000),
             plate_fee: 500,
+            vessel_tax_rates: None,
             loan: Some(LoanTerms {
                 down_payment_pct: 20,
                 term_months: 36,
@@ -426,6 +580,41 @@ mod tests {
             ),
             (
                 QuoteRequest {
+                    displacement_ml: Some(99),
+                    ..good.clone()
+                },
+                "displacement_ml",
+            ),
+            (
+                QuoteRequest {
+                    displacement_ml: Some(10_001),
+                    ..good.clone()
+                },
+                "displacement_ml",
+            ),
+            (
+                QuoteRequest {
+                    listings: vec![listed_2026(), listed_2026()],
+                    ..good.clone()
+                },
+                "listings",
+            ),
+            (
+                QuoteRequest {
+                    purchase_date: Date::new(2013, 12, 31),
+                    ..good.clone()
+                },
+                "purchase_date",
+            ),
+            (
+                QuoteRequest {
+                    purchase_date: Date::new(2031, 1, 1),
+                    ..good.clone()
+                },
+                "purchase_date",
+            ),
+            (
+                QuoteRequest {
                     commercial_insurance: Some(-1),
                     ..good.clone()
                 },
@@ -437,6 +626,16 @@ mod tests {
                     ..good.clone()
                 },
                 "plate_fee",
+            ),
+            (
+                QuoteRequest {
+                    vessel_tax_rates: Some(VesselTaxRates {
+                        annual: vec![1; 7],
+                        ..zhejiang()
+                    }),
+                    ..good.clone()
+                },
+                "vessel_tax_rates",
             ),
             (
                 QuoteRequest {
@@ -485,6 +684,13 @@ mod tests {
                 Some(field)
             );
         }
+        for edge in [FIRST_PURCHASE_DATE, LAST_PURCHASE_DATE] {
+            let ok = QuoteRequest {
+                purchase_date: edge,
+                ..good.clone()
+            };
+            assert_eq!(ok.validate(), Ok(()), "{edge}");
+        }
     }
 
     #[test]
@@ -502,5 +708,9 @@ mod tests {
         ] {
             assert_eq!(parse_percent_bp(text), bp, "{text}");
         }
+        for bp in [0, 5, 50, 350, 1_200, 3_600] {
+            assert_eq!(parse_percent_bp(&percent_text(bp)), Some(bp));
+        }
+        assert_eq!(percent_text(350), "3.5");
     }
 }

@@ -65,10 +65,13 @@ impl Priority {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Answers {
     /// Budget in yuan; either end may be open.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000))]
     pub budget_min: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000))]
     pub budget_max: Option<i64>,
     pub usage: Usage,
     /// People who usually ride along, driver included.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 9))]
     pub family_size: i64,
     pub home_charging: bool,
     pub priority: Priority,
@@ -315,6 +318,9 @@ mod tests {
                 dealer_price: None,
                 energy_type: Some(energy),
                 seats,
+                displacement_ml: None,
+                eaer_km: None,
+                listings: Vec::new(),
                 specs: specs
                     .iter()
                     .map(|(k, v)| (k.to_string(), SpecValue::Number(*v)))

@@ -10,5 +10,6 @@ mod dealers;
 mod openapi;
 mod quote;
 mod recommendations;
+mod schema;
 mod seed;
 mod shell;

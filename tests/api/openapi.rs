@@ -11,6 +11,7 @@ both! {
         assert!(doc.openapi.starts_with("3."));
         for path in [
             "/api/v1/dealers/{dealer}",
+            "/api/v1/dealers/{dealer}/terms",
             "/api/v1/dealers/{dealer}/series",
             "/api/v1/dealers/{dealer}/series/{series}",
             "/api/v1/dealers/{dealer}/compare",
@@ -21,6 +22,72 @@ both! {
         }
         assert!(doc.paths["/api/v1/dealers/{dealer}/quote"].contains_key("post"));
         assert!(doc.paths["/api/v1/dealers/{dealer}/series"].contains_key("get"));
+    }
+}
+
+both! {
+    async fn the_openapi_document_states_every_bound_the_server_enforces(app) {
+        use shared::filter::PRICE_LIMIT;
+        use shared::quote::{MAX_DOWN_PAYMENT_PCT, MAX_RATE_BP, MAX_TERM, MIN_PRICE, MIN_TERM};
+        use shared::tax::{ReliefPeriod, DISPLACEMENT_ML};
+
+        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.expect("json");
+        // every $ref resolves to a schema of the document
+        let mut refs = Vec::new();
+        collect_refs(&doc, &mut refs);
+        assert!(!refs.is_empty());
+        for r in &refs {
+            let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("{r}"));
+            assert!(doc["components"]["schemas"][name].is_object(), "{r} does not resolve");
+        }
+        let schema = |name: &str, field: &str| doc["components"]["schemas"][name]["properties"][field].clone();
+        let bounds = |v: &serde_json::Value| (v["minimum"].as_i64(), v["maximum"].as_i64());
+        for (name, field, min, max) in [
+            ("QuoteRequest", "price", MIN_PRICE, PRICE_LIMIT),
+            ("QuoteRequest", "seats", 2, 9),
+            ("QuoteRequest", "displacement_ml", DISPLACEMENT_ML.0, DISPLACEMENT_ML.1),
+            ("QuoteRequest", "plate_fee", 0, 200_000),
+            ("LoanTerms", "term_months", MIN_TERM, MAX_TERM),
+            ("LoanTerms", "annual_rate_bp", 0, MAX_RATE_BP),
+            ("LoanTerms", "down_payment_pct", 0, MAX_DOWN_PAYMENT_PCT),
+            ("Answers", "family_size", 1, 9),
+            ("Answers", "budget_min", 0, PRICE_LIMIT),
+            ("Answers", "budget_max", 0, PRICE_LIMIT),
+            ("DealerTerms", "loan_rate_bp", 0, MAX_RATE_BP),
+        ] {
+            assert_eq!(bounds(&schema(name, field)), (Some(min), Some(max)), "{name}.{field}");
+        }
+        let periods: Vec<String> = ReliefPeriod::ALL.iter().map(|p| p.key().to_string()).collect();
+        let stated: Vec<String> = serde_json::from_value(doc["components"]["schemas"]["ReliefPeriod"]["enum"].clone()).expect("enum");
+        assert_eq!(stated, periods);
+        assert_eq!(schema("VesselTaxRates", "annual")["minItems"].as_i64(), Some(7));
+
+        let params = |path: &str| doc["paths"][path]["get"]["parameters"].as_array().cloned().expect("parameters");
+        let param = |path: &str, name: &str| {
+            params(path).into_iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{path} {name}"))["schema"].clone()
+        };
+        let series = "/api/v1/dealers/{dealer}/series";
+        for (name, min, max) in [("price_min", 0, PRICE_LIMIT), ("price_max", 0, PRICE_LIMIT), ("seats", 2, 9)] {
+            assert_eq!(bounds(&param(series, name)), (Some(min), Some(max)), "{name}");
+        }
+        assert_eq!(param(series, "q")["maxLength"].as_i64(), Some(shared::filter::QUERY_LIMIT as i64));
+        let trims = param("/api/v1/dealers/{dealer}/compare", "trims");
+        assert!(trims["pattern"].as_str().is_some_and(|p| p.ends_with("{0,3}$")), "{trims}");
+    }
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str()) {
+                    ("$ref", Some(r)) => out.push(r.to_string()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
     }
 }
 

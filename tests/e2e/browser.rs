@@ -192,3 +192,13 @@ pub async fn tap_on(client: &Client, css: &str) {
     let element = find(client, css).await;
     tap(client, &element).await;
 }
+
+/// Empties a text field as a user does, by selecting its text and deleting it, so the page
+/// sees an `input` event (WebDriver's clear sends none).
+pub async fn erase(element: &Element) {
+    // Control+A (held until the null key), then Backspace.
+    element
+        .send_keys("\u{E009}a\u{E000}\u{E003}")
+        .await
+        .unwrap();
+}

@@ -6,10 +6,14 @@ mod browser;
 
 use std::path::PathBuf;
 
-use browser::{find, screenshot, tap, tap_on, wait_count, wait_text, wait_url, Driver};
+use browser::{erase, find, screenshot, tap, tap_on, wait_count, wait_text, wait_url, Driver};
 use fantoccini::Locator;
+use shared::catalog::EnergyType;
 use shared::catalog::{SeriesDetail, SeriesList};
-use shared::quote::{quote, QuoteRequest, DEFAULT_PLATE_FEE};
+use shared::compare::Comparison;
+use shared::money::yuan;
+use shared::quote::{quote, DealerTerms, Quote, QuoteRequest};
+use shared::tax::ReliefPeriod;
 
 /// The server on 127.0.0.1:0 with a fresh SQLite file and the demo data.
 struct Site {
@@ -71,6 +75,35 @@ impl Site {
             .await
             .unwrap()
     }
+}
+
+impl Site {
+    /// What the calculator shows for a trim when it opens today: `shared::quote` of
+    /// `QuoteRequest::for_trim` with the dealer's terms (the page's date is the machine's).
+    async fn quote_as_opened(&self, trim: &str, loan: bool) -> Quote {
+        let (request, terms) = self.request_as_opened(trim, loan).await;
+        quote(&request, terms.vessel_tax.as_ref())
+    }
+
+    async fn request_as_opened(&self, trim: &str, loan: bool) -> (QuoteRequest, DealerTerms) {
+        let terms: DealerTerms = self.api("/api/v1/dealers/demo/terms").await;
+        let comparison: Comparison = self
+            .api(&format!("/api/v1/dealers/demo/compare?trims={trim}"))
+            .await;
+        let loan = loan.then(|| terms.default_loan());
+        let request = QuoteRequest::for_trim(&comparison.trims[0], today(), loan)
+            .unwrap_or_else(|| panic!("{trim} has a price and an energy type"));
+        (request, terms)
+    }
+}
+
+fn today() -> shared::date::Date {
+    shared::date::Date::shanghai_from_unix_millis(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    )
 }
 
 fn rand_suffix() -> u128 {
@@ -201,30 +234,12 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
     friend.close().await.unwrap();
 
     // Calculator: the on-the-road total for a known trim, line by line.
-    let trim = su7
-        .trims
-        .iter()
-        .find(|t| t.id == "xiaomi-su7-std")
-        .expect("SU7 标准版");
     phone
         .goto(&site.url("/demo/calculator?trim=xiaomi-su7-std"))
         .await
         .unwrap();
-    let expected = quote(&QuoteRequest {
-        price: trim.price().unwrap(),
-        seats: trim.seats.unwrap_or(5),
-        new_energy: true,
-        purchase_date: shared::date::Date::shanghai_from_unix_millis(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_millis() as i64,
-        ),
-        commercial_insurance: None,
-        plate_fee: DEFAULT_PLATE_FEE,
-        loan: None,
-    });
-    let total = shared::money::yuan(expected.total);
+    let expected = site.quote_as_opened("xiaomi-su7-std", false).await;
+    let total = yuan(expected.total);
     wait_text(&phone, "[data-test=quote-total]", |t| t.contains(&total)).await;
     wait_count(&phone, "[data-test=quote-line]", |n| {
         n == expected.lines.len()
@@ -275,6 +290,167 @@ async fn unknown_dealers_and_models_get_a_friendly_chinese_404() {
         })
         .await;
         screenshot(&phone, shot).await;
+    }
+    phone.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_on_the_road_price_is_honest_in_the_calculator_and_the_comparison() {
+    let site = Site::start().await;
+    let driver = Driver::start().await;
+    let phone = driver.phone().await;
+    // A plug-in hybrid of the demo offer, and a petrol car to compare it with.
+    let all: SeriesList = site.api("/api/v1/dealers/demo/series").await;
+    let mut phev = None;
+    let mut petrol = None;
+    for s in &all.items {
+        let detail: SeriesDetail = site
+            .api(&format!("/api/v1/dealers/demo/series/{}", s.id))
+            .await;
+        for t in detail.trims.iter().filter(|t| t.price().is_some()) {
+            match t.energy_type {
+                Some(EnergyType::Phev) if phev.is_none() => phev = Some(t.id.clone()),
+                Some(EnergyType::Petrol) if petrol.is_none() && t.displacement_ml.is_some() => {
+                    petrol = Some(t.id.clone())
+                }
+                _ => {}
+            }
+        }
+    }
+    let phev = phev.expect("the demo sells a priced plug-in hybrid");
+    let petrol = petrol.expect("the demo sells a priced petrol car with a known engine");
+
+    // The calculator shows the tax the rules of today give, with its reason under the line.
+    phone
+        .goto(&site.url(&format!("/demo/calculator?trim={phev}")))
+        .await
+        .unwrap();
+    let (request, terms) = site.request_as_opened(&phev, false).await;
+    let rates = terms.vessel_tax.clone();
+    let expected = quote(&request, rates.as_ref());
+    let line = |q: &Quote, key: &str| q.lines.iter().find(|l| l.key == key).cloned().unwrap();
+    let tax = line(&expected, "purchase_tax");
+    let shown = wait_text(&phone, "[data-key=purchase_tax]", |t| {
+        t.contains(&yuan(tax.amount))
+    })
+    .await;
+    assert!(shown.contains(&tax.note), "{shown} lacks {}", tax.note);
+    wait_text(&phone, "[data-test=quote-total]", |t| {
+        t == yuan(expected.total)
+    })
+    .await;
+    let today = today();
+    wait_text(&phone, ".calculator", |t| {
+        t.contains(&format!("按 {today} 购车计算"))
+    })
+    .await;
+    if ReliefPeriod::of(today) == Some(ReliefPeriod::From2026To2027)
+        && !request.listing().is_some_and(|l| l.listed)
+    {
+        // Not known to be listed for 2026–2027: the full tax, and the page says why.
+        assert_eq!(
+            tax.amount,
+            shared::tax::purchase_tax(request.price, EnergyType::Petrol, None, today).0
+        );
+        assert!(tax.note.contains("2026—2027年"), "{}", tax.note);
+    }
+    // Every line says its rule.
+    let notes = wait_count(&phone, "[data-test=quote-note]", |n| {
+        n == expected.lines.len()
+    })
+    .await;
+    assert_eq!(notes, 6);
+    screenshot(&phone, "11-calculator-phev").await;
+
+    // The buyer switches the assumption: the quote follows, and says it is an assumption.
+    if let Some(period) = ReliefPeriod::of(today) {
+        tap_on(&phone, "[data-test=listed-yes]").await;
+        let assumed = QuoteRequest {
+            listings: vec![shared::tax::Listing {
+                period,
+                listed: true,
+                source: None,
+            }],
+            ..request.clone()
+        };
+        let expected = quote(&assumed, rates.as_ref());
+        let tax = line(&expected, "purchase_tax");
+        wait_text(&phone, "[data-key=purchase_tax]", |t| t.contains(&tax.note)).await;
+        wait_text(&phone, "[data-test=quote-total]", |t| {
+            t == yuan(expected.total)
+        })
+        .await;
+        screenshot(&phone, "12-calculator-assumed-listed").await;
+    }
+
+    // An unknown engine size leaves the 车船税 out and asks for it; typing it prices it.
+    tap_on(&phone, "[data-test=listed-no]").await;
+    let displacement = find(&phone, "#displacement_ml").await;
+    tap(&phone, &displacement).await;
+    erase(&displacement).await;
+    wait_text(&phone, "[data-test=quote-missing]", |t| {
+        t.contains("请在上方填写发动机排量")
+    })
+    .await;
+    displacement.send_keys("abc").await.unwrap();
+    wait_text(&phone, "#err-displacement_ml", |t| t.contains("请输入排量")).await;
+    erase(&displacement).await;
+    displacement.send_keys("1.5").await.unwrap();
+    let with_engine = quote(
+        &QuoteRequest {
+            displacement_ml: Some(1_500),
+            ..request.clone()
+        },
+        rates.as_ref(),
+    );
+    wait_text(&phone, "[data-test=quote-total]", |t| {
+        t == yuan(with_engine.total)
+    })
+    .await;
+
+    // The comparison: an on-the-road row and a monthly row, each figure the calculator's.
+    phone
+        .goto(&site.url(&format!("/demo/compare?trims={phev},{petrol}")))
+        .await
+        .unwrap();
+    wait_count(&phone, "[data-key=otr_total] [data-test=price-cell]", |n| {
+        n == 2
+    })
+    .await;
+    screenshot(&phone, "13-compare-on-the-road").await;
+    for (trim, loan, key) in [
+        (&phev, false, "otr_total"),
+        (&petrol, false, "otr_total"),
+        (&phev, true, "monthly_payment"),
+    ] {
+        let expected = site.quote_as_opened(trim, loan).await;
+        let figure = match &expected.loan {
+            Some(l) => format!("{}/月", yuan(l.monthly_payment)),
+            None => yuan(expected.total),
+        };
+        let cell = format!("[data-key={key}] [data-test=price-cell][data-id='{trim}']");
+        wait_text(&phone, &cell, |t| t.contains(&figure)).await;
+        tap_on(&phone, &format!("{cell} a")).await;
+        wait_url(&phone, |u| u.contains("/calculator?trim=")).await;
+        match &expected.loan {
+            Some(l) => {
+                wait_text(&phone, "[data-test=quote-monthly]", |t| {
+                    t == yuan(l.monthly_payment)
+                })
+                .await
+            }
+            None => {
+                wait_text(&phone, "[data-test=quote-total]", |t| {
+                    t == yuan(expected.total)
+                })
+                .await
+            }
+        };
+        phone.back().await.unwrap();
+        wait_count(&phone, "[data-key=otr_total] [data-test=price-cell]", |n| {
+            n == 2
+        })
+        .await;
     }
     phone.close().await.unwrap();
 }

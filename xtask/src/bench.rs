@@ -13,15 +13,27 @@ use anyhow::{bail, Context, Result};
 
 use crate::{build, run, tools};
 
-const LIGHTHOUSE_PAGES: [(&str, &str); 4] = [
+/// Every consumer page a buyer can open, as issue 8 measured them.
+const LIGHTHOUSE_PAGES: [(&str, &str); 7] = [
     ("home", "/demo/"),
     ("catalogue", "/demo/models"),
+    ("model", "/demo/models/byd-qin-plus"),
     ("model", "/demo/models/leapmotor-b01"),
     (
         "comparison",
-        "/demo/compare?trims=xiaomi-su7-std,xiaomi-su7-max",
+        "/demo/compare?trims=xiaomi-su7-std,xiaomi-su7-pro",
     ),
+    ("calculator", "/demo/calculator?trim=xiaomi-su7-std"),
+    ("selection", "/demo/select"),
 ];
+
+/// Lighthouse runs per page; the report shows the median of each figure.
+const LIGHTHOUSE_RUNS: usize = 3;
+
+/// The WeChat in-app browser on an iPhone, as our buyers arrive.
+const WECHAT_UA: &str =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \
+     (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/4G Language/zh_CN";
 
 const LOAD_TARGETS: [(&str, &str); 3] = [
     ("shell /demo/", "/demo/"),
@@ -179,39 +191,73 @@ fn lighthouse(root: &Path, port: u16, out: &Path, report: &mut String) -> Result
     );
     let _ = writeln!(
         report,
-        "| page | performance | LCP | CLS | TBT | accessibility |\n|---|---:|---:|---:|---:|---:|"
+        "Median of {LIGHTHOUSE_RUNS} runs per page (LCP range in brackets). Bars: performance \
+         ≥ 97, LCP ≤ 1.8 s, CLS ≤ 0.02, TBT ≤ 150 ms, accessibility ≥ 95.\n"
     );
-    for (name, path) in LIGHTHOUSE_PAGES {
-        let json = out.join(format!("lighthouse-{name}.json"));
-        run(Command::new(tools::lighthouse(root))
-            .arg(format!("http://127.0.0.1:{port}{path}"))
-            .args(["--only-categories=performance,accessibility", "--output=json", "--quiet"])
-            .arg(format!("--output-path={}", json.display()))
-            .arg(
-                "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking \
-                 --disable-component-update --disable-sync --no-first-run",
-            )
-            .env("CHROME_PATH", tools::CHROMIUM))?;
-        let result: serde_json::Value = serde_json::from_slice(&std::fs::read(&json)?)?;
-        let score = |category: &str| {
-            result["categories"][category]["score"]
-                .as_f64()
-                .unwrap_or(0.0)
-                * 100.0
+    let _ = writeln!(
+        report,
+        "| page | performance | LCP | CLS | TBT | accessibility | bars missed |\n\
+         |---|---:|---:|---:|---:|---:|---|"
+    );
+    for (i, (name, path)) in LIGHTHOUSE_PAGES.into_iter().enumerate() {
+        // performance, LCP s, CLS, TBT ms, accessibility: one row per run
+        let mut runs: Vec<[f64; 5]> = Vec::new();
+        for n in 0..LIGHTHOUSE_RUNS {
+            let json = out.join(format!("lighthouse-{i}-{name}-{n}.json"));
+            run(Command::new(tools::lighthouse(root))
+                .arg(format!("http://127.0.0.1:{port}{path}"))
+                .args(["--only-categories=performance,accessibility", "--output=json", "--quiet"])
+                .arg(format!("--output-path={}", json.display()))
+                .arg(format!("--emulated-user-agent={WECHAT_UA}"))
+                .arg(
+                    "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-background-networking \
+                     --disable-component-update --disable-sync --no-first-run",
+                )
+                .env("CHROME_PATH", tools::CHROMIUM))?;
+            let result: serde_json::Value = serde_json::from_slice(&std::fs::read(&json)?)?;
+            let score = |category: &str| {
+                result["categories"][category]["score"]
+                    .as_f64()
+                    .unwrap_or(0.0)
+                    * 100.0
+            };
+            let audit = |id: &str| {
+                result["audits"][id]["numericValue"]
+                    .as_f64()
+                    .unwrap_or(f64::NAN)
+            };
+            runs.push([
+                score("performance"),
+                audit("largest-contentful-paint") / 1000.0,
+                audit("cumulative-layout-shift"),
+                audit("total-blocking-time"),
+                score("accessibility"),
+            ]);
+        }
+        let median = |k: usize| {
+            let mut values: Vec<f64> = runs.iter().map(|r| r[k]).collect();
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
         };
-        let audit = |id: &str| {
-            result["audits"][id]["numericValue"]
-                .as_f64()
-                .unwrap_or(f64::NAN)
-        };
-        let _ = writeln!(
+        let lcp_min = runs.iter().map(|r| r[1]).fold(f64::INFINITY, f64::min);
+        let lcp_max = runs.iter().map(|r| r[1]).fold(0.0, f64::max);
+        let [perf, lcp, cls, tbt, a11y] = [0, 1, 2, 3, 4].map(median);
+        let missed: Vec<&str> = [
+            (perf < 97.0, "performance"),
+            (lcp > 1.8, "LCP"),
+            (cls > 0.02, "CLS"),
+            (tbt > 150.0, "TBT"),
+            (a11y < 95.0, "accessibility"),
+        ]
+        .into_iter()
+        .filter_map(|(miss, what)| miss.then_some(what))
+        .collect();
+        let _ =
+            writeln!(
             report,
-            "| {name} `{path}` | {:.0} | {:.2} s | {:.3} | {:.0} ms | {:.0} |",
-            score("performance"),
-            audit("largest-contentful-paint") / 1000.0,
-            audit("cumulative-layout-shift"),
-            audit("total-blocking-time"),
-            score("accessibility"),
+            "| {name} `{path}` | {perf:.0} | {lcp:.2} s ({lcp_min:.2}–{lcp_max:.2}) | {cls:.3} | \
+             {tbt:.0} ms | {a11y:.0} | {} |",
+            if missed.is_empty() { "none".to_string() } else { missed.join(", ") },
         );
     }
     let _ = writeln!(report);

@@ -1,36 +1,37 @@
-//! `/{dealer}/calculator?trim=ID`: the purchase calculator (购车计算器). The trim's price,
-//! seats and energy type preload the form; every keystroke is validated with
-//! `QuoteRequest::validate` and quoted locally with `shared::quote::quote` for today's date.
+//! `/{dealer}/calculator?trim=ID&pay=loan`: the purchase calculator (购车计算器). The trim's
+//! price and tax facts preload the form through `QuoteRequest::for_trim` (the comparison's
+//! on-the-road row uses the same), every keystroke is validated with `QuoteRequest::validate`
+//! and quoted locally with `shared::quote::quote` for today's date and the dealer's terms.
+//! Where the trim's catalogue listing is unknown the page says which assumption it shows and
+//! lets the buyer switch it.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::catalog::Trim;
+use shared::catalog::EnergyType;
+use shared::compare::TrimHead;
 use shared::money;
-use shared::quote::{parse_percent_bp, quote, LoanTerms, Quote, QuoteRequest, DEFAULT_PLATE_FEE};
+use shared::quote::{
+    parse_percent_bp, percent_text, quote, LoanTerms, Quote, QuoteRequest,
+    DEFAULT_DOWN_PAYMENT_PCT, DEFAULT_PLATE_FEE, DEFAULT_SEATS, DEFAULT_TERM_MONTHS,
+};
+use shared::tax::{litres, parse_displacement_ml, Listing, ReliefPeriod};
 
 use crate::components::field_error::FieldError;
 use crate::components::price_tag::PriceTag;
+use crate::components::status::Loading;
 use crate::pages::not_found::NotFound;
 use crate::{api, use_dealer};
 
-/// The trim behind `?trim=ID`: its series comes from the comparison head, the full trim
-/// (seats, energy type) from the series detail.
-async fn load_trim(dealer: &str, id: &str) -> Result<Trim, api::Error> {
-    let not_found = || {
+/// The trim behind `?trim=ID`, as the comparison heads it: prices and tax facts.
+async fn load_trim(dealer: &str, id: &str) -> Result<TrimHead, api::Error> {
+    let comparison = api::compare(dealer, &[id.to_string()]).await?;
+    comparison.trims.into_iter().next().ok_or_else(|| {
         api::Error::Api(shared::ApiError {
             code: "not_found".into(),
             message: "车型不存在".into(),
             field: Some("trim".into()),
         })
-    };
-    let comparison = api::compare(dealer, &[id.to_string()]).await?;
-    let head = comparison.trims.into_iter().next().ok_or_else(not_found)?;
-    let detail = api::series_detail(dealer, &head.series_id).await?;
-    detail
-        .trims
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(not_found)
+    })
 }
 
 /// A whole number of yuan typed by a person: spaces and thousands separators allowed.
@@ -61,28 +62,58 @@ pub fn Calculator() -> impl IntoView {
             }
         }
     });
-
-    let price = RwSignal::new(String::new());
-    let seats = RwSignal::new("5".to_string());
-    let new_energy = RwSignal::new(true);
-    let commercial = RwSignal::new(String::new());
-    let plate = RwSignal::new(DEFAULT_PLATE_FEE.to_string());
-    let loan = RwSignal::new(false);
-    let down_pct = RwSignal::new("30".to_string());
-    let term = RwSignal::new("36".to_string());
-    let rate = RwSignal::new("3.5".to_string());
-
-    Effect::new(move |_| {
-        if let Some(Ok(Some(t))) = trim.get() {
-            if let Some(p) = t.price() {
-                price.set(p.to_string());
-            }
-            seats.set(t.seats.unwrap_or(5).to_string());
-            new_energy.set(t.energy_type.is_some_and(|e| e.is_new_energy()));
-        }
+    let loaded_terms = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        async move { api::terms(&slug).await.ok() }
     });
+    let terms = Memo::new(move |_| loaded_terms.get().flatten());
+    // The form opens once the trim and the terms are in, so nothing moves under the finger.
+    let ready = move || trim.get().is_some() && loaded_terms.get().is_some();
 
     let today = crate::today();
+    let period = ReliefPeriod::of(today);
+    let price = RwSignal::new(String::new());
+    let seats = RwSignal::new(DEFAULT_SEATS.to_string());
+    // Unknown until the trim or the buyer says: no price is guessed from a default.
+    let energy = RwSignal::new(None::<EnergyType>);
+    let displacement = RwSignal::new(String::new());
+    // The listing for today's period as the trim's data states it (with its source), and
+    // what the buyer has chosen to assume.
+    let known = RwSignal::new(None::<Listing>);
+    let listed = RwSignal::new(false);
+    let commercial = RwSignal::new(String::new());
+    let plate = RwSignal::new(DEFAULT_PLATE_FEE.to_string());
+    let loan = RwSignal::new(query.with_untracked(|q| q.get_str("pay") == Some("loan")));
+    let down_pct = RwSignal::new(DEFAULT_DOWN_PAYMENT_PCT.to_string());
+    let term = RwSignal::new(DEFAULT_TERM_MONTHS.to_string());
+    let rate = RwSignal::new(String::new());
+
+    Effect::new(move |_| {
+        if let Some(t) = terms.get() {
+            rate.set(percent_text(t.loan_rate_bp));
+        }
+    });
+    // The form opens on exactly the request the comparison priced.
+    Effect::new(move |_| {
+        let Some(Ok(Some(head))) = trim.get() else {
+            return;
+        };
+        let Some(request) = QuoteRequest::for_trim(&head, today, None) else {
+            if let Some(p) = head.dealer_price.or(head.guide_price) {
+                price.set(p.to_string());
+            }
+            energy.set(head.energy_type);
+            return;
+        };
+        price.set(request.price.to_string());
+        seats.set(request.seats.to_string());
+        energy.set(Some(request.energy_type));
+        displacement.set(request.displacement_ml.map(litres).unwrap_or_default());
+        let stated = request.listing().cloned();
+        listed.set(stated.as_ref().is_some_and(|l| l.listed));
+        known.set(stated);
+    });
+
     let outcome = Memo::new(move |_| -> Outcome {
         let bad = |field: &str, message: &str| Err((field.to_string(), message.to_string()));
         if price.with(|p| p.trim().is_empty()) {
@@ -95,6 +126,35 @@ pub fn Calculator() -> impl IntoView {
         let Some(seats) = seats.with(|s| s.trim().parse().ok()) else {
             return bad("seats", "请输入座位数");
         };
+        let Some(energy_type) = energy.get() else {
+            return bad("energy_type", "请选择能源类型");
+        };
+        let displacement_ml =
+            if energy_type == EnergyType::Bev || displacement.with(|d| d.trim().is_empty()) {
+                None
+            } else {
+                match displacement.with(|d| parse_displacement_ml(d)) {
+                    Some(ml) => Some(ml),
+                    None => return bad("displacement_ml", "请输入排量，如 1.5 或 1498"),
+                }
+            };
+        // A stated listing keeps its source; a switched one is the buyer's assumption; an
+        // unknown one left as it opened stays unknown (full tax, and the note says so).
+        let listings = period
+            .and_then(|period| {
+                let chosen = listed.get();
+                known.with(|k| match k {
+                    Some(k) if k.listed == chosen => Some(k.clone()),
+                    None if !chosen => None,
+                    _ => Some(Listing {
+                        period,
+                        listed: chosen,
+                        source: None,
+                    }),
+                })
+            })
+            .into_iter()
+            .collect();
         let commercial_insurance = match commercial.with(|c| c.trim().is_empty()) {
             true => None,
             false => match commercial.with(|c| parse_yuan(c)) {
@@ -133,16 +193,20 @@ pub fn Calculator() -> impl IntoView {
         let request = QuoteRequest {
             price,
             seats,
-            new_energy: new_energy.get(),
+            energy_type,
+            displacement_ml,
+            listings,
             purchase_date: today,
             commercial_insurance,
             plate_fee,
+            vessel_tax_rates: None,
             loan,
         };
         request
             .validate()
             .map_err(|e| (e.field.unwrap_or_default(), e.message))?;
-        Ok(quote(&request))
+        let rates = terms.with(|t| t.as_ref().and_then(|t| t.vessel_tax.clone()));
+        Ok(quote(&request, rates.as_ref()))
     });
     let error_for = move |field: &'static str| {
         Signal::derive(move || {
@@ -153,6 +217,8 @@ pub fn Calculator() -> impl IntoView {
         })
     };
 
+    let energy_error = error_for("energy_type");
+
     let field = move |id: &'static str,
                       label: &'static str,
                       value: RwSignal<String>,
@@ -160,6 +226,7 @@ pub fn Calculator() -> impl IntoView {
         let err_id = match id {
             "price" => "err-price",
             "seats" => "err-seats",
+            "displacement_ml" => "err-displacement_ml",
             "commercial_insurance" => "err-commercial_insurance",
             "plate_fee" => "err-plate_fee",
             "down_payment_pct" => "err-down_payment_pct",
@@ -193,7 +260,7 @@ pub fn Calculator() -> impl IntoView {
                 let href = dealer.href(&format!("/models/{}", t.series_id));
                 view! {
                     <div class="card calc-trim" data-test="calc-trim">
-                        <h2>{t.full_name()}</h2>
+                        <h2>{t.name}</h2>
                         <PriceTag guide=t.guide_price dealer=t.dealer_price />
                         <a href=href>"查看车型详情"</a>
                     </div>
@@ -234,6 +301,7 @@ pub fn Calculator() -> impl IntoView {
                 fallback=|| view! { <NotFound /> }
             >
                 <h1>"购车计算器"</h1>
+                <Show when=ready fallback=|| view! { <Loading count=2 /> }>
                 {trim_head}
                 <div class="tabs" role="tablist" aria-label="付款方式">
                     <button
@@ -260,15 +328,27 @@ pub fn Calculator() -> impl IntoView {
                 <form class="card calc-form" on:submit=|ev| ev.prevent_default()>
                     {field("price", "车价（元）", price, "如 189800")}
                     {field("seats", "座位数", seats, "5")}
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            data-test="new_energy"
-                            prop:checked=new_energy
-                            on:change=move |ev| new_energy.set(event_target_checked(&ev))
-                        />
-                        "新能源车型（插混、增程、纯电，享购置税减免）"
-                    </label>
+                    <div class="field" class:invalid=move || energy_error.with(Option::is_some)>
+                        <label for="energy_type">"能源类型"</label>
+                        <select
+                            id="energy_type"
+                            data-test="energy_type"
+                            aria-describedby="err-energy_type"
+                            prop:value=move || energy.get().map_or("", EnergyType::key)
+                            on:change=move |ev| energy.set(EnergyType::from_key(&event_target_value(&ev)))
+                        >
+                            <option value="">"请选择"</option>
+                            {EnergyType::ALL
+                                .into_iter()
+                                .map(|e| view! { <option value=e.key()>{e.label()}</option> })
+                                .collect_view()}
+                        </select>
+                        <FieldError message=energy_error id="err-energy_type" />
+                    </div>
+                    <Show when=move || energy.get() != Some(EnergyType::Bev)>
+                        {field("displacement_ml", "发动机排量（升，车船税按排量）", displacement, "如 1.5")}
+                    </Show>
+                    {move || period.map(|p| view! { <Listed period=p energy known listed /> })}
                     {field("commercial_insurance", "商业险（元，留空按估算）", commercial, "留空自动估算")}
                     {field("plate_fee", "上牌费（元）", plate, "500")}
                     <Show when=move || loan.get()>
@@ -281,8 +361,60 @@ pub fn Calculator() -> impl IntoView {
                 <section class="card quote" aria-live="polite" data-test="quote">
                     {result}
                 </section>
+                </Show>
             </Show>
         </main>
+    }
+}
+
+/// Whether the car is in the MIIT catalogue for today's period: what its data says, with the
+/// source, or that nobody knows yet; and the choice of what the quote assumes.
+#[component]
+fn Listed(
+    period: ReliefPeriod,
+    energy: RwSignal<Option<EnergyType>>,
+    known: RwSignal<Option<Listing>>,
+    listed: RwSignal<bool>,
+) -> impl IntoView {
+    let catalogue = move || match energy.get() {
+        Some(e) if e.is_new_energy() => "减免车辆购置税的新能源汽车车型目录",
+        Some(_) => "节能车型目录（车船税减半）",
+        None => "工信部减免目录",
+    };
+    let said = move || {
+        let label = period.label();
+        known.with(|k| match k {
+            Some(l) => format!(
+                "{}{label}目录（{}）。",
+                if l.listed { "已列入" } else { "未列入" },
+                l.source.as_deref().unwrap_or("")
+            ),
+            None => format!("未确认是否列入{label}目录，默认按未列入计算，可切换。"),
+        })
+    };
+    let choice = move |yes: bool, text: &'static str, test: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="radio"
+                class:on=move || listed.get() == yes
+                aria-checked=move || (listed.get() == yes).to_string()
+                data-test=test
+                on:click=move |_| listed.set(yes)
+            >
+                {text}
+            </button>
+        }
+    };
+    view! {
+        <fieldset class="question field" data-test="listed">
+            <legend>{period.label()} {catalogue}</legend>
+            <div class="tabs" role="radiogroup" aria-label="目录情况">
+                {choice(true, "按已列入计算", "listed-yes")}
+                {choice(false, "按未列入计算", "listed-no")}
+            </div>
+            <p class="muted small" data-test="listed-said">{said} "以工信部目录为准。"</p>
+        </fieldset>
     }
 }
 
@@ -296,7 +428,7 @@ fn QuoteView(quote: Quote) -> impl IntoView {
                 <tr data-test="quote-line" data-key=l.key.clone()>
                     <th scope="row">
                         {l.label.clone()}
-                        {l.note.clone().map(|n| view! { <small>{n}</small> })}
+                        <small data-test="quote-note">{l.note.clone()}</small>
                     </th>
                     <td>{money::yuan(l.amount)}</td>
                 </tr>
@@ -329,7 +461,15 @@ fn QuoteView(quote: Quote) -> impl IntoView {
             </dl>
         }
     });
+    let missing = (!quote.missing.is_empty()).then(|| {
+        view! {
+            <p class="notice" data-test="quote-missing">
+                "合计未含车船税：请在上方填写发动机排量。"
+            </p>
+        }
+    });
     view! {
+        {missing}
         <table class="lines">
             <caption class="sr-only">"落地价明细"</caption>
             <tbody>{lines}</tbody>

@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use shared::compare::{parse_trim_ids, Comparison, MAX_COMPARE};
+use shared::compare::{parse_trim_ids, Comparison, TrimHead, MAX_COMPARE};
 use shared::money;
+use shared::quote::{percent_text, quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
 use crate::components::status::{LoadError, Loading};
@@ -96,19 +97,31 @@ pub fn Compare() -> impl IntoView {
         }
     });
 
+    // The dealer's terms price the on-the-road rows; the table waits for both, so nothing
+    // moves once it is shown.
+    let terms = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        async move { api::terms(&slug).await }
+    });
     let collapsed = RwSignal::new(Vec::<String>::new());
-    let content = move || match comparison.get() {
-        None => view! { <Loading count=1 class="ph-table" /> }.into_any(),
-        Some(Err(e)) if e.is_not_found() => view! { <NotFound /> }.into_any(),
-        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
-        Some(Ok(None)) => view! {
+    let content = move || match (comparison.get(), terms.get()) {
+        (None, _) | (Some(Ok(Some(_))), None) => {
+            view! { <Loading count=1 class="ph-table" /> }.into_any()
+        }
+        (Some(Err(e)), _) if e.is_not_found() => view! { <NotFound /> }.into_any(),
+        (Some(Err(e)), _) | (_, Some(Err(e))) => {
+            view! { <LoadError message=e.message() /> }.into_any()
+        }
+        (Some(Ok(None)), _) => view! {
             <div class="empty" data-test="compare-empty">
                 <p>"还没有加入对比的车型"</p>
                 <a class="btn btn-primary" href=dealer.href("/models")>"去挑选车型"</a>
             </div>
         }
         .into_any(),
-        Some(Ok(Some(c))) => view! { <Table comparison=c view_state go collapsed /> }.into_any(),
+        (Some(Ok(Some(c))), Some(Ok(terms))) => {
+            view! { <Table comparison=c terms view_state go collapsed /> }.into_any()
+        }
     };
 
     let toggle = move |which: &'static str| {
@@ -157,6 +170,7 @@ pub fn Compare() -> impl IntoView {
 #[component]
 fn Table(
     comparison: Comparison,
+    terms: DealerTerms,
     view_state: Memo<View>,
     go: Callback<(View, bool)>,
     collapsed: RwSignal<Vec<String>>,
@@ -220,6 +234,8 @@ fn Table(
         })
         .collect_view();
 
+    let loan = terms.default_loan();
+    let prices = view! { <PriceRows trims=comparison.trims.clone() terms /> };
     let groups = comparison.groups;
     let body = move || {
         let (hide_same, highlight) = view_state.with(|v| (v.hide_same, v.highlight));
@@ -302,7 +318,11 @@ fn Table(
     view! {
         {dropped}
         {few}
-        <p class="legend muted">"“优”为该项最优值；“—”为官方未公布；●有 -无"</p>
+        <p class="legend muted" data-test="compare-legend">
+            "落地价按 " {crate::today().to_string()} " 购车、本店价计算，含税费保险；月供为首付"
+            {loan.down_payment_pct} "%、" {loan.term_months} "期、年利率"
+            {percent_text(loan.annual_rate_bp)} "%，点金额看明细。“优”为该项最优值；“—”为官方未公布；●有 -无"
+        </p>
         <div class="cmp-wrap" data-test="compare-scroll">
             <table class="cmp" data-test="compare-table" data-columns=columns>
                 <thead>
@@ -311,9 +331,80 @@ fn Table(
                         {heads}
                     </tr>
                 </thead>
+                {prices}
                 {body}
             </table>
         </div>
     }
     .into_any()
+}
+
+/// The honest price of each compared trim: on the road paying in full, and the monthly payment
+/// at the dealer's default loan, both by `shared::quote` exactly as the calculator opens (each
+/// figure links there), the lowest marked.
+#[component]
+fn PriceRows(trims: Vec<TrimHead>, terms: DealerTerms) -> impl IntoView {
+    let slug = use_dealer().slug.get_untracked();
+    let today = crate::today();
+    {
+        let rates = terms.vessel_tax.as_ref();
+        let loan = terms.default_loan();
+        let row = |key: &'static str, label: &'static str, pay: &'static str| {
+            let quotes: Vec<_> = trims
+                .iter()
+                .map(|t| {
+                    let terms = (pay == "loan").then_some(loan);
+                    QuoteRequest::for_trim(t, today, terms).map(|r| quote(&r, rates))
+                })
+                .collect();
+            let amounts: Vec<Option<i64>> = quotes
+                .iter()
+                .map(|q| {
+                    let q = q.as_ref()?;
+                    match &q.loan {
+                        Some(l) => Some(l.monthly_payment),
+                        None => Some(q.total),
+                    }
+                })
+                .collect();
+            let lowest = amounts.iter().flatten().min().copied();
+            let known = amounts.iter().flatten().count();
+            let cells = trims
+                .iter()
+                .zip(quotes.iter().zip(&amounts))
+                .map(|(t, (q, amount))| {
+                    let best = known > 1 && *amount == lowest;
+                    let partial = q.as_ref().is_some_and(|q| !q.missing.is_empty());
+                    let href = format!("/{slug}/calculator?trim={}&pay={pay}", api::encode(&t.id));
+                    let text = match amount {
+                        Some(a) if pay == "loan" => format!("{}/月", money::yuan(*a)),
+                        Some(a) => money::yuan(*a),
+                        None => "—".into(),
+                    };
+                    view! {
+                        <td class:best=best data-test="price-cell" data-id=t.id.clone()>
+                            {match amount {
+                                Some(_) => view! { <a href=href data-test="price-link">{text}</a> }.into_any(),
+                                None => view! { <span>{text}</span> }.into_any(),
+                            }}
+                            {partial.then(|| view! { <br /> <small class="muted small">"未含车船税"</small> })}
+                            {best.then(|| view! { <span class="best-mark">"优"</span> })}
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr data-test="compare-row" data-key=key data-same="false">
+                    <th scope="row">{label}</th>
+                    {cells}
+                </tr>
+            }
+        };
+        view! {
+            <tbody data-test="compare-group" data-key="price">
+                {row("otr_total", "落地价（全款）", "full")}
+                {row("monthly_payment", "月供", "loan")}
+            </tbody>
+        }
+    }
 }

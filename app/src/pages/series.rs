@@ -1,11 +1,12 @@
 //! `/{dealer}/models/{series}`: the model page. Guide range, key specs, every trim with its
-//! guide and dealer price, what each step up the trim ladder buys, and entries to the
-//! comparison and the calculator.
+//! guide and dealer price and its on-the-road price as the calculator opens it, what each
+//! step up the trim ladder buys, and entries to the comparison and the calculator.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::catalog::{format_number, SeriesDetail, Trim};
 use shared::money;
+use shared::quote::{quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
 use crate::components::price_tag::PriceTag;
@@ -49,21 +50,29 @@ pub fn Series() -> impl IntoView {
         let series = params.with(|p| p.get("series").unwrap_or_default());
         async move { api::series_detail(&slug, &series).await }
     });
-    let content = move || match detail.get() {
-        None => view! {
+    // The dealer's terms price each trim on the road; the page waits for both, so nothing
+    // moves once it is shown.
+    let terms = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        async move { api::terms(&slug).await }
+    });
+    let content = move || match (detail.get(), terms.get()) {
+        (None, _) | (Some(Ok(_)), None) => view! {
             <header class="series-head" aria-busy="true"><div class="ph-art"></div></header>
             <Loading count=3 />
         }
         .into_any(),
-        Some(Err(e)) if e.is_not_found() => view! { <NotFound /> }.into_any(),
-        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
-        Some(Ok(d)) => view! { <SeriesView detail=d /> }.into_any(),
+        (Some(Err(e)), _) if e.is_not_found() => view! { <NotFound /> }.into_any(),
+        (Some(Err(e)), _) | (_, Some(Err(e))) => {
+            view! { <LoadError message=e.message() /> }.into_any()
+        }
+        (Some(Ok(d)), Some(Ok(terms))) => view! { <SeriesView detail=d terms /> }.into_any(),
     };
     view! { <main class="page series">{content}</main> }
 }
 
 #[component]
-fn SeriesView(detail: SeriesDetail) -> impl IntoView {
+fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
     let dealer = use_dealer();
     let basket = expect_context::<Basket>();
     let slug = dealer.slug.get_untracked();
@@ -132,11 +141,26 @@ fn SeriesView(detail: SeriesDetail) -> impl IntoView {
                 facts.push(format!("CLTC {}km", format_number(km)));
             }
             let calc = format!("/{slug}/calculator?trim={}", api::encode(&t.id));
+            // The on-the-road price as the calculator opens it (`QuoteRequest::for_trim`).
+            let head = shared::compare::head(t);
+            let on_the_road = {
+                let request = QuoteRequest::for_trim(&head, crate::today(), None);
+                request.map(|request| {
+                    let q = quote(&request, terms.vessel_tax.as_ref());
+                    let partial = (!q.missing.is_empty()).then_some("（未含车船税）");
+                    view! {
+                        <p class="muted" data-test="trim-otr">
+                            "全款落地约 " <strong>{money::yuan(q.total)}</strong> {partial}
+                        </p>
+                    }
+                })
+            };
             view! {
                 <li class="card trim" data-test="trim" data-id=t.id.clone()>
                     <h3>{t.name_zh.clone()}</h3>
                     <p class="muted">{facts.join(" · ")}</p>
                     <PriceTag guide=t.guide_price dealer=t.dealer_price />
+                    {on_the_road}
                     <div class="trim-actions">
                         <CompareToggle id=t.id.clone() />
                         <a class="btn btn-line btn-small" href=calc data-test="to-calculator">

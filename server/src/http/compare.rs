@@ -15,7 +15,7 @@ use crate::catalog;
     tag = "catalogue",
     params(
         ("dealer" = String, Path, description = "经销商标识（slug）"),
-        ("trims" = String, Query, description = "车型标识，逗号分隔，最多4个"),
+        ("trims" = String, Query, description = "车型标识，逗号分隔，1到4个", min_length = 1, pattern = "^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+){0,3}$"),
     ),
     responses(
         (status = 200, description = "对比表；未知车型列在 dropped", body = Comparison),

@@ -108,9 +108,10 @@ impl From<JsonRejection> for Error {
             JsonRejection::JsonDataError(e) => {
                 let text = e.body_text();
                 let field = data_error_field(&text);
-                let message = match &field {
-                    Some(f) => format!("字段 {f} 缺失或类型不对"),
-                    None => "请求内容的字段缺失或类型不对".into(),
+                let message = match (data_error_message(&text), &field) {
+                    (Some(own), _) => own,
+                    (None, Some(f)) => format!("字段 {f} 缺失或类型不对"),
+                    (None, None) => "请求内容的字段缺失或类型不对".into(),
                 };
                 Self::Unprocessable(ApiError {
                     code: "invalid".into(),
@@ -155,9 +156,34 @@ pub fn data_error_field(text: &str) -> Option<String> {
     path.rsplit('.').next().map(str::to_string)
 }
 
+/// The Chinese message a shared type's own parser gave (a date, a relief period), without
+/// serde's position: `purchase_date: 日期格式应为… at line 1 column 9` → `日期格式应为…`.
+pub fn data_error_message(text: &str) -> Option<String> {
+    let detail = text
+        .split_once("target type: ")
+        .map_or(text, |(_, rest)| rest);
+    let (_, message) = detail.split_once(": ")?;
+    let message = message.rsplit_once(" at line ").map_or(message, |(m, _)| m);
+    (!message.is_ascii()).then(|| message.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_errors_keep_a_chinese_message_of_our_own() {
+        let text = "Failed to deserialize the JSON body into the target type: listings[0].period: 没有“2030-2031”这一减免时段 at line 1 column 80";
+        assert_eq!(
+            data_error_message(text).as_deref(),
+            Some("没有“2030-2031”这一减免时段")
+        );
+        assert_eq!(data_error_field(text).as_deref(), Some("period"));
+        assert_eq!(
+            data_error_message("Failed to deserialize the JSON body into the target type: price: invalid type: string \"x\", expected i64 at line 1 column 12"),
+            None
+        );
+    }
 
     #[test]
     fn data_errors_name_their_field() {

@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' `#[utoipa::path]` attributes and
 //! served at `/api/v1/openapi.json`.
 
+use shared::filter::Sort;
 use shared::{ApiError, ErrorBody};
 use utoipa::OpenApi;
 
@@ -10,7 +11,7 @@ use utoipa::OpenApi;
         title = "Chelink API",
         description = "车链：经销商H5的车型库、对比、购车计算器与智能选车接口。所有拒绝都是4xx，正文为 {\"error\":{\"code\",\"message\",\"field\"}}。"
     ),
-    components(schemas(ErrorBody, ApiError)),
+    components(schemas(ErrorBody, ApiError, Sort)),
     tags(
         (name = "catalogue", description = "经销商、车型库、车系与对比"),
         (name = "calculator", description = "购车计算器"),

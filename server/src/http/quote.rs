@@ -1,5 +1,5 @@
 //! `POST /api/v1/dealers/{dealer}/quote` (the purchase calculator, exactly
-//! `shared::quote::quote`) and `POST /api/v1/dealers/{dealer}/recommendations` (smart
+//! `shared::quote::quote` with the dealer's 车船税 amounts) and `POST /api/v1/dealers/{dealer}/recommendations` (smart
 //! selection, exactly `shared::select::rank`). Neither writes anything.
 
 use axum::extract::{Path, State};
@@ -29,9 +29,10 @@ pub async fn quote(
     Path(dealer): Path<String>,
     Json(request): Json<QuoteRequest>,
 ) -> Result<axum::Json<Quote>, Error> {
-    dealer_or_404(&state, &dealer).await?;
+    let record = dealer_or_404(&state, &dealer).await?;
     request.validate().map_err(Error::Unprocessable)?;
-    Ok(axum::Json(shared::quote::quote(&request)))
+    let rates = record.terms.vessel_tax.as_ref();
+    Ok(axum::Json(shared::quote::quote(&request, rates)))
 }
 
 #[utoipa::path(

@@ -18,13 +18,13 @@ use crate::catalog;
     tag = "catalogue",
     params(
         ("dealer" = String, Path, description = "经销商标识（slug）"),
-        ("price_min" = Option<i64>, Query, description = "最低价（元）"),
-        ("price_max" = Option<i64>, Query, description = "最高价（元）"),
+        ("price_min" = Option<i64>, Query, description = "最低价（元），不高于最高价", minimum = 0, maximum = 10000000),
+        ("price_max" = Option<i64>, Query, description = "最高价（元）", minimum = 0, maximum = 10000000),
         ("energy" = Option<EnergyType>, Query, description = "能源类型"),
         ("body" = Option<BodyType>, Query, description = "车身类型"),
-        ("seats" = Option<i64>, Query, description = "至少几座"),
-        ("brand" = Option<String>, Query, description = "品牌标识"),
-        ("q" = Option<String>, Query, description = "中文名、英文名、拼音或拼音首字母"),
+        ("seats" = Option<i64>, Query, description = "至少几座", minimum = 2, maximum = 9),
+        ("brand" = Option<String>, Query, description = "品牌标识", max_length = 40, pattern = "^[a-z0-9-]*$"),
+        ("q" = Option<String>, Query, description = "中文名、英文名、拼音或拼音首字母，最多40个字", max_length = 40),
         ("sort" = Option<Sort>, Query, description = "排序"),
     ),
     responses(

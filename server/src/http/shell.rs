@@ -120,17 +120,20 @@ pub fn lazy_page(path: &str) -> Option<&'static str> {
 }
 
 /// The API requests a page makes as soon as it runs, exactly as `app/src/api.rs` writes
-/// them: the dealer (every page), and the catalogue or the model it shows.
+/// them: the dealer (every page), the catalogue or the model it shows, and the dealer's
+/// quoting terms where it shows a price on the road.
 pub fn first_requests(path: &str) -> Vec<String> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let Some((dealer, rest)) = segments.split_first() else {
         return Vec::new();
     };
     let base = format!("/api/v1/dealers/{dealer}");
+    let terms = format!("{base}/terms");
     let page = match rest {
-        ["models"] => Some(format!("{base}/series")),
-        ["models", series] => Some(format!("{base}/series/{series}")),
-        _ => None,
+        ["models"] => vec![format!("{base}/series")],
+        ["models", series] => vec![format!("{base}/series/{series}"), terms],
+        ["compare" | "calculator"] => vec![terms],
+        _ => Vec::new(),
     };
     std::iter::once(base).chain(page).collect()
 }
@@ -407,7 +410,7 @@ mod tests {
 
     #[test]
     fn pages_preload_the_requests_they_make_first() {
-        let cases: [(&str, &[&str]); 5] = [
+        let cases: [(&str, &[&str]); 7] = [
             ("/", &[]),
             ("/demo/", &["/api/v1/dealers/demo"]),
             (
@@ -419,9 +422,18 @@ mod tests {
                 &[
                     "/api/v1/dealers/demo",
                     "/api/v1/dealers/demo/series/xiaomi-su7",
+                    "/api/v1/dealers/demo/terms",
                 ],
             ),
-            ("/demo/compare", &["/api/v1/dealers/demo"]),
+            (
+                "/demo/compare",
+                &["/api/v1/dealers/demo", "/api/v1/dealers/demo/terms"],
+            ),
+            (
+                "/demo/calculator",
+                &["/api/v1/dealers/demo", "/api/v1/dealers/demo/terms"],
+            ),
+            ("/demo/select", &["/api/v1/dealers/demo"]),
         ];
         for (path, urls) in cases {
             assert_eq!(first_requests(path), urls, "{path}");

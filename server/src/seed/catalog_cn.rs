@@ -204,6 +204,12 @@ pub(super) fn catalog_trim(
         guide_price: raw.get("guide_price_yuan").and_then(Value::as_i64),
         energy_type: energy_type.or(single_energy),
         seats: raw.get("seats").and_then(Value::as_i64),
+        displacement_ml: raw
+            .get("engine_displacement_l")
+            .and_then(Value::as_f64)
+            .map(|litres| (litres * 1000.0).round() as i64),
+        eaer_km: None,
+        listings: Vec::new(),
         specs,
     })
 }

@@ -1,5 +1,6 @@
-//! The demo catalogue: catalog-cn.json and leapmotor.json merged into series and trims, with
-//! the spec layout and the dealers of `seed/dealers.json`, checked before it is returned.
+//! The demo catalogue: catalog-cn.json and leapmotor.json merged into series and trims, the
+//! current trims and tax facts of trims.json added, with the spec layout and the dealers of
+//! `seed/dealers.json`, checked before it is returned.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ const CATALOG_CN: &str = include_str!("../../seed/catalog-cn.json");
 const LEAPMOTOR: &str = include_str!("../../seed/leapmotor.json");
 const EDITORIAL: &str = include_str!("../../seed/editorial.json");
 const DEALERS: &str = include_str!("../../seed/dealers.json");
+const TRIMS: &str = include_str!("../../seed/trims.json");
 
 /// Builds the demo catalogue from the embedded files, checking it as it goes.
 pub fn demo_catalogue() -> anyhow::Result<Catalogue> {
@@ -115,6 +117,8 @@ pub fn demo_catalogue() -> anyhow::Result<Catalogue> {
         }
     }
 
+    super::trims::add(&mut trims, TRIMS).context("seed/trims.json")?;
+
     let catalogue = Catalogue {
         layout,
         brands,
@@ -187,6 +191,9 @@ fn leapmotor_trim(
         guide_price: raw.guide_price_yuan,
         energy_type,
         seats,
+        displacement_ml: None,
+        eaer_km: None,
+        listings: Vec::new(),
         specs,
     })
 }
