@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{anyhow, Context};
 use shared::catalog::{
     BodyType, Brand, Dealer, EnergyType, SeriesStatus, SeriesSummary, SpecValue, Store, Trim,
 };
@@ -34,7 +33,7 @@ struct DealerRow {
     loan_rate_bp: i64,
 }
 
-pub async fn dealer(db: &Db, slug: &str) -> anyhow::Result<Option<DealerRecord>> {
+pub async fn dealer(db: &Db, slug: &str) -> sqlx::Result<Option<DealerRecord>> {
     let row: Option<DealerRow> = sqlx::query_as(
         "SELECT id, slug, name, brand_color, phone, province, vessel_tax_source, loan_rate_bp \
          FROM dealers WHERE slug = $1",
@@ -73,12 +72,10 @@ pub async fn dealer(db: &Db, slug: &str) -> anyhow::Result<Option<DealerRecord>>
 }
 
 /// The first dealer by id, if any (where `/` leads).
-pub async fn first_dealer_slug(db: &Db) -> anyhow::Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT slug FROM dealers ORDER BY id LIMIT 1")
-            .fetch_optional(&db.pool)
-            .await?,
-    )
+pub async fn first_dealer_slug(db: &Db) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT slug FROM dealers ORDER BY id LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await
 }
 
 #[derive(sqlx::FromRow)]
@@ -91,7 +88,7 @@ struct StoreRow {
     opening_hours: String,
 }
 
-pub async fn stores(db: &Db, dealer_id: i64) -> anyhow::Result<Vec<Store>> {
+pub async fn stores(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<Store>> {
     let rows: Vec<StoreRow> = sqlx::query_as(
         "SELECT id, name, address, city, phone, opening_hours FROM stores \
          WHERE dealer_id = $1 ORDER BY position, id",
@@ -123,7 +120,7 @@ struct ItemRow {
 }
 
 /// The standard spec layout, groups and items in display order.
-pub async fn layout(db: &Db) -> anyhow::Result<Vec<SpecGroup>> {
+pub async fn layout(db: &Db) -> sqlx::Result<Vec<SpecGroup>> {
     let rows: Vec<ItemRow> = sqlx::query_as(
         "SELECT g.key AS group_key, g.name_zh AS group_name, i.key, i.name_zh, i.unit, i.better \
          FROM spec_items i JOIN spec_groups g ON g.key = i.group_key \
@@ -137,7 +134,7 @@ pub async fn layout(db: &Db) -> anyhow::Result<Vec<SpecGroup>> {
             None => None,
             Some("higher") => Some(Better::Higher),
             Some("lower") => Some(Better::Lower),
-            Some(other) => return Err(anyhow!("spec item {}: better {other:?}", r.key)),
+            Some(other) => return Err(corrupt(format!("spec item {}: better {other:?}", r.key))),
         };
         let item = SpecItem {
             key: r.key,
@@ -223,7 +220,7 @@ struct ListingRow {
 }
 
 /// Loads what a dealer sells; `series` narrows it to one series.
-pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Result<Offer> {
+pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> sqlx::Result<Offer> {
     let only = series.unwrap_or("");
     let series_rows: Vec<SeriesRow> = sqlx::query_as(
         "SELECT s.id, s.brand_id, b.name_zh AS brand_zh, b.name_en AS brand_en, s.name_zh, \
@@ -266,7 +263,7 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
     let mut listings: BTreeMap<String, Vec<Listing>> = BTreeMap::new();
     for r in listing_rows {
         let period = ReliefPeriod::from_key(&r.period)
-            .ok_or_else(|| anyhow!("trim {}: period {}", r.trim_id, r.period))?;
+            .ok_or_else(|| corrupt(format!("trim {}: period {}", r.trim_id, r.period)))?;
         listings.entry(r.trim_id).or_default().push(Listing {
             period,
             listed: r.listed != 0,
@@ -278,19 +275,20 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
         .into_iter()
         .map(|r| {
             Ok(SeriesRecord {
-                body_type: BodyType::from_key(&r.body_type)
-                    .ok_or_else(|| anyhow!("series {}: body type {}", r.id, r.body_type))?,
+                body_type: BodyType::from_key(&r.body_type).ok_or_else(|| {
+                    corrupt(format!("series {}: body type {}", r.id, r.body_type))
+                })?,
                 energy_types: r
                     .energy_types
                     .split(',')
                     .filter(|k| !k.is_empty())
                     .map(|k| {
                         EnergyType::from_key(k)
-                            .ok_or_else(|| anyhow!("series {}: energy type {k}", r.id))
+                            .ok_or_else(|| corrupt(format!("series {}: energy type {k}", r.id)))
                     })
-                    .collect::<anyhow::Result<_>>()?,
+                    .collect::<sqlx::Result<_>>()?,
                 status: SeriesStatus::from_key(&r.status)
-                    .ok_or_else(|| anyhow!("series {}: status {}", r.id, r.status))?,
+                    .ok_or_else(|| corrupt(format!("series {}: status {}", r.id, r.status)))?,
                 brand: Brand {
                     id: r.brand_id,
                     name_zh: r.brand_zh,
@@ -305,19 +303,19 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
                 featured: r.featured != 0,
             })
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect::<sqlx::Result<Vec<_>>>()?;
     let trims = trim_rows
         .into_iter()
         .map(|r| {
-            let specs: BTreeMap<String, SpecValue> =
-                serde_json::from_str(&r.specs).with_context(|| format!("trim {}: specs", r.id))?;
+            let specs: BTreeMap<String, SpecValue> = serde_json::from_str(&r.specs)
+                .map_err(|e| corrupt(format!("trim {}: specs: {e}", r.id)))?;
             Ok(Trim {
                 listings: listings.remove(&r.id).unwrap_or_default(),
                 energy_type: match r.energy_type.as_deref() {
                     None => None,
                     Some(k) => Some(
                         EnergyType::from_key(k)
-                            .ok_or_else(|| anyhow!("trim {}: energy type {k}", r.id))?,
+                            .ok_or_else(|| corrupt(format!("trim {}: energy type {k}", r.id)))?,
                     ),
                 },
                 id: r.id,
@@ -333,7 +331,7 @@ pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> anyhow::Res
                 specs,
             })
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect::<sqlx::Result<Vec<_>>>()?;
     Ok(Offer { series, trims })
 }
 
@@ -436,4 +434,10 @@ impl Offer {
             })
             .collect()
     }
+}
+
+/// A row the schema allows but the code cannot read (an unknown key, bad JSON): a decode error,
+/// so it stays a database error and answers 500.
+fn corrupt(what: String) -> sqlx::Error {
+    sqlx::Error::Decode(what.into())
 }

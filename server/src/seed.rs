@@ -145,6 +145,8 @@ impl Catalogue {
         let mut slugs = HashSet::new();
         for d in &self.dealers {
             ensure!(slugs.insert(d.slug.as_str()), "dealer {} twice", d.slug);
+            shared::catalog::validate_dealer_slug(&d.slug)
+                .map_err(|e| anyhow::anyhow!("dealer {}: {}", d.slug, e.message))?;
             ensure!(
                 d.brand_color.len() == 7
                     && d.brand_color.starts_with('#')

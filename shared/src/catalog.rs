@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::ApiError;
+
 /// How a car is powered, as buyers filter it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -331,9 +333,67 @@ pub struct SeriesDetail {
     pub steps: Vec<crate::compare::TrimStep>,
 }
 
+/// Top-level paths that are the platform's, not a dealer's (`/console`, `/s/{code}`, `/api`,
+/// `/assets`, and the ones later issues add): no dealer may take one. Files at the root
+/// (`/MP_verify_*.txt`, `/favicon.ico`) cannot be slugs by their shape.
+pub const RESERVED_SLUGS: [&str; 8] = [
+    "api", "assets", "console", "s", "static", "admin", "login", "wx",
+];
+
+/// A dealer's slug, the first segment of every consumer URL: 2–32 lower-case letters, digits
+/// and hyphens, starting with a letter, and not a reserved path.
+pub fn validate_dealer_slug(slug: &str) -> Result<(), ApiError> {
+    let field = "slug";
+    if RESERVED_SLUGS.contains(&slug) {
+        return Err(ApiError::invalid(
+            field,
+            format!("“{slug}”是系统保留路径，请换一个链接名"),
+        ));
+    }
+    let shape = (2..=32).contains(&slug.len())
+        && slug.starts_with(|c: char| c.is_ascii_lowercase())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !shape {
+        return Err(ApiError::invalid(
+            field,
+            "链接名应为2到32位小写字母、数字或连字符，并以字母开头",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dealer_may_not_take_a_platform_path_as_its_slug() {
+        for ok in ["demo", "leapmotor", "byd-hz-01", "s1"] {
+            assert_eq!(validate_dealer_slug(ok), Ok(()), "{ok}");
+        }
+        for reserved in RESERVED_SLUGS {
+            let err = validate_dealer_slug(reserved).unwrap_err();
+            assert!(
+                err.message.contains("系统保留路径"),
+                "{reserved}: {}",
+                err.message
+            );
+        }
+        for bad in [
+            "",
+            "a",
+            "Demo",
+            "1demo",
+            "de mo",
+            "维修",
+            "MP_verify_x.txt",
+            &"x".repeat(33),
+        ] {
+            assert!(validate_dealer_slug(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn series_status_keys_round_trip_and_match_serde() {

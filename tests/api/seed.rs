@@ -103,3 +103,26 @@ both! {
         assert!(petrol > 0, "the demo prices no engine");
     }
 }
+
+both! {
+    async fn database_refusals_keep_their_kind_a_duplicate_is_409_a_broken_rule_422(app) {
+        use server::http::error::Error;
+        let status = |result: Result<sqlx::any::AnyQueryResult, sqlx::Error>| {
+            Error::from(result.expect_err("the database refused it")).status().as_u16()
+        };
+        let duplicate = sqlx::query("INSERT INTO brands (id, name_zh, name_en) VALUES ('byd', '比亚迪', 'BYD')")
+            .execute(&app.db.pool)
+            .await;
+        assert_eq!(status(duplicate), 409, "{:?}", app.backend);
+        let orphan = sqlx::query("INSERT INTO dealer_trims (dealer_id, trim_id) VALUES ($1, $2)")
+            .bind(999_999_i64)
+            .bind("no-such-trim")
+            .execute(&app.db.pool)
+            .await;
+        assert_eq!(status(orphan), 422, "{:?}", app.backend);
+        let out_of_band = sqlx::query("UPDATE dealer_vessel_tax SET annual_yuan = 9999 WHERE band = 1")
+            .execute(&app.db.pool)
+            .await;
+        assert_eq!(status(out_of_band), 422, "{:?}", app.backend);
+    }
+}

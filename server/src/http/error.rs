@@ -7,6 +7,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::{ApiError, ErrorBody};
+use sqlx::error::ErrorKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -28,14 +29,13 @@ pub enum Error {
     /// 405 `method_not_allowed`.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// A database error, keeping its kind: a unique violation is a 409, a check, foreign-key
+    /// or not-null violation a 422, anything else a 500. SQLite's errors carry no constraint
+    /// name, so the kind is what both backends agree on.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
-}
-
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Internal(e.into())
-    }
 }
 
 impl Error {
@@ -46,6 +46,15 @@ impl Error {
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Database(e) => match e.as_database_error().map(|d| d.kind()) {
+                Some(ErrorKind::UniqueViolation) => StatusCode::CONFLICT,
+                Some(
+                    ErrorKind::CheckViolation
+                    | ErrorKind::ForeignKeyViolation
+                    | ErrorKind::NotNullViolation,
+                ) => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,6 +72,11 @@ impl Error {
             Self::BadJson(_) => plain("bad_json", "请求内容不是有效的JSON"),
             Self::TooLarge => plain("too_large", "请求内容过大（最多64KB）"),
             Self::MethodNotAllowed => plain("method_not_allowed", "不支持该请求方式"),
+            Self::Database(_) => match self.status() {
+                StatusCode::CONFLICT => plain("conflict", "该记录已存在，请勿重复提交"),
+                StatusCode::UNPROCESSABLE_ENTITY => plain("invalid", "提交的内容不符合规则"),
+                _ => plain("internal", "服务器开小差了，请稍后再试"),
+            },
             Self::Internal(_) => plain("internal", "服务器开小差了，请稍后再试"),
         };
         ErrorBody { error }
