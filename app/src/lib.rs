@@ -9,8 +9,9 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{path, Lazy};
+use leptos_router::{Lazy, ParamSegment, StaticSegment};
 use shared::catalog::DealerHome;
+use shared::page::Page;
 
 use crate::basket::Basket;
 use crate::components::tab_bar::TabBar;
@@ -28,9 +29,9 @@ pub struct DealerCtx {
 }
 
 impl DealerCtx {
-    /// `/{dealer}{rest}`: links inside the dealer's pages.
-    pub fn href(&self, rest: &str) -> String {
-        format!("/{}{rest}", self.slug.get())
+    /// The path of one of the dealer's pages.
+    pub fn link(&self, page: &Page) -> String {
+        page.href(&self.slug.get())
     }
 }
 
@@ -128,12 +129,12 @@ fn Shell() -> impl IntoView {
                 } else {
                     view! {
                         <Routes fallback=|| view! { <main class="page"><NotFound /></main> }>
-                            <Route path=path!("/:dealer") view=Home />
-                            <Route path=path!("/:dealer/models") view={Lazy::<ModelsRoute>::new()} />
-                            <Route path=path!("/:dealer/models/:series") view={Lazy::<SeriesRoute>::new()} />
-                            <Route path=path!("/:dealer/compare") view={Lazy::<CompareRoute>::new()} />
-                            <Route path=path!("/:dealer/select") view={Lazy::<SelectRoute>::new()} />
-                            <Route path=path!("/:dealer/calculator") view={Lazy::<CalculatorRoute>::new()} />
+                            <Route path=ParamSegment("dealer") view=Home />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::MODELS)) view={Lazy::<ModelsRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::MODELS), ParamSegment("series")) view={Lazy::<SeriesRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::COMPARE)) view={Lazy::<CompareRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::SELECT)) view={Lazy::<SelectRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::CALCULATOR)) view={Lazy::<CalculatorRoute>::new()} />
                         </Routes>
                         <TabBar />
                     }

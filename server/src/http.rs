@@ -1,6 +1,7 @@
 //! The HTTP surface: the shared state, the whole route table (JSON API under `/api/v1`, the
 //! OpenAPI document, assets and the app shell) and serving it.
 
+pub mod assets;
 pub mod compare;
 pub mod dealers;
 pub mod error;
@@ -9,11 +10,11 @@ pub mod quote;
 pub mod series;
 pub mod shell;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, Request};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::Router;
@@ -34,8 +35,20 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
-    /// The built app: `index.html` and `assets/{version}/...`.
+    /// The built app: `index.html`, `chunks.json` and `assets/{version}/...`.
     pub dist: PathBuf,
+    /// The page shell, read from `dist` at start-up.
+    pub shell: Arc<shell::Shell>,
+}
+
+impl AppState {
+    pub fn new(db: Db, dist: &Path) -> Self {
+        Self {
+            db,
+            dist: dist.to_path_buf(),
+            shell: Arc::new(shell::Shell::load(dist)),
+        }
+    }
 }
 
 /// The API routes with their OpenAPI description.
@@ -50,17 +63,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(quote::recommendations))
 }
 
-/// The whole application.
+/// The whole application, serving the built app in `dist`.
 pub fn app(state: AppState) -> Router {
     let (api, doc) = api_router().split_for_parts();
     let doc = doc
         .to_json()
         .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    let dist = state.dist.clone();
-    let assets = tower::service_fn(move |request: Request<Body>| {
-        let dist = dist.clone();
-        async move { shell::asset(&dist, request).await }
-    });
     Router::new()
         .merge(api)
         .route(
@@ -73,7 +81,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api", any(api_not_found))
         .route("/api/", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
-        .nest_service("/assets", assets)
+        .nest_service("/assets", assets::router(&state.dist))
         .fallback(shell::page)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

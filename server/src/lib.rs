@@ -25,9 +25,6 @@ pub async fn prepare(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    let state = http::AppState {
-        db,
-        dist: config.dist.clone(),
-    };
+    let state = http::AppState::new(db, &config.dist);
     Ok((state, listener))
 }

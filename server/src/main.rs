@@ -14,12 +14,6 @@ async fn main() -> anyhow::Result<()> {
     let config = chelink_server::config::Config::from_env()?;
     let (state, listener) = chelink_server::prepare(&config).await?;
     let addr = listener.local_addr()?;
-    if !state.dist.join("index.html").exists() {
-        tracing::warn!(
-            dist = %state.dist.display(),
-            "no built app here: the API works, pages need `cargo xtask serve`"
-        );
-    }
     let first = chelink_server::catalog::first_dealer_slug(&state.db).await?;
     let path = first.map(|slug| format!("{slug}/")).unwrap_or_default();
     println!("车链 Chelink is serving on http://{addr}/{path}");

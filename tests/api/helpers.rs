@@ -111,7 +111,25 @@ pub struct TestApp {
     cleanup: Cleanup,
 }
 
+/// Starts a server for `state` on a free loopback port and returns its `http://` address.
+async fn serve(state: AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        axum::serve(listener, app(state)).await.expect("serve");
+    });
+    address
+}
+
 impl TestApp {
+    /// A second server instance on the same database, serving the app built in `dist`; its
+    /// `http://` address. Several instances on one PostgreSQL database are how Chelink scales.
+    pub async fn another_instance(&self, dist: &Path) -> String {
+        serve(AppState::new(self.db.clone(), dist)).await
+    }
+
     /// A server on a fresh migrated and seeded database, or `None` for PostgreSQL when
     /// `TEST_DATABASE_URL` is unset outside CI (it says so loudly; under `CI=true` it panics).
     pub async fn spawn(backend: Backend) -> Option<Self> {
@@ -154,17 +172,7 @@ impl TestApp {
         let db = db::connect(&url).await.expect("connect");
         db::migrate(&db).await.expect("migrate");
         seed::load_demo(&db).await.expect("seed");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = format!("http://{}", listener.local_addr().expect("address"));
-        let state = AppState {
-            db: db.clone(),
-            dist: dist.clone(),
-        };
-        tokio::spawn(async move {
-            axum::serve(listener, app(state)).await.expect("serve");
-        });
+        let address = serve(AppState::new(db.clone(), &dist)).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

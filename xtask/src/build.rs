@@ -7,8 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
+use shared::page::Page;
 
 use crate::{run, tools};
 
@@ -122,6 +123,13 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         .collect::<Vec<_>>()
         .join("\n");
     fs::write(dist.join("index.html"), shell)?;
+    // Every lazy page the shell may preload has its chunks: a page renamed on one side only
+    // fails the build here, not silently in the browser.
+    for chunk in Page::CHUNKS {
+        if !chunks.contains_key(chunk) {
+            bail!("no wasm chunk for the lazy page `{chunk}` (shared::page::Page::CHUNKS); found {:?}", chunks.keys().collect::<Vec<_>>());
+        }
+    }
     fs::write(
         dist.join("chunks.json"),
         serde_json::to_string_pretty(&chunks)?,

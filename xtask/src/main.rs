@@ -97,8 +97,8 @@ fn test(root: &Path) -> Result<()> {
             }
         }
     }
-    // Unit tests and the API tests on both databases.
-    run(Command::new("cargo").args(["test", "--workspace", "--exclude", "chelink-app"]))?;
+    // Unit tests (the app's too, natively) and the API tests on both databases.
+    run(Command::new("cargo").args(["test", "--workspace"]))?;
     // The browser tests drive the real release build.
     let dist = build::build(root, build::Mode::Release)?;
     run(Command::new("cargo")

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use shared::page::Page;
+
 use crate::basket::Basket;
 use crate::{api, use_dealer};
 
@@ -21,50 +23,50 @@ pub fn TabBar() -> impl IntoView {
     let dealer = use_dealer();
     let basket = expect_context::<Basket>();
     let location = use_location();
-    let tabs: [(&str, &str, &str); 5] = [
-        ("", "首页", "tab-home"),
-        ("/models", "车型", "tab-models"),
-        ("/select", "选车", "tab-select"),
-        ("/compare", "对比", "tab-compare"),
-        ("/calculator", "计算器", "tab-calculator"),
+    let tabs: [(Page, &str, &str); 5] = [
+        (Page::Home, "首页", "tab-home"),
+        (Page::Models, "车型", "tab-models"),
+        (Page::Select, "选车", "tab-select"),
+        (Page::Compare, "对比", "tab-compare"),
+        (Page::Calculator, "计算器", "tab-calculator"),
     ];
     view! {
         <nav class="tabbar" aria-label="主导航">
             {tabs
                 .into_iter()
                 .zip(ICONS)
-                .map(|((rest, label, test), icon)| {
+                .map(|((tab, label, test), icon)| {
+                    let compare = tab == Page::Compare;
+                    let link = tab.clone();
                     let href = move || {
-                        let base = dealer.href(rest);
-                        if rest == "/compare" && basket.count() > 0 {
+                        let base = dealer.link(&link);
+                        if compare && basket.count() > 0 {
                             format!("{base}{}", api::query_string(&[("trims", basket.ids().join(","))]))
-                        } else if rest.is_empty() {
-                            format!("{base}/")
                         } else {
                             base
                         }
                     };
-                    let active = move || {
-                        location.pathname.with(|p| {
-                            let tail = p.trim_start_matches('/').split_once('/').map_or("", |(_, t)| t);
-                            let tail = tail.trim_end_matches('/');
-                            let want = rest.trim_start_matches('/');
-                            if want == "models" { tail.starts_with("models") } else { tail == want }
+                    let active = Memo::new(move |_| {
+                        location.pathname.with(|p| match Page::parse(p) {
+                            // a model page belongs to the catalogue tab
+                            Some((_, Page::Series(_))) => tab == Page::Models,
+                            Some((_, page)) => page == tab,
+                            None => false,
                         })
-                    };
+                    });
                     view! {
                         <a
                             href=href
                             class="tab"
                             class:on=active
-                            aria-current=move || active().then_some("page")
+                            aria-current=move || active.get().then_some("page")
                             data-test=test
                         >
                             <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                                 <path d=icon />
                             </svg>
                             <span>{label}</span>
-                            {(rest == "/compare")
+                            {compare
                                 .then(|| {
                                     view! {
                                         <Show when=move || basket.count() != 0>

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use shared::catalog::EnergyType;
 use shared::compare::TrimHead;
 use shared::money;
+use shared::page::Page;
 use shared::quote::{
     parse_percent_bp, percent_text, quote, LoanTerms, Quote, QuoteRequest,
     DEFAULT_DOWN_PAYMENT_PCT, DEFAULT_PLATE_FEE, DEFAULT_SEATS, DEFAULT_TERM_MONTHS,
@@ -257,7 +258,7 @@ pub fn Calculator() -> impl IntoView {
     let trim_head = move || {
         trim.get().map(|r| match r {
             Ok(Some(t)) => {
-                let href = dealer.href(&format!("/models/{}", t.series_id));
+                let href = dealer.link(&Page::Series(t.series_id.clone()));
                 view! {
                     <div class="card calc-trim" data-test="calc-trim">
                         <h2>{t.name}</h2>
@@ -270,7 +271,7 @@ pub fn Calculator() -> impl IntoView {
             Ok(None) => view! {
                 <p class="muted calc-trim">
                     "输入车价即可计算，或 "
-                    <a href=dealer.href("/models")>"先选一款车型"</a>
+                    <a href=dealer.link(&Page::Models)>"先选一款车型"</a>
                 </p>
             }
             .into_any(),

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use shared::compare::{parse_trim_ids, Comparison, TrimHead, MAX_COMPARE};
 use shared::money;
+use shared::page::Page;
 use shared::quote::{percent_text, quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
@@ -34,7 +35,11 @@ impl View {
         if !self.highlight {
             pairs.push(("highlight", "0".into()));
         }
-        format!("/{dealer}/compare{}", api::query_string(&pairs))
+        format!(
+            "{}{}",
+            Page::Compare.href(dealer),
+            api::query_string(&pairs)
+        )
     }
 }
 
@@ -115,7 +120,7 @@ pub fn Compare() -> impl IntoView {
         (Some(Ok(None)), _) => view! {
             <div class="empty" data-test="compare-empty">
                 <p>"还没有加入对比的车型"</p>
-                <a class="btn btn-primary" href=dealer.href("/models")>"去挑选车型"</a>
+                <a class="btn btn-primary" href=dealer.link(&Page::Models)>"去挑选车型"</a>
             </div>
         }
         .into_any(),
@@ -194,7 +199,7 @@ fn Table(
         view! {
             <p class="notice" data-test="compare-hint">
                 "再添加一款车型即可对比。"
-                <a href=format!("/{slug}/models")>"去挑选车型"</a>
+                <a href=Page::Models.href(&slug)>"去挑选车型"</a>
             </p>
         }
     });
@@ -215,7 +220,7 @@ fn Table(
             };
             view! {
                 <th scope="col" class="head" data-test="compare-head" data-id=t.id.clone()>
-                    <a href=format!("/{slug}/models/{}", t.series_id)>{t.name.clone()}</a>
+                    <a href=Page::Series(t.series_id.clone()).href(&slug)>{t.name.clone()}</a>
                     <span class="guide">
                         "指导价 " {t.guide_price.map(money::yuan).unwrap_or_else(|| "—".into())}
                     </span>
@@ -375,7 +380,7 @@ fn PriceRows(trims: Vec<TrimHead>, terms: DealerTerms) -> impl IntoView {
                 .map(|(t, (q, amount))| {
                     let best = known > 1 && *amount == lowest;
                     let partial = q.as_ref().is_some_and(|q| !q.missing.is_empty());
-                    let href = format!("/{slug}/calculator?trim={}&pay={pay}", api::encode(&t.id));
+                    let href = format!("{}?trim={}&pay={pay}", Page::Calculator.href(&slug), api::encode(&t.id));
                     let text = match amount {
                         Some(a) if pay == "loan" => format!("{}/月", money::yuan(*a)),
                         Some(a) => money::yuan(*a),

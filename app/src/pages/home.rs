@@ -2,6 +2,7 @@
 //! and stores.
 
 use leptos::prelude::*;
+use shared::page::Page;
 
 use crate::components::series_card::SeriesCard;
 use crate::components::status::{LoadError, Loading};
@@ -14,25 +15,25 @@ pub fn Home() -> impl IntoView {
     let dealer = use_dealer();
     let entries = [
         (
-            "/models",
+            Page::Models,
             "车型库",
             "按价格、能源、车身筛选",
             "entry-models",
         ),
         (
-            "/select",
+            Page::Select,
             "智能选车",
             "回答5个问题，推荐合适车型",
             "entry-select",
         ),
         (
-            "/compare",
+            Page::Compare,
             "车型对比",
             "参数逐项对比，差异一目了然",
             "entry-compare",
         ),
         (
-            "/calculator",
+            Page::Calculator,
             "购车计算器",
             "全款、贷款落地价一算便知",
             "entry-calculator",
@@ -63,10 +64,11 @@ pub fn Home() -> impl IntoView {
                 </header>
                 <nav class="entries" aria-label="购车工具">
                     {entries
+                        .clone()
                         .into_iter()
-                        .map(|(rest, title, sub, test)| {
+                        .map(|(page, title, sub, test)| {
                             view! {
-                                <a class="entry" href=format!("/{slug}{rest}") data-test=test>
+                                <a class="entry" href=page.href(&slug) data-test=test>
                                     <strong>{title}</strong>
                                     <span>{sub}</span>
                                 </a>
@@ -77,14 +79,14 @@ pub fn Home() -> impl IntoView {
                 <section class="section" aria-labelledby="featured-h">
                     <div class="section-head">
                         <h2 id="featured-h">"热门车型"</h2>
-                        <a href=format!("/{slug}/models")>"全部车型"</a>
+                        <a href=Page::Models.href(&slug)>"全部车型"</a>
                     </div>
                     <div class="list" data-test="featured">
                         {home
                             .featured
                             .iter()
                             .map(|s| {
-                                let href = format!("/{slug}/models/{}", s.id);
+                                let href = Page::Series(s.id.clone()).href(&slug);
                                 view! { <SeriesCard series=s.clone() href=href /> }
                             })
                             .collect_view()}

@@ -9,6 +9,7 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use shared::catalog::{BodyType, EnergyType, SeriesSummary};
 use shared::filter::{CatalogFilter, Sort, PRICE_BANDS, QUERY_LIMIT};
+use shared::page::Page;
 
 use crate::components::filter_chips::ChipRow;
 use crate::components::series_card::SeriesCard;
@@ -163,7 +164,7 @@ pub fn Models() -> impl IntoView {
             items
                 .into_iter()
                 .map(|s| {
-                    let href = format!("/{slug}/models/{}", s.id);
+                    let href = Page::Series(s.id.clone()).href(&slug);
                     view! { <SeriesCard series=s href=href /> }
                 })
                 .collect_view()

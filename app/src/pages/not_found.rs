@@ -2,6 +2,7 @@
 //! own `<main>`).
 
 use leptos::prelude::*;
+use shared::page::Page;
 
 use crate::DealerCtx;
 
@@ -11,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
     // A known dealer gets a way back to its home page; an unknown one just a kind word.
     let back = use_context::<DealerCtx>().and_then(|d| {
         let known = d.home.get_untracked().is_some_and(|r| r.is_ok());
-        known.then(|| d.href("/"))
+        known.then(|| d.link(&Page::Home))
     });
     view! {
         <div class="not-found" data-test="not-found">

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use shared::filter::PRICE_BANDS;
 use shared::money;
+use shared::page::Page;
 use shared::select::{Answers, Priority, Recommendation, Usage};
 
 use crate::components::field_error::FieldError;
@@ -185,8 +186,8 @@ fn RecommendationCard(rank: usize, rec: Recommendation) -> impl IntoView {
             </ul>
             <div class="trim-actions">
                 <CompareToggle id=t.id.clone() />
-                <a class="btn btn-line btn-small" href=format!("/{slug}/models/{}", t.series_id)>"查看车型"</a>
-                <a class="btn btn-line btn-small" href=format!("/{slug}/calculator?trim={}", api::encode(&t.id))>"算落地价"</a>
+                <a class="btn btn-line btn-small" href=Page::Series(t.series_id.clone()).href(&slug)>"查看车型"</a>
+                <a class="btn btn-line btn-small" href=format!("{}?trim={}", Page::Calculator.href(&slug), api::encode(&t.id))>"算落地价"</a>
             </div>
         </article>
     }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::catalog::{format_number, SeriesDetail, Trim};
 use shared::money;
+use shared::page::Page;
 use shared::quote::{quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
@@ -140,7 +141,11 @@ fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
             if let Some(km) = t.specs.get("range_cltc_km").and_then(|v| v.as_number()) {
                 facts.push(format!("CLTC {}km", format_number(km)));
             }
-            let calc = format!("/{slug}/calculator?trim={}", api::encode(&t.id));
+            let calc = format!(
+                "{}?trim={}",
+                Page::Calculator.href(&slug),
+                api::encode(&t.id)
+            );
             // The on-the-road price as the calculator opens it (`QuoteRequest::for_trim`).
             let head = shared::compare::head(t);
             let on_the_road = {

@@ -1,46 +1,58 @@
-//! Serving the built app like a mini-program: versioned assets (immutable, brotli/gzip by
-//! `Accept-Encoding`) and, for every other GET, the shell `index.html` (no-store) with the
-//! page's title, description and share image filled in at `<!--meta-->`. An unknown dealer,
-//! series or page gets the same shell with status 404: the app shows its Chinese 404 page.
+//! The page shell: `index.html` and the chunk map, read once at start-up, served for every
+//! page GET (no-store) with the page's title, description, share image and heading filled in
+//! and its first wasm chunks and API requests preloaded. An unknown dealer, series or page gets
+//! the same shell with status 404: the app shows its Chinese 404 page.
 
-use std::convert::Infallible;
+use std::collections::HashMap;
 use std::path::Path;
 
-use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode, Uri};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use shared::money;
-use tower::ServiceExt;
-use tower_http::services::ServeDir;
+use shared::page::Page;
 
 use super::AppState;
 use crate::catalog;
 
 /// Where the server fills in the page's meta tags.
 pub const META_MARKER: &str = "<!--meta-->";
-pub const ASSET_CACHE: &str = "public, max-age=31536000, immutable";
+/// Where the skeleton shows the page heading.
+pub const HEADING_MARKER: &str = "<!--heading-->";
+/// Written by `cargo xtask build`: for each lazily loaded page, the wasm chunks it needs.
+pub const CHUNKS_FILE: &str = "chunks.json";
 const SITE: &str = "车链";
 
-/// `/assets/...`: files under `dist/assets`, precompressed variants preferred; only a found
-/// file is marked immutable.
-pub async fn asset(dist: &Path, request: Request<Body>) -> Result<Response, Infallible> {
-    let serve = ServeDir::new(dist.join("assets"))
-        .precompressed_br()
-        .precompressed_gzip();
-    let mut response = match serve.oneshot(request).await {
-        Ok(response) => response.map(Body::new),
-        Err(never) => match never {},
-    };
-    let found = response.status().is_success();
-    let headers = response.headers_mut();
-    if found {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(ASSET_CACHE));
-    } else {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+/// The built app's shell as read at start-up.
+#[derive(Clone, Debug, Default)]
+pub struct Shell {
+    /// `index.html`, or `None` when the app has not been built.
+    template: Option<String>,
+    /// Lazy page → the chunk files it loads.
+    chunks: HashMap<String, Vec<String>>,
+}
+
+impl Shell {
+    /// Reads `dist/index.html` and `dist/chunks.json`; a missing shell is logged and served as
+    /// a 503 page that says how to build it.
+    pub fn load(dist: &Path) -> Self {
+        let template = match std::fs::read_to_string(dist.join("index.html")) {
+            Ok(shell) => Some(shell),
+            Err(e) => {
+                tracing::warn!(dist = %dist.display(), error = %e, "no built app here: the API works, pages need `cargo xtask serve`");
+                None
+            }
+        };
+        let chunks = std::fs::read_to_string(dist.join(CHUNKS_FILE))
+            .ok()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        Self { template, chunks }
     }
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    Ok(response)
+
+    pub fn is_built(&self) -> bool {
+        self.template.is_some()
+    }
 }
 
 /// What a page is about, for its meta tags.
@@ -69,17 +81,13 @@ pub async fn page(
             return Redirect::temporary(&format!("/{slug}/")).into_response();
         }
     }
-    let shell = match tokio::fs::read_to_string(state.dist.join("index.html")).await {
-        Ok(shell) => shell,
-        Err(e) => {
-            tracing::error!(dist = %state.dist.display(), error = %e, "no built app");
-            return html(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "<!doctype html><meta charset=utf-8><title>车链</title>\
-                 <p>应用尚未构建：请运行 <code>cargo xtask serve</code>。</p>"
-                    .into(),
-            );
-        }
+    let Some(shell) = state.shell.template.as_deref() else {
+        return html(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "<!doctype html><meta charset=utf-8><title>车链</title>\
+             <p>应用尚未构建：请运行 <code>cargo xtask serve</code>。</p>"
+                .into(),
+        );
     };
     let meta = match page_meta(&state, &uri).await {
         Ok(meta) => meta,
@@ -93,61 +101,30 @@ pub async fn page(
             }
         }
     };
-    let image = asset_version(&shell).map(|v| format!("{}/assets/{v}/icon.png", origin(&headers)));
-    let mut body = fill_shell(&shell, &meta, image.as_deref());
+    let image = asset_version(shell).map(|v| format!("{}/assets/{v}/icon.png", origin(&headers)));
+    let mut body = fill_shell(shell, &meta, image.as_deref());
     if meta.status == StatusCode::OK {
-        let chunks = tokio::fs::read_to_string(state.dist.join(CHUNKS_FILE)).await;
-        body = preload(&body, uri.path(), chunks.as_deref().unwrap_or("{}"));
+        if let Some((dealer, page)) = Page::parse(uri.path()) {
+            body = preload(&body, dealer, &page, &state.shell.chunks);
+        }
     }
     html(meta.status, body)
 }
 
-/// Written by `cargo xtask build`: for each lazily loaded page, the wasm chunks it needs.
-pub const CHUNKS_FILE: &str = "chunks.json";
-
-/// The lazy page a path opens (`/{dealer}/models` → `models`); the home page is in the main
-/// module and needs none.
-pub fn lazy_page(path: &str) -> Option<&'static str> {
-    let rest: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).skip(1).collect();
-    match rest.as_slice() {
-        ["models"] => Some("models"),
-        ["models", _] => Some("series"),
-        ["compare"] => Some("compare"),
-        ["select"] => Some("select"),
-        ["calculator"] => Some("calculator"),
-        _ => None,
-    }
-}
-
-/// The API requests a page makes as soon as it runs, exactly as `app/src/api.rs` writes
-/// them: the dealer (every page), the catalogue or the model it shows, and the dealer's
-/// quoting terms where it shows a price on the road.
-pub fn first_requests(path: &str) -> Vec<String> {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let Some((dealer, rest)) = segments.split_first() else {
-        return Vec::new();
-    };
-    let base = format!("/api/v1/dealers/{dealer}");
-    let terms = format!("{base}/terms");
-    let page = match rest {
-        ["models"] => vec![format!("{base}/series")],
-        ["models", series] => vec![format!("{base}/series/{series}"), terms],
-        ["compare" | "calculator"] => vec![terms],
-        _ => Vec::new(),
-    };
-    std::iter::once(base).chain(page).collect()
-}
-
 /// Adds `<link rel=preload>` for what the page fetches first (its wasm chunks and its API
 /// data), so they download alongside the main module instead of after it.
-pub fn preload(shell: &str, path: &str, chunks_json: &str) -> String {
+pub fn preload(
+    shell: &str,
+    dealer: &str,
+    page: &Page,
+    chunks: &HashMap<String, Vec<String>>,
+) -> String {
     let Some(version) = asset_version(shell) else {
         return shell.to_string();
     };
-    let chunks: std::collections::HashMap<String, Vec<String>> =
-        serde_json::from_str(chunks_json).unwrap_or_default();
-    let wasm = lazy_page(path)
-        .and_then(|page| chunks.get(page))
+    let wasm = page
+        .chunk()
+        .and_then(|chunk| chunks.get(chunk))
         .into_iter()
         .flatten()
         .map(|file| {
@@ -156,7 +133,7 @@ pub fn preload(shell: &str, path: &str, chunks_json: &str) -> String {
                 escape(file)
             )
         });
-    let data = first_requests(path).into_iter().map(|url| {
+    let data = page.first_requests(dealer).into_iter().map(|url| {
         format!(
             "<link rel=\"preload\" href=\"{}\" as=\"fetch\" crossorigin>",
             escape(&url)
@@ -188,8 +165,9 @@ fn not_found() -> PageMeta {
 }
 
 async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
-    let mut segments = uri.path().trim_start_matches('/').split('/');
-    let slug = segments.next().unwrap_or("");
+    let Some((slug, page)) = Page::parse(uri.path()) else {
+        return Ok(not_found());
+    };
     let Some(record) = catalog::dealer(&state.db, slug).await? else {
         return Ok(not_found());
     };
@@ -200,7 +178,6 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         description,
         heading: dealer.clone(),
     };
-    let rest: Vec<&str> = segments.filter(|s| !s.is_empty()).collect();
     let query = Query::<Vec<(String, String)>>::try_from_uri(uri)
         .map(|Query(pairs)| pairs)
         .unwrap_or_default();
@@ -211,17 +188,17 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    Ok(match rest.as_slice() {
-        [] => ok(
+    Ok(match page {
+        Page::Home => ok(
             dealer.clone(),
             format!("{dealer}：在线看车、车型对比、智能选车、购车计算器。"),
         ),
-        ["models"] => ok(
+        Page::Models => ok(
             format!("车型库 - {dealer}"),
             format!("{dealer}在售车型，按价格、能源、车身、座位筛选。"),
         ),
-        ["models", series] => {
-            let offer = catalog::offer(&state.db, record.id, Some(series)).await?;
+        Page::Series(series) => {
+            let offer = catalog::offer(&state.db, record.id, Some(&series)).await?;
             let Some(s) = offer.series.first() else {
                 return Ok(not_found());
             };
@@ -238,7 +215,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 ),
             )
         }
-        ["compare"] => {
+        Page::Compare => {
             let offer = catalog::offer(&state.db, record.id, None).await?;
             let ids = shared::compare::parse_trim_ids(&param("trims"));
             let (trims, _) = offer.pick(&ids[..ids.len().min(shared::compare::MAX_COMPARE)]);
@@ -258,11 +235,11 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 )
             }
         }
-        ["select"] => ok(
+        Page::Select => ok(
             format!("智能选车 - {dealer}"),
             "回答几个问题，找到最适合您的车型。".into(),
         ),
-        ["calculator"] => {
+        Page::Calculator => {
             let offer = catalog::offer(&state.db, record.id, None).await?;
             let trim = param("trim");
             match offer.trims.iter().find(|t| t.id == trim) {
@@ -276,14 +253,10 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 ),
             }
         }
-        _ => not_found(),
     })
 }
 
 /// The shell with the page's meta tags at the marker (or before `</head>`).
-/// Where the skeleton shows the page heading.
-pub const HEADING_MARKER: &str = "<!--heading-->";
-
 pub fn fill_shell(shell: &str, meta: &PageMeta, image: Option<&str>) -> String {
     let title = escape(&meta.title);
     let description = escape(&meta.description);
@@ -383,60 +356,18 @@ mod tests {
     }
 
     #[test]
-    fn lazy_pages_preload_their_chunks() {
-        for (path, page) in [
-            ("/demo/", None),
-            ("/demo/models", Some("models")),
-            ("/demo/models/xiaomi-su7", Some("series")),
-            ("/demo/compare", Some("compare")),
-            ("/demo/select", Some("select")),
-            ("/demo/calculator", Some("calculator")),
-            ("/demo/nope", None),
-        ] {
-            assert_eq!(lazy_page(path), page, "{path}");
-        }
+    fn pages_preload_their_chunks_and_first_requests() {
         let shell = "<head><link href=\"/assets/v1/app.css\"></head>";
-        let chunks = r#"{"models":["chunk_1.wasm","split_models.wasm"]}"#;
-        let out = preload(shell, "/demo/models", chunks);
+        let chunks: HashMap<String, Vec<String>> =
+            serde_json::from_str(r#"{"models":["chunk_1.wasm","split_models.wasm"]}"#).unwrap();
+        let out = preload(shell, "demo", &Page::Models, &chunks);
         assert!(out.contains("<link rel=\"preload\" href=\"/assets/v1/chunk_1.wasm\" as=\"fetch\""));
         assert!(out.contains("/assets/v1/split_models.wasm"));
         assert!(out.contains("href=\"/api/v1/dealers/demo\" as=\"fetch\" crossorigin>"));
         assert!(out.contains("href=\"/api/v1/dealers/demo/series\" as=\"fetch\" crossorigin>"));
-        let compare = preload(shell, "/demo/compare", chunks);
+        let compare = preload(shell, "demo", &Page::Compare, &chunks);
         assert!(!compare.contains(".wasm"));
         assert!(compare.contains("/api/v1/dealers/demo\""));
-        assert!(!preload(shell, "/demo/models", "not json").contains(".wasm"));
-    }
-
-    #[test]
-    fn pages_preload_the_requests_they_make_first() {
-        let cases: [(&str, &[&str]); 7] = [
-            ("/", &[]),
-            ("/demo/", &["/api/v1/dealers/demo"]),
-            (
-                "/demo/models",
-                &["/api/v1/dealers/demo", "/api/v1/dealers/demo/series"],
-            ),
-            (
-                "/demo/models/xiaomi-su7",
-                &[
-                    "/api/v1/dealers/demo",
-                    "/api/v1/dealers/demo/series/xiaomi-su7",
-                    "/api/v1/dealers/demo/terms",
-                ],
-            ),
-            (
-                "/demo/compare",
-                &["/api/v1/dealers/demo", "/api/v1/dealers/demo/terms"],
-            ),
-            (
-                "/demo/calculator",
-                &["/api/v1/dealers/demo", "/api/v1/dealers/demo/terms"],
-            ),
-            ("/demo/select", &["/api/v1/dealers/demo"]),
-        ];
-        for (path, urls) in cases {
-            assert_eq!(first_requests(path), urls, "{path}");
-        }
+        assert!(!preload(shell, "demo", &Page::Models, &HashMap::new()).contains(".wasm"));
     }
 }

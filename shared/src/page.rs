@@ -1,0 +1,150 @@
+//! The consumer pages, known in one place: the path of each (`parse`, `href`), the wasm chunk
+//! it loads lazily and the API requests it makes first. The app's routes, links and tab bar,
+//! the server's shell and preloads, and xtask's chunk map and benchmark all use this type.
+
+/// A page of a dealer's H5, under `/{dealer}/`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Page {
+    /// `/{dealer}/`: the dealer's home (in the main module).
+    Home,
+    /// `/{dealer}/models`: the catalogue.
+    Models,
+    /// `/{dealer}/models/{series}`: one model.
+    Series(String),
+    /// `/{dealer}/compare?trims=...`
+    Compare,
+    /// `/{dealer}/select`: the guided selection.
+    Select,
+    /// `/{dealer}/calculator?trim=...`: the on-the-road price.
+    Calculator,
+}
+
+impl Page {
+    /// The first path segment of each page after the dealer (the series page adds its id).
+    pub const MODELS: &'static str = "models";
+    pub const COMPARE: &'static str = "compare";
+    pub const SELECT: &'static str = "select";
+    pub const CALCULATOR: &'static str = "calculator";
+
+    /// Every lazily loaded chunk, as `cargo xtask build` names them from the app's
+    /// `{Name}Route` types (`ModelsRoute` → `models`).
+    pub const CHUNKS: [&'static str; 5] = ["models", "series", "compare", "select", "calculator"];
+
+    /// The dealer and page a path opens (`/demo/models/byd-qin-plus`), ignoring one trailing
+    /// slash; `None` for a path that is no page (`/`, `/demo/nope`, `/demo/models/a/b`).
+    pub fn parse(path: &str) -> Option<(&str, Page)> {
+        let path = path.strip_prefix('/')?;
+        let path = path.strip_suffix('/').unwrap_or(path);
+        let mut segments = path.split('/');
+        let dealer = segments.next().filter(|d| !d.is_empty())?;
+        let rest: Vec<&str> = segments.collect();
+        let page = match rest.as_slice() {
+            [] => Page::Home,
+            [Self::MODELS] => Page::Models,
+            [Self::MODELS, series] if !series.is_empty() => Page::Series((*series).to_string()),
+            [Self::COMPARE] => Page::Compare,
+            [Self::SELECT] => Page::Select,
+            [Self::CALCULATOR] => Page::Calculator,
+            _ => return None,
+        };
+        Some((dealer, page))
+    }
+
+    /// The page's path under `dealer` (no query).
+    pub fn href(&self, dealer: &str) -> String {
+        match self {
+            Page::Home => format!("/{dealer}/"),
+            Page::Models => format!("/{dealer}/{}", Self::MODELS),
+            Page::Series(series) => format!("/{dealer}/{}/{series}", Self::MODELS),
+            Page::Compare => format!("/{dealer}/{}", Self::COMPARE),
+            Page::Select => format!("/{dealer}/{}", Self::SELECT),
+            Page::Calculator => format!("/{dealer}/{}", Self::CALCULATOR),
+        }
+    }
+
+    /// The lazily loaded wasm chunk the page needs; the home page is in the main module.
+    pub fn chunk(&self) -> Option<&'static str> {
+        match self {
+            Page::Home => None,
+            Page::Models => Some("models"),
+            Page::Series(_) => Some("series"),
+            Page::Compare => Some("compare"),
+            Page::Select => Some("select"),
+            Page::Calculator => Some("calculator"),
+        }
+    }
+
+    /// The API requests the page makes as soon as it runs, exactly as the app writes them:
+    /// the dealer (every page), the catalogue or the model it shows, and the dealer's quoting
+    /// terms where it shows a price on the road.
+    pub fn first_requests(&self, dealer: &str) -> Vec<String> {
+        let base = format!("/api/v1/dealers/{dealer}");
+        let terms = format!("{base}/terms");
+        let page = match self {
+            Page::Models => vec![format!("{base}/series")],
+            Page::Series(series) => vec![format!("{base}/series/{series}"), terms],
+            Page::Compare | Page::Calculator => vec![terms],
+            Page::Home | Page::Select => Vec::new(),
+        };
+        std::iter::once(base).chain(page).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_pages_round_trip() {
+        let pages = [
+            Page::Home,
+            Page::Models,
+            Page::Series("byd-qin-plus".into()),
+            Page::Compare,
+            Page::Select,
+            Page::Calculator,
+        ];
+        for page in pages {
+            let href = page.href("demo");
+            assert_eq!(Page::parse(&href), Some(("demo", page.clone())), "{href}");
+            if let Some(chunk) = page.chunk() {
+                assert!(Page::CHUNKS.contains(&chunk), "{chunk}");
+            }
+        }
+        assert_eq!(Page::parse("/demo"), Some(("demo", Page::Home)));
+        assert_eq!(Page::parse("/demo/models/"), Some(("demo", Page::Models)));
+        for none in [
+            "/",
+            "",
+            "demo",
+            "/demo/nope",
+            "/demo/models/a/b",
+            "//models",
+        ] {
+            assert_eq!(Page::parse(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn pages_name_the_requests_they_make_first() {
+        let dealer = "/api/v1/dealers/demo";
+        let cases: [(Page, &[&str]); 6] = [
+            (Page::Home, &[dealer]),
+            (Page::Models, &[dealer, "/api/v1/dealers/demo/series"]),
+            (
+                Page::Series("xiaomi-su7".into()),
+                &[
+                    dealer,
+                    "/api/v1/dealers/demo/series/xiaomi-su7",
+                    "/api/v1/dealers/demo/terms",
+                ],
+            ),
+            (Page::Compare, &[dealer, "/api/v1/dealers/demo/terms"]),
+            (Page::Calculator, &[dealer, "/api/v1/dealers/demo/terms"]),
+            (Page::Select, &[dealer]),
+        ];
+        for (page, urls) in cases {
+            assert_eq!(page.first_requests("demo"), urls, "{page:?}");
+        }
+    }
+}
