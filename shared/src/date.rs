@@ -45,6 +45,35 @@ impl Date {
     pub fn shanghai_from_unix_millis(millis: i64) -> Self {
         Self::from_unix_days((millis + 8 * 3_600_000).div_euclid(86_400_000))
     }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil), the inverse of
+    /// [`Date::from_unix_days`].
+    pub fn unix_days(self) -> i64 {
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let mp = (i64::from(self.month) + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` later (earlier when negative).
+    pub fn add_days(self, days: i64) -> Self {
+        Self::from_unix_days(self.unix_days() + days)
+    }
+
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub fn weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday.
+        ((self.unix_days() + 3).rem_euclid(7) + 1) as u8
+    }
+
+    /// The weekday as shown on a booking page: 周一 … 周日.
+    pub fn weekday_zh(self) -> &'static str {
+        const NAMES: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+        NAMES[usize::from(self.weekday() - 1)]
+    }
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -104,5 +133,65 @@ mod tests {
             Date::shanghai_from_unix_millis(1_767_196_800_000),
             Date::new(2026, 1, 1)
         );
+    }
+
+    #[test]
+    fn unix_days_is_the_inverse_of_from_unix_days() {
+        for (date, days) in [
+            (Date::new(1970, 1, 1), 0),
+            (Date::new(1969, 12, 31), -1),
+            (Date::new(2000, 2, 29), 11_016),
+            (Date::new(2000, 3, 1), 11_017),
+            (Date::new(2025, 11, 23), 20_415),
+            (Date::new(2026, 1, 1), 20_454),
+            (Date::new(1900, 3, 1), -25_508),
+            (Date::new(1600, 1, 1), -135_140),
+        ] {
+            assert_eq!(date.unix_days(), days, "{date}");
+            assert_eq!(Date::from_unix_days(days), date, "{days}");
+        }
+        for days in -800_000..800_000 {
+            assert_eq!(Date::from_unix_days(days).unix_days(), days);
+        }
+    }
+
+    #[test]
+    fn add_days_crosses_month_year_and_leap_day() {
+        for (from, days, to) in [
+            (Date::new(2026, 11, 23), 0, Date::new(2026, 11, 23)),
+            (Date::new(2026, 11, 23), 14, Date::new(2026, 12, 7)),
+            (Date::new(2026, 1, 31), 1, Date::new(2026, 2, 1)),
+            (Date::new(2026, 12, 31), 1, Date::new(2027, 1, 1)),
+            (Date::new(2027, 1, 1), -1, Date::new(2026, 12, 31)),
+            (Date::new(2028, 2, 28), 1, Date::new(2028, 2, 29)),
+            (Date::new(2028, 2, 29), 1, Date::new(2028, 3, 1)),
+            (Date::new(2027, 2, 28), 1, Date::new(2027, 3, 1)),
+            (Date::new(2100, 2, 28), 1, Date::new(2100, 3, 1)),
+            (Date::new(2028, 3, 1), -1, Date::new(2028, 2, 29)),
+            (Date::new(2026, 1, 1), 365, Date::new(2027, 1, 1)),
+            (Date::new(2028, 1, 1), 365, Date::new(2028, 12, 31)),
+        ] {
+            assert_eq!(from.add_days(days), to, "{from} + {days}");
+        }
+    }
+
+    #[test]
+    fn weekday_counts_monday_as_one() {
+        for (date, weekday, zh) in [
+            (Date::new(1970, 1, 1), 4, "周四"),
+            (Date::new(2026, 11, 23), 1, "周一"),
+            (Date::new(2026, 11, 24), 2, "周二"),
+            (Date::new(2026, 11, 25), 3, "周三"),
+            (Date::new(2026, 11, 27), 5, "周五"),
+            (Date::new(2026, 11, 28), 6, "周六"),
+            (Date::new(2026, 11, 29), 7, "周日"),
+            (Date::new(2026, 12, 31), 4, "周四"),
+            (Date::new(2027, 1, 1), 5, "周五"),
+            (Date::new(2028, 2, 29), 2, "周二"),
+            (Date::new(1969, 12, 28), 7, "周日"),
+        ] {
+            assert_eq!(date.weekday(), weekday, "{date}");
+            assert_eq!(date.weekday_zh(), zh, "{date}");
+        }
     }
 }

@@ -1,0 +1,440 @@
+//! The people who book and enquire: mobile numbers (normalise, validate, mask, risk), names,
+//! the driving licence a test drive needs, and consent to the privacy notice.
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::ApiError;
+
+/// Cleans a typed mobile number: NFKC (full-width digits from a Chinese IME become ASCII),
+/// drops whitespace, `-`, `(`, `)` and invisible format characters, then drops a leading
+/// `+86`, `0086` or `86` when exactly 11 digits remain.
+pub fn normalize_phone(input: &str) -> String {
+    let cleaned: String = input
+        .nfkc()
+        .filter(|&c| !(c.is_whitespace() || matches!(c, '-' | '(' | ')') || is_format(c)))
+        .collect();
+    for prefix in ["+86", "0086", "86"] {
+        if let Some(rest) = cleaned.strip_prefix(prefix) {
+            if rest.len() == 11 && rest.bytes().all(|b| b.is_ascii_digit()) {
+                return rest.to_owned();
+            }
+        }
+    }
+    cleaned
+}
+
+/// A mainland mobile number (11 digits: `1`, then `3`–`9`, then 9 digits), normalised.
+/// New prefixes are accepted; [`phone_risk`] flags the doubtful ones instead of refusing.
+pub fn validate_phone(input: &str) -> Result<String, ApiError> {
+    let phone = normalize_phone(input);
+    if phone.is_empty() {
+        return Err(ApiError::invalid("phone", "请填写手机号"));
+    }
+    let b = phone.as_bytes();
+    let mobile = b.len() == 11
+        && b.iter().all(u8::is_ascii_digit)
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1]);
+    if mobile {
+        Ok(phone)
+    } else {
+        Err(ApiError::invalid("phone", "请输入正确的11位手机号"))
+    }
+}
+
+/// A number as shown to everyone but its assigned staff member: `138****5678`. Anything
+/// else keeps at most its last 4 characters, and never all of them.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() == 11 {
+        return chars[..3]
+            .iter()
+            .chain(&['*'; 4])
+            .chain(&chars[7..])
+            .collect();
+    }
+    let shown = if chars.len() > 4 { 4 } else { 0 };
+    let hidden = chars.len() - shown;
+    std::iter::repeat_n('*', hidden)
+        .chain(chars[hidden..].iter().copied())
+        .collect()
+}
+
+/// Why a valid number deserves a second look (reward fraud favours these ranges), if it
+/// does. Expects a number from [`validate_phone`]; it is a signal, never a refusal.
+pub fn phone_risk(phone: &str) -> Option<&'static str> {
+    let prefix = phone.get(..3)?;
+    match prefix.as_bytes() {
+        b"162" | b"165" | b"167" | b"170" | b"171" => Some("虚拟运营商号段"),
+        [b'1', b'4', d] if d.is_ascii_digit() => Some("物联网/上网卡号段"),
+        _ => None,
+    }
+}
+
+/// The longest name we keep, in characters.
+pub const NAME_MAX_CHARS: usize = 20;
+
+/// A person's name as they typed it, trimmed. Any script and punctuation is fine
+/// (`买买提·艾力`, `O'Brien`); it is plain text, escaped by whoever shows it.
+pub fn validate_name(input: &str) -> Result<String, ApiError> {
+    let name = input.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("name", "请填写姓名"));
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(ApiError::invalid("name", "姓名最多20个字"));
+    }
+    if name.chars().any(|c| c.is_control() || is_format(c)) {
+        return Err(ApiError::invalid("name", "姓名含有不可见字符"));
+    }
+    Ok(name.to_owned())
+}
+
+/// The mainland driving-licence classes that allow a car test drive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Licence {
+    C1,
+    C2,
+}
+
+impl Licence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::C1 => "C1（手动挡/自动挡）",
+            Self::C2 => "C2（仅自动挡）",
+        }
+    }
+}
+
+/// What a licence class cares about in a car.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gearbox {
+    Manual,
+    Automatic,
+}
+
+impl Gearbox {
+    /// Reads a transmission spec such as `6挡手动`, `5MT`, `8挡手自一体`, `7DCT双离合` or
+    /// `电动车单速变速箱`; `None` when it says neither.
+    pub fn from_spec(text: &str) -> Option<Self> {
+        let text: String = text.nfkc().collect::<String>().to_ascii_uppercase();
+        // `MT` only as a word of its own: `AMT` is an automated gearbox.
+        if text.contains("手动") || contains_word(&text, "MT") {
+            return Some(Self::Manual);
+        }
+        const AUTOMATIC: [&str; 13] = [
+            "自动",
+            "手自一体",
+            "无级",
+            "AT",
+            "DCT",
+            "CVT",
+            "AMT",
+            "DHT",
+            "双离合",
+            "E-CVT",
+            "单速",
+            "固定齿比",
+            "电动车",
+        ];
+        AUTOMATIC
+            .iter()
+            .any(|word| text.contains(word))
+            .then_some(Self::Automatic)
+    }
+}
+
+/// Whether the licence shown covers the car. No licence given is fine: it is optional on
+/// the form and checked at the store.
+pub fn check_licence(licence: Option<Licence>, gearbox: Option<Gearbox>) -> Result<(), ApiError> {
+    match (licence, gearbox) {
+        (Some(Licence::C2), Some(Gearbox::Manual)) => Err(ApiError::invalid(
+            "licence",
+            "C2驾照只能驾驶自动挡车型，该车型为手动挡",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The version of the privacy notice (《个人信息保护说明》) a person must agree to before we
+/// store their number; bump it when the notice changes so everyone agrees again.
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-12-01";
+
+/// Consent to the current privacy notice, as sent by the form.
+pub fn check_consent(consent_version: Option<&str>) -> Result<(), ApiError> {
+    match consent_version.map(str::trim) {
+        None | Some("") => Err(ApiError::invalid(
+            "consent",
+            "请先阅读并同意《个人信息保护说明》",
+        )),
+        Some(PRIVACY_NOTICE_VERSION) => Ok(()),
+        Some(_) => Err(ApiError::invalid(
+            "consent",
+            "隐私说明已更新，请重新阅读并同意",
+        )),
+    }
+}
+
+/// Unicode general category Cf (format characters: zero-width spaces and joiners, bidi
+/// controls, soft hyphen, BOM ...), as of Unicode 15.
+fn is_format(c: char) -> bool {
+    const CF: [(u32, u32); 21] = [
+        (0x00AD, 0x00AD),
+        (0x0600, 0x0605),
+        (0x061C, 0x061C),
+        (0x06DD, 0x06DD),
+        (0x070F, 0x070F),
+        (0x0890, 0x0891),
+        (0x08E2, 0x08E2),
+        (0x180E, 0x180E),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x2064),
+        (0x2066, 0x206F),
+        (0xFEFF, 0xFEFF),
+        (0xFFF9, 0xFFFB),
+        (0x110BD, 0x110BD),
+        (0x110CD, 0x110CD),
+        (0x13430, 0x1343F),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+    ];
+    let c = u32::from(c);
+    CF.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+}
+
+/// `word` occurs in `text` with no ASCII letter right before or after it.
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphabetic())
+            && !after.is_some_and(|c| c.is_ascii_alphabetic())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_are_normalised_before_checking() {
+        for (input, normalised) in [
+            ("13812345678", "13812345678"),
+            ("138 1234 5678", "13812345678"),
+            ("138-1234-5678", "13812345678"),
+            ("(138)12345678", "13812345678"),
+            ("１３８１２３４５６７８", "13812345678"),
+            ("１３８－１２３４－５６７８", "13812345678"),
+            ("（138）1234\u{3000}5678", "13812345678"),
+            ("\u{200B}138\u{200D}1234\u{FEFF}5678\u{00AD}", "13812345678"),
+            ("\u{202E}13812345678\u{202C}", "13812345678"),
+            ("\u{2060}138\t1234\n5678\u{00A0}", "13812345678"),
+            ("+86 138 1234 5678", "13812345678"),
+            ("+86-13812345678", "13812345678"),
+            ("＋８６１３８１２３４５６７８", "13812345678"),
+            ("0086 13812345678", "13812345678"),
+            ("8613812345678", "13812345678"),
+            // No prefix is dropped unless exactly 11 digits remain.
+            ("86138123456", "86138123456"),
+            ("+8613812345", "+8613812345"),
+            ("+86138123456789", "+86138123456789"),
+            ("+852 9123 4567", "+85291234567"),
+            ("861381234567", "861381234567"),
+            ("", ""),
+            ("   ", ""),
+        ] {
+            assert_eq!(normalize_phone(input), normalised, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn only_mainland_mobiles_pass_validation() {
+        for (input, result) in [
+            ("13812345678", Ok("13812345678")),
+            ("+86 199 1234 5678", Ok("19912345678")),
+            ("１７０１２３４５６７８", Ok("17012345678")),
+            ("14512345678", Ok("14512345678")),
+            ("", Err("请填写手机号")),
+            (" \u{200B} ", Err("请填写手机号")),
+            ("12812345678", Err("请输入正确的11位手机号")),
+            ("10012345678", Err("请输入正确的11位手机号")),
+            ("23812345678", Err("请输入正确的11位手机号")),
+            ("1381234567", Err("请输入正确的11位手机号")),
+            ("138123456789", Err("请输入正确的11位手机号")),
+            ("1381234567a", Err("请输入正确的11位手机号")),
+            ("91234567", Err("请输入正确的11位手机号")),
+            ("+852 9123 4567", Err("请输入正确的11位手机号")),
+            ("+853 6612 3456", Err("请输入正确的11位手机号")),
+            ("1440123456789", Err("请输入正确的11位手机号")),
+            ("1064812345678", Err("请输入正确的11位手机号")),
+            ("138.1234.5678", Err("请输入正确的11位手机号")),
+        ] {
+            let expected = result
+                .map(str::to_owned)
+                .map_err(|message| ApiError::invalid("phone", message));
+            assert_eq!(validate_phone(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn masked_numbers_never_show_in_full() {
+        for (phone, masked) in [
+            ("13812345678", "138****5678"),
+            ("19912345678", "199****5678"),
+            ("91234567", "****4567"),
+            ("1440123456789", "*********6789"),
+            ("12345", "*2345"),
+            ("1234", "****"),
+            ("12", "**"),
+            ("", ""),
+        ] {
+            assert_eq!(mask_phone(phone), masked, "{phone:?}");
+        }
+    }
+
+    #[test]
+    fn virtual_and_data_card_ranges_are_flagged_not_refused() {
+        for (phone, risk) in [
+            ("16212345678", Some("虚拟运营商号段")),
+            ("16512345678", Some("虚拟运营商号段")),
+            ("16712345678", Some("虚拟运营商号段")),
+            ("17012345678", Some("虚拟运营商号段")),
+            ("17112345678", Some("虚拟运营商号段")),
+            ("14012345678", Some("物联网/上网卡号段")),
+            ("14512345678", Some("物联网/上网卡号段")),
+            ("14912345678", Some("物联网/上网卡号段")),
+            ("13812345678", None),
+            ("16612345678", None),
+            ("17212345678", None),
+            ("19912345678", None),
+            ("", None),
+        ] {
+            assert_eq!(phone_risk(phone), risk, "{phone:?}");
+            if risk.is_some() {
+                assert!(validate_phone(phone).is_ok(), "{phone} is still accepted");
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_plain_text_up_to_twenty_characters() {
+        for (input, result) in [
+            ("张三", Ok("张三")),
+            ("  张三\u{3000}", Ok("张三")),
+            ("买买提·艾力", Ok("买买提·艾力")),
+            ("O'Brien", Ok("O'Brien")),
+            ("Mary-Jane Smith", Ok("Mary-Jane Smith")),
+            ("<script>", Ok("<script>")),
+            (
+                "欧阳娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜",
+                Ok("欧阳娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜"),
+            ),
+            ("", Err("请填写姓名")),
+            (" \t\u{3000}", Err("请填写姓名")),
+            (
+                "欧阳娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜",
+                Err("姓名最多20个字"),
+            ),
+            ("张\u{200B}三", Err("姓名含有不可见字符")),
+            ("张三\u{202E}", Err("姓名含有不可见字符")),
+            ("\u{FEFF}张三", Err("姓名含有不可见字符")),
+            ("张\n三", Err("姓名含有不可见字符")),
+            ("张\u{0}三", Err("姓名含有不可见字符")),
+            ("张\u{7F}三", Err("姓名含有不可见字符")),
+        ] {
+            let expected = result
+                .map(str::to_owned)
+                .map_err(|message| ApiError::invalid("name", message));
+            assert_eq!(validate_name(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn licences_travel_as_their_class_and_show_what_they_cover() {
+        for (licence, json, label) in [
+            (Licence::C1, "\"C1\"", "C1（手动挡/自动挡）"),
+            (Licence::C2, "\"C2\"", "C2（仅自动挡）"),
+        ] {
+            assert_eq!(serde_json::to_string(&licence).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Licence>(json).unwrap(), licence);
+            assert_eq!(licence.label(), label);
+        }
+        assert!(serde_json::from_str::<Licence>("\"B1\"").is_err());
+    }
+
+    #[test]
+    fn gearboxes_are_read_from_spec_text() {
+        use Gearbox::{Automatic, Manual};
+        for (spec, gearbox) in [
+            ("6挡手动", Some(Manual)),
+            ("5MT", Some(Manual)),
+            ("手动变速箱(MT)", Some(Manual)),
+            ("6mt", Some(Manual)),
+            ("ＭＴ", Some(Manual)),
+            ("8挡手自一体", Some(Automatic)),
+            ("6AT", Some(Automatic)),
+            ("自动变速箱(AT)", Some(Automatic)),
+            ("7挡湿式双离合", Some(Automatic)),
+            ("7DCT", Some(Automatic)),
+            ("CVT无级变速", Some(Automatic)),
+            ("E-CVT", Some(Automatic)),
+            ("5AMT", Some(Automatic)),
+            ("机械式自动变速箱(AMT)", Some(Automatic)),
+            ("电动车单速变速箱", Some(Automatic)),
+            ("固定齿比变速箱", Some(Automatic)),
+            ("3挡DHT", Some(Automatic)),
+            ("", None),
+            ("变速箱", None),
+            ("未知", None),
+        ] {
+            assert_eq!(Gearbox::from_spec(spec), gearbox, "{spec:?}");
+        }
+    }
+
+    #[test]
+    fn c2_licences_cannot_test_drive_manual_cars() {
+        use Gearbox::{Automatic, Manual};
+        let refused = Err(ApiError::invalid(
+            "licence",
+            "C2驾照只能驾驶自动挡车型，该车型为手动挡",
+        ));
+        for (licence, gearbox, result) in [
+            (Some(Licence::C2), Some(Manual), refused),
+            (Some(Licence::C2), Some(Automatic), Ok(())),
+            (Some(Licence::C2), None, Ok(())),
+            (Some(Licence::C1), Some(Manual), Ok(())),
+            (Some(Licence::C1), Some(Automatic), Ok(())),
+            (None, Some(Manual), Ok(())),
+            (None, None, Ok(())),
+        ] {
+            assert_eq!(
+                check_licence(licence, gearbox),
+                result,
+                "{licence:?} {gearbox:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn consent_must_be_to_the_current_privacy_notice() {
+        let missing = "请先阅读并同意《个人信息保护说明》";
+        let outdated = "隐私说明已更新，请重新阅读并同意";
+        for (version, result) in [
+            (Some(PRIVACY_NOTICE_VERSION), Ok(())),
+            (Some("2026-12-01"), Ok(())),
+            (None, Err(missing)),
+            (Some(""), Err(missing)),
+            (Some("  "), Err(missing)),
+            (Some("2025-01-01"), Err(outdated)),
+            (Some("yes"), Err(outdated)),
+        ] {
+            let expected = result.map_err(|message| ApiError::invalid("consent", message));
+            assert_eq!(check_consent(version), expected, "{version:?}");
+        }
+    }
+}
