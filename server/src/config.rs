@@ -19,6 +19,9 @@ pub struct Config {
     pub dist: PathBuf,
     /// Load the demo dealers and catalogue at start (`CHELINK_DEMO=1`).
     pub demo: bool,
+    /// Bookings and enquiries one visitor may send per minute (`CHELINK_WRITES_PER_MINUTE`;
+    /// one address ten times as many).
+    pub writes_per_minute: u32,
 }
 
 impl Default for Config {
@@ -29,12 +32,14 @@ impl Default for Config {
             port: 3000,
             dist: PathBuf::from("dist"),
             demo: false,
+            writes_per_minute: crate::http::visitor::WRITES_PER_MINUTE,
         }
     }
 }
 
 impl Config {
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST` and `CHELINK_DEMO`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO` and
+    /// `CHELINK_WRITES_PER_MINUTE`.
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -55,7 +60,14 @@ impl Config {
             Some("1" | "true" | "yes") => true,
             Some(other) => anyhow::bail!("CHELINK_DEMO must be 1 or 0, got {other:?}"),
         };
+        let writes_per_minute = match set("CHELINK_WRITES_PER_MINUTE") {
+            Some(n) => n.trim().parse().ok().filter(|n| *n > 0).with_context(|| {
+                format!("CHELINK_WRITES_PER_MINUTE must be a positive number, got {n:?}")
+            })?,
+            None => defaults.writes_per_minute,
+        };
         Ok(Self {
+            writes_per_minute,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),
             host: set("HOST").unwrap_or(defaults.host),
             port,

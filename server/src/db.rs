@@ -98,6 +98,16 @@ pub async fn check_sqlite(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A transaction for writes. On SQLite it begins IMMEDIATE, taking the write lock at once, so
+/// a read-then-write inside it can never be overtaken (a deferred one would fail with "busy"
+/// when two writers race); on PostgreSQL rows are locked by the statements themselves.
+pub async fn begin_write(db: &Db) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+    match db.backend {
+        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => db.pool.begin().await,
+    }
+}
+
 /// Brings the schema up to date (the migrations of the pool's backend).
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     let migrator = match db.backend {

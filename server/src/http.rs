@@ -4,11 +4,15 @@
 pub mod assets;
 pub mod compare;
 pub mod dealers;
+pub mod enquiries;
 pub mod error;
+pub mod me;
 pub mod openapi;
 pub mod quote;
 pub mod series;
 pub mod shell;
+pub mod test_drive;
+pub mod visitor;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,14 +43,28 @@ pub struct AppState {
     pub dist: PathBuf,
     /// The page shell, read from `dist` at start-up.
     pub shell: Arc<shell::Shell>,
+    /// Encrypts and signs visitors' cookies; the same on every instance.
+    pub cookie_key: axum_extra::extract::cookie::Key,
+    pub limits: visitor::WriteLimits,
 }
 
 impl AppState {
-    pub fn new(db: Db, dist: &Path) -> Self {
-        Self {
+    /// The state for a database and a built app, with the default write limits.
+    pub async fn new(db: Db, dist: &Path) -> sqlx::Result<Self> {
+        Ok(Self {
+            cookie_key: visitor::cookie_key(&db).await?,
             db,
             dist: dist.to_path_buf(),
             shell: Arc::new(shell::Shell::load(dist)),
+            limits: visitor::WriteLimits::per_minute(visitor::WRITES_PER_MINUTE),
+        })
+    }
+
+    /// The same state allowing `writes` bookings and enquiries per visitor and minute.
+    pub fn with_write_limit(self, writes: u32) -> Self {
+        Self {
+            limits: visitor::WriteLimits::per_minute(writes),
+            ..self
         }
     }
 }
@@ -61,6 +79,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(compare::compare_trims))
         .routes(routes!(quote::quote))
         .routes(routes!(quote::recommendations))
+        .routes(routes!(test_drive::offer))
+        .routes(routes!(test_drive::slots))
+        .routes(routes!(test_drive::book))
+        .routes(routes!(test_drive::booking))
+        .routes(routes!(test_drive::calendar))
+        .routes(routes!(enquiries::enquire))
+        .routes(routes!(me::me, me::erase))
+        .routes(routes!(me::reschedule, me::cancel))
 }
 
 /// The whole application, serving the built app in `dist`.
@@ -109,9 +135,12 @@ pub async fn dealer_or_404(state: &AppState, slug: &str) -> Result<DealerRecord,
 
 /// Serves the app on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -2,10 +2,12 @@
 //! seed, the catalogue queries and the HTTP app. The binary (`main.rs`), the API tests and
 //! `cargo xtask` all build on it.
 
+pub mod bookings;
 pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod leads;
 pub mod seed;
 
 /// Starts everything from a configuration: connect, migrate, seed the demo when asked, and
@@ -25,6 +27,8 @@ pub async fn prepare(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    let state = http::AppState::new(db, &config.dist);
+    let state = http::AppState::new(db, &config.dist)
+        .await?
+        .with_write_limit(config.writes_per_minute);
     Ok((state, listener))
 }

@@ -16,8 +16,10 @@ use anyhow::ensure;
 use serde::Deserialize;
 use shared::catalog::{BodyType, EnergyType, SeriesStatus, SpecValue};
 use shared::compare::{Better, SpecGroup};
+use shared::slots::{Closure, OpeningHours, SlotTemplate};
 use shared::tax::{Listing, VesselTaxRates};
 
+use crate::bookings;
 use crate::db::Db;
 
 mod catalog_cn;
@@ -96,6 +98,26 @@ pub struct DealerSeed {
     pub vessel_tax: VesselTaxRates,
     /// The annual loan rate its comparison shows, in basis points.
     pub loan_rate_bp: i64,
+    /// Its admin, manager and consultants.
+    pub staff: Vec<StaffSeed>,
+}
+
+/// A member of a dealer's staff; `stores` are the indexes of the stores a consultant serves.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct StaffSeed {
+    pub name: String,
+    pub role: String,
+    pub phone: String,
+    pub stores: Vec<usize>,
+}
+
+/// A store's test drives: hours, closures, how slots are cut, and its test-drive cars.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct TestDriveSeed {
+    pub hours: Vec<OpeningHours>,
+    pub closures: Vec<Closure>,
+    pub templates: Vec<SlotTemplate>,
+    pub series: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -105,6 +127,7 @@ pub struct StoreSeed {
     pub city: String,
     pub phone: String,
     pub opening_hours: String,
+    pub test_drive: TestDriveSeed,
 }
 
 impl Catalogue {
@@ -183,6 +206,37 @@ impl Catalogue {
                     .any(|t| &t.id == trim && d.series.contains(&t.series_id));
                 ensure!(sold, "dealer {}: price for unsold trim {trim}", d.slug);
             }
+            for store in &d.stores {
+                let td = &store.test_drive;
+                for h in &td.hours {
+                    shared::slots::validate_hours(h)
+                        .map_err(|e| anyhow::anyhow!("store {}: {e}", store.name))?;
+                }
+                for t in &td.templates {
+                    shared::slots::validate_template(t)
+                        .map_err(|e| anyhow::anyhow!("store {}: {e}", store.name))?;
+                }
+                for series in &td.series {
+                    ensure!(
+                        d.series.contains(series),
+                        "store {}: test drives of unsold series {series}",
+                        store.name
+                    );
+                }
+            }
+            for member in &d.staff {
+                ensure!(
+                    ["admin", "manager", "consultant"].contains(&member.role.as_str()),
+                    "staff {}: role {}",
+                    member.name,
+                    member.role
+                );
+                ensure!(
+                    member.stores.iter().all(|&i| i < d.stores.len()),
+                    "staff {}: store index",
+                    member.name
+                );
+            }
         }
         Ok(())
     }
@@ -191,7 +245,13 @@ impl Catalogue {
 /// Loads the demo catalogue and dealers (`CHELINK_DEMO=1`). Idempotent.
 pub async fn load_demo(db: &Db) -> anyhow::Result<()> {
     let catalogue = demo_catalogue()?;
-    load(db, &catalogue).await
+    load(db, &catalogue).await?;
+    // Every store's slots for the booking window, from today.
+    let today = bookings::Clock::now().today();
+    for store_id in bookings::store_ids(db).await? {
+        bookings::plan(db, store_id, today).await?;
+    }
+    Ok(())
 }
 
 /// Writes a catalogue in one transaction. Catalogue rows (layout, brands, series, trims) are
@@ -352,10 +412,12 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
             .execute(&mut *tx)
             .await?;
         }
+        let mut store_ids = Vec::new();
         for (pos, store) in d.stores.iter().enumerate() {
-            sqlx::query(
+            let store_id: i64 = sqlx::query_scalar(
                 "INSERT INTO stores (dealer_id, name, address, city, phone, opening_hours, position) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dealer_id, name) DO NOTHING",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (dealer_id, name) DO UPDATE SET name = excluded.name RETURNING id",
             )
             .bind(dealer_id)
             .bind(&store.name)
@@ -364,8 +426,35 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
             .bind(&store.phone)
             .bind(&store.opening_hours)
             .bind(pos as i64)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            store_ids.push(store_id);
+        }
+        // The dealer's own to change from here on: written once, while the dealer has none.
+        for (store, &store_id) in d.stores.iter().zip(&store_ids) {
+            seed_test_drive(&mut tx, store_id, &store.test_drive).await?;
+        }
+        for member in &d.staff {
+            let staff_id: i64 = sqlx::query_scalar(
+                "INSERT INTO staff (dealer_id, role, name, phone) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (dealer_id, name) DO UPDATE SET name = excluded.name RETURNING id",
+            )
+            .bind(dealer_id)
+            .bind(&member.role)
+            .bind(&member.name)
+            .bind(&member.phone)
+            .fetch_one(&mut *tx)
+            .await?;
+            for &index in &member.stores {
+                sqlx::query(
+                    "INSERT INTO staff_stores (staff_id, store_id) VALUES ($1, $2) \
+                     ON CONFLICT (staff_id, store_id) DO NOTHING",
+                )
+                .bind(staff_id)
+                .bind(store_ids[index])
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         for (pos, series_id) in d.series.iter().enumerate() {
             sqlx::query(
@@ -392,5 +481,62 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// A store's hours, closures, slot templates and test-drive cars, when it has none yet.
+async fn seed_test_drive(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    store_id: i64,
+    seed: &TestDriveSeed,
+) -> anyhow::Result<()> {
+    let templates: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM slot_templates WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if templates > 0 {
+        return Ok(());
+    }
+    for h in &seed.hours {
+        sqlx::query(
+            "INSERT INTO store_hours (store_id, weekday, open_min, close_min) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(store_id)
+        .bind(i64::from(h.weekday))
+        .bind(i64::from(h.open.minutes()))
+        .bind(i64::from(h.close.minutes()))
+        .execute(&mut **tx)
+        .await?;
+    }
+    for c in &seed.closures {
+        sqlx::query("INSERT INTO store_closures (store_id, day, reason) VALUES ($1, $2, $3)")
+            .bind(store_id)
+            .bind(c.date.to_string())
+            .bind(&c.reason)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for t in &seed.templates {
+        sqlx::query(
+            "INSERT INTO slot_templates (store_id, weekdays, start_min, end_min, slot_minutes, capacity) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(store_id)
+        .bind(bookings::weekdays_text(&t.weekdays))
+        .bind(i64::from(t.start.minutes()))
+        .bind(i64::from(t.end.minutes()))
+        .bind(i64::from(t.slot_minutes))
+        .bind(i64::from(t.capacity))
+        .execute(&mut **tx)
+        .await?;
+    }
+    for series_id in &seed.series {
+        sqlx::query("INSERT INTO test_drive_cars (store_id, series_id) VALUES ($1, $2)")
+            .bind(store_id)
+            .bind(series_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }

@@ -17,6 +17,16 @@ pub enum Page {
     Select,
     /// `/{dealer}/calculator?trim=...`: the on-the-road price.
     Calculator,
+    /// `/{dealer}/test-drive?series=...&trim=...`: book a test drive.
+    TestDrive,
+    /// `/{dealer}/test-drive/{code}`: a booking's confirmation.
+    Booking(String),
+    /// `/{dealer}/me/bookings`: my bookings, to cancel or move.
+    MyBookings,
+    /// `/{dealer}/me`: my data, to see and delete.
+    Me,
+    /// `/{dealer}/privacy`: the privacy notice (个人信息保护说明).
+    Privacy,
 }
 
 impl Page {
@@ -25,10 +35,25 @@ impl Page {
     pub const COMPARE: &'static str = "compare";
     pub const SELECT: &'static str = "select";
     pub const CALCULATOR: &'static str = "calculator";
+    pub const TEST_DRIVE: &'static str = "test-drive";
+    pub const ME: &'static str = "me";
+    pub const BOOKINGS: &'static str = "bookings";
+    pub const PRIVACY: &'static str = "privacy";
 
     /// Every lazily loaded chunk, as `cargo xtask build` names them from the app's
     /// `{Name}Route` types (`ModelsRoute` → `models`).
-    pub const CHUNKS: [&'static str; 5] = ["models", "series", "compare", "select", "calculator"];
+    pub const CHUNKS: [&'static str; 10] = [
+        "models",
+        "series",
+        "compare",
+        "select",
+        "calculator",
+        "test_drive",
+        "booking",
+        "my_bookings",
+        "me",
+        "privacy",
+    ];
 
     /// The dealer and page a path opens (`/demo/models/byd-qin-plus`), ignoring one trailing
     /// slash; `None` for a path that is no page (`/`, `/demo/nope`, `/demo/models/a/b`).
@@ -45,6 +70,11 @@ impl Page {
             [Self::COMPARE] => Page::Compare,
             [Self::SELECT] => Page::Select,
             [Self::CALCULATOR] => Page::Calculator,
+            [Self::TEST_DRIVE] => Page::TestDrive,
+            [Self::TEST_DRIVE, code] if !code.is_empty() => Page::Booking((*code).to_string()),
+            [Self::ME, Self::BOOKINGS] => Page::MyBookings,
+            [Self::ME] => Page::Me,
+            [Self::PRIVACY] => Page::Privacy,
             _ => return None,
         };
         Some((dealer, page))
@@ -59,6 +89,11 @@ impl Page {
             Page::Compare => format!("/{dealer}/{}", Self::COMPARE),
             Page::Select => format!("/{dealer}/{}", Self::SELECT),
             Page::Calculator => format!("/{dealer}/{}", Self::CALCULATOR),
+            Page::TestDrive => format!("/{dealer}/{}", Self::TEST_DRIVE),
+            Page::Booking(code) => format!("/{dealer}/{}/{code}", Self::TEST_DRIVE),
+            Page::MyBookings => format!("/{dealer}/{}/{}", Self::ME, Self::BOOKINGS),
+            Page::Me => format!("/{dealer}/{}", Self::ME),
+            Page::Privacy => format!("/{dealer}/{}", Self::PRIVACY),
         }
     }
 
@@ -71,6 +106,11 @@ impl Page {
             Page::Compare => Some("compare"),
             Page::Select => Some("select"),
             Page::Calculator => Some("calculator"),
+            Page::TestDrive => Some("test_drive"),
+            Page::Booking(_) => Some("booking"),
+            Page::MyBookings => Some("my_bookings"),
+            Page::Me => Some("me"),
+            Page::Privacy => Some("privacy"),
         }
     }
 
@@ -84,7 +124,10 @@ impl Page {
             Page::Models => vec![format!("{base}/series")],
             Page::Series(series) => vec![format!("{base}/series/{series}"), terms],
             Page::Compare | Page::Calculator => vec![terms],
-            Page::Home | Page::Select => Vec::new(),
+            Page::TestDrive => vec![format!("{base}/test-drive")],
+            Page::Booking(code) => vec![format!("{base}/bookings/{code}")],
+            Page::MyBookings | Page::Me => vec![format!("{base}/me")],
+            Page::Home | Page::Select | Page::Privacy => Vec::new(),
         };
         std::iter::once(base).chain(page).collect()
     }
@@ -103,6 +146,11 @@ mod tests {
             Page::Compare,
             Page::Select,
             Page::Calculator,
+            Page::TestDrive,
+            Page::Booking("K7P2Q9XM".into()),
+            Page::MyBookings,
+            Page::Me,
+            Page::Privacy,
         ];
         for page in pages {
             let href = page.href("demo");

@@ -111,6 +111,10 @@ pub struct TestApp {
     cleanup: Cleanup,
 }
 
+/// Writes per visitor and minute the test servers allow: the concurrency tests send hundreds
+/// from one address; the rate-limit test starts an instance of its own with a low limit.
+pub const WRITES_PER_MINUTE: u32 = 100_000;
+
 /// Starts a server for `state` on a free loopback port and returns its `http://` address.
 async fn serve(state: AppState) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -118,7 +122,8 @@ async fn serve(state: AppState) -> String {
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
     tokio::spawn(async move {
-        axum::serve(listener, app(state)).await.expect("serve");
+        let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, app).await.expect("serve");
     });
     address
 }
@@ -127,7 +132,16 @@ impl TestApp {
     /// A second server instance on the same database, serving the app built in `dist`; its
     /// `http://` address. Several instances on one PostgreSQL database are how Chelink scales.
     pub async fn another_instance(&self, dist: &Path) -> String {
-        serve(AppState::new(self.db.clone(), dist)).await
+        self.instance(dist, WRITES_PER_MINUTE).await
+    }
+
+    /// Another instance allowing `writes` bookings and enquiries per visitor and minute.
+    pub async fn instance(&self, dist: &Path, writes: u32) -> String {
+        let state = AppState::new(self.db.clone(), dist)
+            .await
+            .expect("state")
+            .with_write_limit(writes);
+        serve(state).await
     }
 
     /// A server on a fresh migrated and seeded database, or `None` for PostgreSQL when
@@ -172,7 +186,11 @@ impl TestApp {
         let db = db::connect(&url).await.expect("connect");
         db::migrate(&db).await.expect("migrate");
         seed::load_demo(&db).await.expect("seed");
-        let address = serve(AppState::new(db.clone(), &dist)).await;
+        let state = AppState::new(db.clone(), &dist)
+            .await
+            .expect("state")
+            .with_write_limit(WRITES_PER_MINUTE);
+        let address = serve(state).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -185,6 +203,15 @@ impl TestApp {
             backend,
             cleanup,
         })
+    }
+
+    /// A client that keeps its cookies, as one phone's browser does.
+    pub fn phone(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
     }
 
     pub fn url(&self, path: &str) -> String {

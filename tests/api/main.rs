@@ -4,6 +4,7 @@
 #[macro_use]
 mod helpers;
 
+mod bookings;
 mod catalogue;
 mod compare;
 mod dealers;

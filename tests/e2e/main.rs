@@ -53,7 +53,7 @@ impl Site {
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(server::http::serve(
             listener,
-            server::http::AppState::new(db, &dist),
+            server::http::AppState::new(db, &dist).await.unwrap(),
         ));
         Self {
             base,

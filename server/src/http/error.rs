@@ -4,8 +4,9 @@
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use shared::booking::{Slot, SlotFull};
 use shared::{ApiError, ErrorBody};
 use sqlx::error::ErrorKind;
 
@@ -23,6 +24,15 @@ pub enum Error {
     /// 400 `bad_json`: the body is not JSON.
     #[error("malformed JSON: {0}")]
     BadJson(String),
+    /// 409 with a code of its own (`duplicate`): the request repeats something already done.
+    #[error("conflict: {0}")]
+    Conflict(ApiError),
+    /// 409 `slot_full`, with the nearest free slots of the same store.
+    #[error("slot full")]
+    SlotFull(Vec<Slot>),
+    /// 429 `rate_limited` with `Retry-After` in seconds.
+    #[error("too many requests")]
+    TooMany { retry_after: u64 },
     /// 413 `too_large`.
     #[error("request body too large")]
     TooLarge,
@@ -45,6 +55,8 @@ impl Error {
             Self::BadRequest(_) | Self::BadJson(_) => StatusCode::BAD_REQUEST,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Conflict(_) | Self::SlotFull(_) => StatusCode::CONFLICT,
+            Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Database(e) => match e.as_database_error().map(|d| d.kind()) {
                 Some(ErrorKind::UniqueViolation) => StatusCode::CONFLICT,
@@ -68,7 +80,13 @@ impl Error {
         };
         let error = match self {
             Self::NotFound(message) => plain("not_found", message),
-            Self::BadRequest(e) | Self::Unprocessable(e) => e.clone(),
+            Self::BadRequest(e) | Self::Unprocessable(e) | Self::Conflict(e) => e.clone(),
+            Self::SlotFull(_) => ApiError {
+                code: "slot_full".into(),
+                message: "该时段已约满，请选择其他时段".into(),
+                field: Some("slot".into()),
+            },
+            Self::TooMany { .. } => plain("rate_limited", "操作太频繁，请稍后再试"),
             Self::BadJson(_) => plain("bad_json", "请求内容不是有效的JSON"),
             Self::TooLarge => plain("too_large", "请求内容过大（最多64KB）"),
             Self::MethodNotAllowed => plain("method_not_allowed", "不支持该请求方式"),
@@ -89,7 +107,19 @@ impl IntoResponse for Error {
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
-        (status, axum::Json(self.body())).into_response()
+        match self {
+            Self::SlotFull(free_slots) => {
+                let error = Self::SlotFull(Vec::new()).body().error;
+                (status, axum::Json(SlotFull { error, free_slots })).into_response()
+            }
+            Self::TooMany { retry_after } => (
+                status,
+                [(header::RETRY_AFTER, retry_after.to_string())],
+                axum::Json(self.body()),
+            )
+                .into_response(),
+            _ => (status, axum::Json(self.body())).into_response(),
+        }
     }
 }
 

@@ -235,6 +235,17 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 )
             }
         }
+        Page::TestDrive => ok(
+            format!("预约试驾 - {dealer}"),
+            format!("{dealer}：选门店、选时段，一分钟预约试驾。"),
+        ),
+        Page::Booking(_) => ok(format!("预约详情 - {dealer}"), String::new()),
+        Page::MyBookings => ok(format!("我的预约 - {dealer}"), String::new()),
+        Page::Me => ok(format!("我的信息 - {dealer}"), String::new()),
+        Page::Privacy => ok(
+            format!("个人信息保护说明 - {dealer}"),
+            format!("{dealer}如何收集、使用和删除您的个人信息。"),
+        ),
         Page::Select => ok(
             format!("智能选车 - {dealer}"),
             "回答几个问题，找到最适合您的车型。".into(),

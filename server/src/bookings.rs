@@ -1,0 +1,820 @@
+//! Test drives in the database: slots planned from each store's templates, seats taken by
+//! one conditional update in the transaction that writes the booking (the `slots` CHECK
+//! refuses overbooking whoever writes), bookings read, cancelled, moved and erased.
+
+use rand::Rng;
+use shared::booking::{Booking, BookingStatus, Consultant, Slot, TestDriveStore};
+use shared::catalog::Store;
+use shared::contact::{Gearbox, Licence};
+use shared::date::Date;
+use shared::slots::{self, Closure, OpeningHours, SlotTemplate, TimeOfDay, BOOKING_DAYS};
+
+use crate::db::{self, Db};
+use crate::leads::{self, Event, Touch};
+
+/// Now, in Unix milliseconds, and what it is in Shanghai.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    pub millis: i64,
+}
+
+impl Clock {
+    pub fn now() -> Self {
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        Self { millis }
+    }
+
+    pub fn today(self) -> Date {
+        Date::shanghai_from_unix_millis(self.millis)
+    }
+
+    /// Minutes after midnight in Shanghai.
+    pub fn minute(self) -> u16 {
+        ((self.millis + 8 * 3_600_000).rem_euclid(86_400_000) / 60_000) as u16
+    }
+
+    /// The last day of the booking window.
+    pub fn last_day(self) -> Date {
+        self.today().add_days(i64::from(BOOKING_DAYS) - 1)
+    }
+
+    /// A slot that has not started yet and lies inside the booking window.
+    pub fn is_bookable(self, slot: &Slot) -> bool {
+        let today = self.today();
+        slot.date <= self.last_day()
+            && (slot.date > today || (slot.date == today && slot.start.minutes() > self.minute()))
+    }
+}
+
+/// `1,2,3` as stored.
+pub fn weekdays_text(weekdays: &[u8]) -> String {
+    weekdays
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn time(minutes: i64) -> TimeOfDay {
+    TimeOfDay::from_minutes(minutes.clamp(0, 1440) as u16).expect("clamped to a day")
+}
+
+pub async fn store_ids(db: &Db) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM stores ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// Makes sure the store's slots exist up to the end of the booking window, from its hours,
+/// closures and templates; slots already there (and their bookings) are kept.
+pub async fn plan(db: &Db, store_id: i64, today: Date) -> sqlx::Result<()> {
+    let last = today.add_days(i64::from(BOOKING_DAYS) - 1).to_string();
+    let planned: Option<String> =
+        sqlx::query_scalar("SELECT planned_until FROM stores WHERE id = $1")
+            .bind(store_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    if planned.is_none_or(|p| p >= last) {
+        return Ok(());
+    }
+    let hours: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT weekday, open_min, close_min FROM store_hours WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_all(&db.pool)
+            .await?;
+    let hours: Vec<OpeningHours> = hours
+        .into_iter()
+        .map(|(weekday, open, close)| OpeningHours {
+            weekday: weekday as u8,
+            open: time(open),
+            close: time(close),
+        })
+        .collect();
+    let closures: Vec<(String, String)> =
+        sqlx::query_as("SELECT day, reason FROM store_closures WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_all(&db.pool)
+            .await?;
+    let closures: Vec<Closure> = closures
+        .into_iter()
+        .filter_map(|(day, reason)| {
+            Some(Closure {
+                date: Date::parse(&day)?,
+                reason,
+            })
+        })
+        .collect();
+    let templates: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT weekdays, start_min, end_min, slot_minutes, capacity FROM slot_templates \
+         WHERE store_id = $1",
+    )
+    .bind(store_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let templates: Vec<SlotTemplate> = templates
+        .into_iter()
+        .map(|(weekdays, start, end, minutes, capacity)| SlotTemplate {
+            weekdays: weekdays.split(',').filter_map(|w| w.parse().ok()).collect(),
+            start: time(start),
+            end: time(end),
+            slot_minutes: minutes as u16,
+            capacity: capacity as u16,
+        })
+        .collect();
+    let planned = slots::plan_slots(today, BOOKING_DAYS, &hours, &closures, &templates);
+    let mut tx = db::begin_write(db).await?;
+    for slot in planned {
+        sqlx::query(
+            "INSERT INTO slots (store_id, day, start_min, end_min, capacity) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (store_id, day, start_min) DO NOTHING",
+        )
+        .bind(store_id)
+        .bind(slot.date.to_string())
+        .bind(i64::from(slot.start.minutes()))
+        .bind(i64::from(slot.end.minutes()))
+        .bind(i64::from(slot.capacity))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE stores SET planned_until = $1 WHERE id = $2")
+        .bind(&last)
+        .bind(store_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+#[derive(sqlx::FromRow)]
+struct StoreRow {
+    id: i64,
+    name: String,
+    address: String,
+    city: String,
+    phone: String,
+    opening_hours: String,
+}
+
+impl From<StoreRow> for Store {
+    fn from(r: StoreRow) -> Self {
+        Store {
+            id: r.id,
+            name: r.name,
+            address: r.address,
+            city: r.city,
+            phone: r.phone,
+            opening_hours: r.opening_hours,
+        }
+    }
+}
+
+/// The dealer's stores with test-drive cars, and the series of each.
+pub async fn test_drive_stores(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<TestDriveStore>> {
+    let stores: Vec<StoreRow> = sqlx::query_as(
+        "SELECT id, name, address, city, phone, opening_hours FROM stores \
+         WHERE dealer_id = $1 ORDER BY position, id",
+    )
+    .bind(dealer_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let cars: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT c.store_id, c.series_id FROM test_drive_cars c \
+         JOIN stores st ON st.id = c.store_id \
+         JOIN dealer_series ds ON ds.dealer_id = st.dealer_id AND ds.series_id = c.series_id \
+         WHERE st.dealer_id = $1 ORDER BY ds.position",
+    )
+    .bind(dealer_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(stores
+        .into_iter()
+        .map(|s| TestDriveStore {
+            series_ids: cars
+                .iter()
+                .filter(|(store, _)| *store == s.id)
+                .map(|(_, series)| series.clone())
+                .collect(),
+            store: s.into(),
+        })
+        .filter(|s| !s.series_ids.is_empty())
+        .collect())
+}
+
+/// Whether a store of this dealer has a test-drive car of the series.
+pub async fn can_test_drive(
+    db: &Db,
+    dealer_id: i64,
+    store_id: i64,
+    series_id: &str,
+) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT c.store_id FROM test_drive_cars c JOIN stores st ON st.id = c.store_id \
+         WHERE st.dealer_id = $1 AND c.store_id = $2 AND c.series_id = $3",
+    )
+    .bind(dealer_id)
+    .bind(store_id)
+    .bind(series_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Whether a store is the dealer's.
+pub async fn store_of(db: &Db, dealer_id: i64, store_id: i64) -> sqlx::Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM stores WHERE id = $1 AND dealer_id = $2")
+            .bind(store_id)
+            .bind(dealer_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+#[derive(sqlx::FromRow)]
+struct SlotRow {
+    id: i64,
+    store_id: i64,
+    day: String,
+    start_min: i64,
+    end_min: i64,
+    capacity: i64,
+    booked: i64,
+}
+
+impl SlotRow {
+    fn slot(self) -> Option<Slot> {
+        Some(Slot {
+            id: self.id,
+            store_id: self.store_id,
+            date: Date::parse(&self.day)?,
+            start: time(self.start_min),
+            end: time(self.end_min),
+            seats_left: (self.capacity - self.booked).max(0) as u16,
+        })
+    }
+}
+
+const SLOT_COLUMNS: &str =
+    "sl.id, sl.store_id, sl.day, sl.start_min, sl.end_min, sl.capacity, sl.booked";
+
+/// The store's slots still bookable now, in time order, full ones included.
+pub async fn window(db: &Db, store_id: i64, clock: Clock) -> sqlx::Result<Vec<Slot>> {
+    plan(db, store_id, clock.today()).await?;
+    let rows: Vec<SlotRow> = sqlx::query_as(&format!(
+        "SELECT {SLOT_COLUMNS} FROM slots sl WHERE sl.store_id = $1 AND sl.day >= $2 AND sl.day <= $3 \
+         ORDER BY sl.day, sl.start_min"
+    ))
+    .bind(store_id)
+    .bind(clock.today().to_string())
+    .bind(clock.last_day().to_string())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(SlotRow::slot)
+        .filter(|s| clock.is_bookable(s))
+        .collect())
+}
+
+/// A slot of one of the dealer's stores.
+pub async fn slot(db: &Db, dealer_id: i64, slot_id: i64) -> sqlx::Result<Option<Slot>> {
+    let row: Option<SlotRow> = sqlx::query_as(&format!(
+        "SELECT {SLOT_COLUMNS} FROM slots sl JOIN stores st ON st.id = sl.store_id \
+         WHERE sl.id = $1 AND st.dealer_id = $2"
+    ))
+    .bind(slot_id)
+    .bind(dealer_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.and_then(SlotRow::slot))
+}
+
+/// The free slots of the store nearest in time to `wanted` (at most `n`).
+pub async fn nearest_free(
+    db: &Db,
+    wanted: &Slot,
+    clock: Clock,
+    n: usize,
+) -> sqlx::Result<Vec<Slot>> {
+    let at = |s: &Slot| s.date.unix_days() * 1440 + i64::from(s.start.minutes());
+    let mut free: Vec<Slot> = window(db, wanted.store_id, clock)
+        .await?
+        .into_iter()
+        .filter(|s| s.seats_left > 0 && s.id != wanted.id)
+        .collect();
+    free.sort_by_key(|s| ((at(s) - at(wanted)).abs(), at(s)));
+    free.truncate(n);
+    free.sort_by_key(at);
+    Ok(free)
+}
+
+/// The series a trim belongs to and its gearbox as its specs say (when they say).
+pub async fn trim_gearbox(
+    db: &Db,
+    trim_id: &str,
+) -> sqlx::Result<Option<(String, Option<Gearbox>)>> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT series_id, specs FROM trims WHERE id = $1")
+            .bind(trim_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(series, specs)| {
+        let specs: serde_json::Value = serde_json::from_str(&specs).unwrap_or_default();
+        let gearbox = [
+            "transmission_type",
+            "transmission_summary",
+            "transmission_description",
+        ]
+        .iter()
+        .filter_map(|key| spec_text(specs.get(key)?))
+        .find_map(|text| Gearbox::from_spec(&text));
+        (series, gearbox)
+    }))
+}
+
+/// The text of a spec value, whether stored as a string or an object holding one.
+fn spec_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(map) => map.values().find_map(spec_text),
+        _ => None,
+    }
+}
+
+/// A booking to write.
+pub struct NewBooking<'a> {
+    pub touch: Touch<'a>,
+    pub slot_id: i64,
+    pub series_id: &'a str,
+    pub licence: Option<Licence>,
+    /// The replayable answer to store with the booking, for an `Idempotency-Key`.
+    pub idempotency: Option<(&'a str, String)>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Booked {
+    Done(String),
+    Full,
+    Duplicate,
+}
+
+/// An 8-character code from letters and digits that cannot be misread (no 0/O, 1/I/L).
+pub fn new_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::thread_rng();
+    (0..8)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Takes a seat and writes the booking, its lead and its timeline in one transaction: the
+/// seat is one conditional update, so a full slot changes nothing.
+pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
+    let mut tx = db::begin_write(db).await?;
+    let phone = &b.touch.contact.phone;
+    let twice: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM bookings WHERE slot_id = $1 AND phone = $2 AND status IN ('booked', 'confirmed')",
+    )
+    .bind(b.slot_id)
+    .bind(phone)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if twice.is_some() {
+        return Ok(Booked::Duplicate);
+    }
+    let seat =
+        sqlx::query("UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity")
+            .bind(b.slot_id)
+            .execute(&mut *tx)
+            .await?;
+    if seat.rows_affected() == 0 {
+        return Ok(Booked::Full);
+    }
+    let owned = leads::touch(&mut tx, &b.touch).await?;
+    let code = new_code();
+    sqlx::query(
+        "INSERT INTO bookings (code, dealer_id, store_id, slot_id, lead_id, series_id, trim_id, \
+         licence, name, phone, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $11)",
+    )
+    .bind(&code)
+    .bind(b.touch.dealer_id)
+    .bind(b.touch.store_id)
+    .bind(b.slot_id)
+    .bind(owned.lead_id)
+    .bind(b.series_id)
+    .bind(b.touch.trim_id)
+    .bind(b.licence.map(|l| format!("{l:?}")))
+    .bind(&b.touch.contact.name)
+    .bind(phone)
+    .bind(b.touch.now)
+    .execute(&mut *tx)
+    .await?;
+    let detail = serde_json::json!({
+        "code": code, "slot": b.slot_id, "series": b.series_id, "trim": b.touch.trim_id,
+        "page": b.touch.origin.page, "button": b.touch.origin.button, "channel": b.touch.origin.channel,
+    });
+    leads::record(
+        &mut tx,
+        owned.lead_id,
+        Event::Booked,
+        b.touch.now,
+        &detail.to_string(),
+    )
+    .await?;
+    if let Some((key, request_hash)) = &b.idempotency {
+        sqlx::query(
+            "INSERT INTO idempotent_requests (dealer_id, idem_key, request_hash, status, body, created_at) \
+             VALUES ($1, $2, $3, 201, $4, $5)",
+        )
+        .bind(b.touch.dealer_id)
+        .bind(*key)
+        .bind(request_hash)
+        .bind(&code)
+        .bind(b.touch.now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Booked::Done(code))
+}
+
+/// What a key was first used for: the request's hash and the booking code it made.
+pub async fn idempotent(
+    db: &Db,
+    dealer_id: i64,
+    key: &str,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as(
+        "SELECT request_hash, body FROM idempotent_requests WHERE dealer_id = $1 AND idem_key = $2",
+    )
+    .bind(dealer_id)
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+#[derive(sqlx::FromRow)]
+struct BookingRow {
+    code: String,
+    status: String,
+    series_id: String,
+    trim_id: Option<String>,
+    licence: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    series_name: String,
+    trim_name: Option<String>,
+    consultant_name: Option<String>,
+    consultant_phone: Option<String>,
+    #[sqlx(flatten)]
+    slot: SlotRow,
+    store_name: String,
+    address: String,
+    city: String,
+    store_phone: String,
+    opening_hours: String,
+}
+
+const BOOKING_QUERY: &str =
+    "SELECT b.code, b.status, b.series_id, b.trim_id, b.licence, b.name, b.phone, \
+     se.name_zh AS series_name, t.name_zh AS trim_name, \
+     sf.name AS consultant_name, sf.phone AS consultant_phone, \
+     sl.id, sl.store_id, sl.day, sl.start_min, sl.end_min, sl.capacity, sl.booked, \
+     st.name AS store_name, st.address, st.city, st.phone AS store_phone, st.opening_hours \
+     FROM bookings b JOIN slots sl ON sl.id = b.slot_id JOIN stores st ON st.id = b.store_id \
+     JOIN series se ON se.id = b.series_id LEFT JOIN trims t ON t.id = b.trim_id \
+     JOIN leads l ON l.id = b.lead_id LEFT JOIN staff sf ON sf.id = l.consultant_id";
+
+impl BookingRow {
+    fn booking(self) -> Option<Booking> {
+        let store = Store {
+            id: self.slot.store_id,
+            name: self.store_name,
+            address: self.address,
+            city: self.city,
+            phone: self.store_phone,
+            opening_hours: self.opening_hours,
+        };
+        Some(Booking {
+            code: self.code,
+            status: BookingStatus::parse(&self.status)?,
+            store,
+            slot: self.slot.slot()?,
+            series_id: self.series_id,
+            series_name: self.series_name,
+            trim_id: self.trim_id,
+            trim_name: self.trim_name,
+            name: self.name.unwrap_or_default(),
+            phone: self
+                .phone
+                .map(|p| shared::contact::mask_phone(&p))
+                .unwrap_or_default(),
+            licence: self.licence.and_then(|l| match l.as_str() {
+                "C1" => Some(Licence::C1),
+                "C2" => Some(Licence::C2),
+                _ => None,
+            }),
+            consultant: match (self.consultant_name, self.consultant_phone) {
+                (Some(name), Some(phone)) => Some(Consultant { name, phone }),
+                _ => None,
+            },
+        })
+    }
+}
+
+/// A booking of the dealer by its code.
+pub async fn by_code(db: &Db, dealer_id: i64, code: &str) -> sqlx::Result<Option<Booking>> {
+    let row: Option<BookingRow> = sqlx::query_as(&format!(
+        "{BOOKING_QUERY} WHERE b.code = $1 AND b.dealer_id = $2"
+    ))
+    .bind(code)
+    .bind(dealer_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.and_then(BookingRow::booking))
+}
+
+/// The bookings of a phone at the dealer, newest slot first.
+pub async fn of_phone(db: &Db, dealer_id: i64, phone: &str) -> sqlx::Result<Vec<Booking>> {
+    let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+        "{BOOKING_QUERY} WHERE b.dealer_id = $1 AND b.phone = $2 ORDER BY sl.day DESC, sl.start_min DESC"
+    ))
+    .bind(dealer_id)
+    .bind(phone)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().filter_map(BookingRow::booking).collect())
+}
+
+/// An open booking of this phone, with its slot and lead.
+async fn open_booking(
+    conn: &mut sqlx::AnyConnection,
+    dealer_id: i64,
+    phone: &str,
+    code: &str,
+) -> sqlx::Result<Option<(i64, i64, i64)>> {
+    sqlx::query_as(
+        "SELECT id, slot_id, lead_id FROM bookings WHERE dealer_id = $1 AND phone = $2 AND code = $3 \
+         AND status IN ('booked', 'confirmed')",
+    )
+    .bind(dealer_id)
+    .bind(phone)
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Cancels an open booking of this phone and frees its seat; `false` when there is none.
+pub async fn cancel(
+    db: &Db,
+    dealer_id: i64,
+    phone: &str,
+    code: &str,
+    clock: Clock,
+) -> sqlx::Result<bool> {
+    let mut tx = db::begin_write(db).await?;
+    let Some((id, slot_id, lead_id)) = open_booking(&mut tx, dealer_id, phone, code).await? else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE bookings SET status = 'cancelled', updated_at = $1 WHERE id = $2")
+        .bind(clock.millis)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
+        .bind(slot_id)
+        .execute(&mut *tx)
+        .await?;
+    let detail = serde_json::json!({ "code": code, "by": "customer" }).to_string();
+    leads::record(&mut tx, lead_id, Event::Cancelled, clock.millis, &detail).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Moved {
+    Done,
+    NoBooking,
+    Full,
+    Duplicate,
+}
+
+/// Moves an open booking of this phone to another slot: the new seat is taken by the same
+/// conditional update as a booking, the old one freed, in one transaction.
+pub async fn reschedule(
+    db: &Db,
+    dealer_id: i64,
+    phone: &str,
+    code: &str,
+    new_slot: i64,
+    clock: Clock,
+) -> sqlx::Result<Moved> {
+    let mut tx = db::begin_write(db).await?;
+    let Some((id, old_slot, lead_id)) = open_booking(&mut tx, dealer_id, phone, code).await? else {
+        return Ok(Moved::NoBooking);
+    };
+    let twice: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM bookings WHERE slot_id = $1 AND phone = $2 AND status IN ('booked', 'confirmed')",
+    )
+    .bind(new_slot)
+    .bind(phone)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if twice.is_some() {
+        return Ok(Moved::Duplicate);
+    }
+    let seat =
+        sqlx::query("UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity")
+            .bind(new_slot)
+            .execute(&mut *tx)
+            .await?;
+    if seat.rows_affected() == 0 {
+        return Ok(Moved::Full);
+    }
+    sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
+        .bind(old_slot)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE bookings SET slot_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(new_slot)
+        .bind(clock.millis)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let detail = serde_json::json!({ "code": code, "from": old_slot, "to": new_slot }).to_string();
+    leads::record(&mut tx, lead_id, Event::Rescheduled, clock.millis, &detail).await?;
+    tx.commit().await?;
+    Ok(Moved::Done)
+}
+
+/// What the dealer keeps about a phone: the lead's name, consent and number of enquiries.
+pub async fn lead_of_phone(
+    db: &Db,
+    dealer_id: i64,
+    phone: &str,
+) -> sqlx::Result<Option<(Option<String>, Option<String>, i64)>> {
+    sqlx::query_as(
+        "SELECT l.name, l.consent_version, \
+         (SELECT COUNT(*) FROM lead_events e WHERE e.lead_id = l.id AND e.kind = 'enquired') \
+         FROM leads l WHERE l.dealer_id = $1 AND l.phone = $2",
+    )
+    .bind(dealer_id)
+    .bind(phone)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Deletes a person's data at the dealer, at once: future open bookings are cancelled and
+/// their seats freed, name and phone are erased from the lead and every booking, staff notes
+/// are blanked; the lead stays as an anonymous count.
+pub async fn erase(db: &Db, dealer_id: i64, phone: &str, clock: Clock) -> sqlx::Result<()> {
+    let mut tx = db::begin_write(db).await?;
+    let open: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT b.id, b.slot_id, sl.day, sl.start_min FROM bookings b JOIN slots sl ON sl.id = b.slot_id \
+         WHERE b.dealer_id = $1 AND b.phone = $2 AND b.status IN ('booked', 'confirmed')",
+    )
+    .bind(dealer_id)
+    .bind(phone)
+    .fetch_all(&mut *tx)
+    .await?;
+    let today = clock.today().to_string();
+    for (id, slot_id, day, start) in open {
+        let future = day > today || (day == today && start > i64::from(clock.minute()));
+        if !future {
+            continue;
+        }
+        sqlx::query("UPDATE bookings SET status = 'cancelled', updated_at = $1 WHERE id = $2")
+            .bind(clock.millis)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
+            .bind(slot_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE bookings SET name = NULL, phone = NULL, updated_at = $1 WHERE dealer_id = $2 AND phone = $3",
+    )
+    .bind(clock.millis)
+    .bind(dealer_id)
+    .bind(phone)
+    .execute(&mut *tx)
+    .await?;
+    let lead: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM leads WHERE dealer_id = $1 AND phone = $2")
+            .bind(dealer_id)
+            .bind(phone)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(lead_id) = lead {
+        sqlx::query(
+            "UPDATE leads SET name = NULL, phone = NULL, erased_at = $1, updated_at = $1 WHERE id = $2",
+        )
+        .bind(clock.millis)
+        .bind(lead_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE lead_events SET detail = '' WHERE lead_id = $1 AND kind = 'note'")
+            .bind(lead_id)
+            .execute(&mut *tx)
+            .await?;
+        leads::record(&mut tx, lead_id, Event::Erased, clock.millis, "").await?;
+    }
+    tx.commit().await
+}
+
+/// A price enquiry: the lead created or updated, the event on its timeline, its consultant.
+pub async fn enquire(db: &Db, touch: &Touch<'_>) -> sqlx::Result<Option<Consultant>> {
+    let mut tx = db::begin_write(db).await?;
+    let owned = leads::touch(&mut tx, touch).await?;
+    let detail = serde_json::json!({
+        "series": touch.series_id, "trim": touch.trim_id,
+        "page": touch.origin.page, "button": touch.origin.button, "channel": touch.origin.channel,
+    });
+    leads::record(
+        &mut tx,
+        owned.lead_id,
+        Event::Enquired,
+        touch.now,
+        &detail.to_string(),
+    )
+    .await?;
+    let consultant = leads::consultant(&mut tx, owned.consultant_id).await?;
+    tx.commit().await?;
+    Ok(consultant)
+}
+
+/// The series of a trim the dealer sells.
+pub async fn trim_sold(db: &Db, dealer_id: i64, trim_id: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT t.series_id FROM trims t JOIN dealer_trims dt ON dt.trim_id = t.id \
+         WHERE dt.dealer_id = $1 AND t.id = $2",
+    )
+    .bind(dealer_id)
+    .bind(trim_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Whether the dealer sells a series.
+pub async fn series_sold(db: &Db, dealer_id: i64, series_id: &str) -> sqlx::Result<bool> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT series_id FROM dealer_series WHERE dealer_id = $1 AND series_id = $2",
+    )
+    .bind(dealer_id)
+    .bind(series_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// The opening hours (as shown) of the dealer's first store.
+pub async fn first_store_hours(db: &Db, dealer_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT opening_hours FROM stores WHERE dealer_id = $1 ORDER BY position, id LIMIT 1",
+    )
+    .bind(dealer_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_eight_unambiguous_characters() {
+        for _ in 0..100 {
+            let code = new_code();
+            assert_eq!(code.len(), 8);
+            assert!(!code.contains(['0', 'O', '1', 'I', 'L']), "{code}");
+        }
+    }
+
+    #[test]
+    fn the_clock_knows_shanghai_and_the_booking_window() {
+        // 2026-12-01T02:30:00Z is 10:30 in Shanghai.
+        let clock = Clock {
+            millis: 1_796_092_200_000,
+        };
+        assert_eq!(clock.today(), Date::new(2026, 12, 1));
+        assert_eq!(clock.minute(), 10 * 60 + 30);
+        assert_eq!(clock.last_day(), Date::new(2026, 12, 14));
+        let slot = |date: Date, start: &str| Slot {
+            id: 1,
+            store_id: 1,
+            date,
+            start: TimeOfDay::parse(start).unwrap(),
+            end: TimeOfDay::parse("23:00").unwrap(),
+            seats_left: 1,
+        };
+        assert!(!clock.is_bookable(&slot(Date::new(2026, 12, 1), "10:00")));
+        assert!(clock.is_bookable(&slot(Date::new(2026, 12, 1), "11:00")));
+        assert!(clock.is_bookable(&slot(Date::new(2026, 12, 14), "09:00")));
+        assert!(!clock.is_bookable(&slot(Date::new(2026, 12, 15), "09:00")));
+        assert!(!clock.is_bookable(&slot(Date::new(2026, 11, 30), "23:00")));
+    }
+}

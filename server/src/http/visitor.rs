@@ -1,0 +1,164 @@
+//! Who is asking: the visitor's own cookie for each dealer (encrypted and signed, HttpOnly,
+//! holding an anonymous id and, once they booked or enquired, the name and phone to fill in
+//! next time), the key every instance shares for it, the client's address, and the limits on
+//! how often one visitor or one address may write.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, Key, PrivateCookieJar, SameSite};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::{Deserialize, Serialize};
+use shared::booking::Contact;
+
+use super::{AppState, Error};
+use crate::db::Db;
+
+impl FromRef<AppState> for Key {
+    fn from_ref(state: &AppState) -> Self {
+        state.cookie_key.clone()
+    }
+}
+
+/// The cookie key, made once by the first instance to start and read by every other, so a
+/// visitor's cookie is good on any instance.
+pub async fn cookie_key(db: &Db) -> sqlx::Result<Key> {
+    let fresh: String = Key::generate()
+        .master()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    sqlx::query(
+        "INSERT INTO server_secrets (name, value) VALUES ('cookie_key', $1) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(&fresh)
+    .execute(&db.pool)
+    .await?;
+    let stored: String =
+        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = 'cookie_key'")
+            .fetch_one(&db.pool)
+            .await?;
+    let bytes: Vec<u8> = (0..stored.len() / 2)
+        .filter_map(|i| u8::from_str_radix(stored.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    Key::try_from(bytes.as_slice())
+        .map_err(|e| sqlx::Error::Decode(format!("server_secrets.cookie_key: {e}").into()))
+}
+
+/// What the visitor's cookie holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visitor {
+    /// An anonymous random id.
+    #[serde(rename = "v")]
+    pub id: String,
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// Half a year, in seconds.
+const COOKIE_MAX_AGE: i64 = 183 * 24 * 3600;
+
+fn cookie_name(dealer: &str) -> String {
+    format!("cl_{dealer}")
+}
+
+impl Visitor {
+    /// The visitor of this dealer the cookie names, if any.
+    pub fn of(jar: &PrivateCookieJar, dealer: &str) -> Option<Self> {
+        let cookie = jar.get(&cookie_name(dealer))?;
+        serde_json::from_str(cookie.value()).ok()
+    }
+
+    /// The cookie's visitor, or a new anonymous one.
+    pub fn of_or_new(jar: &PrivateCookieJar, dealer: &str) -> Self {
+        Self::of(jar, dealer).unwrap_or_else(|| Self {
+            id: crate::bookings::new_code(),
+            ..Self::default()
+        })
+    }
+
+    /// This visitor, remembering the contact they just gave.
+    pub fn remembering(self, contact: &Contact) -> Self {
+        Self {
+            name: Some(contact.name.clone()),
+            phone: Some(contact.phone.clone()),
+            ..self
+        }
+    }
+
+    /// The jar with this visitor's cookie set.
+    pub fn save(&self, jar: PrivateCookieJar, dealer: &str) -> PrivateCookieJar {
+        let value = serde_json::to_string(self).unwrap_or_default();
+        let cookie = Cookie::build((cookie_name(dealer), value))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(time::Duration::seconds(COOKIE_MAX_AGE))
+            .build();
+        jar.add(cookie)
+    }
+
+    /// The jar without the dealer's cookie.
+    pub fn forget(jar: PrivateCookieJar, dealer: &str) -> PrivateCookieJar {
+        jar.remove(Cookie::build(cookie_name(dealer)).path("/"))
+    }
+}
+
+/// The client's IP address (the TCP peer; `None` when the server runs without connection info).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+/// How many bookings and enquiries one visitor may send per minute; one address may send ten
+/// times as many (many phones share an address behind a carrier's NAT).
+#[derive(Clone, Debug)]
+pub struct WriteLimits {
+    per_visitor: Arc<DefaultKeyedRateLimiter<String>>,
+    per_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+/// The default: a person books or enquires a few times, a script a thousand.
+pub const WRITES_PER_MINUTE: u32 = 10;
+
+impl WriteLimits {
+    pub fn per_minute(writes: u32) -> Self {
+        let writes = NonZeroU32::new(writes.max(1)).unwrap_or(NonZeroU32::MIN);
+        let address = writes.saturating_mul(NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN));
+        Self {
+            per_visitor: Arc::new(RateLimiter::keyed(Quota::per_minute(writes))),
+            per_address: Arc::new(RateLimiter::keyed(Quota::per_minute(address))),
+        }
+    }
+
+    /// Counts one write; too many → 429 with the seconds to wait.
+    pub fn check(&self, visitor: &Visitor, addr: &ClientAddr) -> Result<(), Error> {
+        let clock = governor::clock::DefaultClock::default();
+        let wait = |not_until: governor::NotUntil<governor::clock::QuantaInstant>| {
+            use governor::clock::Clock;
+            Error::TooMany {
+                retry_after: not_until.wait_time_from(clock.now()).as_secs().max(1),
+            }
+        };
+        self.per_visitor.check_key(&visitor.id).map_err(wait)?;
+        if let Some(ip) = addr.0 {
+            self.per_address.check_key(&ip).map_err(wait)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,164 @@
+//! Leads in the database: one per dealer and phone, created or updated by every booking and
+//! enquiry inside the caller's transaction, given a consultant by round-robin, and a timeline
+//! of what happened to it.
+
+use shared::booking::{Consultant, Contact, Origin};
+
+/// Events on a lead's timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    Booked,
+    Rescheduled,
+    Cancelled,
+    Enquired,
+    Assigned,
+    Erased,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Booked => "booked",
+            Self::Rescheduled => "rescheduled",
+            Self::Cancelled => "cancelled",
+            Self::Enquired => "enquired",
+            Self::Assigned => "assigned",
+            Self::Erased => "erased",
+        }
+    }
+}
+
+/// What the new or updated lead is about.
+pub struct Touch<'a> {
+    pub dealer_id: i64,
+    pub contact: &'a Contact,
+    pub consent_version: &'a str,
+    pub store_id: Option<i64>,
+    pub series_id: Option<&'a str>,
+    pub trim_id: Option<&'a str>,
+    pub origin: &'a Origin,
+    pub now: i64,
+}
+
+/// A lead's id and its consultant.
+pub struct Owned {
+    pub lead_id: i64,
+    pub consultant_id: Option<i64>,
+}
+
+/// Creates the lead for this dealer and phone, or updates it (name, consent, latest interest;
+/// the origin stays the first one), and gives it a consultant if it has none.
+pub async fn touch(conn: &mut sqlx::AnyConnection, t: &Touch<'_>) -> sqlx::Result<Owned> {
+    let (lead_id, consultant_id): (i64, Option<i64>) = sqlx::query_as(
+        "INSERT INTO leads (dealer_id, phone, name, store_id, series_id, trim_id, origin_page, \
+         origin_button, origin_channel, consent_version, consent_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) \
+         ON CONFLICT (dealer_id, phone) DO UPDATE SET name = excluded.name, \
+         consent_version = excluded.consent_version, consent_at = excluded.consent_at, \
+         updated_at = excluded.updated_at, store_id = COALESCE(excluded.store_id, leads.store_id), \
+         series_id = COALESCE(excluded.series_id, leads.series_id), \
+         trim_id = COALESCE(excluded.trim_id, leads.trim_id) \
+         RETURNING id, consultant_id",
+    )
+    .bind(t.dealer_id)
+    .bind(&t.contact.phone)
+    .bind(&t.contact.name)
+    .bind(t.store_id)
+    .bind(t.series_id)
+    .bind(t.trim_id)
+    .bind(&t.origin.page)
+    .bind(&t.origin.button)
+    .bind(t.origin.channel.as_deref())
+    .bind(t.consent_version)
+    .bind(t.now)
+    .fetch_one(&mut *conn)
+    .await?;
+    if consultant_id.is_some() {
+        return Ok(Owned {
+            lead_id,
+            consultant_id,
+        });
+    }
+    let consultant_id = next_consultant(conn, t.dealer_id, t.store_id).await?;
+    if let Some(staff_id) = consultant_id {
+        sqlx::query("UPDATE leads SET consultant_id = $1 WHERE id = $2")
+            .bind(staff_id)
+            .bind(lead_id)
+            .execute(&mut *conn)
+            .await?;
+        record(conn, lead_id, Event::Assigned, t.now, "round-robin").await?;
+    }
+    Ok(Owned {
+        lead_id,
+        consultant_id,
+    })
+}
+
+/// Round-robin: the active consultant of the store (of the dealer, without a store) who was
+/// given a lead least recently, marked as given one now.
+async fn next_consultant(
+    conn: &mut sqlx::AnyConnection,
+    dealer_id: i64,
+    store_id: Option<i64>,
+) -> sqlx::Result<Option<i64>> {
+    let pick = match store_id {
+        Some(store_id) => sqlx::query_scalar(
+            "SELECT s.id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id \
+             WHERE ss.store_id = $1 AND s.role = 'consultant' AND s.active = 1 \
+             ORDER BY s.last_assigned_at, s.id LIMIT 1",
+        )
+        .bind(store_id),
+        None => sqlx::query_scalar(
+            "SELECT id FROM staff WHERE dealer_id = $1 AND role = 'consultant' AND active = 1 \
+             ORDER BY last_assigned_at, id LIMIT 1",
+        )
+        .bind(dealer_id),
+    };
+    let Some(staff_id): Option<i64> = pick.fetch_optional(&mut *conn).await? else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "UPDATE staff SET last_assigned_at = \
+         (SELECT COALESCE(MAX(last_assigned_at), 0) + 1 FROM staff WHERE dealer_id = $1) \
+         WHERE id = $2",
+    )
+    .bind(dealer_id)
+    .bind(staff_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(staff_id))
+}
+
+/// Adds an event to a lead's timeline.
+pub async fn record(
+    conn: &mut sqlx::AnyConnection,
+    lead_id: i64,
+    event: Event,
+    now: i64,
+    detail: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO lead_events (lead_id, at, kind, detail) VALUES ($1, $2, $3, $4)")
+        .bind(lead_id)
+        .bind(now)
+        .bind(event.as_str())
+        .bind(detail)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A staff member's card, as the customer sees it.
+pub async fn consultant(
+    conn: &mut sqlx::AnyConnection,
+    staff_id: Option<i64>,
+) -> sqlx::Result<Option<Consultant>> {
+    let Some(staff_id) = staff_id else {
+        return Ok(None);
+    };
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT name, phone FROM staff WHERE id = $1")
+            .bind(staff_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|(name, phone)| Consultant { name, phone }))
+}
