@@ -22,6 +22,8 @@ pub struct Config {
     /// Bookings and enquiries one visitor may send per minute (`CHELINK_WRITES_PER_MINUTE`;
     /// one address ten times as many).
     pub writes_per_minute: u32,
+    /// Mark cookies Secure (`CHELINK_SECURE_COOKIES=1`, behind a TLS proxy).
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -33,13 +35,14 @@ impl Default for Config {
             dist: PathBuf::from("dist"),
             demo: false,
             writes_per_minute: crate::http::visitor::WRITES_PER_MINUTE,
+            secure_cookies: false,
         }
     }
 }
 
 impl Config {
-    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO` and
-    /// `CHELINK_WRITES_PER_MINUTE`.
+    /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO`,
+    /// `CHELINK_WRITES_PER_MINUTE` and `CHELINK_SECURE_COOKIES`.
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -55,11 +58,13 @@ impl Config {
                 .with_context(|| format!("PORT must be a port number, got {port:?}"))?,
             None => defaults.port,
         };
-        let demo = match set("CHELINK_DEMO").as_deref().map(str::trim) {
-            None | Some("0" | "false" | "no") => false,
-            Some("1" | "true" | "yes") => true,
-            Some(other) => anyhow::bail!("CHELINK_DEMO must be 1 or 0, got {other:?}"),
+        let flag = |key: &str| match set(key).as_deref().map(str::trim) {
+            None | Some("0" | "false" | "no") => Ok(false),
+            Some("1" | "true" | "yes") => Ok(true),
+            Some(other) => anyhow::bail!("{key} must be 1 or 0, got {other:?}"),
         };
+        let demo = flag("CHELINK_DEMO")?;
+        let secure_cookies = flag("CHELINK_SECURE_COOKIES")?;
         let writes_per_minute = match set("CHELINK_WRITES_PER_MINUTE") {
             Some(n) => n.trim().parse().ok().filter(|n| *n > 0).with_context(|| {
                 format!("CHELINK_WRITES_PER_MINUTE must be a positive number, got {n:?}")
@@ -68,6 +73,7 @@ impl Config {
         };
         Ok(Self {
             writes_per_minute,
+            secure_cookies,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),
             host: set("HOST").unwrap_or(defaults.host),
             port,

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod compare;
+pub mod console;
 pub mod dealers;
 pub mod enquiries;
 pub mod error;
@@ -28,8 +29,11 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use tower_sessions::{Expiry, SessionManagerLayer};
+
 use crate::catalog::{self, DealerRecord};
 use crate::db::Db;
+use crate::staff;
 pub use error::{Error, Json};
 
 /// The largest request body accepted: 64 KiB (more → 413 `too_large`).
@@ -46,6 +50,8 @@ pub struct AppState {
     /// Encrypts and signs visitors' cookies; the same on every instance.
     pub cookie_key: axum_extra::extract::cookie::Key,
     pub limits: visitor::WriteLimits,
+    /// Cookies only over HTTPS (`CHELINK_SECURE_COOKIES=1` behind a TLS proxy).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -57,6 +63,7 @@ impl AppState {
             dist: dist.to_path_buf(),
             shell: Arc::new(shell::Shell::load(dist)),
             limits: visitor::WriteLimits::per_minute(visitor::WRITES_PER_MINUTE),
+            secure_cookies: false,
         })
     }
 
@@ -87,6 +94,28 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enquiries::enquire))
         .routes(routes!(me::me, me::erase))
         .routes(routes!(me::reschedule, me::cancel))
+        .merge(console_router())
+}
+
+/// The staff console's routes: behind a database-backed session and refusing cross-site writes.
+fn console_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(console::sign_in, console::sign_out))
+        .routes(routes!(console::me))
+        .routes(routes!(console::change_password))
+        .routes(routes!(console::today))
+        .routes(routes!(console::leads))
+        .routes(routes!(console::lead))
+        .routes(routes!(console::note))
+        .routes(routes!(console::call))
+        .routes(routes!(console::status))
+        .routes(routes!(console::reassign))
+        .routes(routes!(console::lost_claim))
+        .routes(routes!(console::booking_status))
+        .routes(routes!(console::consultants))
+        .routes(routes!(console::stores))
+        .routes(routes!(console::save_store))
+        .layer(axum::middleware::from_fn(console::same_origin))
 }
 
 /// The whole application, serving the built app in `dist`.
@@ -111,6 +140,15 @@ pub fn app(state: AppState) -> Router {
         .fallback(shell::page)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(
+            SessionManagerLayer::new(staff::DbSessions(state.db.clone()))
+                .with_name("chelink_staff")
+                .with_http_only(true)
+                .with_same_site(tower_sessions::cookie::SameSite::Strict)
+                .with_secure(state.secure_cookies)
+                .with_path("/")
+                .with_expiry(Expiry::OnInactivity(time::Duration::hours(12))),
+        )
         // The shell and JSON go out brotli or gzip; precompressed assets pass through as they
         // are. Brotli 5 shrinks the shell a tenth more than the default 4 at about the same cost.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))

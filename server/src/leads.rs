@@ -86,7 +86,9 @@ pub async fn touch(conn: &mut sqlx::AnyConnection, t: &Touch<'_>) -> sqlx::Resul
             .bind(lead_id)
             .execute(&mut *conn)
             .await?;
-        record(conn, lead_id, Event::Assigned, t.now, "round-robin").await?;
+        let name = consultant(conn, Some(staff_id)).await?.map(|c| c.name);
+        let detail = format!("轮流分配给{}", name.unwrap_or_default());
+        record(conn, lead_id, Event::Assigned, t.now, &detail).await?;
     }
     Ok(Owned {
         lead_id,

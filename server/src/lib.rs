@@ -5,10 +5,12 @@
 pub mod bookings;
 pub mod catalog;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod http;
 pub mod leads;
 pub mod seed;
+pub mod staff;
 
 /// Starts everything from a configuration: connect, migrate, seed the demo when asked, and
 /// bind. Returns the state and the bound listener; the caller serves and prints the URL.
@@ -30,5 +32,9 @@ pub async fn prepare(
     let state = http::AppState::new(db, &config.dist)
         .await?
         .with_write_limit(config.writes_per_minute);
+    let state = http::AppState {
+        secure_cookies: config.secure_cookies,
+        ..state
+    };
     Ok((state, listener))
 }

@@ -41,6 +41,8 @@ pub struct Catalogue {
     pub series: Vec<SeriesSeed>,
     pub trims: Vec<TrimSeed>,
     pub dealers: Vec<DealerSeed>,
+    /// The password every seeded staff member starts with (the demo's, printed in the README).
+    pub staff_password: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -106,6 +108,7 @@ pub struct DealerSeed {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct StaffSeed {
     pub name: String,
+    pub login: String,
     pub role: String,
     pub phone: String,
     pub stores: Vec<usize>,
@@ -436,15 +439,29 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
         }
         for member in &d.staff {
             let staff_id: i64 = sqlx::query_scalar(
-                "INSERT INTO staff (dealer_id, role, name, phone) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO staff (dealer_id, role, name, phone, login) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (dealer_id, name) DO UPDATE SET name = excluded.name RETURNING id",
             )
             .bind(dealer_id)
             .bind(&member.role)
             .bind(&member.name)
             .bind(&member.phone)
+            .bind(&member.login)
             .fetch_one(&mut *tx)
             .await?;
+            // A password is set once; the staff member changes it in the console.
+            let hash: Option<String> =
+                sqlx::query_scalar("SELECT password_hash FROM staff WHERE id = $1")
+                    .bind(staff_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if hash.is_none() {
+                sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+                    .bind(crate::staff::hash_password(&catalogue.staff_password)?)
+                    .bind(staff_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for &index in &member.stores {
                 sqlx::query(
                     "INSERT INTO staff_stores (staff_id, store_id) VALUES ($1, $2) \

@@ -4,6 +4,7 @@
 pub mod booking;
 pub mod catalog;
 pub mod compare;
+pub mod console;
 pub mod contact;
 pub mod date;
 pub mod error;

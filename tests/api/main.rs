@@ -7,6 +7,7 @@ mod helpers;
 mod bookings;
 mod catalogue;
 mod compare;
+mod console;
 mod dealers;
 mod openapi;
 mod quote;

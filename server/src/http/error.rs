@@ -33,6 +33,21 @@ pub enum Error {
     /// 429 `rate_limited` with `Retry-After` in seconds.
     #[error("too many requests")]
     TooMany { retry_after: u64 },
+    /// 401 `unauthorized`: no staff session.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 401 `bad_credentials`: wrong login or password (which one is not said).
+    #[error("bad credentials")]
+    BadCredentials,
+    /// 429 `locked` with `Retry-After`: too many failed sign-ins.
+    #[error("locked")]
+    Locked { retry_after: u64 },
+    /// 403 `forbidden`: the staff member's role may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// 403 `cross_site`: a write sent from another site's page.
+    #[error("cross-site request")]
+    CrossSite,
     /// 413 `too_large`.
     #[error("request body too large")]
     TooLarge,
@@ -56,7 +71,9 @@ impl Error {
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Conflict(_) | Self::SlotFull(_) => StatusCode::CONFLICT,
-            Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooMany { .. } | Self::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden | Self::CrossSite => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Database(e) => match e.as_database_error().map(|d| d.kind()) {
                 Some(ErrorKind::UniqueViolation) => StatusCode::CONFLICT,
@@ -87,6 +104,15 @@ impl Error {
                 field: Some("slot".into()),
             },
             Self::TooMany { .. } => plain("rate_limited", "操作太频繁，请稍后再试"),
+            Self::Unauthorized => plain("unauthorized", "请先登录"),
+            Self::BadCredentials => plain("bad_credentials", "账号或密码错误"),
+            Self::Locked { retry_after } => ApiError {
+                code: "locked".into(),
+                message: format!("登录失败次数过多，请{}分钟后再试", retry_after.div_ceil(60)),
+                field: None,
+            },
+            Self::Forbidden => plain("forbidden", "您的角色无权进行此操作"),
+            Self::CrossSite => plain("cross_site", "拒绝来自其他网站的请求"),
             Self::BadJson(_) => plain("bad_json", "请求内容不是有效的JSON"),
             Self::TooLarge => plain("too_large", "请求内容过大（最多64KB）"),
             Self::MethodNotAllowed => plain("method_not_allowed", "不支持该请求方式"),
@@ -112,7 +138,7 @@ impl IntoResponse for Error {
                 let error = Self::SlotFull(Vec::new()).body().error;
                 (status, axum::Json(SlotFull { error, free_slots })).into_response()
             }
-            Self::TooMany { retry_after } => (
+            Self::TooMany { retry_after } | Self::Locked { retry_after } => (
                 status,
                 [(header::RETRY_AFTER, retry_after.to_string())],
                 axum::Json(self.body()),

@@ -125,6 +125,7 @@ pub fn demo_catalogue() -> anyhow::Result<Catalogue> {
         series,
         trims,
         dealers: dealers.dealers,
+        staff_password: dealers.demo_staff_password,
     };
     catalogue.check()?;
     Ok(catalogue)
@@ -201,6 +202,7 @@ fn leapmotor_trim(
 #[derive(Deserialize)]
 struct RawDealers {
     dealers: Vec<DealerSeed>,
+    demo_staff_password: String,
 }
 
 #[cfg(test)]
