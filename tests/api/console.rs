@@ -28,7 +28,7 @@ async fn sign_in(app: &TestApp, login: &str) -> Client {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{login}");
     let me: StaffMe = response.json().await.unwrap();
-    assert_eq!(me.staff.name.is_empty(), false);
+    assert!(!me.staff.name.is_empty());
     client
 }
 
