@@ -95,7 +95,9 @@ impl Origin {
         if let Some(channel) = &self.channel {
             let ok = !channel.is_empty()
                 && channel.chars().count() <= ORIGIN_MAX_CHARS
-                && channel.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+                && channel
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
             if !ok {
                 return Err(ApiError::invalid("origin", "来源渠道无效"));
             }
@@ -325,7 +327,9 @@ mod tests {
             channel: channel.map(Into::into),
         };
         assert!(origin("model", "book-test-drive", None).validate().is_ok());
-        assert!(origin("compare", "ask-price", Some("朋友圈")).validate().is_ok());
+        assert!(origin("compare", "ask-price", Some("朋友圈"))
+            .validate()
+            .is_ok());
         for bad in [
             origin("", "x", None),
             origin("Model", "x", None),
