@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{any, get};
 use axum::Router;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -137,6 +137,12 @@ pub fn app(state: AppState) -> Router {
         .route("/api/", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .nest_service("/assets", assets::router(&state.dist))
+        .route(
+            "/console",
+            get(|| async { Redirect::permanent("/console/") }),
+        )
+        .route("/console/", get(shell::console))
+        .route("/console/{*rest}", get(shell::console))
         .fallback(shell::page)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -22,6 +22,10 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 pub const SHELL: &str = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
 <!--meta--><link rel=\"stylesheet\" href=\"/assets/t1/app.css\"></head>\
 <body><div id=\"skeleton\"></div><script type=\"module\" src=\"/assets/t1/consumer.js\"></script></body></html>";
+/// The staff console's shell.
+pub const CONSOLE_SHELL: &str = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+<title>车链 · 员工工作台</title><link rel=\"stylesheet\" href=\"/assets/t1/console.css\"></head>\
+<body><div id=\"app\"></div><script type=\"module\" src=\"/assets/t1/console.js\"></script></body></html>";
 /// The asset body and its (pretend) brotli variant.
 pub const JS: &str = "console.log('consumer');";
 pub const JS_BR: &[u8] = b"BROTLI-BYTES";
@@ -372,6 +376,7 @@ fn write_dist(dist: &Path) {
     let assets = dist.join("assets").join("t1");
     std::fs::create_dir_all(&assets).expect("dist");
     std::fs::write(dist.join("index.html"), SHELL).expect("shell");
+    std::fs::write(dist.join("console.html"), CONSOLE_SHELL).expect("console shell");
     std::fs::write(assets.join("consumer.js"), JS).expect("js");
     std::fs::write(assets.join("consumer.js.br"), JS_BR).expect("br");
 }

@@ -119,3 +119,21 @@ both! {
         assert_eq!(home.status(), StatusCode::OK);
     }
 }
+
+both! {
+    async fn the_console_has_its_own_shell_at_every_console_path(app) {
+        for path in ["/console/", "/console/leads/12", "/console/stores"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(response.headers()["cache-control"], "no-store");
+            let html = response.text().await.expect("html");
+            assert!(html.contains("/assets/t1/console.js"), "{path}: {html}");
+        }
+        let bare = app.get("/console").await;
+        assert_eq!(bare.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(bare.headers()["location"], "/console/");
+        // no dealer may be called console, and the consumer shell never names the console
+        let consumer = app.get("/demo/").await.text().await.expect("html");
+        assert!(!consumer.contains("console"), "{consumer}");
+    }
+}

@@ -22,7 +22,28 @@ pub enum Mode {
 }
 
 /// The entry points of the app crate; each gets its own wasm module.
-const ENTRIES: [&str; 1] = ["consumer"];
+/// The app's entry points and their shells: the consumer pages (split into a chunk per lazy
+/// page) and the staff console (one module; consumer pages never load any of it).
+const ENTRIES: [Entry; 2] = [
+    Entry {
+        name: "consumer",
+        shell: "index.html",
+        split: true,
+    },
+    Entry {
+        name: "console",
+        shell: "console.html",
+        split: false,
+    },
+];
+
+struct Entry {
+    name: &'static str,
+    /// Its page shell in `public/`, written to `dist/` with the asset version filled in.
+    shell: &'static str,
+    /// Split at its `#[lazy_route]`s.
+    split: bool,
+}
 
 /// Builds everything and returns the absolute `dist` folder.
 pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
@@ -47,11 +68,22 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
     let mut chunks = serde_json::Map::new();
-    for entry in ENTRIES {
+    for Entry {
+        name: entry,
+        split: lazy,
+        ..
+    } in ENTRIES
+    {
         let wasm = root.join(format!(
             "target/wasm32-unknown-unknown/{profile}/{entry}.wasm"
         ));
-        let main = split(&wasm, &staging, entry, &mut chunks)?;
+        let main = if lazy {
+            split(&wasm, &staging, entry, &mut chunks)?
+        } else {
+            let main = staging.join(format!("{entry}_whole.wasm"));
+            fs::copy(&wasm, &main).with_context(|| format!("copying {}", wasm.display()))?;
+            main
+        };
         let mut bindgen = Command::new(tools::wasm_bindgen(root));
         bindgen
             .arg(&main)
@@ -89,10 +121,14 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
                 .arg(&module))?;
         }
     }
-    fs::write(staging.join("app.css"), stylesheet(root)?)?;
+    fs::write(staging.join("app.css"), stylesheet(root, "consumer")?)?;
+    fs::write(staging.join("console.css"), stylesheet(root, "console")?)?;
     for file in fs::read_dir(root.join("public"))? {
         let path = file?.path();
-        if path.is_file() && path.file_name().is_some_and(|n| n != "index.html") {
+        let shell = ENTRIES
+            .iter()
+            .any(|e| path.file_name().is_some_and(|n| n == e.shell));
+        if path.is_file() && !shell {
             fs::copy(&path, staging.join(path.file_name().unwrap_or_default()))?;
         }
     }
@@ -112,17 +148,19 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         }
     }
     let critical = fs::read_to_string(root.join("style/critical.css")).unwrap_or_default();
-    let shell = fs::read_to_string(root.join("public/index.html"))
-        .context("reading public/index.html")?
-        .replace("{{version}}", &version)
-        .replace("{{critical_css}}", &minify_css(&critical))
-        // Indentation is for people; lines stay, so the inline script reads the same.
-        .lines()
-        .map(str::trim_start)
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
-    fs::write(dist.join("index.html"), shell)?;
+    for entry in &ENTRIES {
+        let shell = fs::read_to_string(root.join("public").join(entry.shell))
+            .with_context(|| format!("reading public/{}", entry.shell))?
+            .replace("{{version}}", &version)
+            .replace("{{critical_css}}", &minify_css(&critical))
+            // Indentation is for people; lines stay, so the inline script reads the same.
+            .lines()
+            .map(str::trim_start)
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        fs::write(dist.join(entry.shell), shell)?;
+    }
     // Every lazy page the shell may preload has its chunks: a page renamed on one side only
     // fails the build here, not silently in the browser.
     for chunk in Page::CHUNKS {
@@ -191,11 +229,21 @@ const WASM_FEATURES: [&str; 6] = [
 ];
 
 /// `style/*.css` (except the inlined critical.css) in file-name order, minified.
-fn stylesheet(root: &Path) -> Result<String> {
+/// The stylesheet of an entry: `style/*.css` in name order, without the critical CSS (inlined
+/// in the shell); the consumer's leaves out the console's file, the console's the consumer
+/// pages' file.
+fn stylesheet(root: &Path, entry: &str) -> Result<String> {
+    let skip = match entry {
+        "console" => "30-pages.css",
+        _ => "40-console.css",
+    };
     let mut files: Vec<PathBuf> = fs::read_dir(root.join("style"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "css"))
-        .filter(|p| p.file_name().is_some_and(|n| n != "critical.css"))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n != "critical.css" && n != skip)
+        })
         .collect();
     files.sort();
     let mut css = String::new();

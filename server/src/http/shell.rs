@@ -28,6 +28,8 @@ const SITE: &str = "车链";
 pub struct Shell {
     /// `index.html`, or `None` when the app has not been built.
     template: Option<String>,
+    /// `console.html`: the staff console's shell.
+    console: Option<String>,
     /// Lazy page → the chunk files it loads.
     chunks: HashMap<String, Vec<String>>,
 }
@@ -43,11 +45,16 @@ impl Shell {
                 None
             }
         };
+        let console = std::fs::read_to_string(dist.join("console.html")).ok();
         let chunks = std::fs::read_to_string(dist.join(CHUNKS_FILE))
             .ok()
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
-        Self { template, chunks }
+        Self {
+            template,
+            console,
+            chunks,
+        }
     }
 
     pub fn is_built(&self) -> bool {
@@ -66,6 +73,24 @@ pub struct PageMeta {
     pub heading: String,
 }
 
+/// `/console/...`: the staff console's shell, the same for every console path (the console
+/// routes in the browser); never cached.
+pub async fn console(State(state): State<AppState>) -> Response {
+    match &state.shell.console {
+        Some(shell) => html(StatusCode::OK, shell.clone()),
+        None => not_built(),
+    }
+}
+
+fn not_built() -> Response {
+    html(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "<!doctype html><meta charset=utf-8><title>车链</title>\
+         <p>应用尚未构建：请运行 <code>cargo xtask serve</code>。</p>"
+            .into(),
+    )
+}
+
 /// The SPA fallback: the shell for any other GET.
 pub async fn page(
     State(state): State<AppState>,
@@ -82,12 +107,7 @@ pub async fn page(
         }
     }
     let Some(shell) = state.shell.template.as_deref() else {
-        return html(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "<!doctype html><meta charset=utf-8><title>车链</title>\
-             <p>应用尚未构建：请运行 <code>cargo xtask serve</code>。</p>"
-                .into(),
-        );
+        return not_built();
     };
     let meta = match page_meta(&state, &uri).await {
         Ok(meta) => meta,
