@@ -1,8 +1,13 @@
 //! The typed API client: one async fn per endpoint of `/api/v1`, each decoding into the
-//! `shared` wire types; a 4xx body becomes [`Error::Api`] with the server's Chinese message.
+//! `shared` wire types; a 4xx body becomes [`Error::Api`] with the server's Chinese message
+//! (a full slot's 409 [`Error::SlotFull`], with the free slots it offers).
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
+use shared::booking::{
+    Booking, BookingRequest, EnquiryReceipt, EnquiryRequest, Me, Reschedule, Slot, SlotFull,
+    SlotList, TestDriveOffer,
+};
 use shared::catalog::{DealerHome, SeriesDetail, SeriesList};
 use shared::compare::Comparison;
 use shared::quote::{DealerTerms, Quote, QuoteRequest};
@@ -14,6 +19,8 @@ use shared::{ApiError, ErrorBody};
 pub enum Error {
     Network(String),
     Api(ApiError),
+    /// `409 slot_full`: someone took the last seat; the nearest free slots of that store.
+    SlotFull(SlotFull),
 }
 
 impl Error {
@@ -26,7 +33,7 @@ impl Error {
     pub fn message(&self) -> String {
         match self {
             Self::Network(_) => "网络不太好，请检查网络后重试".into(),
-            Self::Api(e) => e.message.clone(),
+            Self::Api(e) | Self::SlotFull(SlotFull { error: e, .. }) => e.message.clone(),
         }
     }
 }
@@ -52,13 +59,17 @@ fn base(dealer: &str) -> String {
     format!("/api/v1/dealers/{}", encode(dealer))
 }
 
+fn network(e: impl std::fmt::Display) -> Error {
+    Error::Network(e.to_string())
+}
+
 async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, Error> {
-    let response = sent.map_err(|e| Error::Network(e.to_string()))?;
+    let response = sent.map_err(network)?;
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| Error::Network(e.to_string()));
+        let text = response.text().await.map_err(network)?;
+        // A 204 has no body: it reads as JSON `null`, which is `()`.
+        let text = if text.is_empty() { "null" } else { &text };
+        return serde_json::from_str(text).map_err(network);
     }
     let status = response.status();
     match response.json::<ErrorBody>().await {
@@ -72,14 +83,35 @@ async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) ->
     }
 }
 
+/// A 409 body: [`SlotFull`] when the code is `slot_full`, else a plain [`ErrorBody`].
+#[derive(serde::Deserialize)]
+struct Conflict {
+    error: ApiError,
+    #[serde(default)]
+    free_slots: Vec<Slot>,
+}
+
+/// As [`decode`], but a `409 slot_full` keeps the free slots it offers. Kept apart so the
+/// pages that never book do not carry the slot parsing.
+async fn decode_booking(sent: Result<Response, gloo_net::Error>) -> Result<Booking, Error> {
+    let response = sent.map_err(network)?;
+    if response.status() != 409 {
+        return decode(Ok(response)).await;
+    }
+    let Conflict { error, free_slots } = response.json().await.map_err(network)?;
+    Err(if error.code == "slot_full" {
+        Error::SlotFull(SlotFull { error, free_slots })
+    } else {
+        Error::Api(error)
+    })
+}
+
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, Error> {
     decode(Request::get(url).send().await).await
 }
 
 async fn post<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, Error> {
-    let request = Request::post(url)
-        .json(body)
-        .map_err(|e| Error::Network(e.to_string()))?;
+    let request = Request::post(url).json(body).map_err(network)?;
     decode(request.send().await).await
 }
 
@@ -125,4 +157,83 @@ pub async fn recommendations(
     answers: &Answers,
 ) -> Result<Vec<Recommendation>, Error> {
     post(&format!("{}/recommendations", base(dealer)), answers).await
+}
+
+/// `GET /dealers/{dealer}/test-drive`: the stores that lend test drives, of which series.
+pub async fn test_drive(dealer: &str) -> Result<TestDriveOffer, Error> {
+    get(&format!("{}/test-drive", base(dealer))).await
+}
+
+/// `GET /dealers/{dealer}/stores/{store}/slots?series=`: the store's slots for that series in
+/// the next 14 days, full ones included.
+pub async fn slots(dealer: &str, store_id: i64, series: &str) -> Result<SlotList, Error> {
+    let url = format!(
+        "{}/stores/{store_id}/slots{}",
+        base(dealer),
+        query_string(&[("series", series)])
+    );
+    get(&url).await
+}
+
+/// A fresh `Idempotency-Key`: one per submission, sent again when that submission is retried.
+pub fn idempotency_key() -> String {
+    let part = || (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+    format!("{:014x}{:014x}", part(), part())
+}
+
+/// `POST /dealers/{dealer}/bookings`: book a test drive (201 [`Booking`]).
+pub async fn book(dealer: &str, request: &BookingRequest, key: &str) -> Result<Booking, Error> {
+    let sent = Request::post(&format!("{}/bookings", base(dealer)))
+        .header("Idempotency-Key", key)
+        .json(request)
+        .map_err(network)?
+        .send()
+        .await;
+    decode_booking(sent).await
+}
+
+/// `GET /dealers/{dealer}/bookings/{code}`: the confirmation page.
+pub async fn booking(dealer: &str, code: &str) -> Result<Booking, Error> {
+    get(&format!("{}/bookings/{}", base(dealer), encode(code))).await
+}
+
+/// The booking as a calendar event (`text/calendar`), for a download link.
+pub fn calendar_url(dealer: &str, code: &str) -> String {
+    format!("{}/bookings/{}/calendar.ics", base(dealer), encode(code))
+}
+
+/// `POST /dealers/{dealer}/enquiries`: 询底价; who will call back, and when.
+pub async fn enquire(dealer: &str, request: &EnquiryRequest) -> Result<EnquiryReceipt, Error> {
+    post(&format!("{}/enquiries", base(dealer)), request).await
+}
+
+/// `GET /dealers/{dealer}/me`: what the dealer keeps about this visitor (their cookie).
+pub async fn me(dealer: &str) -> Result<Me, Error> {
+    get(&format!("{}/me", base(dealer))).await
+}
+
+/// `PUT /dealers/{dealer}/me/bookings/{code}`: move my booking to another slot of its store.
+pub async fn reschedule(dealer: &str, code: &str, slot_id: i64) -> Result<Booking, Error> {
+    let sent = Request::put(&format!("{}/me/bookings/{}", base(dealer), encode(code)))
+        .json(&Reschedule { slot_id })
+        .map_err(network)?
+        .send()
+        .await;
+    decode_booking(sent).await
+}
+
+/// `DELETE /dealers/{dealer}/me/bookings/{code}`: cancel my booking; it comes back cancelled.
+pub async fn cancel_booking(dealer: &str, code: &str) -> Result<Booking, Error> {
+    let url = format!("{}/me/bookings/{}", base(dealer), encode(code));
+    decode(Request::delete(&url).send().await).await
+}
+
+/// `DELETE /dealers/{dealer}/me` (204): erase my data at this dealer and forget this phone.
+pub async fn delete_me(dealer: &str) -> Result<(), Error> {
+    decode(
+        Request::delete(&format!("{}/me", base(dealer)))
+            .send()
+            .await,
+    )
+    .await
 }

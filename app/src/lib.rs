@@ -4,6 +4,7 @@
 pub mod api;
 pub mod basket;
 pub mod components;
+pub mod console;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -16,8 +17,8 @@ use shared::page::Page;
 use crate::basket::Basket;
 use crate::components::tab_bar::TabBar;
 use crate::pages::{
-    home::Home, not_found::NotFound, CalculatorRoute, CompareRoute, ModelsRoute, SelectRoute,
-    SeriesRoute,
+    home::Home, not_found::NotFound, BookingRoute, CalculatorRoute, CompareRoute, MeRoute,
+    ModelsRoute, MyBookingsRoute, PrivacyRoute, SelectRoute, SeriesRoute, TestDriveRoute,
 };
 
 /// The dealer whose pages are open: its slug (the first path segment) and its home data,
@@ -135,6 +136,11 @@ fn Shell() -> impl IntoView {
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::COMPARE)) view={Lazy::<CompareRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::SELECT)) view={Lazy::<SelectRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::CALCULATOR)) view={Lazy::<CalculatorRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::TEST_DRIVE)) view={Lazy::<TestDriveRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::TEST_DRIVE), ParamSegment("code")) view={Lazy::<BookingRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME), StaticSegment(Page::BOOKINGS)) view={Lazy::<MyBookingsRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME)) view={Lazy::<MeRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::PRIVACY)) view={Lazy::<PrivacyRoute>::new()} />
                         </Routes>
                         <TabBar />
                     }

@@ -1,30 +1,73 @@
-//! `cargo xtask bench`: serves the release build and measures what the issue's bars name:
-//! first-load bytes of a consumer page (raw, gzip, brotli), Lighthouse mobile scores, and
-//! requests per second with p99 latency under a bounded local load (wrk, 10 s each).
+//! `cargo xtask bench`: serves the release build and measures what the issues' bars name:
+//! first-load bytes of the consumer app and the staff console (raw, gzip, brotli), Lighthouse
+//! mobile scores, requests per second with p99 latency under a bounded local load, and
+//! booking writes per second on SQLite and PostgreSQL (wrk, 10 s each), checking afterwards
+//! that no slot was overbooked. `cargo xtask bench writes` runs only the booking writes.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
+use shared::booking::{SlotList, TestDriveOffer};
 
 use crate::{build, run, tools};
 
-/// Every consumer page a buyer can open, as issue 8 measured them.
-const LIGHTHOUSE_PAGES: [(&str, &str); 7] = [
-    ("home", "/demo/"),
-    ("catalogue", "/demo/models"),
-    ("model", "/demo/models/byd-qin-plus"),
-    ("model", "/demo/models/leapmotor-b01"),
+/// What `cargo xtask bench` measures.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Everything: first loads, Lighthouse, read throughput, booking writes.
+    All,
+    /// Only the booking writes: no wasm build, the server's API alone.
+    Writes,
+}
+
+/// What a page's Lighthouse medians must reach.
+#[derive(Clone, Copy)]
+struct Bars {
+    performance: f64,
+    accessibility: f64,
+    /// LCP (s), CLS and TBT (ms) at most, where the issue sets them.
+    vitals: Option<(f64, f64, f64)>,
+}
+
+/// Issue 8's bars for the consumer pages.
+const CONSUMER_BARS: Bars = Bars {
+    performance: 97.0,
+    accessibility: 95.0,
+    vitals: Some((1.8, 0.02, 150.0)),
+};
+
+/// The booking form's and the console sign-in's bars: performance and accessibility ≥ 95.
+const FORM_BARS: Bars = Bars {
+    performance: 95.0,
+    accessibility: 95.0,
+    vitals: None,
+};
+
+/// Every consumer page a buyer can open, as issue 8 measured them, then the booking form and
+/// the staff console's sign-in.
+const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 9] = [
+    ("home", "/demo/", CONSUMER_BARS),
+    ("catalogue", "/demo/models", CONSUMER_BARS),
+    ("model", "/demo/models/byd-qin-plus", CONSUMER_BARS),
+    ("model", "/demo/models/leapmotor-b01", CONSUMER_BARS),
     (
         "comparison",
         "/demo/compare?trims=xiaomi-su7-std,xiaomi-su7-pro",
+        CONSUMER_BARS,
     ),
-    ("calculator", "/demo/calculator?trim=xiaomi-su7-std"),
-    ("selection", "/demo/select"),
+    (
+        "calculator",
+        "/demo/calculator?trim=xiaomi-su7-std",
+        CONSUMER_BARS,
+    ),
+    ("selection", "/demo/select", CONSUMER_BARS),
+    ("booking", "/demo/test-drive?series=byd-qin-plus", FORM_BARS),
+    ("console sign-in", "/console/", FORM_BARS),
 ];
 
 /// Lighthouse runs per page; the report shows the median of each figure.
@@ -44,69 +87,155 @@ const LOAD_TARGETS: [(&str, &str); 3] = [
     ),
 ];
 
-/// The server process, stopped when dropped.
-struct Server(Child);
+/// Where the booking load writes.
+const BOOKINGS_PATH: &str = "/api/v1/dealers/demo/bookings";
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// Seats every slot gets at least before the booking load, so that most bookings find one.
+const BENCH_SLOT_CAPACITY: u64 = 50;
+
+/// Seats the booking load gets in all, at least: four times the aim for 10 s, so that running
+/// out of seats never caps the figure (212 demo slots × 50 would stop it at 1,060/s).
+const BENCH_SEATS: u64 = 4 * 10 * 1000;
+
+/// The issue's aim for booking writes on SQLite.
+const AIM_BOOKINGS_PER_SECOND: f64 = 1000.0;
+const AIM_P99_MS: f64 = 50.0;
+
+/// Slots whose booked count exceeds their capacity or differs from their open bookings.
+const OVERBOOKED_SLOTS: &str = "SELECT COUNT(*) FROM slots s WHERE s.booked > s.capacity \
+     OR s.booked <> (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id \
+     AND b.status IN ('booked','confirmed'))";
+
+/// The PostgreSQL database the bench creates beside `TEST_DATABASE_URL`'s and drops after.
+const POSTGRES_BENCH_DATABASE: &str = "chelink_bench";
+
+/// The release server on a loopback port, stopped when dropped.
+struct Server {
+    process: Child,
+    port: u16,
 }
 
-pub fn bench(root: &Path) -> Result<()> {
-    tools::ensure_app_toolchain(root)?;
-    tools::ensure_chromium()?;
-    tools::ensure_lighthouse(root)?;
-    tools::ensure_wrk()?;
-    let dist = build::build(root, build::Mode::Release)?;
-    run(Command::new("cargo").args(["build", "--release", "--package", "chelink-server"]))?;
-
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let out = root.join("target/bench");
-    std::fs::create_dir_all(&out)?;
-    let database = out.join("bench.db");
-    let _ = std::fs::remove_file(&database);
-    let _server = Server(
-        Command::new(root.join("target/release/chelink-server"))
+impl Server {
+    /// Starts the server on `database_url` with the demo data, its write limit lifted so that
+    /// the booking load measures the database rather than 429s, and waits until it answers.
+    fn start(root: &Path, dist: &Path, database_url: &str) -> Result<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let process = Command::new(root.join("target/release/chelink-server"))
             .env("PORT", port.to_string())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}?mode=rwc", database.display()),
-            )
-            .env("CHELINK_DIST", &dist)
+            .env("DATABASE_URL", database_url)
+            .env("CHELINK_DIST", dist)
             .env("CHELINK_DEMO", "1")
+            .env("CHELINK_WRITES_PER_MINUTE", "100000000")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
-            .context("starting the server")?,
-    );
-    wait_until_up(port)?;
+            .context("starting the server")?;
+        let mut server = Self { process, port };
+        server.wait_until_up()?;
+        Ok(server)
+    }
+
+    fn wait_until_up(&mut self) -> Result<()> {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Some(status) = self.process.try_wait()? {
+                bail!("the server exited with {status} before answering");
+            }
+            if get(self.port, "/api/v1/dealers/demo", "identity").is_ok_and(|r| r.status == 200) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        bail!("the server did not answer within 60 s")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+pub fn bench(root: &Path, part: Part) -> Result<()> {
+    let postgres = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty());
+    tools::ensure_wrk()?;
+    tools::ensure_sqlite3()?;
+    if postgres.is_some() {
+        tools::ensure_psql()?;
+    }
+    let dist = match part {
+        Part::All => {
+            tools::ensure_app_toolchain(root)?;
+            tools::ensure_chromium()?;
+            tools::ensure_lighthouse(root)?;
+            build::build(root, build::Mode::Release)?
+        }
+        // The API needs no built app; the server only warns that pages are missing.
+        Part::Writes => root.join("dist"),
+    };
+    run(Command::new("cargo").args(["build", "--release", "--package", "chelink-server"]))?;
+
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out)?;
+    let sqlite = BenchDatabase::fresh_sqlite(out.join("bench.db"))?;
+    let server = Server::start(root, &dist, &sqlite.url())?;
 
     let mut report = String::from("# Chelink benchmark\n\n");
-    first_load(port, &mut report)?;
-    lighthouse(root, port, &out, &mut report)?;
-    load(port, &mut report)?;
-    std::fs::write(out.join("report.md"), &report)?;
+    if part == Part::All {
+        first_load(
+            server.port,
+            "/demo/",
+            "the home page needs no lazy chunk",
+            Some(150),
+            &mut report,
+        )?;
+        first_load(
+            server.port,
+            "/console/",
+            "the staff console's own shell",
+            None,
+            &mut report,
+        )?;
+        lighthouse(root, server.port, &out, &mut report)?;
+        load(server.port, &mut report)?;
+    }
+    // Writes come last: they fill the database the read figures were taken on.
+    let mut runs = vec![book_test_drives(&server, &sqlite, &out)?];
+    drop(server);
+    if let Some(admin_url) = &postgres {
+        let scratch = ScratchPostgres::create(admin_url)?;
+        // Declared after the database, so it stops before the database is dropped.
+        let server = Server::start(root, &dist, &scratch.database.url())?;
+        runs.push(book_test_drives(&server, &scratch.database, &out)?);
+    }
+    booking_writes_report(&runs, postgres.is_some(), &mut report);
+
+    let file = match part {
+        Part::All => "report.md",
+        Part::Writes => "report-writes.md",
+    };
+    std::fs::write(out.join(file), &report)?;
     println!("{report}");
-    println!("(written to target/bench/report.md)");
+    println!("(written to target/bench/{file})");
     Ok(())
 }
 
-fn wait_until_up(port: u16) -> Result<()> {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(60) {
-        if get(port, "/api/v1/dealers/demo", "identity").is_ok_and(|r| r.status == 200) {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(200));
+/// The bytes a first visit to `page` transfers: the shell, then the css, js and wasm it names;
+/// `brotli_bar_kb` is the budget the page's brotli total must stay within, when it has one.
+fn first_load(
+    port: u16,
+    page: &str,
+    note: &str,
+    brotli_bar_kb: Option<usize>,
+    report: &mut String,
+) -> Result<()> {
+    let shell = get(port, page, "identity")?;
+    if shell.status != 200 {
+        bail!("{page} answered {}", shell.status);
     }
-    bail!("the server did not answer within 60 s")
-}
-
-/// The bytes a first visit to `/demo/` transfers: the shell, then the css, js and wasm it names.
-fn first_load(port: u16, report: &mut String) -> Result<()> {
-    let shell = get(port, "/demo/", "identity")?;
     let html = String::from_utf8_lossy(&shell.body).into_owned();
     let mut assets: Vec<String> = Vec::new();
     for piece in html.split('"') {
@@ -119,7 +248,7 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
         }
     }
     if assets.is_empty() {
-        bail!("the shell names no assets");
+        bail!("the shell of {page} names no assets");
     }
     // Modules the entry script imports statically (the lazy-chunk loader) load up front too.
     for script in assets.clone().iter().filter(|a| a.ends_with(".js")) {
@@ -140,14 +269,14 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
     }
     let _ = writeln!(
         report,
-        "## First load of /demo/ (html + css + js + wasm; the home page needs no lazy chunk)\n"
+        "## First load of {page} (html + css + js + wasm; {note})\n"
     );
     let _ = writeln!(
         report,
         "| file | raw | gzip | brotli |\n|---|---:|---:|---:|"
     );
     let mut totals = [0usize; 3];
-    for path in std::iter::once("/demo/".to_string()).chain(assets) {
+    for path in std::iter::once(page.to_string()).chain(assets) {
         let mut sizes = [0usize; 3];
         for (i, encoding) in ["identity", "gzip", "br"].into_iter().enumerate() {
             let response = get(port, &path, encoding)?;
@@ -170,12 +299,14 @@ fn first_load(port: u16, report: &mut String) -> Result<()> {
         kb(totals[1]),
         kb(totals[2])
     );
-    let verdict = if totals[2] <= 150 * 1000 {
-        "within"
-    } else {
-        "OVER"
-    };
-    let _ = writeln!(report, "Brotli first load is {verdict} the 150 KB bar.\n");
+    if let Some(bar) = brotli_bar_kb {
+        let verdict = if totals[2] <= bar * 1000 {
+            "within"
+        } else {
+            "OVER"
+        };
+        let _ = writeln!(report, "Brotli first load is {verdict} the {bar} KB bar.\n");
+    }
     Ok(())
 }
 
@@ -191,19 +322,21 @@ fn lighthouse(root: &Path, port: u16, out: &Path, report: &mut String) -> Result
     );
     let _ = writeln!(
         report,
-        "Median of {LIGHTHOUSE_RUNS} runs per page (LCP range in brackets). Bars: performance \
-         ≥ 97, LCP ≤ 1.8 s, CLS ≤ 0.02, TBT ≤ 150 ms, accessibility ≥ 95.\n"
+        "Median of {LIGHTHOUSE_RUNS} runs per page (LCP range in brackets). Bars: consumer pages \
+         performance ≥ 97, LCP ≤ 1.8 s, CLS ≤ 0.02, TBT ≤ 150 ms, accessibility ≥ 95; the \
+         booking form and the console sign-in performance ≥ 95, accessibility ≥ 95.\n"
     );
     let _ = writeln!(
         report,
         "| page | performance | LCP | CLS | TBT | accessibility | bars missed |\n\
          |---|---:|---:|---:|---:|---:|---|"
     );
-    for (i, (name, path)) in LIGHTHOUSE_PAGES.into_iter().enumerate() {
+    for (i, (name, path, bars)) in LIGHTHOUSE_PAGES.into_iter().enumerate() {
         // performance, LCP s, CLS, TBT ms, accessibility: one row per run
         let mut runs: Vec<[f64; 5]> = Vec::new();
         for n in 0..LIGHTHOUSE_RUNS {
-            let json = out.join(format!("lighthouse-{i}-{name}-{n}.json"));
+            let file_name = name.replace(' ', "-");
+            let json = out.join(format!("lighthouse-{i}-{file_name}-{n}.json"));
             run(Command::new(tools::lighthouse(root))
                 .arg(format!("http://127.0.0.1:{port}{path}"))
                 .args(["--only-categories=performance,accessibility", "--output=json", "--quiet"])
@@ -242,12 +375,15 @@ fn lighthouse(root: &Path, port: u16, out: &Path, report: &mut String) -> Result
         let lcp_min = runs.iter().map(|r| r[1]).fold(f64::INFINITY, f64::min);
         let lcp_max = runs.iter().map(|r| r[1]).fold(0.0, f64::max);
         let [perf, lcp, cls, tbt, a11y] = [0, 1, 2, 3, 4].map(median);
+        let vitals = bars
+            .vitals
+            .unwrap_or((f64::INFINITY, f64::INFINITY, f64::INFINITY));
         let missed: Vec<&str> = [
-            (perf < 97.0, "performance"),
-            (lcp > 1.8, "LCP"),
-            (cls > 0.02, "CLS"),
-            (tbt > 150.0, "TBT"),
-            (a11y < 95.0, "accessibility"),
+            (perf < bars.performance, "performance"),
+            (lcp > vitals.0, "LCP"),
+            (cls > vitals.1, "CLS"),
+            (tbt > vitals.2, "TBT"),
+            (a11y < bars.accessibility, "accessibility"),
         ]
         .into_iter()
         .filter_map(|(miss, what)| miss.then_some(what))
@@ -316,6 +452,518 @@ fn load(port: u16, report: &mut String) -> Result<()> {
     Ok(())
 }
 
+/// A database the bench owns, read and adjusted through the database's own client, so the
+/// checks do not go through the server they check.
+enum BenchDatabase {
+    /// The SQLite file.
+    Sqlite(PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl BenchDatabase {
+    /// A new SQLite file at `path`, any earlier one (and its journal) removed.
+    fn fresh_sqlite(path: PathBuf) -> Result<Self> {
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("removing {}", file.display()))
+                }
+                _ => {}
+            }
+        }
+        Ok(Self::Sqlite(path))
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "SQLite",
+            Self::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// The server's `DATABASE_URL`.
+    fn url(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{}?mode=rwc", path.display()),
+            Self::Postgres(url) => url.clone(),
+        }
+    }
+
+    /// Runs one SQL statement with `sqlite3` or `psql` and returns what it prints, trimmed.
+    fn sql(&self, statement: &str) -> Result<String> {
+        let mut command = match self {
+            Self::Sqlite(path) => {
+                let mut command = Command::new("sqlite3");
+                // The server holds the file open: wait for its write lock rather than fail.
+                command.args(["-bail", "-cmd", ".timeout 10000"]).arg(path);
+                command
+            }
+            Self::Postgres(url) => {
+                let mut command = Command::new("psql");
+                command.args([
+                    "-X",
+                    "-q",
+                    "-t",
+                    "-A",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-d",
+                    url,
+                    "-c",
+                ]);
+                command
+            }
+        };
+        let output = command
+            .arg(statement)
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("starting the {} client", self.name()))?;
+        if !output.status.success() {
+            bail!(
+                "{} refused `{statement}`: {}",
+                self.name(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    }
+
+    /// A statement that prints one number.
+    fn count(&self, statement: &str) -> Result<u64> {
+        let text = self.sql(statement)?;
+        text.parse()
+            .with_context(|| format!("{} printed {text:?} for `{statement}`", self.name()))
+    }
+}
+
+/// `chelink_bench` on `TEST_DATABASE_URL`'s server: created empty, dropped when this drops.
+struct ScratchPostgres {
+    admin: BenchDatabase,
+    database: BenchDatabase,
+}
+
+impl ScratchPostgres {
+    fn create(admin_url: &str) -> Result<Self> {
+        let admin = BenchDatabase::Postgres(admin_url.to_string());
+        let drop_statement =
+            format!("DROP DATABASE IF EXISTS {POSTGRES_BENCH_DATABASE} WITH (FORCE)");
+        admin.sql(&drop_statement)?;
+        admin.sql(&format!("CREATE DATABASE {POSTGRES_BENCH_DATABASE}"))?;
+        let url = with_database_name(admin_url, POSTGRES_BENCH_DATABASE)?;
+        Ok(Self {
+            admin,
+            database: BenchDatabase::Postgres(url),
+        })
+    }
+}
+
+impl Drop for ScratchPostgres {
+    fn drop(&mut self) {
+        let statement = format!("DROP DATABASE IF EXISTS {POSTGRES_BENCH_DATABASE} WITH (FORCE)");
+        if let Err(e) = self.admin.sql(&statement) {
+            eprintln!("could not drop {POSTGRES_BENCH_DATABASE}: {e:#}");
+        }
+    }
+}
+
+/// `url` with its database (the path) replaced by `name`; user, host and options kept.
+fn with_database_name(url: &str, name: &str) -> Result<String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .with_context(|| format!("{url:?} is not a postgres:// URL"))?;
+    let (location, options) = match rest.split_once('?') {
+        Some((location, options)) => (location, Some(options)),
+        None => (rest, None),
+    };
+    let authority = location.split('/').next().unwrap_or(location);
+    let mut named = format!("{scheme}://{authority}/{name}");
+    if let Some(options) = options {
+        let _ = write!(named, "?{options}");
+    }
+    Ok(named)
+}
+
+/// What the booking load books: one series, over every slot of the stores that offer it.
+struct BookingTarget {
+    series_id: String,
+    consent_version: String,
+    stores: usize,
+    slot_ids: Vec<i64>,
+}
+
+impl BookingTarget {
+    /// The seats each slot gets for the load.
+    fn capacity(&self) -> u64 {
+        BENCH_SLOT_CAPACITY.max(BENCH_SEATS.div_ceil(self.slot_ids.len() as u64))
+    }
+}
+
+/// Asks the API what a buyer would: the stores and their cars, then each store's slots.
+fn booking_target(port: u16) -> Result<BookingTarget> {
+    let path = "/api/v1/dealers/demo/test-drive";
+    let offer: TestDriveOffer =
+        serde_json::from_slice(&get_ok(port, path)?).with_context(|| format!("reading {path}"))?;
+    // The series most stores offer a test drive of: the most slots to spread the load over.
+    let offered_by = |series: &str| {
+        offer
+            .stores
+            .iter()
+            .filter(|s| s.series_ids.iter().any(|id| id == series))
+            .count()
+    };
+    let series_id = offer
+        .stores
+        .iter()
+        .flat_map(|s| &s.series_ids)
+        .max_by_key(|series| (offered_by(series), std::cmp::Reverse(series.as_str())))
+        .context("the demo dealer offers no test drive")?
+        .clone();
+    let mut stores = 0;
+    let mut slot_ids = Vec::new();
+    for store in offer
+        .stores
+        .iter()
+        .filter(|s| s.series_ids.contains(&series_id))
+    {
+        let path = format!(
+            "/api/v1/dealers/demo/stores/{}/slots?series={series_id}",
+            store.store.id
+        );
+        let list: SlotList = serde_json::from_slice(&get_ok(port, &path)?)
+            .with_context(|| format!("reading {path}"))?;
+        slot_ids.extend(list.slots.iter().map(|slot| slot.id));
+        stores += 1;
+    }
+    ensure!(!slot_ids.is_empty(), "no bookable slot for {series_id}");
+    Ok(BookingTarget {
+        series_id,
+        consent_version: offer.privacy_version,
+        stores,
+        slot_ids,
+    })
+}
+
+/// The body of a GET that must answer 200.
+fn get_ok(port: u16, path: &str) -> Result<Vec<u8>> {
+    let response = get(port, path, "identity")?;
+    if response.status != 200 {
+        bail!("{path} answered {}", response.status);
+    }
+    Ok(response.body)
+}
+
+/// One database's booking load: wrk's figures and what the database holds afterwards.
+struct BookingRun {
+    database: &'static str,
+    target: BookingTarget,
+    /// Answers by status: 201 booked, 409 full, then anything else.
+    booked: u64,
+    full: u64,
+    other_statuses: Vec<(u16, u64)>,
+    /// connect, read, write and timeout errors, as wrk counts them.
+    socket_errors: [u64; 4],
+    seconds: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    /// Bookings the database gained during the load.
+    stored: u64,
+}
+
+impl BookingRun {
+    fn bookings_per_second(&self) -> f64 {
+        self.booked as f64 / self.seconds
+    }
+}
+
+/// Books test drives as fast as 32 connections can for 10 s, then checks the slots' counts.
+fn book_test_drives(server: &Server, database: &BenchDatabase, out: &Path) -> Result<BookingRun> {
+    let name = database.name();
+    let target = booking_target(server.port)?;
+    database.sql(&format!(
+        "UPDATE slots SET capacity = {}",
+        target.capacity()
+    ))?;
+    let before = database.count("SELECT COUNT(*) FROM bookings")?;
+
+    let stem = format!("booking-writes-{}", name.to_lowercase());
+    let script = out.join(format!("{stem}.lua"));
+    std::fs::write(&script, booking_script(&target, name))?;
+    let output = Command::new("wrk")
+        .args(["-t2", "-c32", "-d10s", "--latency", "-s"])
+        .arg(&script)
+        .arg(format!("http://127.0.0.1:{}{BOOKINGS_PATH}", server.port))
+        .output()
+        .context("running wrk")?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    std::fs::write(out.join(format!("{stem}.txt")), &text)?;
+    if !output.status.success() {
+        bail!(
+            "wrk failed on {name} with {}:\n{text}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    // The script's `done` prints `bench <figure> <numbers…>` lines.
+    let figures: Vec<Vec<&str>> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("bench "))
+        .map(|rest| rest.split_whitespace().collect())
+        .collect();
+    let figure = |key: &str| -> Result<Vec<u64>> {
+        let line = figures
+            .iter()
+            .find(|f| f.first() == Some(&key))
+            .with_context(|| format!("wrk printed no `bench {key}` on {name}:\n{text}"))?;
+        line[1..]
+            .iter()
+            .map(|n| {
+                n.parse()
+                    .with_context(|| format!("`bench {key}` has {n:?}"))
+            })
+            .collect()
+    };
+    let one = |key: &str| -> Result<u64> {
+        figure(key)?
+            .first()
+            .copied()
+            .with_context(|| format!("`bench {key}` has no number"))
+    };
+    let mut other_statuses = Vec::new();
+    for line in figures.iter().filter(|f| f.first() == Some(&"status")) {
+        if let [_, status, count] = line[..] {
+            other_statuses.push((status.parse()?, count.parse()?));
+        }
+    }
+    other_statuses.sort_unstable();
+    let errors = figure("socket_errors")?;
+    let socket_errors: [u64; 4] = errors
+        .try_into()
+        .map_err(|e| anyhow::anyhow!("`bench socket_errors` should have 4 numbers, has {e:?}"))?;
+
+    let run = BookingRun {
+        database: name,
+        booked: one("created")?,
+        full: one("full")?,
+        other_statuses,
+        socket_errors,
+        seconds: one("duration_us")? as f64 / 1e6,
+        p50_ms: one("p50_us")? as f64 / 1000.0,
+        p99_ms: one("p99_us")? as f64 / 1000.0,
+        stored: database.count("SELECT COUNT(*) FROM bookings")? - before,
+        target,
+    };
+    let overbooked = database.count(OVERBOOKED_SLOTS)?;
+    if overbooked > 0 {
+        bail!(
+            "OVERBOOKING on {name}: {overbooked} slots have more bookings than seats or a booked \
+             count that differs from their open bookings"
+        );
+    }
+    // Answers cut off when wrk stops may still be stored; a 201 never stored is a lost booking.
+    if run.stored < run.booked {
+        bail!(
+            "{name} answered 201 to {} bookings but stored only {}",
+            run.booked,
+            run.stored
+        );
+    }
+    Ok(run)
+}
+
+/// The wrk script: every request a new mobile number (each thread its own range), the slots
+/// taken in turn from a different start per thread; `done` prints what the bench reads.
+fn booking_script(target: &BookingTarget, database: &str) -> String {
+    let slots = target
+        .slot_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let json = |s: &str| serde_json::Value::from(s).to_string();
+    let before_slot = format!(
+        "{{\"series_id\": {}, \"trim_id\": null, \"slot_id\": ",
+        json(&target.series_id)
+    );
+    let before_phone = ", \"name\": \"压测\", \"phone\": \"";
+    let after_phone = format!(
+        "\", \"consent_version\": {}, \"licence\": null, \
+         \"origin\": {{\"page\": \"bench\", \"button\": \"bench\", \"channel\": null}}}}",
+        json(&target.consent_version)
+    );
+    format!(
+        r#"-- Written by `cargo xtask bench`: test-drive bookings on {database}, one new phone each.
+local slots = {{ {slots} }}
+local before_slot = {before_slot}
+local before_phone = {before_phone}
+local after_phone = {after_phone}
+local threads = {{}}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  counter = 0
+  created = 0
+  full = 0
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+  counter = counter + 1
+  local slot = slots[(id * math.floor(#slots / 2) + counter) % #slots + 1]
+  local phone = string.format("139%08d", (id * 50000000 + counter) % 100000000)
+  local body = before_slot .. slot .. before_phone .. phone .. after_phone
+  return wrk.format("POST", "{BOOKINGS_PATH}", nil, body)
+end
+
+function response(status, headers, body)
+  if status == 201 then
+    created = created + 1
+  elseif status == 409 then
+    full = full + 1
+  else
+    local key = "status_" .. status
+    _G[key] = (_G[key] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local booked, refused, others = 0, 0, {{}}
+  for _, thread in ipairs(threads) do
+    booked = booked + thread:get("created")
+    refused = refused + thread:get("full")
+    for status = 100, 599 do
+      local n = thread:get("status_" .. status)
+      if n then others[status] = (others[status] or 0) + n end
+    end
+  end
+  io.write(string.format("bench created %d\n", booked))
+  io.write(string.format("bench full %d\n", refused))
+  for status, n in pairs(others) do
+    io.write(string.format("bench status %d %d\n", status, n))
+  end
+  local e = summary.errors
+  io.write(string.format("bench socket_errors %d %d %d %d\n", e.connect, e.read, e.write, e.timeout))
+  io.write(string.format("bench duration_us %d\n", summary.duration))
+  io.write(string.format("bench p50_us %d\n", latency:percentile(50)))
+  io.write(string.format("bench p99_us %d\n", latency:percentile(99)))
+end
+"#,
+        before_slot = lua_string(&before_slot),
+        before_phone = lua_string(before_phone),
+        after_phone = lua_string(&after_phone),
+    )
+}
+
+/// `text` as a Lua string literal; UTF-8 passes through, as Lua strings are bytes.
+fn lua_string(text: &str) -> String {
+    let mut literal = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                literal.push('\\');
+                literal.push(c);
+            }
+            c if c.is_control() => {
+                let mut bytes = [0; 4];
+                for byte in c.encode_utf8(&mut bytes).bytes() {
+                    let _ = write!(literal, "\\{byte:03}");
+                }
+            }
+            c => literal.push(c),
+        }
+    }
+    literal.push('"');
+    literal
+}
+
+fn booking_writes_report(runs: &[BookingRun], postgres_measured: bool, report: &mut String) {
+    let _ = writeln!(
+        report,
+        "## Booking writes (wrk, 2 threads, 32 connections, 10 s, loopback)\n"
+    );
+    if let Some(first) = runs.first() {
+        let _ = writeln!(
+            report,
+            "Each request books a test drive, `POST {BOOKINGS_PATH}`, with a mobile number of its \
+             own, taking in turn the {} slots of the {} stores that offer `{}`, every slot raised \
+             to {} seats ({} in all, so seats never cap the figure) and the per-visitor write \
+             limit lifted. Bookings/s counts 201s only; every other answer is listed.\n",
+            first.target.slot_ids.len(),
+            first.target.stores,
+            first.target.series_id,
+            first.target.capacity(),
+            first.target.capacity() * first.target.slot_ids.len() as u64
+        );
+    }
+    let _ = writeln!(
+        report,
+        "| database | bookings/s | p50 | p99 | 201 booked | 409 full | other answers | socket errors |\n\
+         |---|---:|---:|---:|---:|---:|---|---|"
+    );
+    for run in runs {
+        let others = if run.other_statuses.is_empty() {
+            "none".to_string()
+        } else {
+            run.other_statuses
+                .iter()
+                .map(|(status, n)| format!("**{status} ×{n}**"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let errors = if run.socket_errors.iter().all(|&n| n == 0) {
+            "none".to_string()
+        } else {
+            let [connect, read, write, timeout] = run.socket_errors;
+            format!("**connect {connect}, read {read}, write {write}, timeout {timeout}**")
+        };
+        let _ = writeln!(
+            report,
+            "| {} | {:.0} | {:.1} ms | {:.1} ms | {} | {} | {others} | {errors} |",
+            run.database,
+            run.bookings_per_second(),
+            run.p50_ms,
+            run.p99_ms,
+            run.booked,
+            run.full
+        );
+    }
+    let _ = writeln!(report);
+    for run in runs {
+        let _ = writeln!(
+            report,
+            "- {}: no overbooking: every slot's booked count equals its open bookings and is \
+             within its capacity ({} bookings stored, {} answered 201).",
+            run.database, run.stored, run.booked
+        );
+    }
+    if !postgres_measured {
+        let _ = writeln!(
+            report,
+            "- PostgreSQL: **not measured**: TEST_DATABASE_URL is not set."
+        );
+    }
+    if let Some(sqlite) = runs.iter().find(|r| r.database == "SQLite") {
+        let met =
+            sqlite.bookings_per_second() >= AIM_BOOKINGS_PER_SECOND && sqlite.p99_ms <= AIM_P99_MS;
+        let _ = writeln!(
+            report,
+            "- Aim on SQLite: at least {AIM_BOOKINGS_PER_SECOND:.0} bookings/s with p99 at most \
+             {AIM_P99_MS:.0} ms; measured {:.0} bookings/s, p99 {:.1} ms: {}.",
+            sqlite.bookings_per_second(),
+            sqlite.p99_ms,
+            if met { "met" } else { "**NOT met**" }
+        );
+    }
+    let _ = writeln!(report);
+}
+
 struct Response {
     status: u16,
     body: Vec<u8>,
@@ -362,4 +1010,33 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         data = &data[(start + size + 2).min(data.len())..];
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bench_database_replaces_only_the_url_path() {
+        for (url, named) in [
+            (
+                "postgres://postgres@127.0.0.1:5432/test",
+                "postgres://postgres@127.0.0.1:5432/chelink_bench",
+            ),
+            (
+                "postgres://u:p@db/test?sslmode=disable",
+                "postgres://u:p@db/chelink_bench?sslmode=disable",
+            ),
+            ("postgres://db", "postgres://db/chelink_bench"),
+        ] {
+            assert_eq!(with_database_name(url, "chelink_bench").unwrap(), named);
+        }
+        assert!(with_database_name("not a url", "x").is_err());
+    }
+
+    #[test]
+    fn lua_strings_escape_quotes_and_control_characters_but_keep_chinese() {
+        assert_eq!(lua_string(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(lua_string("压测\n"), "\"压测\\010\"");
+    }
 }

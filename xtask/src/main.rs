@@ -16,7 +16,9 @@ const USAGE: &str = "usage: cargo xtask <command>
                  (PORT to change) with SQLite and the demo data
   test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
-  bench          measure first-load bytes, Lighthouse mobile scores and API throughput";
+  bench [writes] measure first-load bytes (consumer app and console), Lighthouse mobile
+                 scores, API read throughput and booking writes on SQLite (and PostgreSQL
+                 when TEST_DATABASE_URL is set); `writes`: only the booking writes, no app build";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,7 +40,14 @@ fn main() -> Result<()> {
             )
             .map(drop)
         }
-        Some("bench") => bench::bench(&root),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            None => bench::bench(&root, bench::Part::All),
+            Some("writes") => bench::bench(&root, bench::Part::Writes),
+            Some(other) => {
+                eprintln!("{USAGE}");
+                bail!("unknown bench part {other:?}: only `writes` runs alone")
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             bail!("unknown or missing command")

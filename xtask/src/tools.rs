@@ -1,6 +1,7 @@
 //! Installs the tools the build and tests need when they are missing: the wasm32 target,
 //! wasm-bindgen at the Cargo.lock version, wasm-opt from npm's binaryen (never Debian's 108,
-//! whose output fails at run time), terser for the JS glue, Debian's Chromium, ChromeDriver and a CJK font, Lighthouse, wrk.
+//! whose output fails at run time), terser for the JS glue, Debian's Chromium, ChromeDriver and a CJK font, Lighthouse, wrk,
+//! and the databases' own clients (sqlite3, psql) the bench reads and adjusts its databases with.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -132,4 +133,12 @@ pub fn ensure_chromium() -> Result<()> {
 
 pub fn ensure_wrk() -> Result<()> {
     ensure_debian("/usr/bin/wrk", &["wrk"])
+}
+
+pub fn ensure_sqlite3() -> Result<()> {
+    ensure_debian("/usr/bin/sqlite3", &["sqlite3"])
+}
+
+pub fn ensure_psql() -> Result<()> {
+    ensure_debian("/usr/bin/psql", &["postgresql-client"])
 }

@@ -21,6 +21,7 @@ use crate::components::field_error::FieldError;
 use crate::components::price_tag::PriceTag;
 use crate::components::status::Loading;
 use crate::pages::not_found::NotFound;
+use crate::pages::test_drive;
 use crate::{api, use_dealer};
 
 /// The trim behind `?trim=ID`, as the comparison heads it: prices and tax facts.
@@ -259,11 +260,22 @@ pub fn Calculator() -> impl IntoView {
         trim.get().map(|r| match r {
             Ok(Some(t)) => {
                 let href = dealer.link(&Page::Series(t.series_id.clone()));
+                let ch = query.with_untracked(|q| q.get("ch"));
+                let drive = test_drive::href(
+                    &dealer.slug.get_untracked(),
+                    &t.series_id,
+                    Some(&t.id),
+                    "calculator",
+                    ch.as_deref(),
+                );
                 view! {
                     <div class="card calc-trim" data-test="calc-trim">
                         <h2>{t.name}</h2>
                         <PriceTag guide=t.guide_price dealer=t.dealer_price />
-                        <a href=href>"查看车型详情"</a>
+                        <p class="calc-links">
+                            <a href=href>"查看车型详情"</a>
+                            <a href=drive data-test="book-test-drive">"预约试驾"</a>
+                        </p>
                     </div>
                 }
                 .into_any()

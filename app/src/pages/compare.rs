@@ -1,19 +1,23 @@
 //! `/{dealer}/compare?trims=a,b&hide_same=1&highlight=0`: 2–4 trims side by side in the
 //! standard grouped layout. The URL is the whole view: trims and both toggles, so a shared
 //! link reproduces exactly what the sender saw. Groups with no known value start collapsed;
-//! toggling a group is a local convenience.
+//! toggling a group is a local convenience. Each column asks for its trim's best price
+//! (询底价) and books its test drive.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use shared::booking::EnquiryRequest;
 use shared::compare::{parse_trim_ids, Comparison, TrimHead, MAX_COMPARE};
 use shared::money;
 use shared::page::Page;
 use shared::quote::{percent_text, quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
+use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
 use crate::components::status::{LoadError, Loading};
 use crate::pages::not_found::NotFound;
+use crate::pages::test_drive;
 use crate::{api, use_dealer};
 
 /// What the URL says to show.
@@ -241,6 +245,25 @@ fn Table(
 
     let loan = terms.default_loan();
     let prices = view! { <PriceRows trims=comparison.trims.clone() terms /> };
+    let ask = RwSignal::new(None::<Ask>);
+    let leads = view! { <LeadRow trims=comparison.trims.clone() ask /> };
+    let send: Enquire = Action::new_unsync(move |request: &EnquiryRequest| {
+        let (slug, request) = (dealer.slug.get_untracked(), request.clone());
+        async move { api::enquire(&slug, &request).await }
+    });
+    // The visitor's remembered contact, asked for only once the sheet first opens.
+    let asked = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || ask.with(Option::is_some)
+    });
+    let me = LocalResource::new(move || {
+        let (asked, slug) = (asked.get(), dealer.slug.get());
+        async move {
+            match asked {
+                true => api::me(&slug).await.ok(),
+                false => None,
+            }
+        }
+    });
     let groups = comparison.groups;
     let body = move || {
         let (hide_same, highlight) = view_state.with(|v| (v.hide_same, v.highlight));
@@ -337,11 +360,56 @@ fn Table(
                     </tr>
                 </thead>
                 {prices}
+                {leads}
                 {body}
             </table>
         </div>
+        <EnquirySheet ask send page="compare" me=Signal::derive(move || me.get().flatten()) />
     }
     .into_any()
+}
+
+/// 询底价 and 预约试驾 under each compared trim.
+#[component]
+fn LeadRow(trims: Vec<TrimHead>, ask: RwSignal<Option<Ask>>) -> impl IntoView {
+    let slug = use_dealer().slug.get_untracked();
+    let ch = use_query_map().with_untracked(|q| q.get("ch"));
+    let cells = trims
+        .into_iter()
+        .map(|t| {
+            let drive = test_drive::href(&slug, &t.series_id, Some(&t.id), "compare", ch.as_deref());
+            let id = t.id.clone();
+            let asking = Ask {
+                series_id: Some(t.series_id),
+                trim_id: Some(t.id),
+                title: t.name,
+            };
+            view! {
+                <td class="leads">
+                    <button
+                        type="button"
+                        class="btn btn-primary btn-small"
+                        data-test="ask-price"
+                        data-id=id.clone()
+                        on:click=move |_| ask.set(Some(asking.clone()))
+                    >
+                        "询底价"
+                    </button>
+                    <a class="btn btn-line btn-small" href=drive data-test="book-test-drive" data-id=id>
+                        "预约试驾"
+                    </a>
+                </td>
+            }
+        })
+        .collect_view();
+    view! {
+        <tbody>
+            <tr>
+                <th scope="row">"本店服务"</th>
+                {cells}
+            </tr>
+        </tbody>
+    }
 }
 
 /// The honest price of each compared trim: on the road paying in full, and the monthly payment

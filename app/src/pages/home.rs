@@ -38,6 +38,12 @@ pub fn Home() -> impl IntoView {
             "全款、贷款落地价一算便知",
             "entry-calculator",
         ),
+        (
+            Page::TestDrive,
+            "预约试驾",
+            "选门店和时间，到店试驾",
+            "book-test-drive",
+        ),
     ];
     let content = move || {
         match dealer.home.get() {
@@ -67,8 +73,11 @@ pub fn Home() -> impl IntoView {
                         .clone()
                         .into_iter()
                         .map(|(page, title, sub, test)| {
+                            // The test drive records which page its visitors come from.
+                            let from = if matches!(page, Page::TestDrive) { "?from=home" } else { "" };
+                            let href = page.href(&slug) + from;
                             view! {
-                                <a class="entry" href=page.href(&slug) data-test=test>
+                                <a class="entry" href=href data-test=test>
                                     <strong>{title}</strong>
                                     <span>{sub}</span>
                                 </a>

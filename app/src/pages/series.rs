@@ -1,20 +1,24 @@
 //! `/{dealer}/models/{series}`: the model page. Guide range, key specs, every trim with its
 //! guide and dealer price and its on-the-road price as the calculator opens it, what each
-//! step up the trim ladder buys, and entries to the comparison and the calculator.
+//! step up the trim ladder buys, and entries to the comparison, the calculator, 询底价 and the
+//! test drive (for the series in the bar at the bottom, for a trim on its card).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::booking::EnquiryRequest;
 use shared::catalog::{format_number, SeriesDetail, Trim};
 use shared::money;
 use shared::page::Page;
 use shared::quote::{quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
+use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
 use crate::components::price_tag::PriceTag;
 use crate::components::silhouette::Silhouette;
 use crate::components::status::{LoadError, Loading};
 use crate::components::trim_actions::CompareToggle;
 use crate::pages::not_found::NotFound;
+use crate::pages::test_drive;
 use crate::{api, use_dealer};
 
 /// The specs a buyer looks at first: key, label, unit.
@@ -79,6 +83,25 @@ fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
     let slug = dealer.slug.get_untracked();
     let s = &detail.series;
     crate::set_title(&format!("{} - {}", s.name_zh, s.brand_name));
+    let ch = use_query_map().with_untracked(|q| q.get("ch"));
+    let ask = RwSignal::new(None::<Ask>);
+    let send: Enquire = Action::new_unsync(move |request: &EnquiryRequest| {
+        let (slug, request) = (dealer.slug.get_untracked(), request.clone());
+        async move { api::enquire(&slug, &request).await }
+    });
+    // The visitor's remembered contact, asked for only once the sheet first opens.
+    let asked = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || ask.with(Option::is_some)
+    });
+    let me = LocalResource::new(move || {
+        let (asked, slug) = (asked.get(), dealer.slug.get());
+        async move {
+            match asked {
+                true => api::me(&slug).await.ok(),
+                false => None,
+            }
+        }
+    });
     let guide = match (s.guide_min, s.guide_max) {
         (Some(min), Some(max)) => money::wan_range(min, max),
         (Some(p), None) | (None, Some(p)) => money::wan(p),
@@ -160,6 +183,12 @@ fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
                     }
                 })
             };
+            let asking = Ask {
+                series_id: Some(t.series_id.clone()),
+                trim_id: Some(t.id.clone()),
+                title: t.full_name(),
+            };
+            let drive = test_drive::href(&slug, &t.series_id, Some(&t.id), "model", ch.as_deref());
             view! {
                 <li class="card trim" data-test="trim" data-id=t.id.clone()>
                     <h3>{t.name_zh.clone()}</h3>
@@ -171,11 +200,29 @@ fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
                         <a class="btn btn-line btn-small" href=calc data-test="to-calculator">
                             "算落地价"
                         </a>
+                        <button
+                            type="button"
+                            class="btn btn-line btn-small"
+                            data-test="ask-price"
+                            data-id=t.id.clone()
+                            on:click=move |_| ask.set(Some(asking.clone()))
+                        >
+                            "询底价"
+                        </button>
+                        <a class="btn btn-line btn-small" href=drive data-test="book-test-drive" data-id=t.id.clone()>
+                            "预约试驾"
+                        </a>
                     </div>
                 </li>
             }
         })
         .collect_view();
+    let ask_series = Ask {
+        series_id: Some(s.id.clone()),
+        trim_id: None,
+        title: s.name_zh.clone(),
+    };
+    let drive = test_drive::href(&slug, &s.id, None, "model", ch.as_deref());
     let compare_href = move || {
         format!(
             "/{}/compare{}",
@@ -224,5 +271,17 @@ fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
                     </section>
                 }
             })}
+        <div class="action-bar">
+            <button
+                type="button"
+                class="btn btn-line"
+                data-test="ask-price"
+                on:click=move |_| ask.set(Some(ask_series.clone()))
+            >
+                "询底价"
+            </button>
+            <a class="btn btn-primary" href=drive data-test="book-test-drive">"预约试驾"</a>
+        </div>
+        <EnquirySheet ask send page="model" me=Signal::derive(move || me.get().flatten()) />
     }
 }

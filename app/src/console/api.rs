@@ -1,0 +1,236 @@
+//! The console's typed client: one async fn per endpoint of `/api/v1/console` (and the
+//! dealer catalogue it picks test-drive cars from), each decoding into the `shared` wire
+//! types; a 4xx body becomes [`Error::Api`] with the server's Chinese message.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shared::booking::BookingStatus;
+use shared::catalog::SeriesList;
+use shared::console::{
+    BookingUpdate, LeadDetail, LeadStatus, LeadSummary, LostDecision, Note, PasswordChange,
+    Reassign, SignIn, StaffBooking, StaffMe, StaffRef, StatusChange, StoreSaved, StoreSetup,
+    StoreView, Today,
+};
+use shared::{ApiError, ErrorBody};
+
+const BASE: &str = "/api/v1/console";
+
+/// Why a call failed: the network (offline, server down) or an answer from the API.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    Network(String),
+    Api(ApiError),
+}
+
+impl Error {
+    /// No session (never signed in, signed out elsewhere, or the password changed).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Self::Api(e) if e.code == "unauthorized")
+    }
+
+    /// What to tell the user, in Chinese.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Network(_) => "网络不太好，请检查网络后重试".into(),
+            Self::Api(e) => e.message.clone(),
+        }
+    }
+
+    /// The input the error is about, when the server named one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Api(e) => e.field.as_deref(),
+            Self::Network(_) => None,
+        }
+    }
+}
+
+/// What the leads list is filtered by; empty fields are left out of the query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeadFilter {
+    pub status: Option<LeadStatus>,
+    pub consultant: Option<i64>,
+    pub origin: Option<String>,
+    /// `YYYY-MM-DD`, as a date input gives it.
+    pub from: String,
+    pub to: String,
+    pub q: String,
+}
+
+impl LeadFilter {
+    /// The query string for `GET /leads`, `""` when nothing is filtered.
+    pub fn query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(status) = self.status {
+            pairs.push(("status", status.as_str().into()));
+        }
+        if let Some(id) = self.consultant {
+            pairs.push(("consultant", id.to_string()));
+        }
+        if let Some(origin) = self.origin.as_deref().filter(|o| !o.is_empty()) {
+            pairs.push(("origin", origin.into()));
+        }
+        for (key, value) in [("from", &self.from), ("to", &self.to), ("q", &self.q)] {
+            let value = value.trim();
+            if !value.is_empty() {
+                pairs.push((key, value.into()));
+            }
+        }
+        crate::api::query_string(&pairs)
+    }
+}
+
+fn network(e: impl std::fmt::Display) -> Error {
+    Error::Network(e.to_string())
+}
+
+async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, Error> {
+    let response = sent.map_err(network)?;
+    if response.ok() {
+        let text = response.text().await.map_err(network)?;
+        // A 204 has no body: it reads as JSON `null`, which is `()`.
+        let text = if text.is_empty() { "null" } else { &text };
+        return serde_json::from_str(text).map_err(network);
+    }
+    let status = response.status();
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(Error::Api(body.error)),
+        Err(_) => {
+            let (code, message) = match status {
+                401 => ("unauthorized", "请先登录"),
+                404 => ("not_found", "页面不存在"),
+                _ => return Err(Error::Network(format!("HTTP {status}"))),
+            };
+            Err(Error::Api(ApiError {
+                code: code.into(),
+                message: message.into(),
+                field: None,
+            }))
+        }
+    }
+}
+
+async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, Error> {
+    decode(request.send().await).await
+}
+
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+) -> Result<T, Error> {
+    decode(request.json(body).map_err(network)?.send().await).await
+}
+
+fn lead_url(id: i64, tail: &str) -> String {
+    format!("{BASE}/leads/{id}{tail}")
+}
+
+/// `POST /session`: sign in; `401 bad_credentials`, `429 locked` say why not.
+pub async fn sign_in(form: &SignIn) -> Result<StaffMe, Error> {
+    send_json(Request::post(&format!("{BASE}/session")), form).await
+}
+
+/// `DELETE /session` (204).
+pub async fn sign_out() -> Result<(), Error> {
+    send(Request::delete(&format!("{BASE}/session"))).await
+}
+
+/// `GET /me`: who is signed in; `401 unauthorized` when nobody is.
+pub async fn me() -> Result<StaffMe, Error> {
+    send(Request::get(&format!("{BASE}/me"))).await
+}
+
+/// `PUT /password` (204): every session of the staff member ends, this one too.
+pub async fn change_password(change: &PasswordChange) -> Result<(), Error> {
+    send_json(Request::put(&format!("{BASE}/password")), change).await
+}
+
+/// `GET /today`: my tasks and today's bookings.
+pub async fn today() -> Result<Today, Error> {
+    send(Request::get(&format!("{BASE}/today"))).await
+}
+
+/// `GET /leads?…`: the leads I may see, filtered.
+pub async fn leads(filter: &LeadFilter) -> Result<Vec<LeadSummary>, Error> {
+    send(Request::get(&format!("{BASE}/leads{}", filter.query()))).await
+}
+
+/// `GET /leads/{id}`: one lead with its timeline and bookings.
+pub async fn lead(id: i64) -> Result<LeadDetail, Error> {
+    send(Request::get(&lead_url(id, ""))).await
+}
+
+/// `POST /leads/{id}/notes`: a follow-up note.
+pub async fn add_note(id: i64, note: &Note) -> Result<LeadDetail, Error> {
+    send_json(Request::post(&lead_url(id, "/notes")), note).await
+}
+
+/// `POST /leads/{id}/calls`: the staff member is calling the customer now.
+pub async fn record_call(id: i64) -> Result<LeadDetail, Error> {
+    send_json(
+        Request::post(&lead_url(id, "/calls")),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// `PUT /leads/{id}/status`: a consultant's 战败 becomes a claim for a manager.
+pub async fn change_status(id: i64, change: &StatusChange) -> Result<LeadDetail, Error> {
+    send_json(Request::put(&lead_url(id, "/status")), change).await
+}
+
+/// `PUT /leads/{id}/consultant` (managers).
+pub async fn reassign(id: i64, consultant_id: i64) -> Result<LeadDetail, Error> {
+    let body = Reassign { consultant_id };
+    send_json(Request::put(&lead_url(id, "/consultant")), &body).await
+}
+
+/// `PUT /leads/{id}/lost-claim` (managers): approve or send back a consultant's 战败.
+pub async fn decide_lost(id: i64, approve: bool) -> Result<LeadDetail, Error> {
+    let body = LostDecision { approve };
+    send_json(Request::put(&lead_url(id, "/lost-claim")), &body).await
+}
+
+/// `PUT /bookings/{code}/status`: confirm, arrive, complete, no-show or cancel.
+pub async fn move_booking(code: &str, status: BookingStatus) -> Result<StaffBooking, Error> {
+    let url = format!("{BASE}/bookings/{}/status", crate::api::encode(code));
+    send_json(Request::put(&url), &BookingUpdate { status }).await
+}
+
+/// `GET /staff`: the dealer's consultants (managers).
+pub async fn staff() -> Result<Vec<StaffRef>, Error> {
+    send(Request::get(&format!("{BASE}/staff"))).await
+}
+
+/// `GET /stores`: each store with its test-drive setup (managers).
+pub async fn stores() -> Result<Vec<StoreView>, Error> {
+    send(Request::get(&format!("{BASE}/stores"))).await
+}
+
+/// `PUT /stores/{id}`: the saved setup and the bookings it strands.
+pub async fn save_store(id: i64, setup: &StoreSetup) -> Result<StoreSaved, Error> {
+    send_json(Request::put(&format!("{BASE}/stores/{id}")), setup).await
+}
+
+/// `GET /api/v1/dealers/{dealer}/series`: the dealer's catalogue, for test-drive cars.
+pub async fn series(dealer: &str) -> Result<SeriesList, Error> {
+    let url = format!("/api/v1/dealers/{}/series", crate::api::encode(dealer));
+    send(Request::get(&url)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_filter_asks_for_everything() {
+        assert_eq!(LeadFilter::default().query(), "");
+        let blank = LeadFilter {
+            origin: Some(String::new()),
+            q: "  ".into(),
+            ..LeadFilter::default()
+        };
+        assert_eq!(blank.query(), "");
+    }
+}

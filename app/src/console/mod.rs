@@ -1,0 +1,199 @@
+//! The staff console (its own wasm entry, `bin/console.rs`): the `Console` root, the
+//! signed-in [`Session`] every page reads, the sign-in gate, the dealer's brand colour, and
+//! the whole `/console/` route table. Pages are one file each beside this one.
+
+mod account;
+mod api;
+mod booking_row;
+mod format;
+mod lead;
+mod leads;
+mod sign_in;
+mod store_card;
+mod store_fields;
+mod store_form;
+mod stores;
+mod tab_bar;
+mod today;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{ParamSegment, StaticSegment};
+use shared::console::StaffMe;
+
+use crate::components::status::{LoadError, Loading};
+
+/// Where the console's pages live; the route table below spells the same paths as segments.
+const ROOT: &str = "console";
+const TODAY: &str = "/console/";
+const LEADS: &str = "/console/leads";
+const STORES: &str = "/console/stores";
+const ACCOUNT: &str = "/console/account";
+
+fn lead_href(id: i64) -> String {
+    format!("{LEADS}/{id}")
+}
+
+/// The tab's name in the browser's title bar.
+fn set_title(page: &str) {
+    document().set_title(&format!("{page} · 销售工作台"));
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Auth {
+    /// `GET me` has not answered yet.
+    Checking,
+    /// `GET me` failed for another reason than a missing session.
+    Failed(String),
+    /// The sign-in page, with a notice (such as why the session ended).
+    SignedOut(Option<String>),
+    SignedIn(StaffMe),
+}
+
+/// Who is signed in. Any answer `401 unauthorized` (the session ended elsewhere) brings the
+/// sign-in page back, at the same route.
+#[derive(Clone, Copy)]
+struct Session(RwSignal<Auth>);
+
+impl Session {
+    /// The signed-in staff member (tracked); pages only render while there is one.
+    fn me(&self) -> Option<StaffMe> {
+        self.0.with(|a| match a {
+            Auth::SignedIn(me) => Some(me.clone()),
+            _ => None,
+        })
+    }
+
+    /// Managers and admins (tracked).
+    fn manages(&self) -> bool {
+        self.0
+            .with(|a| matches!(a, Auth::SignedIn(me) if me.staff.role.manages()))
+    }
+
+    fn sign_in(&self, me: StaffMe) {
+        self.0.set(Auth::SignedIn(me));
+    }
+
+    fn sign_out(&self, notice: Option<String>) {
+        self.0.set(Auth::SignedOut(notice));
+    }
+
+    /// Passes a result on, first ending the session when the server says there is none.
+    fn check<T>(&self, result: Result<T, api::Error>) -> Result<T, api::Error> {
+        if result.as_ref().is_err_and(api::Error::is_unauthorized) {
+            self.sign_out(Some("登录已失效，请重新登录".into()));
+        }
+        result
+    }
+}
+
+fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+#[component]
+pub fn Console() -> impl IntoView {
+    let session = Session(RwSignal::new(Auth::Checking));
+    provide_context(session);
+    let me = LocalResource::new(api::me);
+    Effect::new(move |_| {
+        if let Some(result) = me.get() {
+            session.0.set(match result {
+                Ok(me) => Auth::SignedIn(me),
+                Err(e) if e.is_unauthorized() => Auth::SignedOut(None),
+                Err(e) => Auth::Failed(e.message()),
+            });
+        }
+    });
+    view! {
+        <Router>
+            <Gate />
+        </Router>
+    }
+}
+
+/// Which of the four states shows; the pages re-render only when it changes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Checking,
+    Failed,
+    SignedOut,
+    SignedIn,
+}
+
+#[component]
+fn Gate() -> impl IntoView {
+    let session = use_session();
+    let shown = Memo::new(move |_| {
+        session.0.with(|a| match a {
+            Auth::Checking => Shown::Checking,
+            Auth::Failed(_) => Shown::Failed,
+            Auth::SignedOut(_) => Shown::SignedOut,
+            Auth::SignedIn(_) => Shown::SignedIn,
+        })
+    });
+    let theme = move || {
+        session
+            .0
+            .with(|a| match a {
+                Auth::SignedIn(me) => Some(crate::theme_style(&me.brand_color)),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let notice = move || {
+        session.0.with_untracked(|a| match a {
+            Auth::SignedOut(notice) => notice.clone(),
+            _ => None,
+        })
+    };
+    view! {
+        <div class="c-app" style=theme>
+            {move || match shown.get() {
+                Shown::Checking => view! {
+                    <main class="c-page"><Loading count=2 /></main>
+                }
+                .into_any(),
+                Shown::Failed => {
+                    let message = session
+                        .0
+                        .with_untracked(|a| match a {
+                            Auth::Failed(m) => m.clone(),
+                            _ => String::new(),
+                        });
+                    view! { <main class="c-page"><LoadError message /></main> }.into_any()
+                }
+                Shown::SignedOut => view! { <sign_in::SignIn notice=notice() /> }.into_any(),
+                Shown::SignedIn => view! { <Pages /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The signed-in console: the routes and the tab bar.
+#[component]
+fn Pages() -> impl IntoView {
+    view! {
+        <Routes fallback=NotFound>
+            <Route path=StaticSegment(ROOT) view=today::Today />
+            <Route path=(StaticSegment(ROOT), StaticSegment("leads")) view=leads::Leads />
+            <Route path=(StaticSegment(ROOT), StaticSegment("leads"), ParamSegment("id")) view=lead::Lead />
+            <Route path=(StaticSegment(ROOT), StaticSegment("stores")) view=stores::Stores />
+            <Route path=(StaticSegment(ROOT), StaticSegment("account")) view=account::Account />
+        </Routes>
+        <tab_bar::TabBar />
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    set_title("页面不存在");
+    view! {
+        <main class="c-page">
+            <div class="empty" data-test="not-found">
+                <p>"页面不存在"</p>
+                <a class="btn btn-line btn-small" href=TODAY>"回到今日"</a>
+            </div>
+        </main>
+    }
+}

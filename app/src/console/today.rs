@@ -1,0 +1,119 @@
+//! `/console/`: my tasks (leads waiting for a first call, with a clock that ticks each
+//! minute; tomorrow's bookings to confirm; 战败 waiting for approval), then today's bookings
+//! by store and time, each workable in place.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use shared::console::{Task, TaskKind};
+
+use super::booking_row::BookingRow;
+use super::format::{by_store, waited};
+use super::{api, lead_href, use_session};
+use crate::components::status::{LoadError, Loading};
+
+/// The task's tag and the class that colours it.
+fn kind_tag(kind: TaskKind) -> (&'static str, &'static str) {
+    match kind {
+        TaskKind::CallBack => ("待回电", "c-kind c-kind-call"),
+        TaskKind::ConfirmBooking => ("明日待确认", "c-kind c-kind-confirm"),
+        TaskKind::ApproveLost => ("战败待审批", "c-kind c-kind-lost"),
+    }
+}
+
+#[component]
+pub fn Today() -> impl IntoView {
+    super::set_title("今日");
+    let session = use_session();
+    let today = LocalResource::new(move || async move { session.check(api::today().await) });
+    // The first-response clocks read this; it moves on every minute.
+    let now = RwSignal::new(js_sys::Date::now() as i64);
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(js_sys::Date::now() as i64),
+        Duration::from_secs(60),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let content = move || match today.get() {
+        None => view! { <Loading count=3 /> }.into_any(),
+        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(today)) => {
+            let tasks = if today.tasks.is_empty() {
+                view! { <p class="c-none">"暂无待办"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="c-list">
+                        {today
+                            .tasks
+                            .into_iter()
+                            .map(|task| view! { <TaskItem task now /> })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            };
+            let bookings = if today.bookings.is_empty() {
+                view! { <p class="c-none">"今日暂无预约"</p> }.into_any()
+            } else {
+                by_store(today.bookings)
+                    .into_iter()
+                    .map(|(store, list)| {
+                        view! {
+                            <h3 class="c-store-name">{store}</h3>
+                            <ul class="c-list">
+                                {list
+                                    .into_iter()
+                                    .map(|booking| view! { <BookingRow booking /> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            };
+            view! {
+                <section class="c-section">
+                    <h2>"我的待办"</h2>
+                    {tasks}
+                </section>
+                <section class="c-section">
+                    <h2>"今日预约"</h2>
+                    {bookings}
+                </section>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <main class="c-page">
+            <h1 class="c-title">"今日"</h1>
+            {content}
+        </main>
+    }
+}
+
+#[component]
+fn TaskItem(task: Task, now: RwSignal<i64>) -> impl IntoView {
+    let Task {
+        kind,
+        lead_id,
+        title,
+        since,
+        ..
+    } = task;
+    let clock = (kind == TaskKind::CallBack)
+        .then(|| view! { <span class="c-clock">{move || waited(since, now.get())}</span> });
+    let (tag, class) = kind_tag(kind);
+    let inner = view! {
+        <span class=class>{tag}</span>
+        <span class="c-task-title">{title}</span>
+        {clock}
+    };
+    match lead_id {
+        Some(id) => view! {
+            <li><a class="c-task" href=lead_href(id) data-test="task">{inner}</a></li>
+        }
+        .into_any(),
+        None => view! { <li class="c-task" data-test="task">{inner}</li> }.into_any(),
+    }
+}

@@ -1,0 +1,124 @@
+//! `/{dealer}/me`: my data at this dealer (个人信息保护法: see it, delete it). What the dealer
+//! keeps, in full because it is mine: name, mobile number, the notice version agreed to and how
+//! many bookings and enquiries; and one button that deletes it after a confirm.
+
+use leptos::prelude::*;
+use shared::page::Page;
+
+use crate::components::status::{LoadError, Loading};
+use crate::{api, use_dealer};
+
+/// What deleting does, said once on the page and once in the confirm.
+const DELETION: &str = "删除后将取消您未来的预约，删除姓名和手机号，仅保留匿名统计。";
+
+#[component]
+pub fn Me() -> impl IntoView {
+    crate::set_title("我的信息");
+    let dealer = use_dealer();
+    let me = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        async move { api::me(&slug).await }
+    });
+    let erase = Action::new_unsync(move |_: &()| {
+        let slug = dealer.slug.get_untracked();
+        async move { api::delete_me(&slug).await }
+    });
+    let erasing = erase.pending();
+    let deleted = move || matches!(erase.value().get(), Some(Ok(())));
+    let on_delete = move |_| {
+        let sure = window()
+            .confirm_with_message(&format!("确定删除我的信息吗？{DELETION}"))
+            .unwrap_or(false);
+        if sure && !erasing.get_untracked() {
+            erase.dispatch(());
+        }
+    };
+    let empty = move || {
+        view! {
+            <div class="empty" data-test="me-empty">
+                <p>"本店没有保存您的姓名和手机号。"</p>
+                <a class="btn btn-line" href=dealer.link(&Page::TestDrive) data-test="book-test-drive">
+                    "预约试驾"
+                </a>
+            </div>
+        }
+    };
+    let content = move || {
+        if deleted() {
+            return view! {
+                <p class="notice done-note" role="status" data-test="me-deleted">"已删除"</p>
+                {empty()}
+            }
+            .into_any();
+        }
+        match me.get() {
+            None => view! { <Loading count=1 /> }.into_any(),
+            Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+            Some(Ok(me))
+                if me.name.is_none()
+                    && me.phone.is_none()
+                    && me.bookings.is_empty()
+                    && me.enquiries == 0 =>
+            {
+                empty().into_any()
+            }
+            Some(Ok(me)) => {
+                let none = || "—".to_string();
+                view! {
+                    <dl class="card facts">
+                        <div>
+                            <dt>"姓名"</dt>
+                            <dd data-test="me-name">{me.name.unwrap_or_else(none)}</dd>
+                        </div>
+                        <div>
+                            <dt>"手机号"</dt>
+                            <dd data-test="me-phone">{me.phone.unwrap_or_else(none)}</dd>
+                        </div>
+                        <div>
+                            <dt>"隐私说明"</dt>
+                            <dd data-test="me-consent">
+                                {me.consent_version.map(|v| format!("已同意 {v} 版")).unwrap_or_else(none)}
+                            </dd>
+                        </div>
+                        <div>
+                            <dt>"试驾预约"</dt>
+                            <dd>
+                                <a href=dealer.link(&Page::MyBookings) data-test="me-bookings">
+                                    {me.bookings.len()} " 次 ›"
+                                </a>
+                            </dd>
+                        </div>
+                        <div>
+                            <dt>"询底价"</dt>
+                            <dd data-test="me-enquiries">{me.enquiries} " 次"</dd>
+                        </div>
+                    </dl>
+                    <p class="muted me-note">{DELETION}</p>
+                    {move || erase.value().get().and_then(Result::err).map(|e| view! {
+                        <p class="notice" role="alert" data-test="delete-error">{e.message()}</p>
+                    })}
+                    <button
+                        type="button"
+                        class="btn btn-danger btn-block"
+                        data-test="delete-me"
+                        disabled=move || erasing.get()
+                        on:click=on_delete
+                    >
+                        {move || if erasing.get() { "正在删除…" } else { "删除我的信息" }}
+                    </button>
+                }
+                .into_any()
+            }
+        }
+    };
+    view! {
+        <main class="page me">
+            <h1>"我的信息"</h1>
+            <p class="muted">"本店为您保存的个人信息，您可以随时删除。"</p>
+            {content}
+            <p class="page-foot">
+                <a href=dealer.link(&Page::Privacy) data-test="privacy-link">"《个人信息保护说明》"</a>
+            </p>
+        </main>
+    }
+}
