@@ -2,7 +2,9 @@
 //! driven in headless Chromium on a 375x812 phone with a WeChat user agent, as a buyer would.
 //! Run by `cargo xtask test` (it builds the app and sets CHELINK_DIST).
 
+mod booking;
 mod browser;
+mod console;
 
 use std::path::PathBuf;
 
@@ -18,6 +20,7 @@ use shared::tax::ReliefPeriod;
 /// The server on 127.0.0.1:0 with a fresh SQLite file and the demo data.
 struct Site {
     base: String,
+    db: server::db::Db,
     _dir: TempDir,
 }
 
@@ -53,10 +56,13 @@ impl Site {
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(server::http::serve(
             listener,
-            server::http::AppState::new(db, &dist).await.unwrap(),
+            server::http::AppState::new(db.clone(), &dist)
+                .await
+                .unwrap(),
         ));
         Self {
             base,
+            db,
             _dir: TempDir(dir),
         }
     }
