@@ -177,7 +177,10 @@ async fn a_consultant_works_a_booking_and_a_manager_approves_the_lost_claim_and_
 
     // The first consultant no longer has the lead.
     phone.goto(&lead_url).await.unwrap();
-    find(&phone, "[data-test=lead-error], [data-test=not-found]").await;
+    wait_text(&phone, "[data-test=load-error]", |t| {
+        t.contains("未找到该线索")
+    })
+    .await;
 
     // The manager's stores page.
     tap_on(&boss, "[data-test=tab-stores]").await;

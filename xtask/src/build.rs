@@ -41,7 +41,7 @@ struct Entry {
     name: &'static str,
     /// Its page shell in `public/`, written to `dist/` with the asset version filled in.
     shell: &'static str,
-    /// Split at its `#[lazy_route]`s.
+    /// Its `#[lazy_route]` pages become chunks it loads (else they are split off and dropped).
     split: bool,
 }
 
@@ -80,10 +80,16 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         let main = if lazy {
             split(&wasm, &staging, entry, &mut chunks)?
         } else {
-            let main = staging.join(format!("{entry}_whole.wasm"));
-            let input = fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
-            fs::write(&main, without_link_sections(&input)?)?;
-            main
+            // The consumer's lazy pages are exported from the shared library, so they are
+            // linked into every entry; splitting moves them out of the console's module into
+            // chunks it never loads, which are thrown away.
+            let unused = staging.join(format!("{entry}-unused-chunks"));
+            fs::create_dir_all(&unused)?;
+            let main = split(&wasm, &unused, entry, &mut serde_json::Map::new())?;
+            let kept = staging.join(main.file_name().unwrap_or_default());
+            fs::rename(&main, &kept)?;
+            fs::remove_dir_all(&unused)?;
+            kept
         };
         let mut bindgen = Command::new(tools::wasm_bindgen(root));
         bindgen
@@ -175,50 +181,6 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     )?;
     report(&assets)?;
     Ok(dist)
-}
-
-/// The module without the linker's custom sections (`linking`, `reloc.*`, kept for
-/// wasm-split by `--emit-relocs`): an entry that is not split would otherwise ship them.
-fn without_link_sections(wasm: &[u8]) -> Result<Vec<u8>> {
-    fn leb(data: &[u8], at: &mut usize) -> Result<usize> {
-        let (mut value, mut shift) = (0usize, 0);
-        loop {
-            let byte = *data.get(*at).context("truncated wasm")?;
-            *at += 1;
-            value |= usize::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Ok(value);
-            }
-            shift += 7;
-        }
-    }
-    if wasm.get(..4) != Some(b"\0asm") {
-        bail!("not a wasm module");
-    }
-    let mut out = wasm[..8].to_vec();
-    let mut at = 8;
-    while at < wasm.len() {
-        let start = at;
-        let id = wasm[at];
-        at += 1;
-        let size = leb(wasm, &mut at)?;
-        let body = at;
-        let end = body + size;
-        if end > wasm.len() {
-            bail!("truncated wasm section");
-        }
-        let linker = id == 0 && {
-            let mut name_at = body;
-            let len = leb(wasm, &mut name_at)?;
-            let name = wasm.get(name_at..name_at + len).unwrap_or_default();
-            name == b"linking" || name.starts_with(b"reloc.") || name == b"__wasm_split_unstable"
-        };
-        if !linker {
-            out.extend_from_slice(&wasm[start..end]);
-        }
-        at = end;
-    }
-    Ok(out)
 }
 
 /// Splits an entry's wasm at its lazy routes (`#[lazy_route]`): the main module, to be run
@@ -386,32 +348,4 @@ fn report(assets: &Path) -> Result<()> {
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn linker_sections_are_dropped_and_the_rest_kept() {
-        let custom = |name: &str, body: &[u8]| {
-            let mut section = vec![name.len() as u8];
-            section.extend_from_slice(name.as_bytes());
-            section.extend_from_slice(body);
-            let mut out = vec![0, section.len() as u8];
-            out.extend(section);
-            out
-        };
-        let header = b"\0asm\x01\0\0\0".to_vec();
-        let mut wasm = header.clone();
-        wasm.extend([1, 1, 0]); // a type section with no types
-        wasm.extend(custom("linking", b"xyz"));
-        wasm.extend(custom("reloc.CODE", b"ab"));
-        wasm.extend(custom("name", b"n"));
-        let mut kept = header;
-        kept.extend([1, 1, 0]);
-        kept.extend(custom("name", b"n"));
-        assert_eq!(without_link_sections(&wasm).unwrap(), kept);
-        assert!(without_link_sections(b"nope").is_err());
-    }
 }
