@@ -14,10 +14,14 @@ pub mod select;
 pub mod series;
 pub mod test_drive;
 
+#[cfg(not(feature = "console"))]
 use leptos::prelude::*;
+#[cfg(not(feature = "console"))]
 use leptos_router::{lazy_route, LazyRoute};
 
-/// A route whose page component is fetched (as a separate wasm chunk) on first visit.
+/// A route whose page component is fetched (as a separate wasm chunk) on first visit. Not
+/// expanded for the console entry (feature `console`), which must not link the chunks.
+#[cfg(not(feature = "console"))]
 macro_rules! lazy_page {
     ($route:ident, $page:path) => {
         pub struct $route;
@@ -36,13 +40,23 @@ macro_rules! lazy_page {
     };
 }
 
+#[cfg(not(feature = "console"))]
 lazy_page!(ModelsRoute, models::Models);
+#[cfg(not(feature = "console"))]
 lazy_page!(SeriesRoute, series::Series);
+#[cfg(not(feature = "console"))]
 lazy_page!(CompareRoute, compare::Compare);
+#[cfg(not(feature = "console"))]
 lazy_page!(SelectRoute, select::Select);
+#[cfg(not(feature = "console"))]
 lazy_page!(CalculatorRoute, calculator::Calculator);
+#[cfg(not(feature = "console"))]
 lazy_page!(TestDriveRoute, test_drive::TestDrive);
+#[cfg(not(feature = "console"))]
 lazy_page!(BookingRoute, booking::Booking);
+#[cfg(not(feature = "console"))]
 lazy_page!(MyBookingsRoute, my_bookings::MyBookings);
+#[cfg(not(feature = "console"))]
 lazy_page!(MeRoute, me::Me);
+#[cfg(not(feature = "console"))]
 lazy_page!(PrivacyRoute, privacy::Privacy);

@@ -463,6 +463,22 @@ both! {
         let stranger = app.client.delete(app.url(&me)).send().await.unwrap();
         err(stranger, StatusCode::NOT_FOUND).await;
 
+        // not to a slot of another store, nor of another dealer
+        let other_store = offer(&app).await.stores[1].store.id;
+        let elsewhere: SlotList = app.get_ok(&format!("{DEMO}/stores/{other_store}/slots")).await;
+        let refused = browser.put(app.url(&me)).json(&serde_json::json!({"slot_id": elsewhere.slots[0].id})).send().await.unwrap();
+        assert_eq!(err(refused, StatusCode::UNPROCESSABLE_ENTITY).await.error.field.as_deref(), Some("slot"));
+        let leapmotor_slot: i64 = sqlx::query_scalar(
+            "SELECT sl.id FROM slots sl JOIN stores s ON s.id = sl.store_id JOIN dealers d ON d.id = s.dealer_id \
+             WHERE d.slug = 'leapmotor' ORDER BY sl.day DESC LIMIT 1",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        let refused = browser.put(app.url(&me)).json(&serde_json::json!({"slot_id": leapmotor_slot})).send().await.unwrap();
+        err(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(booked(&app, &a).await, (1, 1));
+
         // move to b, then try a full c
         let moved: Booking = browser.put(app.url(&me)).json(&serde_json::json!({"slot_id": b.id})).send().await.unwrap().json().await.unwrap();
         assert_eq!(moved.slot.id, b.id);

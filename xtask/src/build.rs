@@ -29,11 +29,13 @@ const ENTRIES: [Entry; 2] = [
         name: "consumer",
         shell: "index.html",
         split: true,
+        feature: None,
     },
     Entry {
         name: "console",
         shell: "console.html",
         split: false,
+        feature: Some("console"),
     },
 ];
 
@@ -43,6 +45,9 @@ struct Entry {
     shell: &'static str,
     /// Its `#[lazy_route]` pages become chunks it loads (else they are split off and dropped).
     split: bool,
+    /// The app's feature it is built with: the console's leaves the consumer's route table
+    /// and lazily loaded pages out of the library.
+    feature: Option<&'static str>,
 }
 
 /// Builds everything and returns the absolute `dist` folder.
@@ -51,18 +56,25 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         Mode::Dev => "debug",
         Mode::Release => "wasm-release",
     };
-    let mut cargo = Command::new("cargo");
-    cargo.args([
-        "build",
-        "--package",
-        "chelink-app",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]);
-    if mode == Mode::Release {
-        cargo.args(["--profile", "wasm-release"]);
+    for entry in &ENTRIES {
+        let mut cargo = Command::new("cargo");
+        cargo.args([
+            "build",
+            "--package",
+            "chelink-app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--bin",
+            entry.name,
+        ]);
+        if let Some(feature) = entry.feature {
+            cargo.args(["--features", feature]);
+        }
+        if mode == Mode::Release {
+            cargo.args(["--profile", "wasm-release"]);
+        }
+        run(&mut cargo)?;
     }
-    run(&mut cargo)?;
 
     let staging = root.join("target/app-staging");
     let _ = fs::remove_dir_all(&staging);
@@ -80,9 +92,8 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         let main = if lazy {
             split(&wasm, &staging, entry, &mut chunks)?
         } else {
-            // The consumer's lazy pages are exported from the shared library, so they are
-            // linked into every entry; splitting moves them out of the console's module into
-            // chunks it never loads, which are thrown away.
+            // wasm-split also drops the linker's sections (`--emit-relocs`): a module that is
+            // not split would ship them. It has no lazy pages, so no chunk is thrown away.
             let unused = staging.join(format!("{entry}-unused-chunks"));
             fs::create_dir_all(&unused)?;
             let main = split(&wasm, &unused, entry, &mut serde_json::Map::new())?;
