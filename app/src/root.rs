@@ -15,8 +15,37 @@ use crate::pages::{
 };
 use crate::{api, theme_style, DealerCtx, Toast};
 
+/// Loads `pages.css` (the styles of every page but the home page) once the first page is
+/// painted, unless the shell already linked it: the home page's first load goes without it,
+/// and the next page is styled when the buyer gets there.
+fn load_page_styles() {
+    let document = document();
+    if document
+        .query_selector("link[href$='/pages.css']")
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return;
+    }
+    let Some(app_css) = document
+        .query_selector("link[href$='/app.css']")
+        .ok()
+        .flatten()
+        .and_then(|l| l.get_attribute("href"))
+    else {
+        return;
+    };
+    if let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) {
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", &app_css.replace("/app.css", "/pages.css"));
+        let _ = head.append_child(&link);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
+    Effect::new(|_| load_page_styles());
     view! {
         <Router>
             <Shell />

@@ -2,16 +2,150 @@
 //! the driving licence a test drive needs, and consent to the privacy notice.
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::error::ApiError;
+
+/// Every character whose NFKC form is made only of the characters a phone number can hold
+/// (`0`–`9`, `+`, `-`, `(`, `)`, space): full-width digits from a Chinese IME, circled and
+/// parenthesised numbers, mathematical digits, ideographic space... As runs `(first code
+/// point, length, NFKC of the first)`: along a run of length > 1 both sides count up by one.
+/// A test checks it against the `unicode-normalization` crate for every code point, so the
+/// browser gets NFKC's answer for phone numbers without carrying Unicode's tables.
+const PHONE_NFKC: [(u32, u32, &str); RUNS] = [
+    (0x00A0, 1, " "),
+    (0x00B2, 2, "2"),
+    (0x00B9, 1, "1"),
+    (0x2000, 1, " "),
+    (0x2001, 1, " "),
+    (0x2002, 1, " "),
+    (0x2003, 1, " "),
+    (0x2004, 1, " "),
+    (0x2005, 1, " "),
+    (0x2006, 1, " "),
+    (0x2007, 1, " "),
+    (0x2008, 1, " "),
+    (0x2009, 1, " "),
+    (0x200A, 1, " "),
+    (0x202F, 1, " "),
+    (0x205F, 1, " "),
+    (0x2070, 1, "0"),
+    (0x2074, 6, "4"),
+    (0x207A, 1, "+"),
+    (0x207D, 2, "("),
+    (0x2080, 10, "0"),
+    (0x208A, 1, "+"),
+    (0x208D, 2, "("),
+    (0x2460, 9, "1"),
+    (0x2469, 1, "10"),
+    (0x246A, 1, "11"),
+    (0x246B, 1, "12"),
+    (0x246C, 1, "13"),
+    (0x246D, 1, "14"),
+    (0x246E, 1, "15"),
+    (0x246F, 1, "16"),
+    (0x2470, 1, "17"),
+    (0x2471, 1, "18"),
+    (0x2472, 1, "19"),
+    (0x2473, 1, "20"),
+    (0x2474, 1, "(1)"),
+    (0x2475, 1, "(2)"),
+    (0x2476, 1, "(3)"),
+    (0x2477, 1, "(4)"),
+    (0x2478, 1, "(5)"),
+    (0x2479, 1, "(6)"),
+    (0x247A, 1, "(7)"),
+    (0x247B, 1, "(8)"),
+    (0x247C, 1, "(9)"),
+    (0x247D, 1, "(10)"),
+    (0x247E, 1, "(11)"),
+    (0x247F, 1, "(12)"),
+    (0x2480, 1, "(13)"),
+    (0x2481, 1, "(14)"),
+    (0x2482, 1, "(15)"),
+    (0x2483, 1, "(16)"),
+    (0x2484, 1, "(17)"),
+    (0x2485, 1, "(18)"),
+    (0x2486, 1, "(19)"),
+    (0x2487, 1, "(20)"),
+    (0x24EA, 1, "0"),
+    (0x3000, 1, " "),
+    (0x3251, 1, "21"),
+    (0x3252, 1, "22"),
+    (0x3253, 1, "23"),
+    (0x3254, 1, "24"),
+    (0x3255, 1, "25"),
+    (0x3256, 1, "26"),
+    (0x3257, 1, "27"),
+    (0x3258, 1, "28"),
+    (0x3259, 1, "29"),
+    (0x325A, 1, "30"),
+    (0x325B, 1, "31"),
+    (0x325C, 1, "32"),
+    (0x325D, 1, "33"),
+    (0x325E, 1, "34"),
+    (0x325F, 1, "35"),
+    (0x32B1, 1, "36"),
+    (0x32B2, 1, "37"),
+    (0x32B3, 1, "38"),
+    (0x32B4, 1, "39"),
+    (0x32B5, 1, "40"),
+    (0x32B6, 1, "41"),
+    (0x32B7, 1, "42"),
+    (0x32B8, 1, "43"),
+    (0x32B9, 1, "44"),
+    (0x32BA, 1, "45"),
+    (0x32BB, 1, "46"),
+    (0x32BC, 1, "47"),
+    (0x32BD, 1, "48"),
+    (0x32BE, 1, "49"),
+    (0x32BF, 1, "50"),
+    (0xFB29, 1, "+"),
+    (0xFE35, 2, "("),
+    (0xFE59, 2, "("),
+    (0xFE62, 1, "+"),
+    (0xFE63, 1, "-"),
+    (0xFF08, 2, "("),
+    (0xFF0B, 1, "+"),
+    (0xFF0D, 1, "-"),
+    (0xFF10, 10, "0"),
+    (0x1CCF0, 10, "0"),
+    (0x1D7CE, 10, "0"),
+    (0x1D7D8, 10, "0"),
+    (0x1D7E2, 10, "0"),
+    (0x1D7EC, 10, "0"),
+    (0x1D7F6, 10, "0"),
+    (0x1FBF0, 10, "0"),
+];
+const RUNS: usize = 103;
+
+/// A character's NFKC form when it is made of phone characters, pushed onto `out`; any other
+/// character as it is (it fails validation either way).
+fn push_phone_nfkc(c: char, out: &mut String) {
+    let cp = u32::from(c);
+    let at = PHONE_NFKC.partition_point(|&(start, _, _)| start <= cp);
+    match at.checked_sub(1).map(|i| PHONE_NFKC[i]) {
+        Some((start, len, first)) if cp < start + len => {
+            if len == 1 {
+                out.push_str(first);
+            } else {
+                let base = u32::from(first.chars().next().unwrap_or('0'));
+                out.push(char::from_u32(base + cp - start).unwrap_or(c));
+            }
+        }
+        _ => out.push(c),
+    }
+}
 
 /// Cleans a typed mobile number: NFKC (full-width digits from a Chinese IME become ASCII),
 /// drops whitespace, `-`, `(`, `)` and invisible format characters, then drops a leading
 /// `+86`, `0086` or `86` when exactly 11 digits remain.
 pub fn normalize_phone(input: &str) -> String {
-    let cleaned: String = input
-        .nfkc()
+    let mut folded = String::with_capacity(input.len());
+    for c in input.chars() {
+        push_phone_nfkc(c, &mut folded);
+    }
+    let cleaned: String = folded
+        .chars()
         .filter(|&c| !(c.is_whitespace() || matches!(c, '-' | '(' | ')') || is_format(c)))
         .collect();
     for prefix in ["+86", "0086", "86"] {
@@ -119,7 +253,15 @@ impl Gearbox {
     /// Reads a transmission spec such as `6挡手动`, `5MT`, `8挡手自一体`, `7DCT双离合` or
     /// `电动车单速变速箱`; `None` when it says neither.
     pub fn from_spec(text: &str) -> Option<Self> {
-        let text: String = text.nfkc().collect::<String>().to_ascii_uppercase();
+        // Full-width Latin letters (ＭＴ) read as ASCII; spec texts hold nothing stranger.
+        let text: String = text
+            .chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                c => c,
+            })
+            .collect::<String>()
+            .to_ascii_uppercase();
         // `MT` only as a word of its own: `AMT` is an automated gearbox.
         if text.contains("手动") || contains_word(&text, "MT") {
             return Some(Self::Manual);
@@ -435,6 +577,27 @@ mod tests {
         ] {
             let expected = result.map_err(|message| ApiError::invalid("consent", message));
             assert_eq!(check_consent(version), expected, "{version:?}");
+        }
+    }
+
+    #[test]
+    fn phone_characters_fold_exactly_as_nfkc_does() {
+        use unicode_normalization::UnicodeNormalization;
+        let phone_char = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | ' ');
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let nfkc: String = c.to_string().nfkc().collect();
+            let mut ours = String::new();
+            push_phone_nfkc(c, &mut ours);
+            if !nfkc.is_empty() && nfkc.chars().all(phone_char) {
+                assert_eq!(ours, nfkc, "U+{:04X}", u32::from(c));
+            } else {
+                assert_eq!(
+                    ours,
+                    c.to_string(),
+                    "U+{:04X} is no phone character",
+                    u32::from(c)
+                );
+            }
         }
     }
 }

@@ -139,8 +139,9 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
                 .arg(&module))?;
         }
     }
-    fs::write(staging.join("app.css"), stylesheet(root, "consumer")?)?;
-    fs::write(staging.join("console.css"), stylesheet(root, "console")?)?;
+    for sheet in ["app.css", "pages.css", "console.css"] {
+        fs::write(staging.join(sheet), stylesheet(root, sheet)?)?;
+    }
     for file in fs::read_dir(root.join("public"))? {
         let path = file?.path();
         let shell = ENTRIES
@@ -247,21 +248,21 @@ const WASM_FEATURES: [&str; 6] = [
 ];
 
 /// `style/*.css` (except the inlined critical.css) in file-name order, minified.
-/// The stylesheet of an entry: `style/*.css` in name order, without the critical CSS (inlined
-/// in the shell); the consumer's leaves out the console's file, the console's the consumer
-/// pages' file.
-fn stylesheet(root: &Path, entry: &str) -> Result<String> {
-    let skip = match entry {
-        "console" => "30-pages.css",
-        _ => "40-console.css",
+/// A stylesheet from `style/*.css` in name order: `app.css` (the consumer's first load: tokens,
+/// base, components, the home page), `pages.css` (every other consumer page, linked by their
+/// shells and loaded by the app after the home page's first paint) and `console.css`. The
+/// critical CSS is inlined in the shells instead.
+fn stylesheet(root: &Path, sheet: &str) -> Result<String> {
+    let wanted = |name: &str| match (sheet, name) {
+        (_, "critical.css") => false,
+        ("pages.css", name) => name == "30-pages.css",
+        ("console.css", name) => name != "30-pages.css" && name != "25-home.css",
+        (_, name) => name != "30-pages.css" && name != "40-console.css",
     };
     let mut files: Vec<PathBuf> = fs::read_dir(root.join("style"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "css"))
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n != "critical.css" && n != skip)
-        })
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(wanted))
         .collect();
     files.sort();
     let mut css = String::new();

@@ -131,8 +131,8 @@ pub async fn page(
     html(meta.status, body)
 }
 
-/// Adds `<link rel=preload>` for what the page fetches first (its wasm chunks and its API
-/// data), so they download alongside the main module instead of after it.
+/// Adds the page's stylesheet and `<link rel=preload>` for what it fetches first (its wasm
+/// chunks and its API data), so they download alongside the main module instead of after it.
 pub fn preload(
     shell: &str,
     dealer: &str,
@@ -159,7 +159,11 @@ pub fn preload(
             escape(&url)
         )
     });
-    let links: String = wasm.chain(data).collect();
+    // Every page but the home page is styled by pages.css (the home page's first load goes
+    // without it; the app loads it after the first paint).
+    let styles = (*page != Page::Home)
+        .then(|| format!("<link rel=\"stylesheet\" href=\"/assets/{version}/pages.css\">"));
+    let links: String = styles.into_iter().chain(wasm).chain(data).collect();
     shell.replacen("</head>", &format!("{links}</head>"), 1)
 }
 
@@ -396,6 +400,8 @@ mod tests {
         assert!(out.contains("/assets/v1/split_models.wasm"));
         assert!(out.contains("href=\"/api/v1/dealers/demo\" as=\"fetch\" crossorigin>"));
         assert!(out.contains("href=\"/api/v1/dealers/demo/series\" as=\"fetch\" crossorigin>"));
+        assert!(out.contains("<link rel=\"stylesheet\" href=\"/assets/v1/pages.css\">"));
+        assert!(!preload(shell, "demo", &Page::Home, &chunks).contains("pages.css"));
         let compare = preload(shell, "demo", &Page::Compare, &chunks);
         assert!(!compare.contains(".wasm"));
         assert!(compare.contains("/api/v1/dealers/demo\""));
