@@ -14,7 +14,6 @@ pub mod select;
 pub mod series;
 pub mod test_drive;
 
-#[cfg(not(feature = "console"))]
 use leptos::prelude::*;
 #[cfg(not(feature = "console"))]
 use leptos_router::{lazy_route, LazyRoute};
@@ -51,12 +50,24 @@ lazy_page!(SelectRoute, select::Select);
 #[cfg(not(feature = "console"))]
 lazy_page!(CalculatorRoute, calculator::Calculator);
 #[cfg(not(feature = "console"))]
-lazy_page!(TestDriveRoute, test_drive::TestDrive);
-#[cfg(not(feature = "console"))]
-lazy_page!(BookingRoute, booking::Booking);
-#[cfg(not(feature = "console"))]
-lazy_page!(MyBookingsRoute, my_bookings::MyBookings);
-#[cfg(not(feature = "console"))]
-lazy_page!(MeRoute, me::Me);
-#[cfg(not(feature = "console"))]
-lazy_page!(PrivacyRoute, privacy::Privacy);
+lazy_page!(BookingsRoute, Bookings);
+
+/// The test drive and the visitor's own pages (booking form, confirmation, my bookings, my
+/// data, the privacy notice) share one lazily loaded chunk: every lazy route multiplies the
+/// chunks the others are cut into, and these pages are opened together.
+#[component]
+pub fn Bookings() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let page = location
+        .pathname
+        .with_untracked(|p| shared::page::Page::parse(p).map(|(_, page)| page));
+    use shared::page::Page;
+    match page {
+        Some(Page::TestDrive) => view! { <test_drive::TestDrive /> }.into_any(),
+        Some(Page::Booking(_)) => view! { <booking::Booking /> }.into_any(),
+        Some(Page::MyBookings) => view! { <my_bookings::MyBookings /> }.into_any(),
+        Some(Page::Me) => view! { <me::Me /> }.into_any(),
+        Some(Page::Privacy) => view! { <privacy::Privacy /> }.into_any(),
+        _ => view! { <main class="page"><not_found::NotFound /></main> }.into_any(),
+    }
+}

@@ -1,5 +1,6 @@
-//! The consumer's root: providers (dealer, compare basket, toast), the brand theme and the
-//! whole route table, each lazy page under its `shared::page::Page` path.
+//! The consumer's root: providers (dealer, compare basket, toast) and the whole route table,
+//! each lazy page under its `shared::page::Page` path. The dealer's colour comes painted in
+//! the shell by the server.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -10,42 +11,13 @@ use shared::page::Page;
 use crate::basket::Basket;
 use crate::components::tab_bar::TabBar;
 use crate::pages::{
-    home::Home, not_found::NotFound, BookingRoute, CalculatorRoute, CompareRoute, MeRoute,
-    ModelsRoute, MyBookingsRoute, PrivacyRoute, SelectRoute, SeriesRoute, TestDriveRoute,
+    home::Home, not_found::NotFound, BookingsRoute, CalculatorRoute, CompareRoute, ModelsRoute,
+    SelectRoute, SeriesRoute,
 };
-use crate::{api, theme_style, DealerCtx, Toast};
-
-/// Loads `pages.css` (the styles of every page but the home page) once the first page is
-/// painted, unless the shell already linked it: the home page's first load goes without it,
-/// and the next page is styled when the buyer gets there.
-fn load_page_styles() {
-    let document = document();
-    if document
-        .query_selector("link[href$='/pages.css']")
-        .ok()
-        .flatten()
-        .is_some()
-    {
-        return;
-    }
-    let Some(app_css) = document
-        .query_selector("link[href$='/app.css']")
-        .ok()
-        .flatten()
-        .and_then(|l| l.get_attribute("href"))
-    else {
-        return;
-    };
-    if let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) {
-        let _ = link.set_attribute("rel", "stylesheet");
-        let _ = link.set_attribute("href", &app_css.replace("/app.css", "/pages.css"));
-        let _ = head.append_child(&link);
-    }
-}
+use crate::{api, DealerCtx, Toast};
 
 #[component]
 pub fn App() -> impl IntoView {
-    Effect::new(|_| load_page_styles());
     view! {
         <Router>
             <Shell />
@@ -53,7 +25,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything inside the router: providers, theme, routes, the tab bar.
+/// Everything inside the router: providers, routes, the tab bar.
 #[component]
 fn Shell() -> impl IntoView {
     let location = use_location();
@@ -90,15 +62,9 @@ fn Shell() -> impl IntoView {
         home.get()
             .is_some_and(|r| r.as_ref().is_err_and(api::Error::is_not_found))
     });
-    let theme = move || {
-        home.get()
-            .and_then(|r| r.ok())
-            .map(|h| theme_style(&h.dealer.brand_color))
-            .unwrap_or_default()
-    };
 
     view! {
-        <div class="app" style=theme>
+        <div class="app">
             {move || {
                 if missing.get() {
                     view! { <main class="page"><NotFound /></main> }.into_any()
@@ -111,11 +77,11 @@ fn Shell() -> impl IntoView {
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::COMPARE)) view={Lazy::<CompareRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::SELECT)) view={Lazy::<SelectRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::CALCULATOR)) view={Lazy::<CalculatorRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::TEST_DRIVE)) view={Lazy::<TestDriveRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::TEST_DRIVE), ParamSegment("code")) view={Lazy::<BookingRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME), StaticSegment(Page::BOOKINGS)) view={Lazy::<MyBookingsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME)) view={Lazy::<MeRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::PRIVACY)) view={Lazy::<PrivacyRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::TEST_DRIVE)) view={Lazy::<BookingsRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::TEST_DRIVE), ParamSegment("code")) view={Lazy::<BookingsRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME), StaticSegment(Page::BOOKINGS)) view={Lazy::<BookingsRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME)) view={Lazy::<BookingsRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::PRIVACY)) view={Lazy::<BookingsRoute>::new()} />
                         </Routes>
                         <TabBar />
                     }

@@ -15,5 +15,6 @@ pub mod quote;
 pub mod select;
 pub mod slots;
 pub mod tax;
+pub mod theme;
 
 pub use error::{ApiError, ErrorBody};

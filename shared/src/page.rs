@@ -42,17 +42,13 @@ impl Page {
 
     /// Every lazily loaded chunk, as `cargo xtask build` names them from the app's
     /// `{Name}Route` types (`ModelsRoute` → `models`).
-    pub const CHUNKS: [&'static str; 10] = [
+    pub const CHUNKS: [&'static str; 6] = [
         "models",
         "series",
         "compare",
         "select",
         "calculator",
-        "test_drive",
-        "booking",
-        "my_bookings",
-        "me",
-        "privacy",
+        "bookings",
     ];
 
     /// The dealer and page a path opens (`/demo/models/byd-qin-plus`), ignoring one trailing
@@ -106,11 +102,10 @@ impl Page {
             Page::Compare => Some("compare"),
             Page::Select => Some("select"),
             Page::Calculator => Some("calculator"),
-            Page::TestDrive => Some("test_drive"),
-            Page::Booking(_) => Some("booking"),
-            Page::MyBookings => Some("my_bookings"),
-            Page::Me => Some("me"),
-            Page::Privacy => Some("privacy"),
+            // The test drive and the visitor's own pages share one chunk.
+            Page::TestDrive | Page::Booking(_) | Page::MyBookings | Page::Me | Page::Privacy => {
+                Some("bookings")
+            }
         }
     }
 

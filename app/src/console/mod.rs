@@ -136,7 +136,7 @@ fn Gate() -> impl IntoView {
         session
             .0
             .with(|a| match a {
-                Auth::SignedIn(me) => Some(crate::theme_style(&me.brand_color)),
+                Auth::SignedIn(me) => Some(shared::theme::brand_style(&me.brand_color)),
                 _ => None,
             })
             .unwrap_or_default()

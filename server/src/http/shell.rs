@@ -71,6 +71,9 @@ pub struct PageMeta {
     /// Painted in the skeleton before the app runs: the dealer's name, so the first paint
     /// already says whose page this is.
     pub heading: String,
+    /// The dealer's colour as CSS variables on `<html>` (`shared::theme::brand_style`), so
+    /// the first paint is in it too.
+    pub theme: String,
 }
 
 /// `/console/...`: the staff console's shell, the same for every console path (the console
@@ -118,6 +121,7 @@ pub async fn page(
                 title: SITE.into(),
                 description: String::new(),
                 heading: String::new(),
+                theme: String::new(),
             }
         }
     };
@@ -185,6 +189,7 @@ fn not_found() -> PageMeta {
         title: format!("页面不存在 - {SITE}"),
         description: "您访问的页面不存在".into(),
         heading: String::new(),
+        theme: String::new(),
     }
 }
 
@@ -201,6 +206,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         title,
         description,
         heading: dealer.clone(),
+        theme: shared::theme::brand_style(&record.dealer.brand_color),
     };
     let query = Query::<Vec<(String, String)>>::try_from_uri(uri)
         .map(|Query(pairs)| pairs)
@@ -312,7 +318,15 @@ pub fn fill_shell(shell: &str, meta: &PageMeta, image: Option<&str>) -> String {
     } else {
         shell.replacen("</head>", &format!("{tags}</head>"), 1)
     };
-    shell.replacen(HEADING_MARKER, &escape(&meta.heading), 1)
+    let shell = shell.replacen(HEADING_MARKER, &escape(&meta.heading), 1);
+    if meta.theme.is_empty() {
+        return shell;
+    }
+    shell.replacen(
+        "<html lang=\"zh-CN\">",
+        &format!("<html lang=\"zh-CN\" style=\"{}\">", escape(&meta.theme)),
+        1,
+    )
 }
 
 /// The asset folder the shell refers to: `/assets/{version}/...`.
@@ -375,15 +389,20 @@ mod tests {
             title: "秦PLUS <DM-i> - \"演示\"".into(),
             description: "a & b".into(),
             heading: "车链<演示>".into(),
+            theme: shared::theme::brand_style("#C8102E"),
         };
         let shell =
-            "<head><!--meta--><link href=\"/assets/v1a2/app.css\"></head><h1><!--heading--></h1>";
+            "<html lang=\"zh-CN\"><head><!--meta--><link href=\"/assets/v1a2/app.css\"></head><h1><!--heading--></h1>";
         let out = fill_shell(shell, &meta, Some("http://h/assets/v1a2/icon.png"));
         assert!(out.contains("<title>秦PLUS &lt;DM-i&gt; - &quot;演示&quot;</title>"));
         assert!(out.contains("content=\"a &amp; b\""));
         assert!(out.contains("og:image\" content=\"http://h/assets/v1a2/icon.png\""));
         assert!(!out.contains(META_MARKER));
         assert!(out.contains("<h1>车链&lt;演示&gt;</h1>"));
+        assert!(
+            out.starts_with("<html lang=\"zh-CN\" style=\"--brand:#c8102e;--brand-ink:#"),
+            "{out}"
+        );
         let no_marker = fill_shell("<head></head>", &meta, None);
         assert!(no_marker.contains("<title>"));
         assert_eq!(asset_version(shell), Some("v1a2"));
