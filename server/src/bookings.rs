@@ -368,28 +368,75 @@ pub fn new_code() -> String {
         .collect()
 }
 
-/// Takes a seat and writes the booking, its lead and its timeline in one transaction: the
-/// seat is one conditional update, so a full slot changes nothing.
-pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
-    let mut tx = db::begin_write(db).await?;
-    let phone = &b.touch.contact.phone;
+/// What taking a seat for a phone found.
+enum Seat {
+    Taken,
+    Full,
+    /// The phone already holds an open booking of that slot.
+    Duplicate,
+}
+
+/// Takes a seat of a slot for a phone inside the caller's transaction: one conditional
+/// update, so a full slot changes nothing.
+async fn take_seat(
+    conn: &mut sqlx::AnyConnection,
+    slot_id: i64,
+    phone: &str,
+) -> sqlx::Result<Seat> {
     let twice: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM bookings WHERE slot_id = $1 AND phone = $2 AND status IN ('booked', 'confirmed')",
     )
-    .bind(b.slot_id)
+    .bind(slot_id)
     .bind(phone)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     if twice.is_some() {
-        return Ok(Booked::Duplicate);
+        return Ok(Seat::Duplicate);
     }
     let seat =
         sqlx::query("UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity")
-            .bind(b.slot_id)
-            .execute(&mut *tx)
+            .bind(slot_id)
+            .execute(&mut *conn)
             .await?;
-    if seat.rows_affected() == 0 {
-        return Ok(Booked::Full);
+    Ok(if seat.rows_affected() == 0 {
+        Seat::Full
+    } else {
+        Seat::Taken
+    })
+}
+
+/// Gives a seat of a slot back, inside the caller's transaction.
+pub async fn free_seat(conn: &mut sqlx::AnyConnection, slot_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
+        .bind(slot_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Cancels a booking and frees its seat, inside the caller's transaction.
+async fn cancel_booking(
+    conn: &mut sqlx::AnyConnection,
+    booking_id: i64,
+    slot_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE bookings SET status = 'cancelled', updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(booking_id)
+        .execute(&mut *conn)
+        .await?;
+    free_seat(conn, slot_id).await
+}
+
+/// Takes a seat and writes the booking, its lead and its timeline in one transaction.
+pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
+    let mut tx = db::begin_write(db).await?;
+    let phone = &b.touch.contact.phone;
+    match take_seat(&mut tx, b.slot_id, phone).await? {
+        Seat::Taken => {}
+        Seat::Full => return Ok(Booked::Full),
+        Seat::Duplicate => return Ok(Booked::Duplicate),
     }
     let owned = leads::touch(&mut tx, &b.touch).await?;
     let code = new_code();
@@ -578,15 +625,7 @@ pub async fn cancel(
     let Some((id, slot_id, lead_id)) = open_booking(&mut tx, dealer_id, phone, code).await? else {
         return Ok(false);
     };
-    sqlx::query("UPDATE bookings SET status = 'cancelled', updated_at = $1 WHERE id = $2")
-        .bind(clock.millis)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
-        .bind(slot_id)
-        .execute(&mut *tx)
-        .await?;
+    cancel_booking(&mut tx, id, slot_id, clock.millis).await?;
     let detail = serde_json::json!({ "code": code, "by": "customer" }).to_string();
     leads::record(&mut tx, lead_id, Event::Cancelled, clock.millis, &detail).await?;
     tx.commit().await?;
@@ -615,28 +654,12 @@ pub async fn reschedule(
     let Some((id, old_slot, lead_id)) = open_booking(&mut tx, dealer_id, phone, code).await? else {
         return Ok(Moved::NoBooking);
     };
-    let twice: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM bookings WHERE slot_id = $1 AND phone = $2 AND status IN ('booked', 'confirmed')",
-    )
-    .bind(new_slot)
-    .bind(phone)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if twice.is_some() {
-        return Ok(Moved::Duplicate);
+    match take_seat(&mut tx, new_slot, phone).await? {
+        Seat::Taken => {}
+        Seat::Full => return Ok(Moved::Full),
+        Seat::Duplicate => return Ok(Moved::Duplicate),
     }
-    let seat =
-        sqlx::query("UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity")
-            .bind(new_slot)
-            .execute(&mut *tx)
-            .await?;
-    if seat.rows_affected() == 0 {
-        return Ok(Moved::Full);
-    }
-    sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
-        .bind(old_slot)
-        .execute(&mut *tx)
-        .await?;
+    free_seat(&mut tx, old_slot).await?;
     sqlx::query("UPDATE bookings SET slot_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_slot)
         .bind(clock.millis)
@@ -685,15 +708,7 @@ pub async fn erase(db: &Db, dealer_id: i64, phone: &str, clock: Clock) -> sqlx::
         if !future {
             continue;
         }
-        sqlx::query("UPDATE bookings SET status = 'cancelled', updated_at = $1 WHERE id = $2")
-            .bind(clock.millis)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
-            .bind(slot_id)
-            .execute(&mut *tx)
-            .await?;
+        cancel_booking(&mut tx, id, slot_id, clock.millis).await?;
     }
     sqlx::query(
         "UPDATE bookings SET name = NULL, phone = NULL, updated_at = $1 WHERE dealer_id = $2 AND phone = $3",

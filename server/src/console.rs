@@ -643,10 +643,7 @@ pub async fn update_booking(
         return Ok(BookingChanged::NotAllowed(current.status));
     }
     if to == BookingStatus::Cancelled {
-        sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
-            .bind(current.slot.id)
-            .execute(&mut *tx)
-            .await?;
+        bookings::free_seat(&mut tx, current.slot.id).await?;
     }
     if to == BookingStatus::Completed {
         sqlx::query("UPDATE leads SET status = 'test_driven', updated_at = $1 WHERE id = $2 AND status IN ('new', 'contacted')")
