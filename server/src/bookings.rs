@@ -5,6 +5,7 @@
 use rand::Rng;
 use shared::booking::{Booking, BookingStatus, Consultant, Slot, TestDriveStore};
 use shared::catalog::Store;
+use shared::console::StoreSetup;
 use shared::contact::{Gearbox, Licence};
 use shared::date::Date;
 use shared::slots::{self, Closure, OpeningHours, SlotTemplate, TimeOfDay, BOOKING_DAYS};
@@ -79,51 +80,14 @@ pub async fn plan(db: &Db, store_id: i64, today: Date) -> sqlx::Result<()> {
     if planned.is_none_or(|p| p >= last) {
         return Ok(());
     }
-    let hours: Vec<(i64, i64, i64)> =
-        sqlx::query_as("SELECT weekday, open_min, close_min FROM store_hours WHERE store_id = $1")
-            .bind(store_id)
-            .fetch_all(&db.pool)
-            .await?;
-    let hours: Vec<OpeningHours> = hours
-        .into_iter()
-        .map(|(weekday, open, close)| OpeningHours {
-            weekday: weekday as u8,
-            open: time(open),
-            close: time(close),
-        })
-        .collect();
-    let closures: Vec<(String, String)> =
-        sqlx::query_as("SELECT day, reason FROM store_closures WHERE store_id = $1")
-            .bind(store_id)
-            .fetch_all(&db.pool)
-            .await?;
-    let closures: Vec<Closure> = closures
-        .into_iter()
-        .filter_map(|(day, reason)| {
-            Some(Closure {
-                date: Date::parse(&day)?,
-                reason,
-            })
-        })
-        .collect();
-    let templates: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT weekdays, start_min, end_min, slot_minutes, capacity FROM slot_templates \
-         WHERE store_id = $1",
-    )
-    .bind(store_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let templates: Vec<SlotTemplate> = templates
-        .into_iter()
-        .map(|(weekdays, start, end, minutes, capacity)| SlotTemplate {
-            weekdays: weekdays.split(',').filter_map(|w| w.parse().ok()).collect(),
-            start: time(start),
-            end: time(end),
-            slot_minutes: minutes as u16,
-            capacity: capacity as u16,
-        })
-        .collect();
-    let planned = slots::plan_slots(today, BOOKING_DAYS, &hours, &closures, &templates);
+    let setup = store_setup(db, store_id).await?;
+    let planned = slots::plan_slots(
+        today,
+        BOOKING_DAYS,
+        &setup.hours,
+        &setup.closures,
+        &setup.templates,
+    );
     let mut tx = db::begin_write(db).await?;
     for slot in planned {
         sqlx::query(
@@ -144,6 +108,64 @@ pub async fn plan(db: &Db, store_id: i64, today: Date) -> sqlx::Result<()> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await
+}
+
+/// A store's test-drive setup as stored: hours, closures, templates, test-drive cars.
+pub async fn store_setup(db: &Db, store_id: i64) -> sqlx::Result<StoreSetup> {
+    let time = |m: i64| TimeOfDay::from_minutes(m.clamp(0, 1440) as u16).expect("clamped to a day");
+    let hours: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT weekday, open_min, close_min FROM store_hours WHERE store_id = $1 ORDER BY weekday, open_min",
+    )
+    .bind(store_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let closures: Vec<(String, String)> =
+        sqlx::query_as("SELECT day, reason FROM store_closures WHERE store_id = $1 ORDER BY day")
+            .bind(store_id)
+            .fetch_all(&db.pool)
+            .await?;
+    let templates: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT weekdays, start_min, end_min, slot_minutes, capacity FROM slot_templates WHERE store_id = $1 ORDER BY id",
+    )
+    .bind(store_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let series_ids: Vec<String> = sqlx::query_scalar(
+        "SELECT series_id FROM test_drive_cars WHERE store_id = $1 ORDER BY series_id",
+    )
+    .bind(store_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(StoreSetup {
+        hours: hours
+            .into_iter()
+            .map(|(w, o, c)| OpeningHours {
+                weekday: w as u8,
+                open: time(o),
+                close: time(c),
+            })
+            .collect(),
+        closures: closures
+            .into_iter()
+            .filter_map(|(d, reason)| {
+                Some(Closure {
+                    date: Date::parse(&d)?,
+                    reason,
+                })
+            })
+            .collect(),
+        templates: templates
+            .into_iter()
+            .map(|(w, s, e, m, c)| SlotTemplate {
+                weekdays: w.split(',').filter_map(|x| x.parse().ok()).collect(),
+                start: time(s),
+                end: time(e),
+                slot_minutes: m as u16,
+                capacity: c as u16,
+            })
+            .collect(),
+        series_ids,
+    })
 }
 
 #[derive(sqlx::FromRow)]

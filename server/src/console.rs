@@ -10,7 +10,7 @@ use shared::console::{
 };
 use shared::contact::mask_phone;
 use shared::date::Date;
-use shared::slots::{self, Closure, OpeningHours, SlotTemplate, TimeOfDay, BOOKING_DAYS};
+use shared::slots::{self, TimeOfDay, BOOKING_DAYS};
 
 use crate::bookings::{self, Clock};
 use crate::db::{self, Db};
@@ -664,71 +664,13 @@ pub async fn update_booking(
         }))
 }
 
-/// A store's setup as stored.
-async fn setup(db: &Db, store_id: i64) -> sqlx::Result<StoreSetup> {
-    let time = |m: i64| TimeOfDay::from_minutes(m.clamp(0, 1440) as u16).expect("clamped to a day");
-    let hours: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT weekday, open_min, close_min FROM store_hours WHERE store_id = $1 ORDER BY weekday, open_min",
-    )
-    .bind(store_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let closures: Vec<(String, String)> =
-        sqlx::query_as("SELECT day, reason FROM store_closures WHERE store_id = $1 ORDER BY day")
-            .bind(store_id)
-            .fetch_all(&db.pool)
-            .await?;
-    let templates: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT weekdays, start_min, end_min, slot_minutes, capacity FROM slot_templates WHERE store_id = $1 ORDER BY id",
-    )
-    .bind(store_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let series_ids: Vec<String> = sqlx::query_scalar(
-        "SELECT series_id FROM test_drive_cars WHERE store_id = $1 ORDER BY series_id",
-    )
-    .bind(store_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(StoreSetup {
-        hours: hours
-            .into_iter()
-            .map(|(w, o, c)| OpeningHours {
-                weekday: w as u8,
-                open: time(o),
-                close: time(c),
-            })
-            .collect(),
-        closures: closures
-            .into_iter()
-            .filter_map(|(d, reason)| {
-                Some(Closure {
-                    date: Date::parse(&d)?,
-                    reason,
-                })
-            })
-            .collect(),
-        templates: templates
-            .into_iter()
-            .map(|(w, s, e, m, c)| SlotTemplate {
-                weekdays: w.split(',').filter_map(|x| x.parse().ok()).collect(),
-                start: time(s),
-                end: time(e),
-                slot_minutes: m as u16,
-                capacity: c as u16,
-            })
-            .collect(),
-        series_ids,
-    })
-}
-
 /// The dealer's stores with their setups.
 pub async fn stores(db: &Db, viewer: &Staff) -> sqlx::Result<Vec<StoreView>> {
     let me = crate::staff::me(db, viewer).await?;
     let mut views = Vec::new();
     for store in me.stores {
         views.push(StoreView {
-            setup: setup(db, store.id).await?,
+            setup: bookings::store_setup(db, store.id).await?,
             store,
         });
     }
@@ -876,7 +818,7 @@ pub async fn save_store(
             .into_iter()
             .find(|s| s.id == store_id)
             .expect("the store was just checked"),
-        setup: setup(db, store_id).await?,
+        setup: bookings::store_setup(db, store_id).await?,
     };
     Ok(Some((view, stranded)))
 }
