@@ -168,6 +168,66 @@ pub async fn store_setup(db: &Db, store_id: i64) -> sqlx::Result<StoreSetup> {
     })
 }
 
+/// Writes a store's hours, closures, slot templates and test-drive cars, inside the caller's
+/// transaction (to a store that has none: the seed, or the console after clearing them).
+pub async fn write_store_setup(
+    conn: &mut sqlx::AnyConnection,
+    store_id: i64,
+    hours: &[OpeningHours],
+    closures: &[Closure],
+    templates: &[SlotTemplate],
+    series_ids: &[String],
+) -> sqlx::Result<()> {
+    for h in hours {
+        sqlx::query(
+            "INSERT INTO store_hours (store_id, weekday, open_min, close_min) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (store_id, weekday, open_min) DO NOTHING",
+        )
+        .bind(store_id)
+        .bind(i64::from(h.weekday))
+        .bind(i64::from(h.open.minutes()))
+        .bind(i64::from(h.close.minutes()))
+        .execute(&mut *conn)
+        .await?;
+    }
+    for c in closures {
+        sqlx::query(
+            "INSERT INTO store_closures (store_id, day, reason) VALUES ($1, $2, $3) \
+             ON CONFLICT (store_id, day) DO NOTHING",
+        )
+        .bind(store_id)
+        .bind(c.date.to_string())
+        .bind(c.reason.trim())
+        .execute(&mut *conn)
+        .await?;
+    }
+    for t in templates {
+        sqlx::query(
+            "INSERT INTO slot_templates (store_id, weekdays, start_min, end_min, slot_minutes, capacity) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(store_id)
+        .bind(weekdays_text(&t.weekdays))
+        .bind(i64::from(t.start.minutes()))
+        .bind(i64::from(t.end.minutes()))
+        .bind(i64::from(t.slot_minutes))
+        .bind(i64::from(t.capacity))
+        .execute(&mut *conn)
+        .await?;
+    }
+    for series in series_ids {
+        sqlx::query(
+            "INSERT INTO test_drive_cars (store_id, series_id) VALUES ($1, $2) \
+             ON CONFLICT (store_id, series_id) DO NOTHING",
+        )
+        .bind(store_id)
+        .bind(series)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct StoreRow {
     id: i64,

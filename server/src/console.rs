@@ -716,43 +716,21 @@ pub async fn save_store(
             .execute(&mut *tx)
             .await?;
     }
-    for h in &new.hours {
-        sqlx::query("INSERT INTO store_hours (store_id, weekday, open_min, close_min) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (store_id, weekday, open_min) DO NOTHING")
-            .bind(store_id)
-            .bind(i64::from(h.weekday))
-            .bind(i64::from(h.open.minutes()))
-            .bind(i64::from(h.close.minutes()))
-            .execute(&mut *tx)
-            .await?;
-    }
-    for c in &new.closures {
-        sqlx::query("INSERT INTO store_closures (store_id, day, reason) VALUES ($1, $2, $3) ON CONFLICT (store_id, day) DO NOTHING")
-            .bind(store_id)
-            .bind(c.date.to_string())
-            .bind(c.reason.trim())
-            .execute(&mut *tx)
-            .await?;
-    }
-    for t in &new.templates {
-        sqlx::query("INSERT INTO slot_templates (store_id, weekdays, start_min, end_min, slot_minutes, capacity) \
-                     VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(store_id)
-            .bind(bookings::weekdays_text(&t.weekdays))
-            .bind(i64::from(t.start.minutes()))
-            .bind(i64::from(t.end.minutes()))
-            .bind(i64::from(t.slot_minutes))
-            .bind(i64::from(t.capacity))
-            .execute(&mut *tx)
-            .await?;
-    }
-    for series in new.series_ids.iter().filter(|s| sold.contains(s)) {
-        sqlx::query("INSERT INTO test_drive_cars (store_id, series_id) VALUES ($1, $2) ON CONFLICT (store_id, series_id) DO NOTHING")
-            .bind(store_id)
-            .bind(series)
-            .execute(&mut *tx)
-            .await?;
-    }
+    let cars: Vec<String> = new
+        .series_ids
+        .iter()
+        .filter(|s| sold.contains(s))
+        .cloned()
+        .collect();
+    bookings::write_store_setup(
+        &mut tx,
+        store_id,
+        &new.hours,
+        &new.closures,
+        &new.templates,
+        &cars,
+    )
+    .await?;
     let existing: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT id, day, start_min, booked FROM slots WHERE store_id = $1 AND day >= $2",
     )

@@ -515,45 +515,14 @@ async fn seed_test_drive(
     if templates > 0 {
         return Ok(());
     }
-    for h in &seed.hours {
-        sqlx::query(
-            "INSERT INTO store_hours (store_id, weekday, open_min, close_min) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(store_id)
-        .bind(i64::from(h.weekday))
-        .bind(i64::from(h.open.minutes()))
-        .bind(i64::from(h.close.minutes()))
-        .execute(&mut **tx)
-        .await?;
-    }
-    for c in &seed.closures {
-        sqlx::query("INSERT INTO store_closures (store_id, day, reason) VALUES ($1, $2, $3)")
-            .bind(store_id)
-            .bind(c.date.to_string())
-            .bind(&c.reason)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for t in &seed.templates {
-        sqlx::query(
-            "INSERT INTO slot_templates (store_id, weekdays, start_min, end_min, slot_minutes, capacity) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(store_id)
-        .bind(bookings::weekdays_text(&t.weekdays))
-        .bind(i64::from(t.start.minutes()))
-        .bind(i64::from(t.end.minutes()))
-        .bind(i64::from(t.slot_minutes))
-        .bind(i64::from(t.capacity))
-        .execute(&mut **tx)
-        .await?;
-    }
-    for series_id in &seed.series {
-        sqlx::query("INSERT INTO test_drive_cars (store_id, series_id) VALUES ($1, $2)")
-            .bind(store_id)
-            .bind(series_id)
-            .execute(&mut **tx)
-            .await?;
-    }
+    bookings::write_store_setup(
+        tx,
+        store_id,
+        &seed.hours,
+        &seed.closures,
+        &seed.templates,
+        &seed.series,
+    )
+    .await?;
     Ok(())
 }
