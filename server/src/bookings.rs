@@ -465,6 +465,19 @@ async fn take_seat(
     slot_id: i64,
     phone: &str,
 ) -> sqlx::Result<Seat> {
+    // One statement when the seat is there; which refusal it was is asked only after one.
+    let seat = sqlx::query(
+        "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity \
+         AND NOT EXISTS (SELECT 1 FROM bookings WHERE slot_id = $1 AND phone = $2 \
+         AND status IN ('booked', 'confirmed'))",
+    )
+    .bind(slot_id)
+    .bind(phone)
+    .execute(&mut *conn)
+    .await?;
+    if seat.rows_affected() == 1 {
+        return Ok(Seat::Taken);
+    }
     let twice: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM bookings WHERE slot_id = $1 AND phone = $2 AND status IN ('booked', 'confirmed')",
     )
@@ -472,18 +485,10 @@ async fn take_seat(
     .bind(phone)
     .fetch_optional(&mut *conn)
     .await?;
-    if twice.is_some() {
-        return Ok(Seat::Duplicate);
-    }
-    let seat =
-        sqlx::query("UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity")
-            .bind(slot_id)
-            .execute(&mut *conn)
-            .await?;
-    Ok(if seat.rows_affected() == 0 {
-        Seat::Full
+    Ok(if twice.is_some() {
+        Seat::Duplicate
     } else {
-        Seat::Taken
+        Seat::Full
     })
 }
 
@@ -520,8 +525,12 @@ pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
         Seat::Full => return Ok(Booked::Full),
         Seat::Duplicate => return Ok(Booked::Duplicate),
     }
-    let owned = leads::touch(&mut tx, &b.touch).await?;
     let code = new_code();
+    let detail = serde_json::json!({
+        "code": code, "slot": b.slot_id, "series": b.series_id, "trim": b.touch.trim_id,
+        "page": b.touch.origin.page, "button": b.touch.origin.button, "channel": b.touch.origin.channel,
+    });
+    let owned = leads::touch(&mut tx, &b.touch, Event::Booked, &detail.to_string()).await?;
     sqlx::query(
         "INSERT INTO bookings (code, dealer_id, store_id, slot_id, lead_id, series_id, trim_id, \
          licence, name, phone, status, created_at, updated_at) \
@@ -539,18 +548,6 @@ pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
     .bind(phone)
     .bind(b.touch.now)
     .execute(&mut *tx)
-    .await?;
-    let detail = serde_json::json!({
-        "code": code, "slot": b.slot_id, "series": b.series_id, "trim": b.touch.trim_id,
-        "page": b.touch.origin.page, "button": b.touch.origin.button, "channel": b.touch.origin.channel,
-    });
-    leads::record(
-        &mut tx,
-        owned.lead_id,
-        Event::Booked,
-        b.touch.now,
-        &detail.to_string(),
-    )
     .await?;
     if let Some((key, request_hash)) = &b.idempotency {
         sqlx::query(
@@ -826,19 +823,11 @@ pub async fn erase(db: &Db, dealer_id: i64, phone: &str, clock: Clock) -> sqlx::
 /// A price enquiry: the lead created or updated, the event on its timeline, its consultant.
 pub async fn enquire(db: &Db, touch: &Touch<'_>) -> sqlx::Result<Option<Consultant>> {
     let mut tx = db::begin_write(db).await?;
-    let owned = leads::touch(&mut tx, touch).await?;
     let detail = serde_json::json!({
         "series": touch.series_id, "trim": touch.trim_id,
         "page": touch.origin.page, "button": touch.origin.button, "channel": touch.origin.channel,
     });
-    leads::record(
-        &mut tx,
-        owned.lead_id,
-        Event::Enquired,
-        touch.now,
-        &detail.to_string(),
-    )
-    .await?;
+    let owned = leads::touch(&mut tx, touch, Event::Enquired, &detail.to_string()).await?;
     let consultant = leads::consultant(&mut tx, owned.consultant_id).await?;
     tx.commit().await?;
     Ok(consultant)

@@ -31,25 +31,23 @@ struct DealerRow {
     province: String,
     vessel_tax_source: Option<String>,
     loan_rate_bp: i64,
+    annual_yuan: Option<i64>,
 }
 
+/// A dealer by slug with its terms, in one query: a row per 车船税 band (or one without).
 pub async fn dealer(db: &Db, slug: &str) -> sqlx::Result<Option<DealerRecord>> {
-    let row: Option<DealerRow> = sqlx::query_as(
-        "SELECT id, slug, name, brand_color, phone, province, vessel_tax_source, loan_rate_bp \
-         FROM dealers WHERE slug = $1",
+    let rows: Vec<DealerRow> = sqlx::query_as(
+        "SELECT d.id, d.slug, d.name, d.brand_color, d.phone, d.province, d.vessel_tax_source, \
+         d.loan_rate_bp, v.annual_yuan FROM dealers d \
+         LEFT JOIN dealer_vessel_tax v ON v.dealer_id = d.id WHERE d.slug = $1 ORDER BY v.band",
     )
     .bind(slug)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(r) = row else {
-        return Ok(None);
-    };
-    let annual: Vec<i64> = sqlx::query_scalar(
-        "SELECT annual_yuan FROM dealer_vessel_tax WHERE dealer_id = $1 ORDER BY band",
-    )
-    .bind(r.id)
     .fetch_all(&db.pool)
     .await?;
+    let annual: Vec<i64> = rows.iter().filter_map(|r| r.annual_yuan).collect();
+    let Some(r) = rows.into_iter().next() else {
+        return Ok(None);
+    };
     // Amounts for every band, or none: a dealer half set up has not set them.
     let vessel_tax = (annual.len() == VESSEL_TAX_BANDS.len()).then_some(VesselTaxRates {
         province: r.province,

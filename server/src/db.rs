@@ -1,13 +1,13 @@
-//! The database: one sqlx `Any` pool on SQLite (default, WAL, foreign keys, busy timeout,
-//! checked at start-up) or PostgreSQL, and the migrations of each backend.
+//! The database: sqlx `Any` pools on SQLite (default, WAL, foreign keys, busy timeout,
+//! checked at start-up; readers in parallel, writers queued on one connection) or PostgreSQL,
+//! and the migrations of each backend.
 
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::AnyConnection;
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool, Executor};
 
 /// How long a SQLite writer waits for a lock before giving up, in milliseconds.
 pub const SQLITE_BUSY_TIMEOUT_MS: i64 = 5_000;
@@ -34,38 +34,68 @@ impl Backend {
     }
 }
 
-/// A connection pool and the backend behind it.
+/// The pools and the backend behind them.
 #[derive(Clone, Debug)]
 pub struct Db {
+    /// Where reads go.
     pub pool: AnyPool,
+    /// Where writes go. On SQLite, which has one writer at a time, a pool of one connection:
+    /// writers wait their turn in the pool's fair queue instead of sleeping in SQLite's busy
+    /// handler, whose growing back-off (up to 100 ms a try) made the slowest bookings wait
+    /// hundreds of milliseconds. On PostgreSQL the same pool as `pool`.
+    pub writer: AnyPool,
     pub backend: Backend,
 }
 
 /// Connects to `url`. On SQLite every connection gets WAL, foreign keys and a busy timeout,
-/// and one connection is checked before the pool is handed out: a pragma not in force is an
-/// error, never a silent default.
+/// and a connection of each pool is checked before they are handed out: a pragma not in force
+/// is an error, never a silent default.
 pub async fn connect(url: &str) -> anyhow::Result<Db> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url)?;
-    let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
-    let pool = match backend {
-        Backend::Postgres => options.max_connections(10),
-        Backend::Sqlite => options
-            .max_connections(8)
-            .after_connect(|conn, _meta| Box::pin(sqlite_pragmas(conn))),
-    }
-    .connect(url)
-    .await
-    .with_context(|| format!("cannot open the database {}", redact(url)))?;
-    let db = Db { pool, backend };
-    if backend == Backend::Sqlite {
-        check_sqlite(&db).await?;
-    }
+    let open = |connections: u32| {
+        let options = AnyPoolOptions::new()
+            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(connections);
+        let options = match backend {
+            Backend::Postgres => options,
+            // A local file cannot drop a connection: no ping before each use, which on
+            // SQLite is a round trip to the connection's worker thread.
+            Backend::Sqlite => options
+                .test_before_acquire(false)
+                .after_connect(|conn, _meta| Box::pin(sqlite_pragmas(conn))),
+        };
+        async move {
+            options
+                .connect(url)
+                .await
+                .with_context(|| format!("cannot open the database {}", redact(url)))
+        }
+    };
+    let db = match backend {
+        Backend::Postgres => {
+            let pool = open(10).await?;
+            Db {
+                writer: pool.clone(),
+                pool,
+                backend,
+            }
+        }
+        Backend::Sqlite => {
+            let db = Db {
+                pool: open(8).await?,
+                writer: open(1).await?,
+                backend,
+            };
+            check_sqlite(&mut *db.pool.acquire().await?).await?;
+            check_sqlite(&mut *db.writer.acquire().await?).await?;
+            db
+        }
+    };
     Ok(db)
 }
 
 async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    use sqlx::Executor;
     conn.execute("PRAGMA journal_mode = WAL").await?;
     conn.execute("PRAGMA foreign_keys = ON").await?;
     conn.execute(format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str())
@@ -74,9 +104,8 @@ async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Reads the pragmas back on a pooled connection and fails loudly if any is not in force.
-pub async fn check_sqlite(db: &Db) -> anyhow::Result<()> {
-    let mut conn = db.pool.acquire().await?;
+/// Reads the pragmas back on a connection and fails loudly if any is not in force.
+async fn check_sqlite(conn: &mut AnyConnection) -> anyhow::Result<()> {
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&mut *conn)
         .await?;
@@ -98,13 +127,13 @@ pub async fn check_sqlite(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A transaction for writes. On SQLite it begins IMMEDIATE, taking the write lock at once, so
-/// a read-then-write inside it can never be overtaken (a deferred one would fail with "busy"
-/// when two writers race); on PostgreSQL rows are locked by the statements themselves.
+/// A transaction for writes, on the writer. On SQLite it begins IMMEDIATE, taking the write
+/// lock at once, so a read-then-write inside it can never be overtaken; on PostgreSQL rows are
+/// locked by the statements themselves.
 pub async fn begin_write(db: &Db) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
     match db.backend {
-        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => db.pool.begin().await,
+        Backend::Sqlite => db.writer.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => db.writer.begin().await,
     }
 }
 
@@ -164,10 +193,16 @@ mod tests {
         let path = std::env::temp_dir().join(format!("chelink-db-unit-{}.db", std::process::id()));
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let db = connect(&url).await.unwrap();
-        check_sqlite(&db).await.unwrap();
+        check_sqlite(&mut db.pool.acquire().await.unwrap())
+            .await
+            .unwrap();
+        check_sqlite(&mut db.writer.acquire().await.unwrap())
+            .await
+            .unwrap();
         migrate(&db).await.unwrap();
         migrate(&db).await.unwrap();
         db.pool.close().await;
+        db.writer.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }

@@ -47,8 +47,14 @@ pub struct Owned {
 }
 
 /// Creates the lead for this dealer and phone, or updates it (name, consent, latest interest;
-/// the origin stays the first one), and gives it a consultant if it has none.
-pub async fn touch(conn: &mut sqlx::AnyConnection, t: &Touch<'_>) -> sqlx::Result<Owned> {
+/// the origin stays the first one), gives it a consultant if it has none, and puts on its
+/// timeline the assignment, if one was made, and `event` with its detail, in one insert.
+pub async fn touch(
+    conn: &mut sqlx::AnyConnection,
+    t: &Touch<'_>,
+    event: Event,
+    detail: &str,
+) -> sqlx::Result<Owned> {
     let (lead_id, consultant_id): (i64, Option<i64>) = sqlx::query_as(
         "INSERT INTO leads (dealer_id, phone, name, store_id, series_id, trim_id, origin_page, \
          origin_button, origin_channel, consent_version, consent_at, created_at, updated_at) \
@@ -74,61 +80,67 @@ pub async fn touch(conn: &mut sqlx::AnyConnection, t: &Touch<'_>) -> sqlx::Resul
     .fetch_one(&mut *conn)
     .await?;
     if consultant_id.is_some() {
+        record(conn, lead_id, event, t.now, detail).await?;
         return Ok(Owned {
             lead_id,
             consultant_id,
         });
     }
-    let consultant_id = next_consultant(conn, t.dealer_id, t.store_id).await?;
-    if let Some(staff_id) = consultant_id {
-        sqlx::query("UPDATE leads SET consultant_id = $1 WHERE id = $2")
-            .bind(staff_id)
+    let next = next_consultant(conn, t.dealer_id, t.store_id).await?;
+    match &next {
+        Some((staff_id, name)) => {
+            sqlx::query("UPDATE leads SET consultant_id = $1 WHERE id = $2")
+                .bind(staff_id)
+                .bind(lead_id)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "INSERT INTO lead_events (lead_id, at, kind, detail) \
+                 VALUES ($1, $2, $3, $4), ($1, $2, $5, $6)",
+            )
             .bind(lead_id)
+            .bind(t.now)
+            .bind(Event::Assigned.as_str())
+            .bind(format!("轮流分配给{name}"))
+            .bind(event.as_str())
+            .bind(detail)
             .execute(&mut *conn)
             .await?;
-        let name = consultant(conn, Some(staff_id)).await?.map(|c| c.name);
-        let detail = format!("轮流分配给{}", name.unwrap_or_default());
-        record(conn, lead_id, Event::Assigned, t.now, &detail).await?;
+        }
+        None => record(conn, lead_id, event, t.now, detail).await?,
     }
     Ok(Owned {
         lead_id,
-        consultant_id,
+        consultant_id: next.map(|(id, _)| id),
     })
 }
 
 /// Round-robin: the active consultant of the store (of the dealer, without a store) who was
-/// given a lead least recently, marked as given one now.
+/// given a lead least recently, marked as given one now, in one statement; their id and name.
 async fn next_consultant(
     conn: &mut sqlx::AnyConnection,
     dealer_id: i64,
     store_id: Option<i64>,
-) -> sqlx::Result<Option<i64>> {
-    let pick = match store_id {
-        Some(store_id) => sqlx::query_scalar(
-            "SELECT s.id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id \
-             WHERE ss.store_id = $1 AND s.role = 'consultant' AND s.active = 1 \
-             ORDER BY s.last_assigned_at, s.id LIMIT 1",
-        )
-        .bind(store_id),
-        None => sqlx::query_scalar(
-            "SELECT id FROM staff WHERE dealer_id = $1 AND role = 'consultant' AND active = 1 \
-             ORDER BY last_assigned_at, id LIMIT 1",
-        )
-        .bind(dealer_id),
-    };
-    let Some(staff_id): Option<i64> = pick.fetch_optional(&mut *conn).await? else {
-        return Ok(None);
-    };
-    sqlx::query(
-        "UPDATE staff SET last_assigned_at = \
+) -> sqlx::Result<Option<(i64, String)>> {
+    const MARK: &str = "UPDATE staff SET last_assigned_at = \
          (SELECT COALESCE(MAX(last_assigned_at), 0) + 1 FROM staff WHERE dealer_id = $1) \
-         WHERE id = $2",
-    )
-    .bind(dealer_id)
-    .bind(staff_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(Some(staff_id))
+         WHERE id = ";
+    let sql = match store_id {
+        Some(_) => format!(
+            "{MARK}(SELECT s.id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id \
+             WHERE ss.store_id = $2 AND s.role = 'consultant' AND s.active = 1 \
+             ORDER BY s.last_assigned_at, s.id LIMIT 1) RETURNING id, name"
+        ),
+        None => format!(
+            "{MARK}(SELECT id FROM staff WHERE dealer_id = $1 AND role = 'consultant' \
+             AND active = 1 ORDER BY last_assigned_at, id LIMIT 1) RETURNING id, name"
+        ),
+    };
+    let mut pick = sqlx::query_as(&sql).bind(dealer_id);
+    if let Some(store_id) = store_id {
+        pick = pick.bind(store_id);
+    }
+    pick.fetch_optional(&mut *conn).await
 }
 
 /// Adds an event to a lead's timeline.

@@ -262,7 +262,7 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<()> {
 /// are only created when missing, so a dealer's later edits survive a restart. Running it
 /// twice changes nothing.
 pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
 
     for (gpos, group) in catalogue.layout.iter().enumerate() {
         sqlx::query(

@@ -76,7 +76,7 @@ pub async fn sign_in(db: &Db, login: &str, password: &str, now: i64) -> sqlx::Re
     if hash.is_some_and(|h| verify(password, &h)) {
         sqlx::query("UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = $1")
             .bind(id)
-            .execute(&db.pool)
+            .execute(&db.writer)
             .await?;
         return Ok(SignedIn::Yes(id));
     }
@@ -86,7 +86,7 @@ pub async fn sign_in(db: &Db, login: &str, password: &str, now: i64) -> sqlx::Re
         .bind(failures)
         .bind(if lock > 0 { now + lock } else { 0 })
         .bind(id)
-        .execute(&db.pool)
+        .execute(&db.writer)
         .await?;
     Ok(if lock > 0 {
         SignedIn::Locked(lock)
@@ -258,7 +258,7 @@ impl SessionStore for DbSessions {
         .bind(staff_id)
         .bind(data)
         .bind(record.expiry_date.unix_timestamp())
-        .execute(&self.0.pool)
+        .execute(&self.0.writer)
         .await
         .map_err(backend)?;
         Ok(())
@@ -292,7 +292,7 @@ impl SessionStore for DbSessions {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM staff_sessions WHERE id = $1")
             .bind(id.to_string())
-            .execute(&self.0.pool)
+            .execute(&self.0.writer)
             .await
             .map_err(backend)?;
         Ok(())

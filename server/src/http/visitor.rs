@@ -35,7 +35,7 @@ pub async fn cookie_key(db: &Db) -> sqlx::Result<Key> {
         "INSERT INTO server_secrets (name, value) VALUES ('cookie_key', $1) ON CONFLICT (name) DO NOTHING",
     )
     .bind(&fresh)
-    .execute(&db.pool)
+    .execute(&db.writer)
     .await?;
     let stored: String =
         sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = 'cookie_key'")
@@ -148,7 +148,8 @@ impl WriteLimits {
 
     /// Counts one write; too many → 429 with the seconds to wait.
     pub fn check(&self, visitor: &Visitor, addr: &ClientAddr) -> Result<(), Error> {
-        let clock = governor::clock::DefaultClock::default();
+        // The limiter's own clock: a new one would calibrate itself on every request.
+        let clock = self.per_visitor.clock();
         let wait = |not_until: governor::NotUntil<governor::clock::QuantaInstant>| {
             use governor::clock::Clock;
             Error::TooMany {
