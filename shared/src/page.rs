@@ -109,6 +109,19 @@ impl Page {
         }
     }
 
+    /// The heading and lede the server paints for the page before the app runs, and the app
+    /// shows in the same place, so the first paint already shows the page's own words (and
+    /// is its largest text). `None`: the page starts from the dealer's skeleton.
+    pub fn first_paint(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Page::TestDrive => Some((
+                "预约试驾",
+                "选好车型、门店和时间，一分钟约好试驾。顾问会在到店前一天与您确认，试驾当天请带上驾驶证。",
+            )),
+            _ => None,
+        }
+    }
+
     /// The API requests the page makes as soon as it runs, exactly as the app writes them:
     /// the dealer (every page), the catalogue or the model it shows, and the dealer's quoting
     /// terms where it shows a price on the road.

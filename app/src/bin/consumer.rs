@@ -1,12 +1,10 @@
-//! The consumer entry point: removes the shell's skeleton and mounts the app on `#app`.
+//! The consumer entry point: mounts the app on `#app` (the shell's script lifts the skeleton
+//! once the page has painted its `<main>`).
 
 use wasm_bindgen::JsCast;
 
 fn main() {
     let document = leptos::prelude::document();
-    if let Some(skeleton) = document.get_element_by_id("skeleton") {
-        skeleton.remove();
-    }
     let root = document
         .get_element_by_id("app")
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());

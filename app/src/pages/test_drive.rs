@@ -121,7 +121,9 @@ fn reveal_error() {
 
 #[component]
 pub fn TestDrive() -> impl IntoView {
-    crate::set_title("预约试驾");
+    // The words the server painted before the app ran, in the same place.
+    let (heading, lede) = Page::TestDrive.first_paint().unwrap_or_default();
+    crate::set_title(heading);
     let dealer = use_dealer();
     let offer = LocalResource::new(move || {
         let slug = dealer.slug.get();
@@ -155,7 +157,8 @@ pub fn TestDrive() -> impl IntoView {
     };
     view! {
         <main class="page test-drive">
-            <h1>"预约试驾"</h1>
+            <h1>{heading}</h1>
+            <p class="lede">{lede}</p>
             {content}
         </main>
     }

@@ -17,8 +17,11 @@ use crate::catalog;
 
 /// Where the server fills in the page's meta tags.
 pub const META_MARKER: &str = "<!--meta-->";
-/// Where the skeleton shows the page heading.
-pub const HEADING_MARKER: &str = "<!--heading-->";
+/// Inside the shell's `<template id="after-paint">`: what the page downloads once its first
+/// frame is on screen.
+pub const AFTER_PAINT_MARKER: &str = "<!--after-paint-->";
+/// Where the server paints the skeleton: what shows before the app runs.
+pub const SKELETON_MARKER: &str = "<!--skeleton-->";
 /// Written by `cargo xtask build`: for each lazily loaded page, the wasm chunks it needs.
 pub const CHUNKS_FILE: &str = "chunks.json";
 const SITE: &str = "车链";
@@ -71,6 +74,8 @@ pub struct PageMeta {
     /// Painted in the skeleton before the app runs: the dealer's name, so the first paint
     /// already says whose page this is.
     pub heading: String,
+    /// The page's own heading and lede (`Page::first_paint`), painted instead where it has them.
+    pub first_paint: Option<(&'static str, &'static str)>,
     /// The dealer's colour as CSS variables on `<html>` (`shared::theme::brand_style`), so
     /// the first paint is in it too.
     pub theme: String,
@@ -121,6 +126,7 @@ pub async fn page(
                 title: SITE.into(),
                 description: String::new(),
                 heading: String::new(),
+                first_paint: None,
                 theme: String::new(),
             }
         }
@@ -135,8 +141,9 @@ pub async fn page(
     html(meta.status, body)
 }
 
-/// Adds the page's stylesheet and `<link rel=preload>` for what it fetches first (its wasm
-/// chunks and its API data), so they download alongside the main module instead of after it.
+/// Adds the page's stylesheet to the head, and `<link rel=preload>` for what it fetches first
+/// (its wasm chunks and its API data) beside the main module's in the after-paint template,
+/// so they download with the main module, once the skeleton is painted, instead of after it.
 pub fn preload(
     shell: &str,
     dealer: &str,
@@ -167,8 +174,15 @@ pub fn preload(
     // without it; the app loads it after the first paint).
     let styles = (*page != Page::Home)
         .then(|| format!("<link rel=\"stylesheet\" href=\"/assets/{version}/pages.css\">"));
-    let links: String = styles.into_iter().chain(wasm).chain(data).collect();
-    shell.replacen("</head>", &format!("{links}</head>"), 1)
+    let later: String = wasm.chain(data).collect();
+    let shell = match shell.contains(AFTER_PAINT_MARKER) {
+        true => shell.replacen(AFTER_PAINT_MARKER, &later, 1),
+        false => shell.replacen("</head>", &format!("{later}</head>"), 1),
+    };
+    match styles {
+        Some(styles) => shell.replacen("</head>", &format!("{styles}</head>"), 1),
+        None => shell,
+    }
 }
 
 fn html(status: StatusCode, body: String) -> Response {
@@ -189,6 +203,7 @@ fn not_found() -> PageMeta {
         title: format!("页面不存在 - {SITE}"),
         description: "您访问的页面不存在".into(),
         heading: String::new(),
+        first_paint: None,
         theme: String::new(),
     }
 }
@@ -201,11 +216,13 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         return Ok(not_found());
     };
     let dealer = record.dealer.name.clone();
+    let first_paint = page.first_paint();
     let ok = |title: String, description: String| PageMeta {
         status: StatusCode::OK,
         title,
         description,
         heading: dealer.clone(),
+        first_paint,
         theme: shared::theme::brand_style(&record.dealer.brand_color),
     };
     let query = Query::<Vec<(String, String)>>::try_from_uri(uri)
@@ -318,7 +335,7 @@ pub fn fill_shell(shell: &str, meta: &PageMeta, image: Option<&str>) -> String {
     } else {
         shell.replacen("</head>", &format!("{tags}</head>"), 1)
     };
-    let shell = shell.replacen(HEADING_MARKER, &escape(&meta.heading), 1);
+    let shell = shell.replacen(SKELETON_MARKER, &skeleton(meta), 1);
     if meta.theme.is_empty() {
         return shell;
     }
@@ -327,6 +344,27 @@ pub fn fill_shell(shell: &str, meta: &PageMeta, image: Option<&str>) -> String {
         &format!("<html lang=\"zh-CN\" style=\"{}\">", escape(&meta.theme)),
         1,
     )
+}
+
+/// What shows until the app has painted the page's `<main>` (the shell's script then removes
+/// it in the same frame): the page's heading and lede in the app's own markup and styles, so
+/// the app's first frame puts the same words in the same place, or the dealer's name over
+/// placeholder cards.
+fn skeleton(meta: &PageMeta) -> String {
+    let cards = "<div class=\"sk-card\"></div><div class=\"sk-card\"></div>";
+    match meta.first_paint {
+        Some((heading, lede)) => format!(
+            "<div id=\"skeleton\" class=\"sk-page\" aria-hidden=\"true\"><main class=\"page\">\
+             <h1>{}</h1><p class=\"lede\">{}</p>{cards}</main></div>",
+            escape(heading),
+            escape(lede)
+        ),
+        None => format!(
+            "<div id=\"skeleton\" aria-hidden=\"true\"><div class=\"sk-hero\"><h1>{}</h1></div>\
+             <div class=\"sk-grid\"><i></i><i></i><i></i><i></i></div>{cards}</div>",
+            escape(&meta.heading)
+        ),
+    }
 }
 
 /// The asset folder the shell refers to: `/assets/{version}/...`.
@@ -389,10 +427,11 @@ mod tests {
             title: "秦PLUS <DM-i> - \"演示\"".into(),
             description: "a & b".into(),
             heading: "车链<演示>".into(),
+            first_paint: None,
             theme: shared::theme::brand_style("#C8102E"),
         };
         let shell =
-            "<html lang=\"zh-CN\"><head><!--meta--><link href=\"/assets/v1a2/app.css\"></head><h1><!--heading--></h1>";
+            "<html lang=\"zh-CN\"><head><!--meta--><link href=\"/assets/v1a2/app.css\"></head><!--skeleton-->";
         let out = fill_shell(shell, &meta, Some("http://h/assets/v1a2/icon.png"));
         assert!(out.contains("<title>秦PLUS &lt;DM-i&gt; - &quot;演示&quot;</title>"));
         assert!(out.contains("content=\"a &amp; b\""));
@@ -403,6 +442,15 @@ mod tests {
             out.starts_with("<html lang=\"zh-CN\" style=\"--brand:#c8102e;--brand-ink:#"),
             "{out}"
         );
+        let test_drive = PageMeta {
+            first_paint: Page::TestDrive.first_paint(),
+            ..meta.clone()
+        };
+        let painted = fill_shell(shell, &test_drive, None);
+        assert!(
+            painted.contains("<main class=\"page\"><h1>预约试驾</h1><p class=\"lede\">选好车型")
+        );
+        assert!(!painted.contains("车链&lt;演示&gt;</h1>"));
         let no_marker = fill_shell("<head></head>", &meta, None);
         assert!(no_marker.contains("<title>"));
         assert_eq!(asset_version(shell), Some("v1a2"));
@@ -411,7 +459,8 @@ mod tests {
 
     #[test]
     fn pages_preload_their_chunks_and_first_requests() {
-        let shell = "<head><link href=\"/assets/v1/app.css\"></head>";
+        let shell = "<head><link href=\"/assets/v1/app.css\"></head>\
+             <template id=\"after-paint\"><!--after-paint--></template>";
         let chunks: HashMap<String, Vec<String>> =
             serde_json::from_str(r#"{"models":["chunk_1.wasm","split_models.wasm"]}"#).unwrap();
         let out = preload(shell, "demo", &Page::Models, &chunks);
@@ -421,6 +470,10 @@ mod tests {
         assert!(out.contains("href=\"/api/v1/dealers/demo/series\" as=\"fetch\" crossorigin>"));
         assert!(out.contains("<link rel=\"stylesheet\" href=\"/assets/v1/pages.css\">"));
         assert!(!preload(shell, "demo", &Page::Home, &chunks).contains("pages.css"));
+        // Styles in the head, for the first paint; code and data after it.
+        let (head, body) = out.split_once("</head>").unwrap();
+        assert!(head.contains("pages.css") && !head.contains("preload"));
+        assert!(body.contains("split_models.wasm") && body.contains("/api/v1/dealers/demo/series"));
         let compare = preload(shell, "demo", &Page::Compare, &chunks);
         assert!(!compare.contains(".wasm"));
         assert!(compare.contains("/api/v1/dealers/demo\""));
