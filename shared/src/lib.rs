@@ -9,6 +9,7 @@ pub mod contact;
 pub mod date;
 pub mod error;
 pub mod filter;
+pub mod link;
 pub mod money;
 pub mod page;
 pub mod quote;
