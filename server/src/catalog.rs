@@ -69,6 +69,14 @@ pub async fn dealer(db: &Db, slug: &str) -> sqlx::Result<Option<DealerRecord>> {
     }))
 }
 
+/// A dealer's slug by id.
+pub async fn dealer_slug(db: &Db, dealer_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT slug FROM dealers WHERE id = $1")
+        .bind(dealer_id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
 /// The first dealer by id, if any (where `/` leads).
 pub async fn first_dealer_slug(db: &Db) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT slug FROM dealers ORDER BY id LIMIT 1")

@@ -7,6 +7,7 @@ pub mod console;
 pub mod dealers;
 pub mod enquiries;
 pub mod error;
+pub mod links;
 pub mod me;
 pub mod openapi;
 pub mod quote;
@@ -115,6 +116,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::consultants))
         .routes(routes!(console::stores))
         .routes(routes!(console::save_store))
+        .routes(routes!(links::create, links::mine))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 
@@ -141,6 +143,7 @@ pub fn app(state: AppState) -> Router {
             "/console",
             get(|| async { Redirect::permanent("/console/") }),
         )
+        .route("/s/{code}", get(links::open))
         .route("/console/", get(shell::console))
         .route("/console/{*rest}", get(shell::console))
         .fallback(shell::page)

@@ -9,6 +9,7 @@ pub mod console;
 pub mod db;
 pub mod http;
 pub mod leads;
+pub mod links;
 pub mod seed;
 pub mod staff;
 

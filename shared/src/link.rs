@@ -163,6 +163,33 @@ impl NewLink {
     }
 }
 
+/// A link as its owner sees it, with what it brought so far.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Link {
+    pub code: String,
+    /// Where it is shared: `/s/{code}` on the dealer's domain.
+    pub path: String,
+    pub target: String,
+    pub channel: Channel,
+    pub campaign: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "2026-12-31"))]
+    pub expires_on: Option<Date>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Opened by a person (staff members' own visits left out).
+    pub clicks: i64,
+    /// Fetched to build a preview card (chat apps, crawlers): never credited.
+    pub previews: i64,
+    /// Distinct visitors among the clicks.
+    pub visitors: i64,
+}
+
+/// The path a link is shared as.
+pub fn link_path(code: &str) -> String {
+    format!("/s/{code}")
+}
+
 /// Who fetched a link, from the request's method and user agent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Agent {

@@ -18,7 +18,8 @@ use crate::helpers::{err, TestApp};
 
 const PASSWORD: &str = "chelink-demo-2026";
 
-async fn sign_in(app: &TestApp, login: &str) -> Client {
+/// A staff member's phone, signed in with the demo password.
+pub async fn sign_in(app: &TestApp, login: &str) -> Client {
     let client = app.phone();
     let response = client
         .post(app.url("/api/v1/console/session"))

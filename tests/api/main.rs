@@ -9,6 +9,7 @@ mod catalogue;
 mod compare;
 mod console;
 mod dealers;
+mod links;
 mod openapi;
 mod quote;
 mod recommendations;

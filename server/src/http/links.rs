@@ -1,0 +1,175 @@
+//! Share links over HTTP: `GET /s/{code}` keeps the fetch (a click, or a preview card being
+//! built) and sends the visitor to the page with the link's channel, unknown and expired codes
+//! get a friendly Chinese page; the console makes links (`POST /api/v1/console/links`) and
+//! lists a staff member's own with what they brought.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::PrivateCookieJar;
+use shared::link::{self, Agent, Link, NewLink};
+use shared::ErrorBody;
+use tower_sessions::Session;
+
+use super::visitor::Visitor;
+use super::{AppState, Error, Json};
+use crate::bookings::Clock;
+use crate::links;
+use crate::staff::{self, Staff, SESSION_STAFF};
+
+/// Opens a share link.
+pub async fn open(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    session: Session,
+    jar: PrivateCookieJar,
+) -> Result<Response, Error> {
+    if !link::is_code(&code) {
+        return Ok(gone(StatusCode::NOT_FOUND, None));
+    }
+    let Some(found) = links::open(&state.db, &code).await? else {
+        return Ok(gone(StatusCode::NOT_FOUND, None));
+    };
+    let clock = Clock::now();
+    if !found.is_open(clock.today()) {
+        return Ok(gone(StatusCode::GONE, Some(&found.dealer_slug)));
+    }
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let agent = Agent::of(method == Method::HEAD, user_agent);
+    let staff_visit = is_dealers_staff(&state, &session, &found.dealer_slug).await?;
+    let location = with_channel(&found.target, &found.channel);
+    let redirect = [
+        (header::LOCATION, location),
+        (header::CACHE_CONTROL, "no-store".to_string()),
+    ];
+    if agent == Agent::Preview {
+        links::record_visit(&state.db, found.id, None, agent, false, clock.millis).await?;
+        return Ok((StatusCode::FOUND, redirect).into_response());
+    }
+    let visitor = Visitor::of_or_new(&jar, &found.dealer_slug);
+    links::record_visit(
+        &state.db,
+        found.id,
+        Some(&visitor.id),
+        agent,
+        !staff_visit,
+        clock.millis,
+    )
+    .await?;
+    let jar = visitor.save(jar, &found.dealer_slug);
+    Ok((StatusCode::FOUND, jar, redirect).into_response())
+}
+
+/// Whether the request comes from a signed-in staff member of the link's dealer: their own
+/// and their colleagues' visits are never counted as clicks.
+async fn is_dealers_staff(state: &AppState, session: &Session, slug: &str) -> Result<bool, Error> {
+    let id: Option<i64> = session.get(SESSION_STAFF).await.unwrap_or(None);
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    let Some(staff) = staff::by_id(&state.db, id).await? else {
+        return Ok(false);
+    };
+    Ok(crate::catalog::dealer_slug(&state.db, staff.dealer_id)
+        .await?
+        .as_deref()
+        == Some(slug))
+}
+
+/// The target with the link's channel as `?ch=`, which the page passes on to the lead.
+fn with_channel(target: &str, channel: &str) -> String {
+    let joint = if target.contains('?') { '&' } else { '?' };
+    format!("{target}{joint}ch={channel}")
+}
+
+/// A friendly page for a code that opens nothing: unknown (404) or expired (410), with a way
+/// to the dealer's home.
+fn gone(status: StatusCode, dealer: Option<&str>) -> Response {
+    let (title, text) = if status == StatusCode::GONE {
+        (
+            "链接已过期",
+            "这个分享链接已过有效期，您可以进入门店首页继续看车。",
+        )
+    } else {
+        (
+            "链接不存在",
+            "这个分享链接不存在或已失效，请向分享给您的人确认。",
+        )
+    };
+    let home = dealer.map_or_else(
+        || "/".to_string(),
+        |slug| format!("/{}/", super::shell::escape(slug)),
+    );
+    let body = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} - 车链</title><style>body{{margin:0;background:#ededed;font:17px/1.5 \
+         -apple-system,\"PingFang SC\",\"Noto Sans CJK SC\",sans-serif;color:#191919}}\
+         main{{padding:30vh 24px 0;text-align:center}}p{{color:#5f5f5f;font-size:15px}}\
+         a{{display:inline-block;margin-top:16px;padding:10px 24px;border-radius:8px;\
+         background:#067d40;color:#fff;text-decoration:none}}</style></head>\
+         <body><main><h1>{title}</h1><p>{text}</p><a href=\"{home}\">去门店首页</a></main></body></html>"
+    );
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/console/links",
+    tag = "console",
+    request_body = NewLink,
+    responses(
+        (status = 201, description = "已生成分享链接", body = Link),
+        (status = 401, description = "未登录", body = ErrorBody),
+        (status = 422, description = "页面不是本店的、活动名称过长或有效期已过（field 指明字段）", body = ErrorBody),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Json(request): Json<NewLink>,
+) -> Result<impl IntoResponse, Error> {
+    let slug = crate::catalog::dealer_slug(&state.db, staff.dealer_id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    let clock = Clock::now();
+    let new = request
+        .validate(&slug, clock.today())
+        .map_err(Error::Unprocessable)?;
+    let code = links::create(&state.db, staff.dealer_id, staff.id, &new, clock.millis).await?;
+    let made = links::of_staff(&state.db, staff.id)
+        .await?
+        .into_iter()
+        .find(|l| l.code == code)
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("a link just made is not listed")))?;
+    Ok((StatusCode::CREATED, axum::Json(made)))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/console/links",
+    tag = "console",
+    responses(
+        (status = 200, description = "我的分享链接，最新的在前，含点击、预览和访客数", body = Vec<Link>),
+        (status = 401, description = "未登录", body = ErrorBody),
+    )
+)]
+pub async fn mine(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<axum::Json<Vec<Link>>, Error> {
+    Ok(axum::Json(links::of_staff(&state.db, staff.id).await?))
+}
