@@ -11,7 +11,7 @@ use crate::console::sign_in;
 use crate::Site;
 
 /// On the test-drive page: choose the store, day and slot, fill the form (not sent yet).
-async fn fill(phone: &Client, store: i64, date: &str, slot: i64, name: &str, number: &str) {
+pub async fn fill(phone: &Client, store: i64, date: &str, slot: i64, name: &str, number: &str) {
     tap_on(
         phone,
         &format!("[data-test=store-option][data-id='{store}']"),

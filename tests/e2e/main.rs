@@ -5,6 +5,7 @@
 mod booking;
 mod browser;
 mod console;
+mod links;
 
 use std::path::PathBuf;
 

@@ -12,6 +12,7 @@ use shared::console::{
     Reassign, SignIn, StaffBooking, StaffMe, StaffRef, StatusChange, StoreSaved, StoreSetup,
     StoreView, Today,
 };
+use shared::link::{Link, NewLink};
 use shared::{ApiError, ErrorBody};
 
 const BASE: &str = "/api/v1/console";
@@ -211,6 +212,16 @@ pub async fn stores() -> Result<Vec<StoreView>, Error> {
 /// `PUT /stores/{id}`: the saved setup and the bookings it strands.
 pub async fn save_store(id: i64, setup: &StoreSetup) -> Result<StoreSaved, Error> {
     send_json(Request::put(&format!("{BASE}/stores/{id}")), setup).await
+}
+
+/// `GET /links`: my share links with what they brought.
+pub async fn links() -> Result<Vec<Link>, Error> {
+    send(Request::get(&format!("{BASE}/links"))).await
+}
+
+/// `POST /links`: a new share link (201).
+pub async fn make_link(new: &NewLink) -> Result<Link, Error> {
+    send_json(Request::post(&format!("{BASE}/links")), new).await
 }
 
 /// `GET /api/v1/dealers/{dealer}/series`: the dealer's catalogue, for test-drive cars.

@@ -8,6 +8,7 @@ mod booking_row;
 mod format;
 mod lead;
 mod leads;
+mod links;
 mod sign_in;
 mod store_card;
 mod store_fields;
@@ -28,6 +29,7 @@ const ROOT: &str = "console";
 const TODAY: &str = "/console/";
 const LEADS: &str = "/console/leads";
 const STORES: &str = "/console/stores";
+const LINKS: &str = "/console/links";
 const ACCOUNT: &str = "/console/account";
 
 fn lead_href(id: i64) -> String {
@@ -179,6 +181,7 @@ fn Pages() -> impl IntoView {
             <Route path=(StaticSegment(ROOT), StaticSegment("leads")) view=leads::Leads />
             <Route path=(StaticSegment(ROOT), StaticSegment("leads"), ParamSegment("id")) view=lead::Lead />
             <Route path=(StaticSegment(ROOT), StaticSegment("stores")) view=stores::Stores />
+            <Route path=(StaticSegment(ROOT), StaticSegment("links")) view=links::Links />
             <Route path=(StaticSegment(ROOT), StaticSegment("account")) view=account::Account />
         </Routes>
         <tab_bar::TabBar />
