@@ -1,7 +1,7 @@
 //! Share links on both databases: a consultant makes one, a person's click is counted and sent
 //! to the page with the channel, previews and staff visits are kept but never counted, bad
 //! targets (another site, another dealer, no page) and bad fields are refused and change
-//! nothing, and unknown or expired codes get a friendly page.
+//! nothing, bursts of link making get 429, and unknown or expired codes get a friendly page.
 
 use reqwest::{header, StatusCode};
 use serde_json::json;
@@ -137,5 +137,31 @@ both! {
         assert!(page.contains("链接已过期") && page.contains("href=\"/demo/\""), "{page}");
         let visits: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM link_visits").fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(visits, 0);
+    }
+}
+
+both! {
+    async fn bursts_of_link_making_get_429_with_retry_after(app) {
+        let limited = app.instance(&app.dist, 2).await;
+        let wang = app.phone();
+        let signed_in = wang
+            .post(format!("{limited}/api/v1/console/session"))
+            .json(&json!({"login": "demo-wang", "password": "chelink-demo-2026"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status(), StatusCode::OK);
+        let make = || wang
+            .post(format!("{limited}/api/v1/console/links"))
+            .json(&json!({"target": "/demo/", "channel": "chat"}))
+            .send();
+        for _ in 0..2 {
+            assert_eq!(make().await.unwrap().status(), StatusCode::CREATED);
+        }
+        let refused = make().await.unwrap();
+        assert!(refused.headers().get("retry-after").is_some());
+        assert_eq!(err(refused, StatusCode::TOO_MANY_REQUESTS).await.error.code, "rate_limited");
+        let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM links").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(links, 2);
     }
 }

@@ -37,7 +37,7 @@ pub async fn enquire(
 ) -> Result<impl IntoResponse, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
     let visitor = Visitor::of_or_new(&jar, &dealer);
-    state.limits.check(&visitor, &addr)?;
+    state.limits.check(&visitor.id, &addr)?;
     let contact = request.contact.validate().map_err(Error::Unprocessable)?;
     request.origin.validate().map_err(Error::Unprocessable)?;
     let series = match (&request.series_id, &request.trim_id) {

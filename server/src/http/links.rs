@@ -11,7 +11,7 @@ use shared::link::{self, Agent, Link, NewLink};
 use shared::ErrorBody;
 use tower_sessions::Session;
 
-use super::visitor::Visitor;
+use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::links;
@@ -135,13 +135,16 @@ fn gone(status: StatusCode, dealer: Option<&str>) -> Response {
         (status = 201, description = "已生成分享链接", body = Link),
         (status = 401, description = "未登录", body = ErrorBody),
         (status = 422, description = "页面不是本店的、活动名称过长或有效期已过（field 指明字段）", body = ErrorBody),
+        (status = 429, description = "生成太频繁（Retry-After 秒后再试）", body = ErrorBody),
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
+    addr: ClientAddr,
     Json(request): Json<NewLink>,
 ) -> Result<impl IntoResponse, Error> {
+    state.limits.check(&format!("staff:{}", staff.id), &addr)?;
     let slug = crate::catalog::dealer_slug(&state.db, staff.dealer_id)
         .await?
         .ok_or(Error::Unauthorized)?;

@@ -130,7 +130,7 @@ pub async fn book(
 ) -> Result<impl IntoResponse, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
     let visitor = Visitor::of_or_new(&jar, &dealer);
-    state.limits.check(&visitor, &addr)?;
+    state.limits.check(&visitor.id, &addr)?;
     let key = idempotency_key(&headers)?;
     let request_hash = hash(&request);
     if let Some(key) = &key {

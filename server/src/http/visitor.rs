@@ -125,7 +125,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-/// How many bookings and enquiries one visitor may send per minute; one address may send ten
+/// How many bookings, enquiries or share links one visitor or staff member may make per minute; one address may send ten
 /// times as many (many phones share an address behind a carrier's NAT).
 #[derive(Clone, Debug)]
 pub struct WriteLimits {
@@ -146,8 +146,9 @@ impl WriteLimits {
         }
     }
 
-    /// Counts one write; too many → 429 with the seconds to wait.
-    pub fn check(&self, visitor: &Visitor, addr: &ClientAddr) -> Result<(), Error> {
+    /// Counts one write by `who` (a visitor's id, or `staff:{id}` for a staff member) from
+    /// `addr`; too many → 429 with the seconds to wait.
+    pub fn check(&self, who: &str, addr: &ClientAddr) -> Result<(), Error> {
         // The limiter's own clock: a new one would calibrate itself on every request.
         let clock = self.per_visitor.clock();
         let wait = |not_until: governor::NotUntil<governor::clock::QuantaInstant>| {
@@ -156,7 +157,7 @@ impl WriteLimits {
                 retry_after: not_until.wait_time_from(clock.now()).as_secs().max(1),
             }
         };
-        self.per_visitor.check_key(&visitor.id).map_err(wait)?;
+        self.per_visitor.check_key(&who.to_string()).map_err(wait)?;
         if let Some(ip) = addr.0 {
             self.per_address.check_key(&ip).map_err(wait)?;
         }
