@@ -1,16 +1,17 @@
 //! Share links in the database: made by a staff member for a page of their dealer, found by
-//! code when opened, and every fetch of them kept (clicks and previews), with the counts their
-//! owner sees.
+//! code when opened, every fetch of them kept (clicks and previews) with each visitor's first
+//! and last touch, and the counts their owner sees.
 
 use shared::date::Date;
 use shared::link::{self, Channel, Link, NewLink};
 
-use crate::db::Db;
+use crate::db::{self, Db};
 
 /// A link found by its code: what opening it needs.
 #[derive(Debug, sqlx::FromRow)]
 pub struct Opened {
     pub id: i64,
+    pub dealer_id: i64,
     pub dealer_slug: String,
     pub staff_id: Option<i64>,
     pub target: String,
@@ -67,7 +68,7 @@ pub async fn create(
 /// The link a code names, with its dealer.
 pub async fn open(db: &Db, code: &str) -> sqlx::Result<Option<Opened>> {
     sqlx::query_as(
-        "SELECT l.id, d.slug AS dealer_slug, l.staff_id, l.target, l.channel, l.expires_on \
+        "SELECT l.id, l.dealer_id, d.slug AS dealer_slug, l.staff_id, l.target, l.channel, l.expires_on \
          FROM links l JOIN dealers d ON d.id = l.dealer_id WHERE l.code = $1",
     )
     .bind(code)
@@ -75,26 +76,42 @@ pub async fn open(db: &Db, code: &str) -> sqlx::Result<Option<Opened>> {
     .await
 }
 
-/// Keeps one fetch of a link.
+/// Keeps one fetch of a link and, for a click, the visitor's touch: the first link that
+/// brought them stays, the last is this one.
 pub async fn record_visit(
     db: &Db,
-    link_id: i64,
+    link: &Opened,
     visitor: Option<&str>,
     agent: link::Agent,
     counted: bool,
     now: i64,
 ) -> sqlx::Result<()> {
+    let mut tx = db::begin_write(db).await?;
     sqlx::query(
         "INSERT INTO link_visits (link_id, at, visitor, agent, counted) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(link_id)
+    .bind(link.id)
     .bind(now)
     .bind(visitor)
     .bind(agent.as_str())
     .bind(i64::from(counted))
-    .execute(&db.writer)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    if let (true, Some(visitor)) = (counted, visitor) {
+        sqlx::query(
+            "INSERT INTO visitor_touches (dealer_id, visitor, first_link_id, first_at, \
+             last_link_id, last_at) VALUES ($1, $2, $3, $4, $3, $4) \
+             ON CONFLICT (dealer_id, visitor) DO UPDATE SET last_link_id = excluded.last_link_id, \
+             last_at = excluded.last_at",
+        )
+        .bind(link.dealer_id)
+        .bind(visitor)
+        .bind(link.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 #[derive(sqlx::FromRow)]

@@ -1,7 +1,8 @@
 //! Share links on both databases: a consultant makes one, a person's click is counted and sent
-//! to the page with the channel, previews and staff visits are kept but never counted, bad
-//! targets (another site, another dealer, no page) and bad fields are refused and change
-//! nothing, bursts of link making get 429, and unknown or expired codes get a friendly page.
+//! to the page with the channel (their first and last touch kept), previews and staff visits
+//! are kept but never counted, bad targets (another site, another dealer, no page) and bad
+//! fields are refused and change nothing, bursts of link making get 429, and unknown or
+//! expired codes get a friendly page.
 
 use reqwest::{header, StatusCode};
 use serde_json::json;
@@ -95,8 +96,19 @@ both! {
         let compare: Link = make_link(&app, &wang, json!({
             "target": "/demo/compare?trims=xiaomi-su7-std,xiaomi-su7-pro", "channel": "chat"
         })).await.json().await.unwrap();
-        let opened = open(&app, &app.phone(), reqwest::Method::GET, &compare.path, WECHAT).await;
+        let opened = open(&app, &friend, reqwest::Method::GET, &compare.path, WECHAT).await;
         assert_eq!(opened.headers()[header::LOCATION], "/demo/compare?trims=xiaomi-su7-std,xiaomi-su7-pro&ch=chat");
+
+        // The friend's touches: the first link that brought them stays, the last moves on;
+        // previews and staff visits touch nobody.
+        let touches: Vec<(String, String)> = sqlx::query_as(
+            "SELECT f.code, l.code FROM visitor_touches t JOIN links f ON f.id = t.first_link_id \
+             JOIN links l ON l.id = t.last_link_id",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(touches, vec![(made.code.clone(), compare.code.clone())]);
     }
 }
 

@@ -1,7 +1,8 @@
 -- Chelink 0005 (SQLite): share links. A link belongs to a dealer, is owned by a staff member
 -- or by a visitor (their own "分享给朋友" link), opens one of the dealer's pages and is made
 -- for a channel; every fetch of it is kept, a person's as a click, a preview card's (chat
--- apps, crawlers, HEAD) or a staff member's as not counted. Times are Unix milliseconds, days
+-- apps, crawlers, HEAD) or a staff member's as not counted; and each visitor's first and
+-- last touch, for attribution. Times are Unix milliseconds, days
 -- YYYY-MM-DD (Beijing time). Keep in step with ../postgres/0005_links.sql.
 
 CREATE TABLE links (
@@ -33,3 +34,18 @@ CREATE TABLE link_visits (
     CONSTRAINT link_visits_link_fk FOREIGN KEY (link_id) REFERENCES links (id) ON DELETE CASCADE
 );
 CREATE INDEX link_visits_link ON link_visits (link_id, at);
+
+-- Each visitor's first and last touch at a dealer: the link (and its channel) that brought
+-- them first and most recently, kept for attribution.
+CREATE TABLE visitor_touches (
+    dealer_id     INTEGER NOT NULL,
+    visitor       TEXT    NOT NULL,
+    first_link_id INTEGER NOT NULL,
+    first_at      INTEGER NOT NULL,
+    last_link_id  INTEGER NOT NULL,
+    last_at       INTEGER NOT NULL,
+    CONSTRAINT visitor_touches_pk PRIMARY KEY (dealer_id, visitor),
+    CONSTRAINT visitor_touches_dealer_fk FOREIGN KEY (dealer_id) REFERENCES dealers (id) ON DELETE CASCADE,
+    CONSTRAINT visitor_touches_first_fk FOREIGN KEY (first_link_id) REFERENCES links (id) ON DELETE CASCADE,
+    CONSTRAINT visitor_touches_last_fk FOREIGN KEY (last_link_id) REFERENCES links (id) ON DELETE CASCADE
+);

@@ -48,13 +48,13 @@ pub async fn open(
         (header::CACHE_CONTROL, "no-store".to_string()),
     ];
     if agent == Agent::Preview {
-        links::record_visit(&state.db, found.id, None, agent, false, clock.millis).await?;
+        links::record_visit(&state.db, &found, None, agent, false, clock.millis).await?;
         return Ok((StatusCode::FOUND, redirect).into_response());
     }
     let visitor = Visitor::of_or_new(&jar, &found.dealer_slug);
     links::record_visit(
         &state.db,
-        found.id,
+        &found,
         Some(&visitor.id),
         agent,
         !staff_visit,
