@@ -69,6 +69,19 @@ pub fn Links() -> impl IntoView {
         Some(Err(e)) => error.set(Some(e.message())),
         None => {}
     });
+    let page_options = {
+        let dealer = dealer.clone();
+        move || {
+            let models = models.get().unwrap_or_default();
+            targets(&dealer, &models)
+                .into_iter()
+                .map(|(href, label)| {
+                    let selected = target.get_untracked() == href;
+                    view! { <option value=href selected=selected>{label}</option> }
+                })
+                .collect_view()
+        }
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let campaign = campaign.get_untracked();
@@ -85,19 +98,6 @@ pub fn Links() -> impl IntoView {
         if !make.pending().get_untracked() {
             error.set(None);
             make.dispatch(new);
-        }
-    };
-    let page_options = {
-        let dealer = session.me().map(|me| me.dealer_slug).unwrap_or_default();
-        move || {
-            let models = models.get().unwrap_or_default();
-            targets(&dealer, &models)
-                .into_iter()
-                .map(|(href, label)| {
-                    let selected = target.get_untracked() == href;
-                    view! { <option value=href selected=selected>{label}</option> }
-                })
-                .collect_view()
         }
     };
     let channels = Channel::ALL

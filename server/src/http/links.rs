@@ -41,7 +41,7 @@ pub async fn open(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let agent = Agent::of(method == Method::HEAD, user_agent);
-    let staff_visit = is_dealers_staff(&state, &session, &found.dealer_slug).await?;
+    let staff_visit = is_dealers_staff(&state, &session, found.dealer_id).await?;
     let location = with_channel(&found.target, &found.channel);
     let redirect = [
         (header::LOCATION, location),
@@ -67,18 +67,18 @@ pub async fn open(
 
 /// Whether the request comes from a signed-in staff member of the link's dealer: their own
 /// and their colleagues' visits are never counted as clicks.
-async fn is_dealers_staff(state: &AppState, session: &Session, slug: &str) -> Result<bool, Error> {
+async fn is_dealers_staff(
+    state: &AppState,
+    session: &Session,
+    dealer_id: i64,
+) -> Result<bool, Error> {
     let id: Option<i64> = session.get(SESSION_STAFF).await.unwrap_or(None);
     let Some(id) = id else {
         return Ok(false);
     };
-    let Some(staff) = staff::by_id(&state.db, id).await? else {
-        return Ok(false);
-    };
-    Ok(crate::catalog::dealer_slug(&state.db, staff.dealer_id)
+    Ok(staff::by_id(&state.db, id)
         .await?
-        .as_deref()
-        == Some(slug))
+        .is_some_and(|staff| staff.dealer_id == dealer_id))
 }
 
 /// The target with the link's channel as `?ch=`, which the page passes on to the lead.
@@ -115,15 +115,7 @@ fn gone(status: StatusCode, dealer: Option<&str>) -> Response {
          background:#067d40;color:#fff;text-decoration:none}}</style></head>\
          <body><main><h1>{title}</h1><p>{text}</p><a href=\"{home}\">去门店首页</a></main></body></html>"
     );
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response()
+    super::shell::html(status, body)
 }
 
 #[utoipa::path(
@@ -153,11 +145,18 @@ pub async fn create(
         .validate(&slug, clock.today())
         .map_err(Error::Unprocessable)?;
     let code = links::create(&state.db, staff.dealer_id, staff.id, &new, clock.millis).await?;
-    let made = links::of_staff(&state.db, staff.id)
-        .await?
-        .into_iter()
-        .find(|l| l.code == code)
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("a link just made is not listed")))?;
+    let made = Link {
+        path: link::link_path(&code),
+        code,
+        target: new.target,
+        channel: new.channel,
+        campaign: new.campaign,
+        expires_on: new.expires_on,
+        created_at: clock.millis,
+        clicks: 0,
+        previews: 0,
+        visitors: 0,
+    };
     Ok((StatusCode::CREATED, axum::Json(made)))
 }
 

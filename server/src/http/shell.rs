@@ -185,7 +185,8 @@ pub fn preload(
     }
 }
 
-fn html(status: StatusCode, body: String) -> Response {
+/// An HTML page that is never cached.
+pub fn html(status: StatusCode, body: String) -> Response {
     (
         status,
         [
