@@ -143,6 +143,12 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
             json!({"status": "confirmed"}),
         ),
         ("GET", "/api/v1/console/staff".into(), json!({})),
+        ("GET", "/api/v1/console/links".into(), json!({})),
+        (
+            "POST",
+            "/api/v1/console/links".into(),
+            json!({"target": "/demo/", "channel": "chat"}),
+        ),
         ("GET", "/api/v1/console/stores".into(), json!({})),
         (
             "PUT",

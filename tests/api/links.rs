@@ -91,6 +91,11 @@ both! {
         assert_eq!(kept, 6);
         // A colleague's list holds only their own links.
         assert!(my_links(&app, &colleague).await.is_empty());
+        // Another dealer's staff see none of them and cannot link to this dealer's pages.
+        let leap = sign_in(&app, "leap-liu").await;
+        assert!(my_links(&app, &leap).await.is_empty());
+        let foreign = err(make_link(&app, &leap, json!({"target": "/demo/models", "channel": "chat"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(foreign.error.field.as_deref(), Some("target"));
 
         // A target with a query keeps it and gains the channel.
         let compare: Link = make_link(&app, &wang, json!({
@@ -109,6 +114,12 @@ both! {
         .await
         .unwrap();
         assert_eq!(touches, vec![(made.code.clone(), compare.code.clone())]);
+
+        // Another dealer's staff visiting this dealer's link is a customer's click like any other.
+        open(&app, &leap, reqwest::Method::GET, &made.path, WECHAT).await;
+        let listed = my_links(&app, &wang).await;
+        let first = listed.iter().find(|l| l.code == made.code).unwrap();
+        assert_eq!((first.clicks, first.visitors), (3, 2));
     }
 }
 
