@@ -174,6 +174,9 @@ async fn a_buyer_books_and_when_the_last_seat_goes_meanwhile_is_offered_other_sl
     .await;
     tap_on(&first, &format!("{mine} [data-test=reschedule]")).await;
     let panel = find(&first, "[data-test=reschedule-panel]").await;
+    // The panel's slots arrive with their own request: wait for them before choosing.
+    let free = "[data-test=reschedule-panel] [data-test=slot-option]:not([disabled])";
+    wait_count(&first, free, |n| n > 0).await;
     let choices = panel
         .find_all(Locator::Css("[data-test=slot-option]:not([disabled])"))
         .await
