@@ -15,11 +15,12 @@ fn day_label(date: Date, today: Date) -> String {
     }
 }
 
-/// The days that have slots, in date order, each with whether a seat is left that day.
-fn days(slots: &[Slot]) -> Vec<(Date, bool)> {
+/// The days that have slots, in date order, each with whether a seat is left that day that
+/// the booking does not already hold (`current`).
+fn days(slots: &[Slot], current: Option<i64>) -> Vec<(Date, bool)> {
     let mut days: Vec<(Date, bool)> = Vec::new();
     for slot in slots {
-        let free = slot.seats_left > 0;
+        let free = slot.seats_left > 0 && Some(slot.id) != current;
         match days.iter_mut().find(|(d, _)| *d == slot.date) {
             Some((_, any)) => *any |= free,
             None => days.push((slot.date, free)),
@@ -50,7 +51,7 @@ pub fn SlotPicker(
     #[prop(optional)] current: Option<i64>,
     #[prop(optional)] on_pick: Option<Callback<Slot>>,
 ) -> impl IntoView {
-    let list = days(&slots);
+    let list = days(&slots, current);
     if chosen.get_untracked().is_some_and(|id| {
         !slots
             .iter()
@@ -220,8 +221,10 @@ mod tests {
             slot(3, d2, "10:00", 0),
             slot(4, d2, "11:00", 0),
         ];
-        assert_eq!(days(&slots), [(d1, true), (d2, false), (d3, false)]);
-        assert_eq!(days(&[]), []);
+        assert_eq!(days(&slots, None), [(d1, true), (d2, false), (d3, false)]);
+        assert_eq!(days(&[], None), []);
+        // A day whose only seat is the one the booking holds has nothing to move to.
+        assert_eq!(days(&slots, Some(2)), [(d1, false), (d2, false), (d3, false)]);
         assert_eq!(seats(&slots[1]), "已约满");
         assert_eq!(seats(&slots[2]), "剩2席");
     }
