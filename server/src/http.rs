@@ -33,7 +33,9 @@ use utoipa_axum::routes;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::catalog::{self, DealerRecord};
+use crate::clicks::Clicks;
 use crate::db::Db;
+use crate::links as links_db;
 use crate::staff;
 pub use error::{Error, Json};
 
@@ -53,6 +55,10 @@ pub struct AppState {
     pub limits: visitor::WriteLimits,
     /// Cookies only over HTTPS (`CHELINK_SECURE_COOKIES=1` behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Share links found by code, kept in memory for a few seconds.
+    pub found_links: links_db::Found,
+    /// Share-link visits on their way to the database (buffered, flushed on shutdown).
+    pub clicks: Clicks,
 }
 
 impl AppState {
@@ -60,11 +66,13 @@ impl AppState {
     pub async fn new(db: Db, dist: &Path) -> sqlx::Result<Self> {
         Ok(Self {
             cookie_key: visitor::cookie_key(&db).await?,
+            clicks: Clicks::start(db.clone()),
             db,
             dist: dist.to_path_buf(),
             shell: Arc::new(shell::Shell::load(dist)),
             limits: visitor::WriteLimits::per_minute(visitor::WRITES_PER_MINUTE),
             secure_cookies: false,
+            found_links: links_db::Found::new(),
         })
     }
 
@@ -186,14 +194,17 @@ pub async fn dealer_or_404(state: &AppState, slug: &str) -> Result<DealerRecord,
         .ok_or_else(|| Error::NotFound("未找到该经销商".into()))
 }
 
-/// Serves the app on `listener` until Ctrl-C or SIGTERM.
+/// Serves the app on `listener` until Ctrl-C or SIGTERM, then writes the share-link visits
+/// still held.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+    let clicks = state.clicks.clone();
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    clicks.flush().await;
     Ok(())
 }
 

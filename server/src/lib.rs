@@ -4,6 +4,7 @@
 
 pub mod bookings;
 pub mod catalog;
+pub mod clicks;
 pub mod config;
 pub mod console;
 pub mod db;

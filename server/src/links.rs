@@ -5,10 +5,13 @@
 use shared::date::Date;
 use shared::link::{self, Channel, Link, NewLink};
 
-use crate::db::{self, Db};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::db::Db;
 
 /// A link found by its code: what opening it needs.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Opened {
     pub id: i64,
     pub dealer_id: i64,
@@ -65,6 +68,46 @@ pub async fn create(
     }
 }
 
+/// How long a found link is kept in memory: a link's page and owner never change, and an
+/// expiry changed in the database is seen by every instance within this time.
+const FOUND_FOR: Duration = Duration::from_secs(10);
+
+/// Links found by code, kept for `FOUND_FOR`, so a link shared to a big group is read once
+/// per instance rather than once per click. Unknown codes are not kept: a link made on
+/// another instance opens at once.
+#[derive(Clone, Debug)]
+pub struct Found(moka::sync::Cache<String, Arc<Opened>>);
+
+impl Found {
+    pub fn new() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(FOUND_FOR)
+                .build(),
+        )
+    }
+
+    /// The link a code names, from memory or else the database.
+    pub async fn open(&self, db: &Db, code: &str) -> sqlx::Result<Option<Arc<Opened>>> {
+        if let Some(found) = self.0.get(code) {
+            return Ok(Some(found));
+        }
+        let Some(found) = open(db, code).await? else {
+            return Ok(None);
+        };
+        let found = Arc::new(found);
+        self.0.insert(code.to_string(), found.clone());
+        Ok(Some(found))
+    }
+}
+
+impl Default for Found {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The link a code names, with its dealer.
 pub async fn open(db: &Db, code: &str) -> sqlx::Result<Option<Opened>> {
     sqlx::query_as(
@@ -74,44 +117,6 @@ pub async fn open(db: &Db, code: &str) -> sqlx::Result<Option<Opened>> {
     .bind(code)
     .fetch_optional(&db.pool)
     .await
-}
-
-/// Keeps one fetch of a link and, for a click, the visitor's touch: the first link that
-/// brought them stays, the last is this one.
-pub async fn record_visit(
-    db: &Db,
-    link: &Opened,
-    visitor: Option<&str>,
-    agent: link::Agent,
-    counted: bool,
-    now: i64,
-) -> sqlx::Result<()> {
-    let mut tx = db::begin_write(db).await?;
-    sqlx::query(
-        "INSERT INTO link_visits (link_id, at, visitor, agent, counted) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(link.id)
-    .bind(now)
-    .bind(visitor)
-    .bind(agent.as_str())
-    .bind(i64::from(counted))
-    .execute(&mut *tx)
-    .await?;
-    if let (true, Some(visitor)) = (counted, visitor) {
-        sqlx::query(
-            "INSERT INTO visitor_touches (dealer_id, visitor, first_link_id, first_at, \
-             last_link_id, last_at) VALUES ($1, $2, $3, $4, $3, $4) \
-             ON CONFLICT (dealer_id, visitor) DO UPDATE SET last_link_id = excluded.last_link_id, \
-             last_at = excluded.last_at",
-        )
-        .bind(link.dealer_id)
-        .bind(visitor)
-        .bind(link.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await
 }
 
 #[derive(sqlx::FromRow)]

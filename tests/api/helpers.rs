@@ -112,6 +112,8 @@ pub struct TestApp {
     pub db: Db,
     pub dist: PathBuf,
     pub backend: Backend,
+    /// The first instance's share-link visits on their way to the database.
+    pub clicks: server::clicks::Clicks,
     cleanup: Cleanup,
 }
 
@@ -194,6 +196,7 @@ impl TestApp {
             .await
             .expect("state")
             .with_write_limit(WRITES_PER_MINUTE);
+        let clicks = state.clicks.clone();
         let address = serve(state).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -205,6 +208,7 @@ impl TestApp {
             db,
             dist,
             backend,
+            clicks,
             cleanup,
         })
     }

@@ -106,6 +106,7 @@ both! {
 
         // The friend's touches: the first link that brought them stays, the last moves on;
         // previews and staff visits touch nobody.
+        app.clicks.flush().await;
         let touches: Vec<(String, String)> = sqlx::query_as(
             "SELECT f.code, l.code FROM visitor_touches t JOIN links f ON f.id = t.first_link_id \
              JOIN links l ON l.id = t.last_link_id",
@@ -186,5 +187,37 @@ both! {
         assert_eq!(err(refused, StatusCode::TOO_MANY_REQUESTS).await.error.code, "rate_limited");
         let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM links").fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(links, 2);
+    }
+}
+
+both! {
+    async fn a_burst_of_clicks_is_answered_at_once_and_every_click_is_kept(app) {
+        let wang = sign_in(&app, "demo-wang").await;
+        let made: Link = make_link(&app, &wang, json!({"target": "/demo/", "channel": "moments"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        // 300 phones open the link at once (a post to a big group); each is sent on.
+        let url = app.url(&made.path);
+        let mut clicks = tokio::task::JoinSet::new();
+        for _ in 0..300 {
+            let (phone, url) = (app.phone(), url.clone());
+            clicks.spawn(async move {
+                phone.get(url).header(header::USER_AGENT, WECHAT).send().await.unwrap().status()
+            });
+        }
+        let opened = clicks.join_all().await;
+        assert!(opened.iter().all(|s| *s == StatusCode::FOUND));
+        // The console counts them all (it writes what this instance still holds first).
+        let listed = my_links(&app, &wang).await;
+        assert_eq!((listed[0].clicks, listed[0].visitors), (300, 300));
+        let (visits, touched): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM link_visits), (SELECT COUNT(*) FROM visitor_touches)",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!((visits, touched), (300, 300));
     }
 }

@@ -23,6 +23,8 @@ pub enum Part {
     All,
     /// Only the booking writes: no wasm build, the server's API alone.
     Writes,
+    /// Only the share-link redirects against nginx: no wasm build.
+    Redirects,
 }
 
 /// What a page's Lighthouse medians must reach.
@@ -150,6 +152,24 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Stops the server as an operator would (SIGTERM) and waits for it to finish writing.
+    fn stop(mut self) -> Result<()> {
+        run(Command::new("kill")
+            .arg("-TERM")
+            .arg(self.process.id().to_string()))?;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if let Some(status) = self.process.try_wait()? {
+                ensure!(status.success(), "the server stopped with {status}");
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        bail!("the server did not stop within 30 s of SIGTERM")
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.process.kill();
@@ -163,6 +183,9 @@ pub fn bench(root: &Path, part: Part) -> Result<()> {
         .filter(|url| !url.trim().is_empty());
     tools::ensure_wrk()?;
     tools::ensure_sqlite3()?;
+    if part != Part::Writes {
+        tools::ensure_nginx()?;
+    }
     if postgres.is_some() {
         tools::ensure_psql()?;
     }
@@ -174,7 +197,7 @@ pub fn bench(root: &Path, part: Part) -> Result<()> {
             build::build(root, build::Mode::Release)?
         }
         // The API needs no built app; the server only warns that pages are missing.
-        Part::Writes => root.join("dist"),
+        Part::Writes | Part::Redirects => root.join("dist"),
     };
     run(Command::new("cargo").args(["build", "--release", "--package", "chelink-server"]))?;
 
@@ -202,20 +225,30 @@ pub fn bench(root: &Path, part: Part) -> Result<()> {
         lighthouse(root, server.port, &out, &mut report)?;
         load(server.port, &mut report)?;
     }
-    // Writes come last: they fill the database the read figures were taken on.
-    let mut runs = vec![book_test_drives(&server, &sqlite, &out)?];
-    drop(server);
-    if let Some(admin_url) = &postgres {
-        let scratch = ScratchPostgres::create(admin_url)?;
-        // Declared after the database, so it stops before the database is dropped.
-        let server = Server::start(root, &dist, &scratch.database.url())?;
-        runs.push(book_test_drives(&server, &scratch.database, &out)?);
+    if part != Part::Writes {
+        // Stops the server cleanly, to count the clicks it wrote.
+        redirects(server, &sqlite, &out, &mut report)?;
+    } else {
+        drop(server);
     }
-    booking_writes_report(&runs, postgres.is_some(), &mut report);
+    if part != Part::Redirects {
+        // Writes come last: they fill the database the read figures were taken on.
+        let server = Server::start(root, &dist, &sqlite.url())?;
+        let mut runs = vec![book_test_drives(&server, &sqlite, &out)?];
+        drop(server);
+        if let Some(admin_url) = &postgres {
+            let scratch = ScratchPostgres::create(admin_url)?;
+            // Declared after the database, so it stops before the database is dropped.
+            let server = Server::start(root, &dist, &scratch.database.url())?;
+            runs.push(book_test_drives(&server, &scratch.database, &out)?);
+        }
+        booking_writes_report(&runs, postgres.is_some(), &mut report);
+    }
 
     let file = match part {
         Part::All => "report.md",
         Part::Writes => "report-writes.md",
+        Part::Redirects => "report-redirects.md",
     };
     std::fs::write(out.join(file), &report)?;
     println!("{report}");
@@ -1010,6 +1043,184 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         data = &data[(start + size + 2).min(data.len())..];
     }
     out
+}
+
+/// The share link the redirect load opens: the demo consultant 王磊's, to the home page.
+const BENCH_LINK_TARGET: &str = "/demo/";
+
+/// wrk's figures for one redirect target.
+struct Wrk {
+    requests: u64,
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// `wrk -t2 -c64 -d10s --latency` on `url` as a WeChat phone; every answer must be a 302.
+fn wrk_redirects(url: &str, out: &Path, stem: &str) -> Result<Wrk> {
+    let output = Command::new("wrk")
+        .args(["-t2", "-c64", "-d10s", "--latency", "-H"])
+        .arg(format!("User-Agent: {WECHAT_UA}"))
+        .arg(url)
+        .output()
+        .context("running wrk")?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    std::fs::write(out.join(format!("{stem}.txt")), &text)?;
+    ensure!(
+        output.status.success() && !text.contains("Non-2xx") && !text.contains("Socket errors"),
+        "wrk on {url} saw errors:\n{text}"
+    );
+    let field = |prefix: &str| -> Result<String> {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string()))
+            .with_context(|| format!("wrk printed no {prefix:?}:\n{text}"))
+    };
+    let millis = |value: String| -> Result<f64> {
+        let (number, unit) = value
+            .find(|c: char| c.is_ascii_alphabetic())
+            .map(|i| value.split_at(i))
+            .with_context(|| format!("a latency without a unit: {value:?}"))?;
+        let number: f64 = number.parse()?;
+        Ok(match unit {
+            "us" => number / 1000.0,
+            "ms" => number,
+            "s" => number * 1000.0,
+            _ => bail!("a latency in {unit:?}"),
+        })
+    };
+    let requests = text
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .split_once(" requests in ")
+                .map(|(n, _)| n.to_string())
+        })
+        .with_context(|| format!("wrk printed no request count:\n{text}"))?
+        .parse()?;
+    Ok(Wrk {
+        requests,
+        per_second: field("Requests/sec:")?.parse()?,
+        p50_ms: millis(field("50%")?)?,
+        p99_ms: millis(field("99%")?)?,
+    })
+}
+
+/// nginx answering the same 302 from its config, on a loopback port, stopped when dropped.
+struct Nginx(Child);
+
+impl Nginx {
+    fn start(out: &Path, location: &str) -> Result<(Self, u16)> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let prefix = out.join("nginx");
+        std::fs::create_dir_all(prefix.join("logs"))?;
+        // As many workers as cores, as Debian's default configuration has.
+        let conf = format!(
+            "worker_processes auto;\npid {pid};\nerror_log {log} warn;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{ access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp}; \
+             fastcgi_temp_path {tmp}; uwsgi_temp_path {tmp}; scgi_temp_path {tmp};\n\
+             server {{ listen 127.0.0.1:{port}; location / {{ add_header Cache-Control no-store; \
+             return 302 {location}; }} }} }}\n",
+            pid = prefix.join("nginx.pid").display(),
+            log = prefix.join("logs/error.log").display(),
+            tmp = prefix.display(),
+        );
+        let file = prefix.join("nginx.conf");
+        std::fs::write(&file, conf)?;
+        let child = Command::new(tools::NGINX)
+            .arg("-p")
+            .arg(&prefix)
+            .arg("-e")
+            .arg(prefix.join("logs/error.log"))
+            .arg("-c")
+            .arg(&file)
+            .args(["-g", "daemon off;"])
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting nginx")?;
+        let nginx = Self(child);
+        let started = Instant::now();
+        while get(port, "/", "identity").map_or(true, |r| r.status != 302) {
+            ensure!(
+                started.elapsed() < Duration::from_secs(10),
+                "nginx did not answer on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok((nginx, port))
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `/s/{code}` with every click recorded, against nginx's static 302 in the same run; then the
+/// server is stopped with SIGTERM and the clicks it wrote are counted against the redirects
+/// wrk saw (wrk does not count answers still on the wire when it stops: at most one per
+/// connection more may be stored).
+fn redirects(
+    server: Server,
+    database: &BenchDatabase,
+    out: &Path,
+    report: &mut String,
+) -> Result<()> {
+    let code = shared::link::code_from((0..=255u8).cycle().skip(17).take(64))
+        .context("no code from the bench's bytes")?;
+    database.sql(&format!(
+        "INSERT INTO links (dealer_id, code, staff_id, target, channel, created_at) \
+         SELECT d.id, '{code}', s.id, '{BENCH_LINK_TARGET}', 'moments', 0 FROM dealers d \
+         JOIN staff s ON s.dealer_id = d.id WHERE d.slug = 'demo' AND s.login = 'demo-wang'"
+    ))?;
+    let path = format!("/s/{code}");
+    let ours = wrk_redirects(
+        &format!("http://127.0.0.1:{}{path}", server.port),
+        out,
+        "redirects-chelink",
+    )?;
+    server.stop()?;
+    let recorded = database.count(&format!(
+        "SELECT COUNT(*) FROM link_visits v JOIN links l ON l.id = v.link_id \
+         WHERE l.code = '{code}' AND v.counted = 1"
+    ))?;
+    let (nginx, nginx_port) = Nginx::start(out, &format!("{BENCH_LINK_TARGET}?ch=moments"))?;
+    let theirs = wrk_redirects(
+        &format!("http://127.0.0.1:{nginx_port}{path}"),
+        out,
+        "redirects-nginx",
+    )?;
+    drop(nginx);
+
+    let throughput = ours.per_second / theirs.per_second;
+    let p99 = ours.p99_ms / theirs.p99_ms;
+    let mark = |ok: bool| if ok { "met" } else { "**missed**" };
+    let _ = writeln!(
+        report,
+        "## Share-link redirects (wrk, 2 threads, 64 connections, 10 s, loopback, SQLite)\n\n\
+         | server | redirects/s | p50 | p99 |\n|---|---:|---:|---:|\n\
+         | Chelink `/s/{{code}}`, clicks recorded | {:.0} | {:.2} ms | {:.2} ms |\n\
+         | nginx, a static 302 | {:.0} | {:.2} ms | {:.2} ms |\n\n\
+         Throughput {throughput:.2}× nginx's (aim ≥ 0.5: {}); p99 {p99:.2}× nginx's (aim ≤ 2: {}).\n\
+         Redirects wrk counted: {}; clicks recorded after a clean stop: {recorded}.\n",
+        ours.per_second,
+        ours.p50_ms,
+        ours.p99_ms,
+        theirs.per_second,
+        theirs.p50_ms,
+        theirs.p99_ms,
+        mark(throughput >= 0.5),
+        mark(p99 <= 2.0),
+        ours.requests,
+    );
+    ensure!(
+        recorded >= ours.requests && recorded <= ours.requests + 64,
+        "{} redirects were served but {recorded} clicks recorded",
+        ours.requests
+    );
+    Ok(())
 }
 
 #[cfg(test)]

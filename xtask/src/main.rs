@@ -16,9 +16,11 @@ const USAGE: &str = "usage: cargo xtask <command>
                  (PORT to change) with SQLite and the demo data
   test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
-  bench [writes] measure first-load bytes (consumer app and console), Lighthouse mobile
-                 scores, API read throughput and booking writes on SQLite (and PostgreSQL
-                 when TEST_DATABASE_URL is set); `writes`: only the booking writes, no app build";
+  bench [writes|redirects]
+                 measure first-load bytes (consumer app and console), Lighthouse mobile
+                 scores, API read throughput, share-link redirects against nginx and
+                 booking writes on SQLite (and PostgreSQL when TEST_DATABASE_URL is set);
+                 `writes` or `redirects`: only that part, no app build";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,9 +45,10 @@ fn main() -> Result<()> {
         Some("bench") => match args.get(1).map(String::as_str) {
             None => bench::bench(&root, bench::Part::All),
             Some("writes") => bench::bench(&root, bench::Part::Writes),
+            Some("redirects") => bench::bench(&root, bench::Part::Redirects),
             Some(other) => {
                 eprintln!("{USAGE}");
-                bail!("unknown bench part {other:?}: only `writes` runs alone")
+                bail!("unknown bench part {other:?}: only `writes` or `redirects` runs alone")
             }
         },
         _ => {

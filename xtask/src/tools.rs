@@ -131,6 +131,13 @@ pub fn ensure_chromium() -> Result<()> {
     )
 }
 
+/// nginx from Debian, for the bench's side-by-side figures.
+pub const NGINX: &str = "/usr/sbin/nginx";
+
+pub fn ensure_nginx() -> Result<()> {
+    ensure_debian(NGINX, &["nginx"])
+}
+
 pub fn ensure_wrk() -> Result<()> {
     ensure_debian("/usr/bin/wrk", &["wrk"])
 }

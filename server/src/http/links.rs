@@ -14,6 +14,7 @@ use tower_sessions::Session;
 use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
 use crate::bookings::Clock;
+use crate::clicks::Visit;
 use crate::links;
 use crate::staff::{self, Staff, SESSION_STAFF};
 
@@ -29,7 +30,7 @@ pub async fn open(
     if !link::is_code(&code) {
         return Ok(gone(StatusCode::NOT_FOUND, None));
     }
-    let Some(found) = links::open(&state.db, &code).await? else {
+    let Some(found) = state.found_links.open(&state.db, &code).await? else {
         return Ok(gone(StatusCode::NOT_FOUND, None));
     };
     let clock = Clock::now();
@@ -47,20 +48,24 @@ pub async fn open(
         (header::LOCATION, location),
         (header::CACHE_CONTROL, "no-store".to_string()),
     ];
+    let visit = Visit {
+        link_id: found.id,
+        dealer_id: found.dealer_id,
+        at: clock.millis,
+        visitor: None,
+        agent: agent.as_str(),
+        counted: false,
+    };
     if agent == Agent::Preview {
-        links::record_visit(&state.db, &found, None, agent, false, clock.millis).await?;
+        state.clicks.keep(visit);
         return Ok((StatusCode::FOUND, redirect).into_response());
     }
     let visitor = Visitor::of_or_new(&jar, &found.dealer_slug);
-    links::record_visit(
-        &state.db,
-        &found,
-        Some(&visitor.id),
-        agent,
-        !staff_visit,
-        clock.millis,
-    )
-    .await?;
+    state.clicks.keep(Visit {
+        visitor: Some(visitor.id.clone()),
+        counted: !staff_visit,
+        ..visit
+    });
     let jar = visitor.save(jar, &found.dealer_slug);
     Ok((StatusCode::FOUND, jar, redirect).into_response())
 }
@@ -173,5 +178,7 @@ pub async fn mine(
     State(state): State<AppState>,
     staff: Staff,
 ) -> Result<axum::Json<Vec<Link>>, Error> {
+    // Counted with the clicks this instance still holds.
+    state.clicks.flush().await;
     Ok(axum::Json(links::of_staff(&state.db, staff.id).await?))
 }
