@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::{self, Db};
+use crate::db::{self, Backend, Db};
 
 /// How long the writer gathers visits before it writes them.
 pub const GATHER: Duration = Duration::from_millis(200);
@@ -134,7 +134,7 @@ pub async fn write(db: &Db, visits: &[Visit]) -> sqlx::Result<()> {
     for chunk in visits.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO link_visits (link_id, at, visitor, agent, counted) VALUES {}",
-            placeholders(chunk.len(), 5)
+            placeholders(db.backend, chunk.len(), 5)
         );
         let mut query = sqlx::query(&sql);
         for v in chunk {
@@ -155,7 +155,7 @@ pub async fn write(db: &Db, visits: &[Visit]) -> sqlx::Result<()> {
              last_link_id, last_at) VALUES {} ON CONFLICT (dealer_id, visitor) DO UPDATE SET \
              last_link_id = excluded.last_link_id, last_at = excluded.last_at \
              WHERE visitor_touches.last_at <= excluded.last_at",
-            placeholders(chunk.len(), 6)
+            placeholders(db.backend, chunk.len(), 6)
         );
         let mut query = sqlx::query(&sql);
         for t in chunk {
@@ -214,12 +214,17 @@ fn touches(visits: &[Visit]) -> Vec<Touch> {
     out
 }
 
-/// `($1, $2), ($3, $4)` for `rows` rows of `columns` binds.
-fn placeholders(rows: usize, columns: usize) -> String {
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` binds; on SQLite `(?, ?), (?, ?)`:
+/// SQLite finds a numbered parameter's name by walking all of them, which made binding a
+/// 1,000-parameter statement cost more than running it.
+fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|r| {
             let binds: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
+                .map(|c| match backend {
+                    Backend::Sqlite => "?".to_string(),
+                    Backend::Postgres => format!("${}", r * columns + c),
+                })
                 .collect();
             format!("({})", binds.join(", "))
         })
@@ -244,8 +249,12 @@ mod tests {
 
     #[test]
     fn placeholders_number_every_bind_once() {
-        assert_eq!(placeholders(1, 2), "($1, $2)");
-        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(Backend::Postgres, 1, 2), "($1, $2)");
+        assert_eq!(
+            placeholders(Backend::Postgres, 2, 3),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 
     #[test]

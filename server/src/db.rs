@@ -89,6 +89,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
             };
             check_sqlite(&mut *db.pool.acquire().await?).await?;
             check_sqlite(&mut *db.writer.acquire().await?).await?;
+            checkpoint_beside_the_writer(db.pool.clone());
             db
         }
     };
@@ -101,7 +102,31 @@ async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     conn.execute(format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str())
         .await?;
     conn.execute("PRAGMA synchronous = NORMAL").await?;
+    // Checkpoints run beside the writer (`checkpoint_beside_the_writer`), not inside the
+    // commit that happens to fill the log: that commit used to wait for the copy.
+    conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
     Ok(())
+}
+
+/// How often the write-ahead log is copied into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Copies the write-ahead log into the database file every second from a reading
+/// connection (PASSIVE: it waits for no reader and no writer), so no booking waits for it.
+fn checkpoint_beside_the_writer(pool: AnyPool) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !pool.is_closed() {
+            every.tick().await;
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(error = %e, "SQLite checkpoint failed");
+            }
+        }
+    });
 }
 
 /// Reads the pragmas back on a connection and fails loudly if any is not in force.
