@@ -15,6 +15,7 @@ pub mod series;
 pub mod shell;
 pub mod test_drive;
 pub mod visitor;
+pub mod wechat;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub limits: visitor::WriteLimits,
     /// Cookies only over HTTPS (`CHELINK_SECURE_COOKIES=1` behind a TLS proxy).
     pub secure_cookies: bool,
+    /// WeChat's API (`CHELINK_WECHAT_API`) with the tokens and tickets it handed out.
+    pub wechat: crate::wechat::WeChat,
 }
 
 impl AppState {
@@ -65,7 +68,19 @@ impl AppState {
             shell: Arc::new(shell::Shell::load(dist)),
             limits: visitor::WriteLimits::per_minute(visitor::WRITES_PER_MINUTE),
             secure_cookies: false,
+            wechat: crate::wechat::WeChat::new(
+                crate::wechat::DEFAULT_API,
+                shared::wechat::JS_SDK_URL,
+            ),
         })
+    }
+
+    /// The same state calling WeChat's API at `api` and giving pages the JS-SDK at `script`.
+    pub fn with_wechat(self, api: &str, script: &str) -> Self {
+        Self {
+            wechat: crate::wechat::WeChat::new(api, script),
+            ..self
+        }
     }
 
     /// The same state allowing `writes` bookings and enquiries per visitor and minute.
@@ -95,6 +110,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enquiries::enquire))
         .routes(routes!(me::me, me::erase))
         .routes(routes!(me::reschedule, me::cancel))
+        .routes(routes!(wechat::js_config))
         .merge(console_router())
 }
 
@@ -117,6 +133,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::stores))
         .routes(routes!(console::save_store))
         .routes(routes!(links::create, links::mine))
+        .routes(routes!(wechat::settings, wechat::save_settings))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 
