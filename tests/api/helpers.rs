@@ -16,6 +16,8 @@ use server::seed;
 use shared::ErrorBody;
 use sqlx::Connection;
 
+use crate::fake_wechat::FakeWeChat;
+
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The shell the temp `dist` folder holds, as `cargo xtask` would build it.
@@ -112,6 +114,8 @@ pub struct TestApp {
     pub db: Db,
     pub dist: PathBuf,
     pub backend: Backend,
+    /// The fake WeChat API the server calls (`AppState::with_wechat`).
+    pub wechat: FakeWeChat,
     cleanup: Cleanup,
 }
 
@@ -144,7 +148,8 @@ impl TestApp {
         let state = AppState::new(self.db.clone(), dist)
             .await
             .expect("state")
-            .with_write_limit(writes);
+            .with_write_limit(writes)
+            .with_wechat(&self.wechat.url, &self.wechat.script());
         serve(state).await
     }
 
@@ -190,10 +195,12 @@ impl TestApp {
         let db = db::connect(&url).await.expect("connect");
         db::migrate(&db).await.expect("migrate");
         seed::load_demo(&db).await.expect("seed");
+        let wechat = FakeWeChat::start().await;
         let state = AppState::new(db.clone(), &dist)
             .await
             .expect("state")
-            .with_write_limit(WRITES_PER_MINUTE);
+            .with_write_limit(WRITES_PER_MINUTE)
+            .with_wechat(&wechat.url, &wechat.script());
         let address = serve(state).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -205,6 +212,7 @@ impl TestApp {
             db,
             dist,
             backend,
+            wechat,
             cleanup,
         })
     }
