@@ -7,6 +7,10 @@ mod browser;
 mod console;
 /// The local fake of WeChat's API and JS-SDK, shared with the API tests.
 #[path = "../api/fake_wechat.rs"]
+#[expect(
+    dead_code,
+    reason = "expiring tokens and outages are the API tests' part of the fake"
+)]
 mod fake_wechat;
 mod links;
 mod wechat;

@@ -84,6 +84,10 @@ async fn a_buyer_in_wechat_shares_a_model_page_with_its_title_and_a_signed_confi
         "",
         "the secret is not shown again"
     );
+    admin
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
     screenshot(&admin, "wechat-settings").await;
     wait_count(&admin, "[data-test=menu-link]", |n| n == 5).await;
     let first = find(&admin, "[data-test=menu-url]").await;

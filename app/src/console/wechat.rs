@@ -228,39 +228,40 @@ fn MenuLinks(dealer: String, domain: RwSignal<String>) -> impl IntoView {
     }
 }
 
-/// A link in a read-only field with a copy button.
+/// A link in full (wrapped: its path and `?ch=` are what tell the links apart) with a copy
+/// button.
 #[component]
 fn CopyRow(label: &'static str, url: String, test: &'static str) -> impl IntoView {
     let copied = RwSignal::new(false);
-    let input = NodeRef::<leptos::html::Input>::new();
+    let field = NodeRef::<leptos::html::Textarea>::new();
     let copy = {
         let url = url.clone();
         move |_| {
-            copied.set(copy_text(&url, input.get_untracked()));
+            copied.set(copy_text(&url, field.get_untracked()));
         }
     };
     view! {
         <div class="c-copy">
             <span class="c-sub">{label}</span>
-            <input
-                class="c-link-url"
-                type="url"
-                readonly
-                aria-label=format!("{label}链接")
-                data-test=test
-                node_ref=input
-                value=url
-            />
             <button type="button" class="btn btn-line btn-small" data-test="copy" on:click=copy>
                 {move || if copied.get() { "已复制" } else { "复制" }}
             </button>
+            <textarea
+                class="c-url"
+                readonly
+                rows="2"
+                aria-label=format!("{label}链接")
+                data-test=test
+                node_ref=field
+                prop:value=url
+            ></textarea>
         </div>
     }
 }
 
 /// Copies with the Clipboard API where the page may use it (HTTPS), else by selecting the
 /// field and `execCommand("copy")`, as WeChat's older browsers need.
-fn copy_text(text: &str, input: Option<web_sys::HtmlInputElement>) -> bool {
+fn copy_text(text: &str, field: Option<web_sys::HtmlTextAreaElement>) -> bool {
     let clipboard = js_sys::Reflect::get(&window(), &"navigator".into())
         .and_then(|navigator| js_sys::Reflect::get(&navigator, &"clipboard".into()))
         .ok()
@@ -276,10 +277,10 @@ fn copy_text(text: &str, input: Option<web_sys::HtmlInputElement>) -> bool {
             return true;
         }
     }
-    let Some(input) = input else {
+    let Some(field) = field else {
         return false;
     };
-    input.select();
+    field.select();
     let document = document();
     js_sys::Reflect::get(&document, &"execCommand".into())
         .ok()
