@@ -352,3 +352,52 @@ pub async fn verify_file(db: &Db, name: &str) -> sqlx::Result<Option<String>> {
     .fetch_optional(&db.pool)
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_tokens_and_tickets_never_print() {
+        let settings = Settings {
+            app_id: "wx1234567890abcdef".into(),
+            app_secret: "0123456789abcdef0123456789abcdef".into(),
+            domain: "che.example.com".into(),
+            verify_name: None,
+        };
+        let printed = format!("{settings:?}");
+        assert!(printed.contains("wx1234567890abcdef") && !printed.contains("0123456789abcdef0"));
+        let account = Account {
+            token: Some(Expiring::new("ACCESS-TOKEN".into(), 7200, Instant::now())),
+            ticket: Some(Expiring::new("JSAPI-TICKET".into(), 7200, Instant::now())),
+            ..Account::default()
+        };
+        let printed = format!("{account:?}");
+        assert!(
+            !printed.contains("ACCESS-TOKEN") && !printed.contains("JSAPI-TICKET"),
+            "{printed}"
+        );
+        for failure in [
+            Failure::Credential(40001),
+            Failure::Refused(40164),
+            Failure::Unavailable,
+        ] {
+            assert!(!failure.to_string().contains("secret="));
+        }
+    }
+
+    #[test]
+    fn tokens_and_tickets_are_replaced_before_they_expire() {
+        let now = Instant::now();
+        let kept = Expiring::new("t".into(), 7200, now);
+        assert_eq!(
+            kept.fresh(now + Duration::from_secs(6800)),
+            Some("t".into())
+        );
+        assert_eq!(kept.fresh(now + Duration::from_secs(6900)), None);
+        // A lifetime shorter than the margin is not kept at all; a longer one is capped.
+        assert_eq!(Expiring::new("t".into(), 60, now).fresh(now), None);
+        let long = Expiring::new("t".into(), 1_000_000, now);
+        assert_eq!(long.fresh(now + Duration::from_secs(7000)), None);
+    }
+}
