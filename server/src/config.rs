@@ -24,6 +24,10 @@ pub struct Config {
     pub writes_per_minute: u32,
     /// Mark cookies Secure (`CHELINK_SECURE_COOKIES=1`, behind a TLS proxy).
     pub secure_cookies: bool,
+    /// WeChat's API base URL (`CHELINK_WECHAT_API`), for access_token and jsapi_ticket.
+    pub wechat_api: String,
+    /// The JS-SDK script pages load inside WeChat (`CHELINK_WECHAT_JS`).
+    pub wechat_js: String,
 }
 
 impl Default for Config {
@@ -36,13 +40,16 @@ impl Default for Config {
             demo: false,
             writes_per_minute: crate::http::visitor::WRITES_PER_MINUTE,
             secure_cookies: false,
+            wechat_api: crate::wechat::DEFAULT_API.into(),
+            wechat_js: shared::wechat::JS_SDK_URL.into(),
         }
     }
 }
 
 impl Config {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO`,
-    /// `CHELINK_WRITES_PER_MINUTE` and `CHELINK_SECURE_COOKIES`.
+    /// `CHELINK_WRITES_PER_MINUTE`, `CHELINK_SECURE_COOKIES`, `CHELINK_WECHAT_API` and
+    /// `CHELINK_WECHAT_JS`.
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -71,7 +78,16 @@ impl Config {
             })?,
             None => defaults.writes_per_minute,
         };
+        let url = |key: &str, default: String| match set(key) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Ok(url.trim().to_string())
+            }
+            Some(url) => anyhow::bail!("{key} must be an http(s) URL, got {url:?}"),
+            None => Ok(default),
+        };
         Ok(Self {
+            wechat_api: url("CHELINK_WECHAT_API", defaults.wechat_api)?,
+            wechat_js: url("CHELINK_WECHAT_JS", defaults.wechat_js)?,
             writes_per_minute,
             secure_cookies,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),
@@ -117,5 +133,15 @@ mod tests {
 
         assert!(Config::from_lookup(|k| (k == "PORT").then(|| "x".into())).is_err());
         assert!(Config::from_lookup(|k| (k == "CHELINK_DEMO").then(|| "maybe".into())).is_err());
+        assert_eq!(config.wechat_api, "https://api.weixin.qq.com");
+        let fake = Config::from_lookup(|k| {
+            (k == "CHELINK_WECHAT_API").then(|| "http://127.0.0.1:9/".into())
+        })
+        .unwrap();
+        assert_eq!(fake.wechat_api, "http://127.0.0.1:9/");
+        assert!(
+            Config::from_lookup(|k| (k == "CHELINK_WECHAT_JS").then(|| "jweixin.js".into()))
+                .is_err()
+        );
     }
 }

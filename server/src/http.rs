@@ -15,6 +15,7 @@ pub mod series;
 pub mod shell;
 pub mod test_drive;
 pub mod visitor;
+pub mod wechat;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub found_links: links_db::Found,
     /// Share-link visits on their way to the database (buffered, flushed on shutdown).
     pub clicks: Clicks,
+    /// WeChat's API (`CHELINK_WECHAT_API`) with the tokens and tickets it handed out.
+    pub wechat: crate::wechat::WeChat,
 }
 
 impl AppState {
@@ -73,7 +76,19 @@ impl AppState {
             limits: visitor::WriteLimits::per_minute(visitor::WRITES_PER_MINUTE),
             secure_cookies: false,
             found_links: links_db::Found::new(),
+            wechat: crate::wechat::WeChat::new(
+                crate::wechat::DEFAULT_API,
+                shared::wechat::JS_SDK_URL,
+            ),
         })
+    }
+
+    /// The same state calling WeChat's API at `api` and giving pages the JS-SDK at `script`.
+    pub fn with_wechat(self, api: &str, script: &str) -> Self {
+        Self {
+            wechat: crate::wechat::WeChat::new(api, script),
+            ..self
+        }
     }
 
     /// The same state allowing `writes` bookings and enquiries per visitor and minute.
@@ -103,6 +118,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enquiries::enquire))
         .routes(routes!(me::me, me::erase))
         .routes(routes!(me::reschedule, me::cancel))
+        .routes(routes!(wechat::js_config))
         .merge(console_router())
 }
 
@@ -125,6 +141,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::stores))
         .routes(routes!(console::save_store))
         .routes(routes!(links::create, links::mine))
+        .routes(routes!(wechat::settings, wechat::save_settings))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 

@@ -13,6 +13,7 @@ pub mod leads;
 pub mod links;
 pub mod seed;
 pub mod staff;
+pub mod wechat;
 
 /// Starts everything from a configuration: connect, migrate, seed the demo when asked, and
 /// bind. Returns the state and the bound listener; the caller serves and prints the URL.
@@ -37,6 +38,7 @@ pub async fn prepare(
     let state = http::AppState {
         secure_cookies: config.secure_cookies,
         ..state
-    };
+    }
+    .with_wechat(&config.wechat_api, &config.wechat_js);
     Ok((state, listener))
 }

@@ -17,5 +17,6 @@ pub mod select;
 pub mod slots;
 pub mod tax;
 pub mod theme;
+pub mod wechat;
 
 pub use error::{ApiError, ErrorBody};

@@ -16,6 +16,8 @@ use server::seed;
 use shared::ErrorBody;
 use sqlx::Connection;
 
+use crate::fake_wechat::FakeWeChat;
+
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The shell the temp `dist` folder holds, as `cargo xtask` would build it.
@@ -114,6 +116,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// The first instance's share-link visits on their way to the database.
     pub clicks: server::clicks::Clicks,
+    /// The fake WeChat API the server calls (`AppState::with_wechat`).
+    pub wechat: FakeWeChat,
     cleanup: Cleanup,
 }
 
@@ -146,7 +150,8 @@ impl TestApp {
         let state = AppState::new(self.db.clone(), dist)
             .await
             .expect("state")
-            .with_write_limit(writes);
+            .with_write_limit(writes)
+            .with_wechat(&self.wechat.url, &self.wechat.script());
         serve(state).await
     }
 
@@ -192,10 +197,12 @@ impl TestApp {
         let db = db::connect(&url).await.expect("connect");
         db::migrate(&db).await.expect("migrate");
         seed::load_demo(&db).await.expect("seed");
+        let wechat = FakeWeChat::start().await;
         let state = AppState::new(db.clone(), &dist)
             .await
             .expect("state")
-            .with_write_limit(WRITES_PER_MINUTE);
+            .with_write_limit(WRITES_PER_MINUTE)
+            .with_wechat(&wechat.url, &wechat.script());
         let clicks = state.clicks.clone();
         let address = serve(state).await;
         let client = reqwest::Client::builder()
@@ -209,6 +216,7 @@ impl TestApp {
             dist,
             backend,
             clicks,
+            wechat,
             cleanup,
         })
     }

@@ -5,7 +5,15 @@
 mod booking;
 mod browser;
 mod console;
+/// The local fake of WeChat's API and JS-SDK, shared with the API tests.
+#[path = "../api/fake_wechat.rs"]
+#[expect(
+    dead_code,
+    reason = "expiring tokens and outages are the API tests' part of the fake"
+)]
+mod fake_wechat;
 mod links;
+mod wechat;
 
 use std::path::PathBuf;
 
@@ -35,6 +43,13 @@ impl Drop for TempDir {
 
 impl Site {
     async fn start() -> Self {
+        Self::start_with(|state| state).await
+    }
+
+    /// The server with its state changed by `configure` first (WeChat's API, say).
+    async fn start_with(
+        configure: impl FnOnce(server::http::AppState) -> server::http::AppState,
+    ) -> Self {
         let dist = PathBuf::from(std::env::var("CHELINK_DIST").expect(
             "CHELINK_DIST must name the built app: run the browser tests with `cargo xtask test`",
         ));
@@ -57,9 +72,11 @@ impl Site {
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(server::http::serve(
             listener,
-            server::http::AppState::new(db.clone(), &dist)
-                .await
-                .unwrap(),
+            configure(
+                server::http::AppState::new(db.clone(), &dist)
+                    .await
+                    .unwrap(),
+            ),
         ));
         Self {
             base,

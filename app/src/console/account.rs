@@ -7,7 +7,7 @@ use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::{api, use_session, TODAY};
+use super::{api, use_session, TODAY, WECHAT};
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -77,6 +77,12 @@ pub fn Account() -> impl IntoView {
         <main class="c-page">
             <h1 class="c-title">"我的"</h1>
             {who}
+            <Show when=move || session.is_admin()>
+                <a class="c-card c-entry" href=WECHAT data-test="wechat-entry">
+                    <strong>"微信公众号"</strong>
+                    <span class="c-sub">"分享卡片设置、菜单链接"</span>
+                </a>
+            </Show>
             <section class="c-section">
                 <h2>"修改密码"</h2>
                 <form class="c-card c-form" on:submit=on_change novalidate>

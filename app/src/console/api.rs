@@ -13,6 +13,7 @@ use shared::console::{
     StoreView, Today,
 };
 use shared::link::{Link, NewLink};
+use shared::wechat::{SaveWeChat, WeChatSettings};
 use shared::{ApiError, ErrorBody};
 
 const BASE: &str = "/api/v1/console";
@@ -222,6 +223,16 @@ pub async fn links() -> Result<Vec<Link>, Error> {
 /// `POST /links`: a new share link (201).
 pub async fn make_link(new: &NewLink) -> Result<Link, Error> {
     send_json(Request::post(&format!("{BASE}/links")), new).await
+}
+
+/// `GET /wechat` (admins): the official account's settings, without the secret.
+pub async fn wechat() -> Result<WeChatSettings, Error> {
+    send(Request::get(&format!("{BASE}/wechat"))).await
+}
+
+/// `PUT /wechat` (admins): an empty secret keeps the stored one.
+pub async fn save_wechat(form: &SaveWeChat) -> Result<WeChatSettings, Error> {
+    send_json(Request::put(&format!("{BASE}/wechat")), form).await
 }
 
 /// `GET /api/v1/dealers/{dealer}/series`: the dealer's catalogue, for test-drive cars.

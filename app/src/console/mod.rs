@@ -16,6 +16,7 @@ mod store_form;
 mod stores;
 mod tab_bar;
 mod today;
+mod wechat;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -31,6 +32,7 @@ const LEADS: &str = "/console/leads";
 const STORES: &str = "/console/stores";
 const LINKS: &str = "/console/links";
 const ACCOUNT: &str = "/console/account";
+const WECHAT: &str = "/console/wechat";
 
 fn lead_href(id: i64) -> String {
     format!("{LEADS}/{id}")
@@ -70,6 +72,13 @@ impl Session {
     fn manages(&self) -> bool {
         self.0
             .with(|a| matches!(a, Auth::SignedIn(me) if me.staff.role.manages()))
+    }
+
+    /// Admins only (tracked): the official account's settings.
+    fn is_admin(&self) -> bool {
+        self.0.with(
+            |a| matches!(a, Auth::SignedIn(me) if me.staff.role == shared::console::Role::Admin),
+        )
     }
 
     fn sign_in(&self, me: StaffMe) {
@@ -183,6 +192,7 @@ fn Pages() -> impl IntoView {
             <Route path=(StaticSegment(ROOT), StaticSegment("stores")) view=stores::Stores />
             <Route path=(StaticSegment(ROOT), StaticSegment("links")) view=links::Links />
             <Route path=(StaticSegment(ROOT), StaticSegment("account")) view=account::Account />
+            <Route path=(StaticSegment(ROOT), StaticSegment("wechat")) view=wechat::WeChat />
         </Routes>
         <tab_bar::TabBar />
     }

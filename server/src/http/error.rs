@@ -59,6 +59,11 @@ pub enum Error {
     /// name, so the kind is what both backends agree on.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// WeChat could not help (404 not configured, 503 WeChat down or refusing the account's
+    /// credentials): its own status and body. Not logged per request: `crate::wechat` logged
+    /// the cause once, when it started.
+    #[error("wechat: {1}")]
+    WeChat(StatusCode, ApiError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -85,6 +90,7 @@ impl Error {
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::WeChat(status, _) => *status,
         }
     }
 
@@ -98,6 +104,7 @@ impl Error {
         let error = match self {
             Self::NotFound(message) => plain("not_found", message),
             Self::BadRequest(e) | Self::Unprocessable(e) | Self::Conflict(e) => e.clone(),
+            Self::WeChat(_, e) => e.clone(),
             Self::SlotFull(_) => ApiError {
                 code: "slot_full".into(),
                 message: "该时段已约满，请选择其他时段".into(),
@@ -130,7 +137,7 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if status.is_server_error() && !matches!(self, Self::WeChat(..)) {
             tracing::error!(error = ?self, "request failed");
         }
         match self {

@@ -16,6 +16,7 @@ use utoipa::OpenApi;
         (name = "catalogue", description = "经销商、车型库、车系与对比"),
         (name = "calculator", description = "购车计算器"),
         (name = "selection", description = "智能选车"),
+        (name = "wechat", description = "微信 JS-SDK 签名与分享卡片"),
     )
 )]
 pub struct ApiDoc;

@@ -109,6 +109,9 @@ pub async fn page(
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, "不支持该请求方式").into_response();
     }
+    if let Some(file) = super::wechat::verify_file(&state, uri.path()).await {
+        return file;
+    }
     if uri.path() == "/" {
         if let Ok(Some(slug)) = catalog::first_dealer_slug(&state.db).await {
             return Redirect::temporary(&format!("/{slug}/")).into_response();
@@ -312,6 +315,22 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 ),
             }
         }
+    })
+}
+
+/// The share card of the page `uri` names (the title and description its shell carries),
+/// with the shell's image on `origin` (`https://host`).
+pub async fn share_card(
+    state: &AppState,
+    uri: &Uri,
+    origin: &str,
+) -> anyhow::Result<shared::wechat::ShareCard> {
+    let meta = page_meta(state, uri).await?;
+    let version = state.shell.template.as_deref().and_then(asset_version);
+    Ok(shared::wechat::ShareCard {
+        title: meta.title,
+        description: meta.description,
+        image: version.map_or_else(String::new, |v| format!("{origin}/assets/{v}/icon.png")),
     })
 }
 
