@@ -12,6 +12,7 @@ pub mod me;
 pub mod openapi;
 pub mod quote;
 pub mod series;
+pub mod shares;
 pub mod shell;
 pub mod test_drive;
 pub mod visitor;
@@ -93,6 +94,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(test_drive::booking))
         .routes(routes!(test_drive::calendar))
         .routes(routes!(enquiries::enquire))
+        .routes(routes!(shares::create_share))
         .routes(routes!(me::me, me::erase))
         .routes(routes!(me::reschedule, me::cancel))
         .merge(console_router())
@@ -117,6 +119,8 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::stores))
         .routes(routes!(console::save_store))
         .routes(routes!(links::create, links::mine))
+        .routes(routes!(shares::link_stats))
+        .routes(routes!(shares::share_tree))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 

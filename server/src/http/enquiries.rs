@@ -80,6 +80,7 @@ pub async fn enquire(
         series_id: series.as_deref(),
         trim_id: request.trim_id.as_deref(),
         origin: &request.origin,
+        visitor: Some(&visitor.id),
         now: clock.millis,
     };
     let consultant = bookings::enquire(&state.db, &touch).await?;

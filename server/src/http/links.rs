@@ -61,6 +61,9 @@ pub async fn open(
         clock.millis,
     )
     .await?;
+    if !staff_visit {
+        crate::attribution::referred_by_link(&state.db, &found, &visitor.id, clock.millis).await?;
+    }
     let jar = visitor.save(jar, &found.dealer_slug);
     Ok((StatusCode::FOUND, jar, redirect).into_response())
 }

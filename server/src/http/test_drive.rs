@@ -172,6 +172,7 @@ pub async fn book(
             series_id: Some(&request.series_id),
             trim_id: request.trim_id.as_deref(),
             origin: &request.origin,
+            visitor: Some(&visitor.id),
             now: clock.millis,
         },
         slot_id: slot.id,
