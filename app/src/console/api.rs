@@ -5,6 +5,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use shared::attribution::{LinkStats, ShareTree};
 use shared::booking::BookingStatus;
 use shared::catalog::SeriesList;
 use shared::console::{
@@ -222,6 +223,16 @@ pub async fn links() -> Result<Vec<Link>, Error> {
 /// `POST /links`: a new share link (201).
 pub async fn make_link(new: &NewLink) -> Result<Link, Error> {
     send_json(Request::post(&format!("{BASE}/links")), new).await
+}
+
+/// `GET /links/stats`: what each of my links brought, forwards included, by channel and day.
+pub async fn link_stats() -> Result<Vec<LinkStats>, Error> {
+    send(Request::get(&format!("{BASE}/links/stats"))).await
+}
+
+/// `GET /leads/{id}/share-tree`: who forwarded to whom around a lead.
+pub async fn share_tree(id: i64) -> Result<ShareTree, Error> {
+    send(Request::get(&lead_url(id, "/share-tree"))).await
 }
 
 /// `GET /api/v1/dealers/{dealer}/series`: the dealer's catalogue, for test-drive cars.
