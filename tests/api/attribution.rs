@@ -131,12 +131,13 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 async fn timeline_has(app: &TestApp, lead_id: i64, text: &str) -> bool {
-    let details: Vec<String> =
-        sqlx::query_scalar("SELECT detail FROM lead_events WHERE lead_id = $1 AND kind = 'assigned'")
-            .bind(lead_id)
-            .fetch_all(&app.db.pool)
-            .await
-            .unwrap();
+    let details: Vec<String> = sqlx::query_scalar(
+        "SELECT detail FROM lead_events WHERE lead_id = $1 AND kind = 'assigned'",
+    )
+    .bind(lead_id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
     details.iter().any(|d| d == text)
 }
 

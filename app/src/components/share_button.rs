@@ -1,12 +1,13 @@
 //! "分享给朋友": the button on the model page, the comparison and the calculator that asks for
-//! the visitor's own link to the page they are on (the page's `Share` action) and shows it in a
-//! sheet to copy; inside WeChat it says to send it with ··· at the top right. Only lazy pages
-//! use it, so the consumer's first load carries none of it.
+//! the visitor's own link to the page they are on (the page's `Share` action), copies it and
+//! shows it to copy; inside WeChat it says to send it with ··· at the top right. Only lazy
+//! pages use it. Its strings are few and short on purpose: wasm-split moves code into the
+//! page chunks but leaves every string in the main module, the consumer's first load.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use shared::link::Link;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::{api, use_toast};
 
@@ -28,49 +29,50 @@ fn target(path: &str, search: &str) -> String {
     }
 }
 
-/// Inside WeChat's (or WeCom's) in-app browser, where the share menu is WeChat's own ···.
-fn in_wechat() -> bool {
-    window()
-        .navigator()
-        .user_agent()
-        .is_ok_and(|ua| ua.contains("MicroMessenger"))
+/// A property of a JS object. The share button reaches the browser through `Reflect` and
+/// `Function.call`, which the app imports already: each new web-sys binding would add its glue
+/// to the consumer's first load, which has no bytes to spare.
+fn prop(target: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Copies `text`: the clipboard API where the page may use it, else the selected link input
-/// and `execCommand("copy")`, which older WeChat browsers still need.
+/// Calls `target.method(arg)`; `None` when there is no such method or it throws.
+fn call(target: &JsValue, method: &str, arg: &JsValue) -> Option<JsValue> {
+    let method: js_sys::Function = prop(target, method).dyn_into().ok()?;
+    method.call1(target, arg).ok()
+}
+
+/// Inside WeChat's (or WeCom's) in-app browser, where the share menu is WeChat's own ···.
+fn in_wechat() -> bool {
+    let navigator = prop(&window(), "navigator");
+    prop(&navigator, "userAgent")
+        .as_string()
+        .is_some_and(|ua| ua.contains("MicroMessenger"))
+}
+
+/// Copies `text`: the clipboard API where the page may use it (it is missing outside secure
+/// origins), else the selected link and `execCommand("copy")`, which older WeChat still needs.
 async fn copy(text: &str) -> bool {
-    let navigator = window().navigator();
-    // `navigator.clipboard` is missing outside secure origins: calling it would throw.
-    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
-    if has_clipboard
-        && wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text))
-            .await
-            .is_ok()
-    {
-        return true;
-    }
-    let input = document()
-        .get_element_by_id("share-url")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
-    let html = document().dyn_into::<web_sys::HtmlDocument>().ok();
-    match (input, html) {
-        (Some(input), Some(html)) => {
-            input.select();
-            html.exec_command("copy").unwrap_or(false)
+    let clipboard = prop(&prop(&window(), "navigator"), "clipboard");
+    if let Some(promise) = call(&clipboard, "writeText", &JsValue::from_str(text)) {
+        let promise: js_sys::Promise = promise.unchecked_into();
+        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+            return true;
         }
-        _ => false,
     }
+    if let Some(input) = document().get_element_by_id("share-url") {
+        let _ = call(&input, "select", &JsValue::UNDEFINED);
+    }
+    call(&document(), "execCommand", &JsValue::from_str("copy"))
+        .is_some_and(|done| done.as_bool() == Some(true))
 }
 
 #[component]
 pub fn ShareButton(share: Share) -> impl IntoView {
     let location = use_location();
     let toast = use_toast();
-    let open = RwSignal::new(false);
     let wechat = in_wechat();
     let ask = move |_| {
-        open.set(true);
         if !share.pending().get_untracked() {
             let path = location.pathname.get_untracked();
             let search = location.search.get_untracked();
@@ -79,110 +81,43 @@ pub fn ShareButton(share: Share) -> impl IntoView {
     };
     let url = move || match share.value().get() {
         Some(Ok(link)) => {
-            let origin = window().location().origin().unwrap_or_default();
-            Some(format!("{origin}{}", link.path))
+            let origin = prop(&prop(&window(), "location"), "origin").as_string();
+            Some(format!("{}{}", origin.unwrap_or_default(), link.path))
         }
         _ => None,
     };
     // Copied as soon as it arrives: one tap makes and copies the link.
     Effect::new(move |_| {
-        if let Some(Ok(link)) = share.value().get() {
-            let origin = window().location().origin().unwrap_or_default();
-            let full = format!("{origin}{}", link.path);
+        if let Some(full) = url() {
             leptos::task::spawn_local(async move {
-                let message = match (copy(&full).await, wechat) {
-                    (true, true) => "链接已复制，也可点右上角 ··· 发送给朋友",
-                    (true, false) => "链接已复制，发给朋友吧",
-                    (false, _) => "请长按链接复制",
-                };
-                toast.show(message);
+                toast.show(if copy(&full).await {
+                    "链接已复制"
+                } else {
+                    "请长按链接复制"
+                });
             });
         }
     });
-    let close = move |_| open.set(false);
-    let body = move || {
+    let shown = move || {
         match share.value().get() {
-        None => view! { <p class="muted">"正在生成您的专属链接…"</p> }.into_any(),
-        Some(Err(e)) => {
-            view! { <p class="notice" role="alert" data-test="share-error">{e.message()}</p> }
-                .into_any()
-        }
-        Some(Ok(_)) => view! {
-            {wechat.then(|| view! {
-                <p class="notice" data-test="share-wechat">
-                    "点击右上角 ··· ，选择「发送给朋友」或「分享到朋友圈」"
+        None => None,
+        Some(Err(e)) => Some(view! { <p class="notice" role="alert">{e.message()}</p> }.into_any()),
+        Some(Ok(_)) => Some(
+            view! {
+                <p class="notice" data-test="share-sheet">
+                    {if wechat { "点右上角 ··· 发给朋友，或复制链接：" } else { "复制链接发给朋友：" }}
+                    <input id="share-url" type="text" readonly aria-label="分享给朋友" data-test="share-url" prop:value=url />
                 </p>
-            })}
-            <div class="field">
-                <label for="share-url">"您的专属链接（朋友打开后由同一位顾问为其服务）"</label>
-                <input
-                    id="share-url"
-                    type="url"
-                    readonly
-                    data-test="share-url"
-                    prop:value=url
-                    on:focus=move |ev| {
-                        if let Some(input) = ev
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                        {
-                            input.select();
-                        }
-                    }
-                />
-            </div>
-            <button
-                type="button"
-                class="btn btn-primary btn-block"
-                data-test="share-copy"
-                on:click=move |_| {
-                    if let Some(full) = url() {
-                        leptos::task::spawn_local(async move {
-                            let copied = copy(&full).await;
-                            toast.show(if copied { "链接已复制，发给朋友吧" } else { "请长按链接复制" });
-                        });
-                    }
-                }
-            >
-                "复制链接"
-            </button>
-        }
-        .into_any(),
+            }
+            .into_any(),
+        ),
     }
     };
     view! {
-        <button
-            type="button"
-            class="btn btn-line btn-small"
-            data-test="share"
-            aria-haspopup="dialog"
-            on:click=ask
-        >
+        <button type="button" class="btn btn-line btn-small" data-test="share" on:click=ask>
             "分享给朋友"
         </button>
-        <Show when=move || open.get()>
-            <div class="sheet-backdrop" on:click=close></div>
-            <div
-                class="sheet"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="share-title"
-                data-test="share-sheet"
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        open.set(false);
-                    }
-                }
-            >
-                <div class="sheet-head">
-                    <h2 id="share-title">"分享给朋友"</h2>
-                    <button type="button" class="sheet-close" aria-label="关闭" data-test="share-close" on:click=close>
-                        "×"
-                    </button>
-                </div>
-                {body}
-            </div>
-        </Show>
+        {shown}
     }
 }
 

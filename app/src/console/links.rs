@@ -288,8 +288,10 @@ fn Breakdown(stats: LinkStats) -> impl IntoView {
         .by_day
         .iter()
         .map(|d| {
-            let day = format!("{}/{}", d.day.month, d.day.day);
-            let said = format!("{day} 点击{} 线索{}", d.clicks, d.leads);
+            let said = format!(
+                "{}/{} 点击{} 线索{}",
+                d.day.month, d.day.day, d.clicks, d.leads
+            );
             let height = format!("height:{}%", d.clicks * 100 / most);
             view! {
                 <li aria-label=said.clone() title=said data-test="link-day" data-clicks=d.clicks>
@@ -300,11 +302,14 @@ fn Breakdown(stats: LinkStats) -> impl IntoView {
                         class:c-bar-lead={d.leads > 0}
                         style=height
                     ></span>
-                    <span class="c-bar-day">{day}</span>
                 </li>
             }
         })
         .collect_view();
+    let day = |d: Option<&shared::attribution::DayCounts>| {
+        d.map(|d| format!("{}/{}", d.day.month, d.day.day))
+    };
+    let (first, last) = (day(stats.by_day.first()), day(stats.by_day.last()));
     view! {
         <details class="c-breakdown" data-test="link-breakdown">
             <summary>"按渠道、按天查看"</summary>
@@ -314,8 +319,12 @@ fn Breakdown(stats: LinkStats) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-            <p class="c-sub">"近14天点击（绿色：当天有线索）"</p>
+            <p class="c-sub">"近14天点击（深色：当天有线索）"</p>
             <ol class="c-bars">{bars}</ol>
+            <p class="c-sub c-bars-axis">
+                <span>{first}</span>
+                <span>"今天 " {last}</span>
+            </p>
         </details>
     }
 }
