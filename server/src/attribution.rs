@@ -225,11 +225,25 @@ pub async fn record_referral(
     Ok(())
 }
 
+/// The link of a visitor's first touch, and its staff owner's name if a staff member owns it.
+#[derive(sqlx::FromRow)]
+struct FirstTouch {
+    first_at: i64,
+    channel: String,
+    staff_name: Option<String>,
+    code: String,
+    campaign: Option<String>,
+}
+
 /// A visitor of a tree: their id, level, when they came and the channel they came by.
 type Row = (String, i64, Option<i64>, Option<String>);
 
 /// Whom a visitor forwarded to (the friends who opened their links), oldest first.
-async fn children(conn: &mut AnyConnection, dealer_id: i64, referrer: &str) -> sqlx::Result<Vec<Row>> {
+async fn children(
+    conn: &mut AnyConnection,
+    dealer_id: i64,
+    referrer: &str,
+) -> sqlx::Result<Vec<Row>> {
     let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
         "SELECT r.visitor, r.level, r.at, l.channel FROM visitor_referrals r \
          JOIN links l ON l.id = r.link_id WHERE r.dealer_id = $1 AND r.referrer = $2 \
@@ -324,18 +338,24 @@ pub async fn share_tree(db: &Db, viewer: &Staff, lead_id: i64) -> sqlx::Result<O
                 current = referrer;
             }
             None => {
-                let first: Option<(i64, String, Option<String>, String, Option<String>)> =
-                    sqlx::query_as(
-                        "SELECT t.first_at, l.channel, s.name, l.code, l.campaign \
+                let first: Option<FirstTouch> = sqlx::query_as(
+                    "SELECT t.first_at, l.channel, s.name AS staff_name, l.code, l.campaign \
                          FROM visitor_touches t JOIN links l ON l.id = t.first_link_id \
                          LEFT JOIN staff s ON s.id = l.staff_id \
                          WHERE t.dealer_id = $1 AND t.visitor = $2",
-                    )
-                    .bind(dealer_id)
-                    .bind(&current)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                if let Some((_, channel, Some(staff_name), code, campaign)) = &first {
+                )
+                .bind(dealer_id)
+                .bind(&current)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if let Some(FirstTouch {
+                    channel,
+                    staff_name: Some(staff_name),
+                    code,
+                    campaign,
+                    ..
+                }) = &first
+                {
                     tree.root = Channel::parse(channel).map(|channel| ShareRoot {
                         staff_name: staff_name.clone(),
                         channel,
@@ -343,7 +363,7 @@ pub async fn share_tree(db: &Db, viewer: &Staff, lead_id: i64) -> sqlx::Result<O
                         campaign: campaign.clone(),
                     });
                 }
-                let (at, channel) = first.map(|f| (f.0, f.1)).unzip();
+                let (at, channel) = first.map(|f| (f.first_at, f.channel)).unzip();
                 if !up.iter().any(|(v, ..)| *v == current) {
                     up.push((current, 1, at, channel));
                 }

@@ -103,8 +103,7 @@ pub async fn touch(
             came_by,
         });
     }
-    let next =
-        attribution::consultant_of(conn, t.dealer_id, t.visitor, t.store_id, t.now).await?;
+    let next = attribution::consultant_of(conn, t.dealer_id, t.visitor, t.store_id, t.now).await?;
     match &next {
         Some(assigned) => {
             sqlx::query("UPDATE leads SET consultant_id = $1, credited_by = $2 WHERE id = $3")
@@ -114,8 +113,15 @@ pub async fn touch(
                 .execute(&mut *conn)
                 .await?;
             if let Some(visitor) = t.visitor {
-                attribution::bind(conn, t.dealer_id, visitor, assigned.staff_id, lead_id, t.now)
-                    .await?;
+                attribution::bind(
+                    conn,
+                    t.dealer_id,
+                    visitor,
+                    assigned.staff_id,
+                    lead_id,
+                    t.now,
+                )
+                .await?;
             }
             sqlx::query(
                 "INSERT INTO lead_events (lead_id, at, kind, detail) \

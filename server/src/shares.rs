@@ -229,7 +229,9 @@ pub async fn stats_of_staff(db: &Db, staff_id: i64, now: i64) -> sqlx::Result<Ve
             for l in leads.iter().filter(|l| l.root == id) {
                 stats.leads += l.n;
                 channel_entry(&mut channels, &l.channel, l.forwarded).leads += l.n;
-                if let Some(day) = days.get_mut(usize::try_from(l.day - first_day).unwrap_or(usize::MAX)) {
+                if let Some(day) =
+                    days.get_mut(usize::try_from(l.day - first_day).unwrap_or(usize::MAX))
+                {
                     day.leads += l.n;
                 }
             }
@@ -238,7 +240,9 @@ pub async fn stats_of_staff(db: &Db, staff_id: i64, now: i64) -> sqlx::Result<Ve
                 channel_entry(&mut channels, &b.channel, b.forwarded).bookings += b.n;
             }
             for (_, day, n) in clicks_by_day.iter().filter(|(root, ..)| *root == id) {
-                if let Some(d) = days.get_mut(usize::try_from(day - first_day).unwrap_or(usize::MAX)) {
+                if let Some(d) =
+                    days.get_mut(usize::try_from(day - first_day).unwrap_or(usize::MAX))
+                {
                     d.clicks += n;
                 }
             }

@@ -92,7 +92,13 @@ pub fn credit(chain: &[VisitorFacts], now: i64, window_days: i64) -> Option<(Cre
                 .map(|(id, _)| (Credit::Link, id))
         });
         // Anything found above the visitor themselves is their referrer's consultant.
-        found.map(|(how, id)| if i == 0 { (how, id) } else { (Credit::Referrer, id) })
+        found.map(|(how, id)| {
+            if i == 0 {
+                (how, id)
+            } else {
+                (Credit::Referrer, id)
+            }
+        })
     })
 }
 
@@ -212,24 +218,47 @@ mod tests {
         let outside = Some((7, NOW - 30 * DAY - 1));
         let none = facts(None, None);
         // (visitor, then their referrers up the chain) → credit
-        let table: Vec<(Vec<VisitorFacts>, Option<(Credit, i64)>)> = vec![
+        type Row = (Vec<VisitorFacts>, Option<(Credit, i64)>);
+        let table: Vec<Row> = vec![
             // A binding wins over the first touch and over any referrer.
-            (vec![facts(Some(3), inside), facts(Some(9), None)], Some((Credit::Bound, 3))),
+            (
+                vec![facts(Some(3), inside), facts(Some(9), None)],
+                Some((Credit::Bound, 3)),
+            ),
             // The first touch's owner, on the window's last millisecond too.
-            (vec![facts(None, inside), facts(Some(9), None)], Some((Credit::Link, 7))),
+            (
+                vec![facts(None, inside), facts(Some(9), None)],
+                Some((Credit::Link, 7)),
+            ),
             // Outside the window it falls through to the referrer's binding ...
-            (vec![facts(None, outside), facts(Some(9), None)], Some((Credit::Referrer, 9))),
+            (
+                vec![facts(None, outside), facts(Some(9), None)],
+                Some((Credit::Referrer, 9)),
+            ),
             // ... or the referrer's own first touch, or their referrer's, up the chain.
-            (vec![none, facts(None, Some((5, NOW - DAY)))], Some((Credit::Referrer, 5))),
-            (vec![none, none, facts(Some(4), None)], Some((Credit::Referrer, 4))),
-            (vec![none, facts(None, outside), facts(None, inside)], Some((Credit::Referrer, 7))),
+            (
+                vec![none, facts(None, Some((5, NOW - DAY)))],
+                Some((Credit::Referrer, 5)),
+            ),
+            (
+                vec![none, none, facts(Some(4), None)],
+                Some((Credit::Referrer, 4)),
+            ),
+            (
+                vec![none, facts(None, outside), facts(None, inside)],
+                Some((Credit::Referrer, 7)),
+            ),
             // Nobody: round-robin.
             (vec![facts(None, outside)], None),
             (vec![none, none], None),
             (vec![], None),
         ];
         for (chain, expected) in table {
-            assert_eq!(credit(&chain, NOW, DEFAULT_WINDOW_DAYS), expected, "{chain:?}");
+            assert_eq!(
+                credit(&chain, NOW, DEFAULT_WINDOW_DAYS),
+                expected,
+                "{chain:?}"
+            );
         }
         // The dealer's own window.
         let week_old = [facts(None, Some((7, NOW - 7 * DAY)))];

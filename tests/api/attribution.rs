@@ -99,6 +99,18 @@ struct LeadOrigin {
     referral_level: Option<i64>,
 }
 
+/// What a booking keeps of how it came.
+#[derive(Debug, PartialEq, Eq, sqlx::FromRow)]
+struct BookingOrigin {
+    link_code: Option<String>,
+    channel: Option<String>,
+    page: Option<String>,
+    button: Option<String>,
+    visitor: Option<String>,
+    referrer: Option<String>,
+    referral_level: Option<i64>,
+}
+
 async fn lead_of(app: &TestApp, number: &str) -> LeadOrigin {
     sqlx::query_as(
         "SELECT le.id, s.name AS consultant, le.credited_by, l.code AS link_code, le.visitor, \
@@ -399,14 +411,15 @@ both! {
         assert_eq!(booked.status(), StatusCode::CREATED);
         let booking: Booking = booked.json().await.unwrap();
         assert_eq!(booking.consultant.as_ref().map(|c| c.name.as_str()), Some(WANG));
-        let kept: (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<i64>) = sqlx::query_as(
-            "SELECT l.code, b.channel, b.page, b.button, b.visitor, b.referrer, b.referral_level \
+        let kept: BookingOrigin = sqlx::query_as(
+            "SELECT l.code AS link_code, b.channel, b.page, b.button, b.visitor, b.referrer, b.referral_level \
              FROM bookings b LEFT JOIN links l ON l.id = b.link_id WHERE b.code = $1",
         ).bind(&booking.code).fetch_one(&app.db.pool).await.unwrap();
-        assert_eq!(kept, (
-            Some(a_link.code.clone()), Some("chat".into()), Some("model".into()), Some("book-test-drive".into()),
-            Some(b_id.clone()), Some(a_id.clone()), Some(2),
-        ));
+        assert_eq!(kept, BookingOrigin {
+            link_code: Some(a_link.code.clone()), channel: Some("chat".into()), page: Some("model".into()),
+            button: Some("book-test-drive".into()), visitor: Some(b_id.clone()), referrer: Some(a_id.clone()),
+            referral_level: Some(2),
+        });
         let lead = lead_of(&app, "13900000402").await;
         assert_eq!((lead.link_code.as_deref(), lead.referrer.as_deref(), lead.referral_level), (Some(a_link.code.as_str()), Some(a_id.as_str()), Some(2)));
         let origin: (String, String, Option<String>) = sqlx::query_as("SELECT origin_page, origin_button, origin_channel FROM leads WHERE id = $1")

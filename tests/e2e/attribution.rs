@@ -213,6 +213,12 @@ async fn a_forwarded_link_keeps_the_lead_with_the_consultant_and_the_console_sho
     })
     .await;
     assert!(rows.contains("朋友圈") && rows.contains("聊天"), "{rows}");
-    find(&li, "[data-test=link-day][data-clicks='2']").await;
+    let today = find(&li, "[data-test=link-day][data-clicks='2']").await;
+    li.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&today).unwrap()],
+    )
+    .await
+    .unwrap();
     screenshot(&li, "43-console-link-stats").await;
 }
