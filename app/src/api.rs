@@ -115,6 +115,15 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> 
     decode(request.send().await).await
 }
 
+/// `POST /dealers/{dealer}/links`: the visitor's own link to one of the dealer's pages (the
+/// same one again for the same page and channel).
+pub async fn share_link(
+    dealer: &str,
+    request: &shared::attribution::NewVisitorLink,
+) -> Result<shared::link::Link, Error> {
+    post(&format!("{}/links", base(dealer)), request).await
+}
+
 /// `GET /dealers/{dealer}`: name, colour, stores and featured series.
 pub async fn dealer_home(dealer: &str) -> Result<DealerHome, Error> {
     get(&base(dealer)).await

@@ -6,6 +6,7 @@ pub mod field_error;
 pub mod filter_chips;
 pub mod price_tag;
 pub mod series_card;
+pub mod share_button;
 pub mod silhouette;
 pub mod slot_picker;
 pub mod status;

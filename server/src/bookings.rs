@@ -533,8 +533,10 @@ pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
     let owned = leads::touch(&mut tx, &b.touch, Event::Booked, &detail.to_string()).await?;
     sqlx::query(
         "INSERT INTO bookings (code, dealer_id, store_id, slot_id, lead_id, series_id, trim_id, \
-         licence, name, phone, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $11)",
+         licence, name, phone, status, created_at, updated_at, link_id, channel, page, button, \
+         visitor, referrer, referral_level) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'booked', $11, $11, $12, $13, $14, $15, \
+         $16, $17, $18)",
     )
     .bind(&code)
     .bind(b.touch.dealer_id)
@@ -547,6 +549,13 @@ pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
     .bind(&b.touch.contact.name)
     .bind(phone)
     .bind(b.touch.now)
+    .bind(owned.came_by.link_id)
+    .bind(b.touch.origin.channel.as_deref())
+    .bind(&b.touch.origin.page)
+    .bind(&b.touch.origin.button)
+    .bind(b.touch.visitor)
+    .bind(owned.came_by.referrer.as_deref())
+    .bind(owned.came_by.level)
     .execute(&mut *tx)
     .await?;
     if let Some((key, request_hash)) = &b.idempotency {

@@ -12,6 +12,7 @@ pub mod me;
 pub mod openapi;
 pub mod quote;
 pub mod series;
+pub mod shares;
 pub mod shell;
 pub mod test_drive;
 pub mod visitor;
@@ -116,6 +117,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(test_drive::booking))
         .routes(routes!(test_drive::calendar))
         .routes(routes!(enquiries::enquire))
+        .routes(routes!(shares::create_share))
         .routes(routes!(me::me, me::erase))
         .routes(routes!(me::reschedule, me::cancel))
         .routes(routes!(wechat::js_config))
@@ -142,6 +144,8 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::save_store))
         .routes(routes!(links::create, links::mine))
         .routes(routes!(wechat::settings, wechat::save_settings))
+        .routes(routes!(shares::link_stats))
+        .routes(routes!(shares::share_tree))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 

@@ -1,8 +1,10 @@
 //! Leads in the database: one per dealer and phone, created or updated by every booking and
-//! enquiry inside the caller's transaction, given a consultant by round-robin, and a timeline
-//! of what happened to it.
+//! enquiry inside the caller's transaction, given a consultant by the attribution rule
+//! (`attribution::consultant_of`; round-robin last), and a timeline of what happened to it.
 
 use shared::booking::{Consultant, Contact, Origin};
+
+use crate::attribution;
 
 /// Events on a lead's timeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,28 +39,35 @@ pub struct Touch<'a> {
     pub series_id: Option<&'a str>,
     pub trim_id: Option<&'a str>,
     pub origin: &'a Origin,
+    /// The visitor's anonymous id (their cookie's), for attribution.
+    pub visitor: Option<&'a str>,
     pub now: i64,
 }
 
-/// A lead's id and its consultant.
+/// A lead's id, its consultant, and what brought this visit (link, referrer, level).
 pub struct Owned {
     pub lead_id: i64,
     pub consultant_id: Option<i64>,
+    pub came_by: attribution::Origin,
 }
 
 /// Creates the lead for this dealer and phone, or updates it (name, consent, latest interest;
-/// the origin stays the first one), gives it a consultant if it has none, and puts on its
-/// timeline the assignment, if one was made, and `event` with its detail, in one insert.
+/// the origin stays the first one: page, button, channel, link, visitor, referrer), gives it
+/// a consultant if it has none (and binds the visitor to the lead's consultant if nothing
+/// bound them yet), and puts on its timeline the assignment, if one was made, and `event`
+/// with its detail, in one insert.
 pub async fn touch(
     conn: &mut sqlx::AnyConnection,
     t: &Touch<'_>,
     event: Event,
     detail: &str,
 ) -> sqlx::Result<Owned> {
+    let came_by = attribution::origin(conn, t.dealer_id, t.visitor).await?;
     let (lead_id, consultant_id): (i64, Option<i64>) = sqlx::query_as(
         "INSERT INTO leads (dealer_id, phone, name, store_id, series_id, trim_id, origin_page, \
-         origin_button, origin_channel, consent_version, consent_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) \
+         origin_button, origin_channel, consent_version, consent_at, created_at, updated_at, \
+         origin_link_id, visitor, referrer, referral_level) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13, $14, $15) \
          ON CONFLICT (dealer_id, phone) DO UPDATE SET name = excluded.name, \
          consent_version = excluded.consent_version, consent_at = excluded.consent_at, \
          updated_at = excluded.updated_at, store_id = COALESCE(excluded.store_id, leads.store_id), \
@@ -77,23 +86,43 @@ pub async fn touch(
     .bind(t.origin.channel.as_deref())
     .bind(t.consent_version)
     .bind(t.now)
+    .bind(came_by.link_id)
+    .bind(t.visitor)
+    .bind(came_by.referrer.as_deref())
+    .bind(came_by.level)
     .fetch_one(&mut *conn)
     .await?;
-    if consultant_id.is_some() {
+    if let Some(staff_id) = consultant_id {
+        if let Some(visitor) = t.visitor {
+            attribution::bind(conn, t.dealer_id, visitor, staff_id, lead_id, t.now).await?;
+        }
         record(conn, lead_id, event, t.now, detail).await?;
         return Ok(Owned {
             lead_id,
             consultant_id,
+            came_by,
         });
     }
-    let next = next_consultant(conn, t.dealer_id, t.store_id).await?;
+    let next = attribution::consultant_of(conn, t.dealer_id, t.visitor, t.store_id, t.now).await?;
     match &next {
-        Some((staff_id, name)) => {
-            sqlx::query("UPDATE leads SET consultant_id = $1 WHERE id = $2")
-                .bind(staff_id)
+        Some(assigned) => {
+            sqlx::query("UPDATE leads SET consultant_id = $1, credited_by = $2 WHERE id = $3")
+                .bind(assigned.staff_id)
+                .bind(assigned.credit.as_str())
                 .bind(lead_id)
                 .execute(&mut *conn)
                 .await?;
+            if let Some(visitor) = t.visitor {
+                attribution::bind(
+                    conn,
+                    t.dealer_id,
+                    visitor,
+                    assigned.staff_id,
+                    lead_id,
+                    t.now,
+                )
+                .await?;
+            }
             sqlx::query(
                 "INSERT INTO lead_events (lead_id, at, kind, detail) \
                  VALUES ($1, $2, $3, $4), ($1, $2, $5, $6)",
@@ -101,7 +130,7 @@ pub async fn touch(
             .bind(lead_id)
             .bind(t.now)
             .bind(Event::Assigned.as_str())
-            .bind(format!("轮流分配给{name}"))
+            .bind(assigned.credit.assigned_text(&assigned.name))
             .bind(event.as_str())
             .bind(detail)
             .execute(&mut *conn)
@@ -111,13 +140,14 @@ pub async fn touch(
     }
     Ok(Owned {
         lead_id,
-        consultant_id: next.map(|(id, _)| id),
+        consultant_id: next.map(|a| a.staff_id),
+        came_by,
     })
 }
 
-/// Round-robin: the active consultant of the store (of the dealer, without a store) who was
+/// Round-robin (the rule's last step): the active consultant of the store (of the dealer, without a store) who was
 /// given a lead least recently, marked as given one now, in one statement; their id and name.
-async fn next_consultant(
+pub(crate) async fn next_consultant(
     conn: &mut sqlx::AnyConnection,
     dealer_id: i64,
     store_id: Option<i64>,

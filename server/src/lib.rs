@@ -2,6 +2,7 @@
 //! seed, the catalogue queries and the HTTP app. The binary (`main.rs`), the API tests and
 //! `cargo xtask` all build on it.
 
+pub mod attribution;
 pub mod bookings;
 pub mod catalog;
 pub mod clicks;
@@ -12,6 +13,7 @@ pub mod http;
 pub mod leads;
 pub mod links;
 pub mod seed;
+pub mod shares;
 pub mod staff;
 pub mod wechat;
 

@@ -17,6 +17,8 @@ pub struct Opened {
     pub dealer_id: i64,
     pub dealer_slug: String,
     pub staff_id: Option<i64>,
+    /// The visitor who owns it, for a visitor's own link ("分享给朋友").
+    pub owner_visitor: Option<String>,
     pub target: String,
     pub channel: String,
     expires_on: Option<String>,
@@ -111,7 +113,8 @@ impl Default for Found {
 /// The link a code names, with its dealer.
 pub async fn open(db: &Db, code: &str) -> sqlx::Result<Option<Opened>> {
     sqlx::query_as(
-        "SELECT l.id, l.dealer_id, d.slug AS dealer_slug, l.staff_id, l.target, l.channel, l.expires_on \
+        "SELECT l.id, l.dealer_id, d.slug AS dealer_slug, l.staff_id, l.visitor AS owner_visitor, \
+         l.target, l.channel, l.expires_on \
          FROM links l JOIN dealers d ON d.id = l.dealer_id WHERE l.code = $1",
     )
     .bind(code)

@@ -1,6 +1,7 @@
 //! The domain both sides agree on: wire types for the API and the pure rules (filters,
 //! comparison, purchase tax, loans, ranking) that run in the browser and on the server.
 
+pub mod attribution;
 pub mod booking;
 pub mod catalog;
 pub mod compare;

@@ -4,6 +4,7 @@
 #[macro_use]
 mod helpers;
 
+mod attribution;
 mod bookings;
 mod catalogue;
 mod compare;

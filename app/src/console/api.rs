@@ -5,6 +5,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use shared::attribution::{LinkStats, ShareTree};
 use shared::booking::BookingStatus;
 use shared::catalog::SeriesList;
 use shared::console::{
@@ -233,6 +234,16 @@ pub async fn wechat() -> Result<WeChatSettings, Error> {
 /// `PUT /wechat` (admins): an empty secret keeps the stored one.
 pub async fn save_wechat(form: &SaveWeChat) -> Result<WeChatSettings, Error> {
     send_json(Request::put(&format!("{BASE}/wechat")), form).await
+}
+
+/// `GET /links/stats`: what each of my links brought, forwards included, by channel and day.
+pub async fn link_stats() -> Result<Vec<LinkStats>, Error> {
+    send(Request::get(&format!("{BASE}/links/stats"))).await
+}
+
+/// `GET /leads/{id}/share-tree`: who forwarded to whom around a lead.
+pub async fn share_tree(id: i64) -> Result<ShareTree, Error> {
+    send(Request::get(&lead_url(id, "/share-tree"))).await
 }
 
 /// `GET /api/v1/dealers/{dealer}/series`: the dealer's catalogue, for test-drive cars.

@@ -1,7 +1,7 @@
 //! `/console/leads/{id}`: one lead. Who and how to reach them (tapping the number records a
 //! call), where they came from, the pipeline moves `can_move_to` allows (战败 with a
 //! reason, which a consultant's makes a claim for a manager), a manager's reassignment and
-//! verdict on a claim, follow-up notes, the timeline newest first, and the lead's bookings.
+//! verdict on a claim, its share tree (`share_tree.rs`), follow-up notes, the timeline newest first, and the lead's bookings.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -10,6 +10,7 @@ use shared::ApiError;
 
 use super::booking_row::BookingRow;
 use super::format::{dialable, short_time};
+use super::share_tree::ShareTreeSection;
 use super::{api, use_session, LEADS};
 use crate::components::status::{LoadError, Loading};
 
@@ -318,6 +319,7 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
         <Show when=move || session.manages()>
             <Manage detail send busy=Signal::derive(busy) />
         </Show>
+        <ShareTreeSection lead_id=id />
         <section class="c-section">
             <h2>"跟进记录"</h2>
             <div class="c-card c-form">

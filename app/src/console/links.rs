@@ -1,7 +1,9 @@
 //! `/console/links` (我的链接): make a share link for any of the dealer's pages and a channel,
-//! copy it, and see what each of my links brought (clicks, visitors, previews).
+//! copy it, and see what each of my links brought, the forwards of the visitors it brought
+//! included (previews, clicks, visitors, leads, bookings), by channel and by day.
 
 use leptos::prelude::*;
+use shared::attribution::LinkStats;
 use shared::link::{Channel, Link, NewLink};
 use shared::page::Page;
 
@@ -52,6 +54,9 @@ pub fn Links() -> impl IntoView {
         }
     });
     let mine = LocalResource::new(move || async move { session.check(api::links().await) });
+    // What each link brought, read beside the list: a link is shown before its counts arrive.
+    let stats =
+        LocalResource::new(move || async move { api::link_stats().await.unwrap_or_default() });
     let target = RwSignal::new(Page::Home.href(&dealer));
     let channel = RwSignal::new(Channel::Chat);
     let campaign = RwSignal::new(String::new());
@@ -65,6 +70,7 @@ pub fn Links() -> impl IntoView {
         Some(Ok(link)) => {
             made.set(Some(link));
             mine.refetch();
+            stats.refetch();
         }
         Some(Err(e)) => error.set(Some(e.message())),
         None => {}
@@ -127,10 +133,19 @@ pub fn Links() -> impl IntoView {
             <p class="c-sub" data-test="no-links">"还没有链接：选一个页面和渠道，生成后发给客户。"</p>
         }
         .into_any(),
-        Some(Ok(links)) => view! {
-            <div class="c-list">
-                {links.into_iter().map(|link| view! { <LinkCard link /> }).collect_view()}
-            </div>
+        Some(Ok(links)) => {
+            let counted = stats.get().unwrap_or_default();
+            view! {
+                <div class="c-list">
+                    {links
+                        .into_iter()
+                        .map(|link| {
+                            let stats = counted.iter().find(|s| s.code == link.code).cloned();
+                            view! { <LinkCard link stats /> }
+                        })
+                        .collect_view()}
+                </div>
+            }
         }
         .into_any(),
     }
@@ -194,9 +209,19 @@ fn full_url(path: &str) -> String {
 }
 
 #[component]
-fn LinkCard(link: Link) -> impl IntoView {
+fn LinkCard(link: Link, stats: Option<LinkStats>) -> impl IntoView {
     let url = full_url(&link.path);
     let campaign = link.campaign.map(|c| format!(" · {c}"));
+    let totals = match &stats {
+        Some(s) => format!(
+            "预览 {} · 点击 {} · 访客 {} · 线索 {} · 预约 {}",
+            s.previews, s.clicks, s.visitors, s.leads, s.bookings
+        ),
+        None => format!(
+            "预览 {} · 点击 {} · 访客 {}",
+            link.previews, link.clicks, link.visitors
+        ),
+    };
     view! {
         <article class="c-card" data-test="link-card" data-code=link.code.clone()>
             <p>
@@ -221,9 +246,85 @@ fn LinkCard(link: Link) -> impl IntoView {
                     }
                 }
             />
-            <p class="c-sub" data-test="link-stats">
-                {format!("点击 {} · 访客 {} · 预览 {}", link.clicks, link.visitors, link.previews)}
-            </p>
+            <p class="c-sub" data-test="link-stats">{totals}</p>
+            {stats.map(|stats| view! { <Breakdown stats /> })}
         </article>
+    }
+}
+
+/// What a link brought by channel (its own, then its visitors' forwards) and per day (bars of
+/// the last 14 days' clicks), folded away until asked for.
+#[component]
+fn Breakdown(stats: LinkStats) -> impl IntoView {
+    let rows = stats
+        .by_channel
+        .iter()
+        .map(|c| {
+            let name = c.channel.map_or("其他", Channel::label);
+            let whose = if c.forwarded {
+                "客户转发"
+            } else {
+                "本链接"
+            };
+            view! {
+                <tr data-test="link-channel-row">
+                    <th scope="row">{name} <span class="c-sub">{format!("（{whose}）")}</span></th>
+                    <td>{c.clicks}</td>
+                    <td>{c.visitors}</td>
+                    <td>{c.leads}</td>
+                    <td>{c.bookings}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let most = stats
+        .by_day
+        .iter()
+        .map(|d| d.clicks)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let bars = stats
+        .by_day
+        .iter()
+        .map(|d| {
+            let said = format!(
+                "{}/{} 点击{} 线索{}",
+                d.day.month, d.day.day, d.clicks, d.leads
+            );
+            let height = format!("height:{}%", d.clicks * 100 / most);
+            view! {
+                <li aria-label=said.clone() title=said data-test="link-day" data-clicks=d.clicks>
+                    <span class="c-bar-n">{(d.clicks > 0).then_some(d.clicks)}</span>
+                    <span
+                        class="c-bar"
+                        class:c-bar-on={d.clicks > 0}
+                        class:c-bar-lead={d.leads > 0}
+                        style=height
+                    ></span>
+                </li>
+            }
+        })
+        .collect_view();
+    let day = |d: Option<&shared::attribution::DayCounts>| {
+        d.map(|d| format!("{}/{}", d.day.month, d.day.day))
+    };
+    let (first, last) = (day(stats.by_day.first()), day(stats.by_day.last()));
+    view! {
+        <details class="c-breakdown" data-test="link-breakdown">
+            <summary>"按渠道、按天查看"</summary>
+            <table class="c-table">
+                <thead>
+                    <tr><th scope="col">"渠道"</th><th scope="col">"点击"</th><th scope="col">"访客"</th><th scope="col">"线索"</th><th scope="col">"预约"</th></tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="c-sub">"近14天点击（深色：当天有线索）"</p>
+            <ol class="c-bars">{bars}</ol>
+            <p class="c-sub c-bars-axis">
+                <span>{first}</span>
+                <span>"今天 " {last}</span>
+            </p>
+        </details>
     }
 }

@@ -9,6 +9,7 @@ mod format;
 mod lead;
 mod leads;
 mod links;
+mod share_tree;
 mod sign_in;
 mod store_card;
 mod store_fields;

@@ -19,10 +19,13 @@ use shared::tax::{litres, parse_displacement_ml, Listing, ReliefPeriod};
 
 use crate::components::field_error::FieldError;
 use crate::components::price_tag::PriceTag;
+use crate::components::share_button::{Share, ShareButton};
 use crate::components::status::Loading;
 use crate::pages::not_found::NotFound;
 use crate::pages::test_drive;
 use crate::{api, use_dealer};
+use shared::attribution::NewVisitorLink;
+use shared::link::Channel;
 
 /// The trim behind `?trim=ID`, as the comparison heads it: prices and tax facts.
 async fn load_trim(dealer: &str, id: &str) -> Result<TrimHead, api::Error> {
@@ -51,6 +54,14 @@ type Outcome = Result<Quote, (String, String)>;
 pub fn Calculator() -> impl IntoView {
     crate::set_title("购车计算器");
     let dealer = use_dealer();
+    let share: Share = Action::new_unsync(move |target: &String| {
+        let slug = dealer.slug.get_untracked();
+        let request = NewVisitorLink {
+            target: target.clone(),
+            channel: Channel::Chat,
+        };
+        async move { api::share_link(&slug, &request).await }
+    });
     let query = use_query_map();
     let trim_id =
         Memo::new(move |_| query.with(|q| q.get("trim").filter(|t| !t.trim().is_empty())));
@@ -314,6 +325,7 @@ pub fn Calculator() -> impl IntoView {
                 fallback=|| view! { <NotFound /> }
             >
                 <h1>"购车计算器"</h1>
+                <ShareButton share />
                 <Show when=ready fallback=|| view! { <Loading count=2 /> }>
                 {trim_head}
                 <div class="tabs" role="tablist" aria-label="付款方式">

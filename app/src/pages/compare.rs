@@ -15,10 +15,13 @@ use shared::quote::{percent_text, quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
+use crate::components::share_button::{Share, ShareButton};
 use crate::components::status::{LoadError, Loading};
 use crate::pages::not_found::NotFound;
 use crate::pages::test_drive;
 use crate::{api, use_dealer};
+use shared::attribution::NewVisitorLink;
+use shared::link::Channel;
 
 /// What the URL says to show.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +54,14 @@ impl View {
 pub fn Compare() -> impl IntoView {
     crate::set_title("车型对比");
     let dealer = use_dealer();
+    let share: Share = Action::new_unsync(move |target: &String| {
+        let slug = dealer.slug.get_untracked();
+        let request = NewVisitorLink {
+            target: target.clone(),
+            channel: Channel::Chat,
+        };
+        async move { api::share_link(&slug, &request).await }
+    });
     let basket = expect_context::<Basket>();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -167,6 +178,7 @@ pub fn Compare() -> impl IntoView {
                     />
                     <span>"高亮不同项"</span>
                 </label>
+                <ShareButton share />
             </div>
             <Show when=move || view_state.with(|v| v.truncated)>
                 <p class="notice">"最多同时对比" {MAX_COMPARE} "款车型，已显示前" {MAX_COMPARE} "款。"</p>

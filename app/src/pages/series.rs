@@ -14,12 +14,15 @@ use shared::quote::{quote, DealerTerms, QuoteRequest};
 use crate::basket::Basket;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
 use crate::components::price_tag::PriceTag;
+use crate::components::share_button::{Share, ShareButton};
 use crate::components::silhouette::Silhouette;
 use crate::components::status::{LoadError, Loading};
 use crate::components::trim_actions::CompareToggle;
 use crate::pages::not_found::NotFound;
 use crate::pages::test_drive;
 use crate::{api, use_dealer};
+use shared::attribution::NewVisitorLink;
+use shared::link::Channel;
 
 /// The specs a buyer looks at first: key, label, unit.
 const KEY_SPECS: [(&str, &str, &str); 6] = [
@@ -84,6 +87,14 @@ fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
     let s = &detail.series;
     crate::set_title(&format!("{} - {}", s.name_zh, s.brand_name));
     let ch = use_query_map().with_untracked(|q| q.get("ch"));
+    let share: Share = Action::new_unsync(move |target: &String| {
+        let slug = dealer.slug.get_untracked();
+        let request = NewVisitorLink {
+            target: target.clone(),
+            channel: Channel::Chat,
+        };
+        async move { api::share_link(&slug, &request).await }
+    });
     let ask = RwSignal::new(None::<Ask>);
     let send: Enquire = Action::new_unsync(move |request: &EnquiryRequest| {
         let (slug, request) = (dealer.slug.get_untracked(), request.clone());
@@ -246,6 +257,7 @@ fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
                 <strong data-test="guide-range">{guide}</strong>
                 {s.dealer_min.map(|p| view! { <span class="deal">"本店 " {money::wan(p)} "起"</span> })}
             </p>
+            <ShareButton share />
         </header>
         <section class="section" aria-labelledby="specs-h">
             <h2 id="specs-h">"核心参数"</h2>

@@ -38,6 +38,8 @@ pub async fn enquire(
     let record = dealer_or_404(&state, &dealer).await?;
     let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
+    // The visitor's clicks this instance still holds decide who gets the lead.
+    state.clicks.flush().await;
     let contact = request.contact.validate().map_err(Error::Unprocessable)?;
     request.origin.validate().map_err(Error::Unprocessable)?;
     let series = match (&request.series_id, &request.trim_id) {
@@ -80,6 +82,7 @@ pub async fn enquire(
         series_id: series.as_deref(),
         trim_id: request.trim_id.as_deref(),
         origin: &request.origin,
+        visitor: Some(&visitor.id),
         now: clock.millis,
     };
     let consultant = bookings::enquire(&state.db, &touch).await?;

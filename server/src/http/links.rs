@@ -66,6 +66,9 @@ pub async fn open(
         counted: !staff_visit,
         ..visit
     });
+    if !staff_visit {
+        crate::attribution::referred_by_link(&state.db, &found, &visitor.id, clock.millis).await?;
+    }
     let jar = visitor.save(jar, &found.dealer_slug);
     Ok((StatusCode::FOUND, jar, redirect).into_response())
 }

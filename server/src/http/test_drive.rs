@@ -131,6 +131,8 @@ pub async fn book(
     let record = dealer_or_404(&state, &dealer).await?;
     let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
+    // The visitor's clicks this instance still holds decide who gets the lead.
+    state.clicks.flush().await;
     let key = idempotency_key(&headers)?;
     let request_hash = hash(&request);
     if let Some(key) = &key {
@@ -172,6 +174,7 @@ pub async fn book(
             series_id: Some(&request.series_id),
             trim_id: request.trim_id.as_deref(),
             origin: &request.origin,
+            visitor: Some(&visitor.id),
             now: clock.millis,
         },
         slot_id: slot.id,

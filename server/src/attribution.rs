@@ -1,0 +1,405 @@
+//! Attribution in the database: the one place a new lead's consultant is chosen
+//! (`consultant_of`: the visitor's binding, the owner of their first-touch link inside the
+//! dealer's window, their referrer's consultant up the chain, else round-robin; the order is
+//! `shared::attribution::credit`), the binding a first credited lead makes, who referred whom
+//! (a friend opening a visitor's own link), what brought a lead or booking, and a lead's
+//! share tree for the console.
+
+use shared::attribution::{self, Credit, ShareNode, ShareRoot, ShareTree, VisitorFacts};
+use shared::link::Channel;
+use sqlx::AnyConnection;
+
+use crate::db::Db;
+use crate::leads;
+use crate::staff::Staff;
+
+/// The longest chain of referrers followed: far beyond any real forward chain, and a stop for
+/// one that loops.
+const MAX_CHAIN: usize = 16;
+/// The most people of a lead's tree below it that the console is shown.
+const MAX_DESCENDANTS: usize = 100;
+
+/// The consultant a new lead is given, and why.
+#[derive(Debug)]
+pub struct Assigned {
+    pub staff_id: i64,
+    pub name: String,
+    pub credit: Credit,
+}
+
+/// What brought a visitor's lead or booking: their last link, who referred them and their
+/// level in the chain (1 when nobody did).
+#[derive(Debug, Default, Clone)]
+pub struct Origin {
+    pub link_id: Option<i64>,
+    pub referrer: Option<String>,
+    pub level: Option<i64>,
+}
+
+/// Who referred `visitor`, their level, when, and the channel of the link they opened.
+async fn referral(
+    conn: &mut AnyConnection,
+    dealer_id: i64,
+    visitor: &str,
+) -> sqlx::Result<Option<(String, i64, i64, String)>> {
+    sqlx::query_as(
+        "SELECT r.referrer, r.level, r.at, l.channel FROM visitor_referrals r \
+         JOIN links l ON l.id = r.link_id WHERE r.dealer_id = $1 AND r.visitor = $2",
+    )
+    .bind(dealer_id)
+    .bind(visitor)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// A visitor's binding and first touch, each only when it names an active consultant, and
+/// who referred them.
+async fn facts(
+    conn: &mut AnyConnection,
+    dealer_id: i64,
+    visitor: &str,
+) -> sqlx::Result<(VisitorFacts, Option<String>)> {
+    let (bound_to, first_owner, first_at, referrer): (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT \
+         (SELECT b.staff_id FROM visitor_bindings b JOIN staff s ON s.id = b.staff_id \
+          WHERE b.dealer_id = $1 AND b.visitor = $2 AND s.active = 1) AS bound_to, \
+         (SELECT l.staff_id FROM visitor_touches t JOIN links l ON l.id = t.first_link_id \
+          JOIN staff s ON s.id = l.staff_id WHERE t.dealer_id = $1 AND t.visitor = $2 \
+          AND s.active = 1 AND s.role = 'consultant') AS first_owner, \
+         (SELECT t.first_at FROM visitor_touches t WHERE t.dealer_id = $1 AND t.visitor = $2) AS first_at, \
+         (SELECT r.referrer FROM visitor_referrals r WHERE r.dealer_id = $1 AND r.visitor = $2) AS referrer",
+    )
+    .bind(dealer_id)
+    .bind(visitor)
+    .fetch_one(&mut *conn)
+    .await?;
+    let facts = VisitorFacts {
+        bound_to,
+        first_touch: first_owner.zip(first_at),
+    };
+    Ok((facts, referrer))
+}
+
+/// The consultant a new lead of `visitor` is credited to, inside the caller's transaction:
+/// `shared::attribution::credit` over the visitor and their referrers, else the store's next
+/// consultant in turn (marked as given one). `None` when the dealer has no active consultant.
+pub async fn consultant_of(
+    conn: &mut AnyConnection,
+    dealer_id: i64,
+    visitor: Option<&str>,
+    store_id: Option<i64>,
+    now: i64,
+) -> sqlx::Result<Option<Assigned>> {
+    let window: i64 = sqlx::query_scalar("SELECT attribution_days FROM dealers WHERE id = $1")
+        .bind(dealer_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut chain = Vec::new();
+    let mut next = visitor.map(str::to_string);
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(v) = next.take() {
+        if seen.contains(&v) || seen.len() >= MAX_CHAIN {
+            break;
+        }
+        let (found, referrer) = facts(conn, dealer_id, &v).await?;
+        chain.push(found);
+        // The rule takes the first visitor of the chain who names someone: no need to go on.
+        if attribution::credit(&[found], now, window).is_some() {
+            break;
+        }
+        seen.push(v);
+        next = referrer;
+    }
+    if let Some((credit, staff_id)) = attribution::credit(&chain, now, window) {
+        let name: String = sqlx::query_scalar("SELECT name FROM staff WHERE id = $1")
+            .bind(staff_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        return Ok(Some(Assigned {
+            staff_id,
+            name,
+            credit,
+        }));
+    }
+    Ok(leads::next_consultant(conn, dealer_id, store_id)
+        .await?
+        .map(|(staff_id, name)| Assigned {
+            staff_id,
+            name,
+            credit: Credit::RoundRobin,
+        }))
+}
+
+/// Binds a visitor to the consultant of their lead, unless an earlier lead bound them.
+pub async fn bind(
+    conn: &mut AnyConnection,
+    dealer_id: i64,
+    visitor: &str,
+    staff_id: i64,
+    lead_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO visitor_bindings (dealer_id, visitor, staff_id, lead_id, bound_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dealer_id, visitor) DO NOTHING",
+    )
+    .bind(dealer_id)
+    .bind(visitor)
+    .bind(staff_id)
+    .bind(lead_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// What brought this visitor, for the lead or booking being written.
+pub async fn origin(
+    conn: &mut AnyConnection,
+    dealer_id: i64,
+    visitor: Option<&str>,
+) -> sqlx::Result<Origin> {
+    let Some(visitor) = visitor else {
+        return Ok(Origin::default());
+    };
+    let link_id: Option<i64> = sqlx::query_scalar(
+        "SELECT last_link_id FROM visitor_touches WHERE dealer_id = $1 AND visitor = $2",
+    )
+    .bind(dealer_id)
+    .bind(visitor)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let referred = referral(conn, dealer_id, visitor).await?;
+    Ok(Origin {
+        link_id,
+        level: Some(referred.as_ref().map_or(1, |r| r.1)),
+        referrer: referred.map(|r| r.0),
+    })
+}
+
+/// Keeps that `visitor` came through `owner`'s own link (a click, not a preview), unless
+/// someone referred them before, it is their own link, or `owner` was referred, at any
+/// distance, by `visitor` (a loop). The visitor's level is the owner's plus one.
+pub async fn record_referral(
+    db: &Db,
+    dealer_id: i64,
+    link_id: i64,
+    owner: &str,
+    visitor: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    if owner == visitor {
+        return Ok(());
+    }
+    let mut conn = db.pool.acquire().await?;
+    let mut owner_level = None;
+    let mut up = owner.to_string();
+    for _ in 0..MAX_CHAIN {
+        let Some((referrer, level, _, _)) = referral(&mut conn, dealer_id, &up).await? else {
+            break;
+        };
+        owner_level.get_or_insert(level);
+        if referrer == visitor {
+            return Ok(());
+        }
+        up = referrer;
+    }
+    drop(conn);
+    sqlx::query(
+        "INSERT INTO visitor_referrals (dealer_id, visitor, referrer, link_id, level, at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dealer_id, visitor) DO NOTHING",
+    )
+    .bind(dealer_id)
+    .bind(visitor)
+    .bind(owner)
+    .bind(link_id)
+    .bind(owner_level.unwrap_or(1) + 1)
+    .bind(now)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// The link of a visitor's first touch, and its staff owner's name if a staff member owns it.
+#[derive(sqlx::FromRow)]
+struct FirstTouch {
+    first_at: i64,
+    channel: String,
+    staff_name: Option<String>,
+    code: String,
+    campaign: Option<String>,
+}
+
+/// A visitor of a tree: their id, level, when they came and the channel they came by.
+type Row = (String, i64, Option<i64>, Option<String>);
+
+/// Whom a visitor forwarded to (the friends who opened their links), oldest first.
+async fn children(
+    conn: &mut AnyConnection,
+    dealer_id: i64,
+    referrer: &str,
+) -> sqlx::Result<Vec<Row>> {
+    let rows: Vec<(String, i64, i64, String)> = sqlx::query_as(
+        "SELECT r.visitor, r.level, r.at, l.channel FROM visitor_referrals r \
+         JOIN links l ON l.id = r.link_id WHERE r.dealer_id = $1 AND r.referrer = $2 \
+         ORDER BY r.at, r.visitor",
+    )
+    .bind(dealer_id)
+    .bind(referrer)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(v, level, at, channel)| (v, level, Some(at), Some(channel)))
+        .collect())
+}
+
+/// A person's click on a link: when it is a visitor's own link, they were referred by its owner.
+pub async fn referred_by_link(
+    db: &Db,
+    link: &crate::links::Opened,
+    visitor: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    match &link.owner_visitor {
+        Some(owner) => record_referral(db, link.dealer_id, link.id, owner, visitor, now).await,
+        None => Ok(()),
+    }
+}
+
+/// How a visitor shows in the viewer's tree: their lead's name and id when the viewer may open
+/// that lead, else `访客` and a short id.
+async fn label(
+    conn: &mut AnyConnection,
+    viewer: &Staff,
+    visitor: &str,
+) -> sqlx::Result<(String, Option<i64>)> {
+    let lead: Option<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, name FROM leads WHERE dealer_id = $1 AND visitor = $2 \
+         AND ($3 = 1 OR consultant_id = $4) ORDER BY id LIMIT 1",
+    )
+    .bind(viewer.dealer_id)
+    .bind(visitor)
+    .bind(i64::from(viewer.manages()))
+    .bind(viewer.id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match lead {
+        Some((id, Some(name))) => (name, Some(id)),
+        Some((id, None)) => (attribution::visitor_label(visitor), Some(id)),
+        None => (attribution::visitor_label(visitor), None),
+    })
+}
+
+/// A lead's share tree as the viewer may see it: the staff link at the top of its visitor's
+/// chain, everyone from there down to the visitor, then the people the visitor forwarded to
+/// (and theirs), in tree order. `None` when the lead is not the viewer's to open.
+pub async fn share_tree(db: &Db, viewer: &Staff, lead_id: i64) -> sqlx::Result<Option<ShareTree>> {
+    let mut conn = db.pool.acquire().await?;
+    let lead: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT visitor, credited_by FROM leads WHERE id = $1 AND dealer_id = $2 \
+         AND ($3 = 1 OR consultant_id = $4)",
+    )
+    .bind(lead_id)
+    .bind(viewer.dealer_id)
+    .bind(i64::from(viewer.manages()))
+    .bind(viewer.id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((visitor, credited_by)) = lead else {
+        return Ok(None);
+    };
+    let mut tree = ShareTree {
+        credit: credited_by.as_deref().and_then(Credit::parse),
+        ..ShareTree::default()
+    };
+    let Some(visitor) = visitor else {
+        return Ok(Some(tree));
+    };
+    let dealer_id = viewer.dealer_id;
+
+    // Up: the visitor, their referrer, ... to the first of the chain and the link that brought them.
+    let mut up: Vec<Row> = Vec::new();
+    let mut current = visitor.clone();
+    loop {
+        let referred = if up.len() >= MAX_CHAIN || up.iter().any(|(v, ..)| *v == current) {
+            None
+        } else {
+            referral(&mut conn, dealer_id, &current).await?
+        };
+        match referred {
+            Some((referrer, level, at, channel)) => {
+                up.push((current, level, Some(at), Some(channel)));
+                current = referrer;
+            }
+            None => {
+                let first: Option<FirstTouch> = sqlx::query_as(
+                    "SELECT t.first_at, l.channel, s.name AS staff_name, l.code, l.campaign \
+                         FROM visitor_touches t JOIN links l ON l.id = t.first_link_id \
+                         LEFT JOIN staff s ON s.id = l.staff_id \
+                         WHERE t.dealer_id = $1 AND t.visitor = $2",
+                )
+                .bind(dealer_id)
+                .bind(&current)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if let Some(FirstTouch {
+                    channel,
+                    staff_name: Some(staff_name),
+                    code,
+                    campaign,
+                    ..
+                }) = &first
+                {
+                    tree.root = Channel::parse(channel).map(|channel| ShareRoot {
+                        staff_name: staff_name.clone(),
+                        channel,
+                        code: code.clone(),
+                        campaign: campaign.clone(),
+                    });
+                }
+                let (at, channel) = first.map(|f| (f.first_at, f.channel)).unzip();
+                if !up.iter().any(|(v, ..)| *v == current) {
+                    up.push((current, 1, at, channel));
+                }
+                break;
+            }
+        }
+    }
+    up.reverse();
+
+    // Down: whom the visitor forwarded to, depth first, each right after who referred them.
+    let mut down: Vec<Row> = Vec::new();
+    let mut stack: Vec<Row> = children(&mut conn, dealer_id, &visitor).await?;
+    stack.reverse();
+    while let Some(row) = stack.pop() {
+        if down.len() >= MAX_DESCENDANTS {
+            break;
+        }
+        if row.0 == visitor || up.iter().chain(&down).any(|(v, ..)| *v == row.0) {
+            continue;
+        }
+        let mut below = children(&mut conn, dealer_id, &row.0).await?;
+        below.reverse();
+        down.push(row);
+        stack.extend(below);
+    }
+
+    for (v, level, at, channel) in up.into_iter().chain(down) {
+        let (label, lead) = label(&mut conn, viewer, &v).await?;
+        tree.nodes.push(ShareNode {
+            level,
+            label,
+            lead_id: lead,
+            at,
+            channel: channel.as_deref().and_then(Channel::parse),
+            is_this_lead: v == visitor,
+        });
+    }
+    Ok(Some(tree))
+}
