@@ -24,6 +24,9 @@ pub struct Config {
     pub writes_per_minute: u32,
     /// Mark cookies Secure (`CHELINK_SECURE_COOKIES=1`, behind a TLS proxy).
     pub secure_cookies: bool,
+    /// The origin short links and their QR codes are written with (`CHELINK_PUBLIC_ORIGIN`,
+    /// such as `https://che.example.com`); unset: the origin each request came to.
+    pub public_origin: Option<String>,
 }
 
 impl Default for Config {
@@ -36,13 +39,14 @@ impl Default for Config {
             demo: false,
             writes_per_minute: crate::http::visitor::WRITES_PER_MINUTE,
             secure_cookies: false,
+            public_origin: None,
         }
     }
 }
 
 impl Config {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO`,
-    /// `CHELINK_WRITES_PER_MINUTE` and `CHELINK_SECURE_COOKIES`.
+    /// `CHELINK_WRITES_PER_MINUTE`, `CHELINK_SECURE_COOKIES` and `CHELINK_PUBLIC_ORIGIN`.
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -71,7 +75,28 @@ impl Config {
             })?,
             None => defaults.writes_per_minute,
         };
+        let public_origin = match set("CHELINK_PUBLIC_ORIGIN") {
+            Some(origin) => {
+                let origin = origin.trim().trim_end_matches('/').to_string();
+                let plain = |rest: &str| {
+                    !rest.is_empty()
+                        && rest.chars().all(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']')
+                        })
+                };
+                let ok = ["https://", "http://"]
+                    .iter()
+                    .any(|scheme| origin.strip_prefix(scheme).is_some_and(plain));
+                anyhow::ensure!(
+                    ok,
+                    "CHELINK_PUBLIC_ORIGIN must be like https://che.example.com, got {origin:?}"
+                );
+                Some(origin)
+            }
+            None => None,
+        };
         Ok(Self {
+            public_origin,
             writes_per_minute,
             secure_cookies,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),
@@ -117,5 +142,25 @@ mod tests {
 
         assert!(Config::from_lookup(|k| (k == "PORT").then(|| "x".into())).is_err());
         assert!(Config::from_lookup(|k| (k == "CHELINK_DEMO").then(|| "maybe".into())).is_err());
+
+        let origin = |value: &str| {
+            let value = value.to_string();
+            Config::from_lookup(move |k| (k == "CHELINK_PUBLIC_ORIGIN").then(|| value.clone()))
+        };
+        assert_eq!(
+            origin("https://che.example.com/")
+                .unwrap()
+                .public_origin
+                .as_deref(),
+            Some("https://che.example.com")
+        );
+        for bad in [
+            "che.example.com",
+            "https://",
+            "https://a.com/path",
+            "javascript:x",
+        ] {
+            assert!(origin(bad).is_err(), "{bad}");
+        }
     }
 }

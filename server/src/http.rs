@@ -4,12 +4,14 @@
 pub mod assets;
 pub mod compare;
 pub mod console;
+pub mod consultants;
 pub mod dealers;
 pub mod enquiries;
 pub mod error;
 pub mod links;
 pub mod me;
 pub mod openapi;
+pub mod qr;
 pub mod quote;
 pub mod series;
 pub mod shell;
@@ -53,6 +55,9 @@ pub struct AppState {
     pub limits: visitor::WriteLimits,
     /// Cookies only over HTTPS (`CHELINK_SECURE_COOKIES=1` behind a TLS proxy).
     pub secure_cookies: bool,
+    /// The origin short links are shared under (`CHELINK_PUBLIC_ORIGIN`); `None`: the
+    /// request's own.
+    pub public_origin: Option<String>,
 }
 
 impl AppState {
@@ -65,6 +70,7 @@ impl AppState {
             shell: Arc::new(shell::Shell::load(dist)),
             limits: visitor::WriteLimits::per_minute(visitor::WRITES_PER_MINUTE),
             secure_cookies: false,
+            public_origin: None,
         })
     }
 
@@ -95,6 +101,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enquiries::enquire))
         .routes(routes!(me::me, me::erase))
         .routes(routes!(me::reschedule, me::cancel))
+        .routes(routes!(consultants::card))
+        .routes(routes!(consultants::mine))
         .merge(console_router())
 }
 
@@ -117,6 +125,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::stores))
         .routes(routes!(console::save_store))
         .routes(routes!(links::create, links::mine))
+        .routes(routes!(consultants::profile, consultants::save_profile))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 
@@ -144,6 +153,8 @@ pub fn app(state: AppState) -> Router {
             get(|| async { Redirect::permanent("/console/") }),
         )
         .route("/s/{code}", get(links::open))
+        .route("/s/{code}/qr.svg", get(qr::svg))
+        .route("/s/{code}/qr.png", get(qr::png))
         .route("/console/", get(shell::console))
         .route("/console/{*rest}", get(shell::console))
         .fallback(shell::page)

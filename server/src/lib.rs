@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod catalog;
 pub mod config;
 pub mod console;
+pub mod consultants;
 pub mod db;
 pub mod http;
 pub mod leads;
@@ -35,6 +36,7 @@ pub async fn prepare(
         .with_write_limit(config.writes_per_minute);
     let state = http::AppState {
         secure_cookies: config.secure_cookies,
+        public_origin: config.public_origin.clone(),
         ..state
     };
     Ok((state, listener))

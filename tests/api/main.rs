@@ -16,3 +16,4 @@ mod recommendations;
 mod schema;
 mod seed;
 mod shell;
+mod showcase;

@@ -16,6 +16,7 @@ use utoipa::OpenApi;
         (name = "catalogue", description = "经销商、车型库、车系与对比"),
         (name = "calculator", description = "购车计算器"),
         (name = "selection", description = "智能选车"),
+        (name = "showcase", description = "顾问名片：顾问展厅与访客的专属顾问"),
     )
 )]
 pub struct ApiDoc;
