@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod privacy;
 pub mod select;
 pub mod series;
+pub mod showcase;
 pub mod test_drive;
 
 use leptos::prelude::*;
@@ -51,6 +52,8 @@ lazy_page!(SelectRoute, select::Select);
 lazy_page!(CalculatorRoute, calculator::Calculator);
 #[cfg(not(feature = "console"))]
 lazy_page!(BookingsRoute, Bookings);
+#[cfg(not(feature = "console"))]
+lazy_page!(ShowcaseRoute, showcase::Showcase);
 
 /// The test drive and the visitor's own pages (booking form, confirmation, my bookings, my
 /// data, the privacy notice) share one lazily loaded chunk: every lazy route multiplies the

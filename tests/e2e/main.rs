@@ -6,6 +6,7 @@ mod booking;
 mod browser;
 mod console;
 mod links;
+mod showcase;
 
 use std::path::PathBuf;
 

@@ -224,7 +224,10 @@ mod tests {
         assert_eq!(days(&slots, None), [(d1, true), (d2, false), (d3, false)]);
         assert_eq!(days(&[], None), []);
         // A day whose only seat is the one the booking holds has nothing to move to.
-        assert_eq!(days(&slots, Some(2)), [(d1, false), (d2, false), (d3, false)]);
+        assert_eq!(
+            days(&slots, Some(2)),
+            [(d1, false), (d2, false), (d3, false)]
+        );
         assert_eq!(seats(&slots[1]), "已约满");
         assert_eq!(seats(&slots[2]), "剩2席");
     }

@@ -13,6 +13,7 @@ use shared::console::{
     StoreView, Today,
 };
 use shared::link::{Link, NewLink};
+use shared::profile::Profile;
 use shared::{ApiError, ErrorBody};
 
 const BASE: &str = "/api/v1/console";
@@ -222,6 +223,16 @@ pub async fn links() -> Result<Vec<Link>, Error> {
 /// `POST /links`: a new share link (201).
 pub async fn make_link(new: &NewLink) -> Result<Link, Error> {
     send_json(Request::post(&format!("{BASE}/links")), new).await
+}
+
+/// `GET /profile`: my card's details (empty where not filled in).
+pub async fn profile() -> Result<Profile, Error> {
+    send(Request::get(&format!("{BASE}/profile"))).await
+}
+
+/// `PUT /profile`: saves my card; a 422 names the field it is about.
+pub async fn save_profile(profile: &Profile) -> Result<Profile, Error> {
+    send_json(Request::put(&format!("{BASE}/profile")), profile).await
 }
 
 /// `GET /api/v1/dealers/{dealer}/series`: the dealer's catalogue, for test-drive cars.
