@@ -12,7 +12,7 @@ use crate::basket::Basket;
 use crate::components::tab_bar::TabBar;
 use crate::pages::{
     home::Home, not_found::NotFound, BookingsRoute, CalculatorRoute, CompareRoute, ModelsRoute,
-    SelectRoute, SeriesRoute, ShowcaseRoute,
+    SelectRoute, SeriesRoute,
 };
 use crate::{api, DealerCtx, Toast};
 
@@ -82,7 +82,7 @@ fn Shell() -> impl IntoView {
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME), StaticSegment(Page::BOOKINGS)) view={Lazy::<BookingsRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME)) view={Lazy::<BookingsRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::PRIVACY)) view={Lazy::<BookingsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::CONSULTANT), ParamSegment("handle")) view={Lazy::<ShowcaseRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::CONSULTANT), ParamSegment("handle")) view={Lazy::<SeriesRoute>::new()} />
                         </Routes>
                         <TabBar />
                     }

@@ -46,14 +46,13 @@ impl Page {
 
     /// Every lazily loaded chunk, as `cargo xtask build` names them from the app's
     /// `{Name}Route` types (`ModelsRoute` → `models`).
-    pub const CHUNKS: [&'static str; 7] = [
+    pub const CHUNKS: [&'static str; 6] = [
         "models",
         "series",
         "compare",
         "select",
         "calculator",
         "bookings",
-        "showcase",
     ];
 
     /// The dealer and page a path opens (`/demo/models/byd-qin-plus`), ignoring one trailing
@@ -107,7 +106,8 @@ impl Page {
         match self {
             Page::Home => None,
             Page::Models => Some("models"),
-            Page::Series(_) => Some("series"),
+            // A showcase is opened to go on to its models: it shares their chunk.
+            Page::Series(_) | Page::Consultant(_) => Some("series"),
             Page::Compare => Some("compare"),
             Page::Select => Some("select"),
             Page::Calculator => Some("calculator"),
@@ -115,7 +115,6 @@ impl Page {
             Page::TestDrive | Page::Booking(_) | Page::MyBookings | Page::Me | Page::Privacy => {
                 Some("bookings")
             }
-            Page::Consultant(_) => Some("showcase"),
         }
     }
 

@@ -246,7 +246,11 @@ mod tests {
             let got = validate_wechat(input).map_err(|e| {
                 assert_eq!(e.field.as_deref(), Some("wechat"));
             });
-            assert_eq!(got.as_ref().map(|o| o.as_deref()), expected, "{input:?}");
+            assert_eq!(
+                got.as_ref().map(|o| o.as_deref()).map_err(|_| ()),
+                expected,
+                "{input:?}"
+            );
         }
     }
 
@@ -343,7 +347,8 @@ mod tests {
                 handle: "wang".into(),
             })
         );
-        let cases: [(fn(&mut Profile), &str); 5] = [
+        type Breaks = fn(&mut Profile);
+        let cases: [(Breaks, &str); 5] = [
             (|p| p.name = String::new(), "name"),
             (|p| p.title = "x".repeat(13), "title"),
             (|p| p.phone = "123".into(), "phone"),

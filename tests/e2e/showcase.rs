@@ -6,9 +6,21 @@
 use base64::Engine;
 use fantoccini::Locator;
 
-use crate::browser::{erase, find, screenshot, tap, tap_on, wait_text, wait_url, Driver};
+use crate::browser::{erase, find, screenshot, tap_on, wait_text, wait_url, Driver};
 use crate::console::sign_in;
 use crate::Site;
+
+/// Scrolls an element to the top of the screen, for a screenshot of it.
+async fn scroll_to(client: &fantoccini::Client, css: &str) {
+    let element = find(client, css).await;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'start'});",
+            vec![serde_json::to_value(&element).unwrap()],
+        )
+        .await
+        .unwrap();
+}
 
 /// Waits until the image matched by `css` has loaded; its natural width and height.
 async fn loaded_size(client: &fantoccini::Client, css: &str) -> (u64, u64) {
@@ -91,8 +103,7 @@ async fn a_consultant_edits_their_card_and_shares_a_poster_of_their_showcase_tha
             .await
             .unwrap();
     assert_eq!(saved, ("资深销售顾问".into(), "wanglei".into()));
-    let form = find(&consultant, "[data-test=profile-form]").await;
-    tap(&consultant, &form).await;
+    scroll_to(&consultant, "[data-test=profile-form]").await;
     screenshot(&consultant, "30-console-profile").await;
 
     // 我的链接: a poster link to the showcase, its QR and its poster.
@@ -123,8 +134,7 @@ async fn a_consultant_edits_their_card_and_shares_a_poster_of_their_showcase_tha
     tap_on(&consultant, &format!("{card} [data-test=show-qr]")).await;
     let (w, h) = loaded_size(&consultant, "[data-test=link-qr]").await;
     assert!(w == h && w >= 250, "QR {w}x{h}");
-    let qr = find(&consultant, "[data-test=link-qr]").await;
-    tap(&consultant, &qr).await;
+    scroll_to(&consultant, "[data-test=link-qr]").await;
     screenshot(&consultant, "31-console-qr").await;
 
     tap_on(&consultant, &format!("{card} [data-test=show-poster]")).await;
@@ -152,8 +162,7 @@ async fn a_consultant_edits_their_card_and_shares_a_poster_of_their_showcase_tha
     let folder = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("e2e/screenshots");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("32-poster.png"), &bytes).unwrap();
-    let shown = find(&consultant, poster).await;
-    tap(&consultant, &shown).await;
+    scroll_to(&consultant, poster).await;
     screenshot(&consultant, "32-console-poster").await;
 
     // A friend opens the link in WeChat: the showcase with the card and the models.
