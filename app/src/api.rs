@@ -10,6 +10,7 @@ use shared::booking::{
 };
 use shared::catalog::{DealerHome, SeriesDetail, SeriesList};
 use shared::compare::Comparison;
+use shared::profile::ConsultantCard;
 use shared::quote::{DealerTerms, Quote, QuoteRequest};
 use shared::select::{Answers, Recommendation};
 use shared::{ApiError, ErrorBody};
@@ -245,4 +246,15 @@ pub async fn delete_me(dealer: &str) -> Result<(), Error> {
             .await,
     )
     .await
+}
+
+/// `GET /dealers/{dealer}/consultants/{handle}`: a consultant's card, for their showcase.
+pub async fn consultant(dealer: &str, handle: &str) -> Result<ConsultantCard, Error> {
+    get(&format!("{}/consultants/{}", base(dealer), encode(handle))).await
+}
+
+/// `GET /dealers/{dealer}/my-consultant`: the card of the consultant whose link brought the
+/// visitor, or `None` (204).
+pub async fn my_consultant(dealer: &str) -> Result<Option<ConsultantCard>, Error> {
+    get(&format!("{}/my-consultant", base(dealer))).await
 }

@@ -1,5 +1,6 @@
 //! Reusable views. They take data and callbacks; they never fetch.
 
+pub mod consultant_card;
 pub mod contact_fields;
 pub mod enquiry_sheet;
 pub mod field_error;

@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod privacy;
 pub mod select;
 pub mod series;
+pub mod showcase;
 pub mod test_drive;
 
 use leptos::prelude::*;
@@ -42,7 +43,7 @@ macro_rules! lazy_page {
 #[cfg(not(feature = "console"))]
 lazy_page!(ModelsRoute, models::Models);
 #[cfg(not(feature = "console"))]
-lazy_page!(SeriesRoute, series::Series);
+lazy_page!(SeriesRoute, ModelPages);
 #[cfg(not(feature = "console"))]
 lazy_page!(CompareRoute, compare::Compare);
 #[cfg(not(feature = "console"))]
@@ -51,6 +52,25 @@ lazy_page!(SelectRoute, select::Select);
 lazy_page!(CalculatorRoute, calculator::Calculator);
 #[cfg(not(feature = "console"))]
 lazy_page!(BookingsRoute, Bookings);
+
+/// A model page and a consultant's showcase share one lazily loaded chunk: the showcase is
+/// opened to go on to its models, and a lazy route of its own would cut every other page's
+/// chunks finer (47 files became 67) and grow the first load past its budget.
+#[component]
+pub fn ModelPages() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let showcase = location.pathname.with_untracked(|p| {
+        matches!(
+            shared::page::Page::parse(p),
+            Some((_, shared::page::Page::Consultant(_)))
+        )
+    });
+    if showcase {
+        view! { <showcase::Showcase /> }.into_any()
+    } else {
+        view! { <series::Series /> }.into_any()
+    }
+}
 
 /// The test drive and the visitor's own pages (booking form, confirmation, my bookings, my
 /// data, the privacy notice) share one lazily loaded chunk: every lazy route multiplies the

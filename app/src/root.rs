@@ -82,6 +82,7 @@ fn Shell() -> impl IntoView {
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME), StaticSegment(Page::BOOKINGS)) view={Lazy::<BookingsRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME)) view={Lazy::<BookingsRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::PRIVACY)) view={Lazy::<BookingsRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::CONSULTANT), ParamSegment("handle")) view={Lazy::<SeriesRoute>::new()} />
                         </Routes>
                         <TabBar />
                     }

@@ -85,22 +85,22 @@ async fn facts(
     Ok((facts, referrer))
 }
 
-/// The consultant a new lead of `visitor` is credited to, inside the caller's transaction:
-/// `shared::attribution::credit` over the visitor and their referrers, else the store's next
-/// consultant in turn (marked as given one). `None` when the dealer has no active consultant.
-pub async fn consultant_of(
+/// The consultant the rule credits `visitor` to, without the round-robin step: their
+/// binding, else their first touch's consultant inside the dealer's window, else the same for
+/// whoever referred them, up the chain. The lead's consultant and the card a visitor sees on
+/// the pages (`GET .../my-consultant`) both come from here, so they always agree.
+pub async fn credited_consultant(
     conn: &mut AnyConnection,
     dealer_id: i64,
-    visitor: Option<&str>,
-    store_id: Option<i64>,
+    visitor: &str,
     now: i64,
-) -> sqlx::Result<Option<Assigned>> {
+) -> sqlx::Result<Option<(Credit, i64)>> {
     let window: i64 = sqlx::query_scalar("SELECT attribution_days FROM dealers WHERE id = $1")
         .bind(dealer_id)
         .fetch_one(&mut *conn)
         .await?;
     let mut chain = Vec::new();
-    let mut next = visitor.map(str::to_string);
+    let mut next = Some(visitor.to_string());
     let mut seen: Vec<String> = Vec::new();
     while let Some(v) = next.take() {
         if seen.contains(&v) || seen.len() >= MAX_CHAIN {
@@ -115,7 +115,24 @@ pub async fn consultant_of(
         seen.push(v);
         next = referrer;
     }
-    if let Some((credit, staff_id)) = attribution::credit(&chain, now, window) {
+    Ok(attribution::credit(&chain, now, window))
+}
+
+/// The consultant a new lead of `visitor` is credited to, inside the caller's transaction:
+/// `shared::attribution::credit` over the visitor and their referrers, else the store's next
+/// consultant in turn (marked as given one). `None` when the dealer has no active consultant.
+pub async fn consultant_of(
+    conn: &mut AnyConnection,
+    dealer_id: i64,
+    visitor: Option<&str>,
+    store_id: Option<i64>,
+    now: i64,
+) -> sqlx::Result<Option<Assigned>> {
+    let credited = match visitor {
+        Some(visitor) => credited_consultant(conn, dealer_id, visitor, now).await?,
+        None => None,
+    };
+    if let Some((credit, staff_id)) = credited {
         let name: String = sqlx::query_scalar("SELECT name FROM staff WHERE id = $1")
             .bind(staff_id)
             .fetch_one(&mut *conn)

@@ -28,6 +28,9 @@ pub struct Config {
     pub wechat_api: String,
     /// The JS-SDK script pages load inside WeChat (`CHELINK_WECHAT_JS`).
     pub wechat_js: String,
+    /// The origin short links and their QR codes are written with (`CHELINK_PUBLIC_ORIGIN`,
+    /// such as `https://che.example.com`); unset: the origin each request came to.
+    pub public_origin: Option<String>,
 }
 
 impl Default for Config {
@@ -42,14 +45,15 @@ impl Default for Config {
             secure_cookies: false,
             wechat_api: crate::wechat::DEFAULT_API.into(),
             wechat_js: shared::wechat::JS_SDK_URL.into(),
+            public_origin: None,
         }
     }
 }
 
 impl Config {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO`,
-    /// `CHELINK_WRITES_PER_MINUTE`, `CHELINK_SECURE_COOKIES`, `CHELINK_WECHAT_API` and
-    /// `CHELINK_WECHAT_JS`.
+    /// `CHELINK_WRITES_PER_MINUTE`, `CHELINK_SECURE_COOKIES`, `CHELINK_WECHAT_API`,
+    /// `CHELINK_WECHAT_JS` and `CHELINK_PUBLIC_ORIGIN`.
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -78,6 +82,26 @@ impl Config {
             })?,
             None => defaults.writes_per_minute,
         };
+        let public_origin = match set("CHELINK_PUBLIC_ORIGIN") {
+            Some(origin) => {
+                let origin = origin.trim().trim_end_matches('/').to_string();
+                let plain = |rest: &str| {
+                    !rest.is_empty()
+                        && rest.chars().all(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']')
+                        })
+                };
+                let ok = ["https://", "http://"]
+                    .iter()
+                    .any(|scheme| origin.strip_prefix(scheme).is_some_and(plain));
+                anyhow::ensure!(
+                    ok,
+                    "CHELINK_PUBLIC_ORIGIN must be like https://che.example.com, got {origin:?}"
+                );
+                Some(origin)
+            }
+            None => None,
+        };
         let url = |key: &str, default: String| match set(key) {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
                 Ok(url.trim().to_string())
@@ -88,6 +112,7 @@ impl Config {
         Ok(Self {
             wechat_api: url("CHELINK_WECHAT_API", defaults.wechat_api)?,
             wechat_js: url("CHELINK_WECHAT_JS", defaults.wechat_js)?,
+            public_origin,
             writes_per_minute,
             secure_cookies,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),
@@ -143,5 +168,25 @@ mod tests {
             Config::from_lookup(|k| (k == "CHELINK_WECHAT_JS").then(|| "jweixin.js".into()))
                 .is_err()
         );
+
+        let origin = |value: &str| {
+            let value = value.to_string();
+            Config::from_lookup(move |k| (k == "CHELINK_PUBLIC_ORIGIN").then(|| value.clone()))
+        };
+        assert_eq!(
+            origin("https://che.example.com/")
+                .unwrap()
+                .public_origin
+                .as_deref(),
+            Some("https://che.example.com")
+        );
+        for bad in [
+            "che.example.com",
+            "https://",
+            "https://a.com/path",
+            "javascript:x",
+        ] {
+            assert!(origin(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -4,12 +4,14 @@
 pub mod assets;
 pub mod compare;
 pub mod console;
+pub mod consultants;
 pub mod dealers;
 pub mod enquiries;
 pub mod error;
 pub mod links;
 pub mod me;
 pub mod openapi;
+pub mod qr;
 pub mod quote;
 pub mod series;
 pub mod shares;
@@ -63,6 +65,9 @@ pub struct AppState {
     pub clicks: Clicks,
     /// WeChat's API (`CHELINK_WECHAT_API`) with the tokens and tickets it handed out.
     pub wechat: crate::wechat::WeChat,
+    /// The origin short links are shared under (`CHELINK_PUBLIC_ORIGIN`); `None`: the
+    /// request's own.
+    pub public_origin: Option<String>,
 }
 
 impl AppState {
@@ -81,6 +86,7 @@ impl AppState {
                 crate::wechat::DEFAULT_API,
                 shared::wechat::JS_SDK_URL,
             ),
+            public_origin: None,
         })
     }
 
@@ -121,6 +127,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(me::me, me::erase))
         .routes(routes!(me::reschedule, me::cancel))
         .routes(routes!(wechat::js_config))
+        .routes(routes!(consultants::card))
+        .routes(routes!(consultants::mine))
         .merge(console_router())
 }
 
@@ -146,6 +154,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(wechat::settings, wechat::save_settings))
         .routes(routes!(shares::link_stats))
         .routes(routes!(shares::share_tree))
+        .routes(routes!(consultants::profile, consultants::save_profile))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 
@@ -173,6 +182,8 @@ pub fn app(state: AppState) -> Router {
             get(|| async { Redirect::permanent("/console/") }),
         )
         .route("/s/{code}", get(links::open))
+        .route("/s/{code}/qr.svg", get(qr::svg))
+        .route("/s/{code}/qr.png", get(qr::png))
         .route("/console/", get(shell::console))
         .route("/console/{*rest}", get(shell::console))
         .fallback(shell::page)

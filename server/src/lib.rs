@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod clicks;
 pub mod config;
 pub mod console;
+pub mod consultants;
 pub mod db;
 pub mod http;
 pub mod leads;
@@ -39,6 +40,7 @@ pub async fn prepare(
         .with_write_limit(config.writes_per_minute);
     let state = http::AppState {
         secure_cookies: config.secure_cookies,
+        public_origin: config.public_origin.clone(),
         ..state
     }
     .with_wechat(&config.wechat_api, &config.wechat_js);

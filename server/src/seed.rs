@@ -112,6 +112,10 @@ pub struct StaffSeed {
     pub role: String,
     pub phone: String,
     pub stores: Vec<usize>,
+    /// Their card: title, WeChat id and the handle of their showcase.
+    pub title: String,
+    pub wechat: Option<String>,
+    pub handle: String,
 }
 
 /// A store's test drives: hours, closures, how slots are cut, and its test-drive cars.
@@ -239,6 +243,15 @@ impl Catalogue {
                     "staff {}: store index",
                     member.name
                 );
+                let card = shared::profile::Profile {
+                    name: member.name.clone(),
+                    title: member.title.clone(),
+                    phone: member.phone.clone(),
+                    wechat: member.wechat.clone(),
+                    handle: member.handle.clone(),
+                };
+                card.validate(&member.login)
+                    .map_err(|e| anyhow::anyhow!("staff {}: {}", member.name, e.message))?;
             }
         }
         Ok(())
@@ -439,8 +452,9 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
         }
         for member in &d.staff {
             let staff_id: i64 = sqlx::query_scalar(
+                // Found again by login: the name is the staff member's to change (我的).
                 "INSERT INTO staff (dealer_id, role, name, phone, login) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (dealer_id, name) DO UPDATE SET name = excluded.name RETURNING id",
+                 ON CONFLICT (login) DO UPDATE SET login = excluded.login RETURNING id",
             )
             .bind(dealer_id)
             .bind(&member.role)
@@ -462,6 +476,16 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
                     .execute(&mut *tx)
                     .await?;
             }
+            // The card too is written once, while the staff member has none.
+            sqlx::query(
+                "UPDATE staff SET title = $1, wechat = $2, handle = $3 WHERE id = $4 AND handle IS NULL",
+            )
+            .bind(&member.title)
+            .bind(member.wechat.as_deref())
+            .bind(&member.handle)
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
             for &index in &member.stores {
                 sqlx::query(
                     "INSERT INTO staff_stores (staff_id, store_id) VALUES ($1, $2) \

@@ -13,6 +13,7 @@ pub mod filter;
 pub mod link;
 pub mod money;
 pub mod page;
+pub mod profile;
 pub mod quote;
 pub mod select;
 pub mod slots;

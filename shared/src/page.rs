@@ -27,6 +27,9 @@ pub enum Page {
     Me,
     /// `/{dealer}/privacy`: the privacy notice (个人信息保护说明).
     Privacy,
+    /// `/{dealer}/c/{handle}`: a consultant's showcase (顾问名片): their card and the
+    /// dealer's models.
+    Consultant(String),
 }
 
 impl Page {
@@ -39,6 +42,7 @@ impl Page {
     pub const ME: &'static str = "me";
     pub const BOOKINGS: &'static str = "bookings";
     pub const PRIVACY: &'static str = "privacy";
+    pub const CONSULTANT: &'static str = "c";
 
     /// Every lazily loaded chunk, as `cargo xtask build` names them from the app's
     /// `{Name}Route` types (`ModelsRoute` → `models`).
@@ -71,6 +75,9 @@ impl Page {
             [Self::ME, Self::BOOKINGS] => Page::MyBookings,
             [Self::ME] => Page::Me,
             [Self::PRIVACY] => Page::Privacy,
+            [Self::CONSULTANT, handle] if !handle.is_empty() => {
+                Page::Consultant((*handle).to_string())
+            }
             _ => return None,
         };
         Some((dealer, page))
@@ -90,6 +97,7 @@ impl Page {
             Page::MyBookings => format!("/{dealer}/{}/{}", Self::ME, Self::BOOKINGS),
             Page::Me => format!("/{dealer}/{}", Self::ME),
             Page::Privacy => format!("/{dealer}/{}", Self::PRIVACY),
+            Page::Consultant(handle) => format!("/{dealer}/{}/{handle}", Self::CONSULTANT),
         }
     }
 
@@ -98,7 +106,8 @@ impl Page {
         match self {
             Page::Home => None,
             Page::Models => Some("models"),
-            Page::Series(_) => Some("series"),
+            // A showcase is opened to go on to its models: it shares their chunk.
+            Page::Series(_) | Page::Consultant(_) => Some("series"),
             Page::Compare => Some("compare"),
             Page::Select => Some("select"),
             Page::Calculator => Some("calculator"),
@@ -130,11 +139,26 @@ impl Page {
         let terms = format!("{base}/terms");
         let page = match self {
             Page::Models => vec![format!("{base}/series")],
-            Page::Series(series) => vec![format!("{base}/series/{series}"), terms],
+            // The consultant's card of a visitor who came through one's link is shown with
+            // the page, so it is fetched with the page's own data.
+            Page::Series(series) => vec![
+                format!("{base}/series/{series}"),
+                terms,
+                format!("{base}/my-consultant"),
+            ],
             Page::Compare | Page::Calculator => vec![terms],
-            Page::TestDrive => vec![format!("{base}/test-drive")],
+            Page::TestDrive => vec![
+                format!("{base}/test-drive"),
+                format!("{base}/my-consultant"),
+            ],
             Page::Booking(code) => vec![format!("{base}/bookings/{code}")],
             Page::MyBookings | Page::Me => vec![format!("{base}/me")],
+            Page::Consultant(handle) => {
+                vec![
+                    format!("{base}/consultants/{handle}"),
+                    format!("{base}/series"),
+                ]
+            }
             Page::Home | Page::Select | Page::Privacy => Vec::new(),
         };
         std::iter::once(base).chain(page).collect()
@@ -159,6 +183,7 @@ mod tests {
             Page::MyBookings,
             Page::Me,
             Page::Privacy,
+            Page::Consultant("wang".into()),
         ];
         for page in pages {
             let href = page.href("demo");
@@ -176,6 +201,8 @@ mod tests {
             "/demo/nope",
             "/demo/models/a/b",
             "//models",
+            "/demo/c",
+            "/demo/c/wang/x",
         ] {
             assert_eq!(Page::parse(none), None, "{none}");
         }
@@ -184,7 +211,7 @@ mod tests {
     #[test]
     fn pages_name_the_requests_they_make_first() {
         let dealer = "/api/v1/dealers/demo";
-        let cases: [(Page, &[&str]); 6] = [
+        let cases: [(Page, &[&str]); 7] = [
             (Page::Home, &[dealer]),
             (Page::Models, &[dealer, "/api/v1/dealers/demo/series"]),
             (
@@ -193,11 +220,20 @@ mod tests {
                     dealer,
                     "/api/v1/dealers/demo/series/xiaomi-su7",
                     "/api/v1/dealers/demo/terms",
+                    "/api/v1/dealers/demo/my-consultant",
                 ],
             ),
             (Page::Compare, &[dealer, "/api/v1/dealers/demo/terms"]),
             (Page::Calculator, &[dealer, "/api/v1/dealers/demo/terms"]),
             (Page::Select, &[dealer]),
+            (
+                Page::Consultant("wang".into()),
+                &[
+                    dealer,
+                    "/api/v1/dealers/demo/consultants/wang",
+                    "/api/v1/dealers/demo/series",
+                ],
+            ),
         ];
         for (page, urls) in cases {
             assert_eq!(page.first_requests("demo"), urls, "{page:?}");

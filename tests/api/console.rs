@@ -149,6 +149,12 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
             "/api/v1/console/links".into(),
             json!({"target": "/demo/", "channel": "chat"}),
         ),
+        ("GET", "/api/v1/console/profile".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/profile".into(),
+            json!({"name": "王磊", "title": "销售顾问", "phone": "13800138000", "handle": "wl"}),
+        ),
         ("GET", "/api/v1/console/stores".into(), json!({})),
         (
             "PUT",

@@ -18,4 +18,5 @@ mod recommendations;
 mod schema;
 mod seed;
 mod shell;
+mod showcase;
 mod wechat;

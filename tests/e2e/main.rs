@@ -14,6 +14,7 @@ mod console;
 )]
 mod fake_wechat;
 mod links;
+mod showcase;
 mod wechat;
 
 use std::path::PathBuf;

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use shared::catalog::BodyType;
 
-/// Body outline and window outline in a 120×48 box, front to the left.
-fn paths(body: BodyType) -> (&'static str, &'static str) {
+/// Body outline and window outline in a 120×48 box, front to the left (also drawn on the
+/// console's posters).
+pub fn paths(body: BodyType) -> (&'static str, &'static str) {
     match body {
         BodyType::Sedan => (
             "M4 37V31Q4 27 10 26L30 23L44 14Q48 12 56 12H78Q86 12 92 17L100 23Q114 24 116 30V37Z",
@@ -26,13 +27,18 @@ fn paths(body: BodyType) -> (&'static str, &'static str) {
     }
 }
 
+/// The wheels' centres on the x axis (at y 37, radius 8).
+pub fn wheels(body: BodyType) -> [u8; 2] {
+    match body {
+        BodyType::Hatchback => [28, 88],
+        _ => [28, 94],
+    }
+}
+
 #[component]
 pub fn Silhouette(body: BodyType) -> impl IntoView {
     let (outline, windows) = paths(body);
-    let wheels_x: [u8; 2] = match body {
-        BodyType::Hatchback => [28, 88],
-        _ => [28, 94],
-    };
+    let wheels_x = wheels(body);
     view! {
         <svg class="silhouette" viewBox="0 0 120 48" aria-hidden="true" focusable="false">
             <path d=outline fill="currentColor" />

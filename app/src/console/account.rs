@@ -1,5 +1,5 @@
-//! `/console/account`: who I am (name, role, dealer), changing my password (which ends every
-//! session, so the sign-in page follows) and signing out.
+//! `/console/account`: who I am (name, role, dealer), my card (`profile.rs`), changing my
+//! password (which ends every session, so the sign-in page follows) and signing out.
 
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
@@ -77,6 +77,7 @@ pub fn Account() -> impl IntoView {
         <main class="c-page">
             <h1 class="c-title">"我的"</h1>
             {who}
+            <super::profile::ProfileForm />
             <Show when=move || session.is_admin()>
                 <a class="c-card c-entry" href=WECHAT data-test="wechat-entry">
                     <strong>"微信公众号"</strong>

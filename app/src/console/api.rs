@@ -14,6 +14,7 @@ use shared::console::{
     StoreView, Today,
 };
 use shared::link::{Link, NewLink};
+use shared::profile::Profile;
 use shared::wechat::{SaveWeChat, WeChatSettings};
 use shared::{ApiError, ErrorBody};
 
@@ -244,6 +245,16 @@ pub async fn link_stats() -> Result<Vec<LinkStats>, Error> {
 /// `GET /leads/{id}/share-tree`: who forwarded to whom around a lead.
 pub async fn share_tree(id: i64) -> Result<ShareTree, Error> {
     send(Request::get(&lead_url(id, "/share-tree"))).await
+}
+
+/// `GET /profile`: my card's details (empty where not filled in).
+pub async fn profile() -> Result<Profile, Error> {
+    send(Request::get(&format!("{BASE}/profile"))).await
+}
+
+/// `PUT /profile`: saves my card; a 422 names the field it is about.
+pub async fn save_profile(profile: &Profile) -> Result<Profile, Error> {
+    send_json(Request::put(&format!("{BASE}/profile")), profile).await
 }
 
 /// `GET /api/v1/dealers/{dealer}/series`: the dealer's catalogue, for test-drive cars.

@@ -1,17 +1,26 @@
-//! `/console/links` (我的链接): make a share link for any of the dealer's pages and a channel,
-//! copy it, and see what each of my links brought, the forwards of the visitors it brought
-//! included (previews, clicks, visitors, leads, bookings), by channel and by day.
+//! `/console/links` (我的链接): make a share link for any of the dealer's pages (my own
+//! showcase among them) and a channel, copy it, and see what each of my links brought, the
+//! forwards of the visitors it brought included (previews, clicks, visitors, leads, bookings),
+//! by channel and by day; for a link to a model or my showcase show its QR code (二维码) or
+//! draw its poster (海报, `poster.rs`) to long-press and save.
 
 use leptos::prelude::*;
 use shared::attribution::LinkStats;
+use shared::catalog::{BodyType, SeriesSummary};
 use shared::link::{Channel, Link, NewLink};
 use shared::page::Page;
+use shared::profile::Profile;
 
+use super::poster::{self, PosterFacts};
 use super::{api, use_session};
 use crate::components::status::{LoadError, Loading};
 
-/// The pages a link can open: the fixed ones, then each model page of the catalogue.
-fn targets(dealer: &str, models: &[(String, String)]) -> Vec<(String, String)> {
+/// The pages a link can open: the fixed ones, my showcase, then each model page.
+fn targets(
+    dealer: &str,
+    handle: Option<&str>,
+    models: &[(String, String)],
+) -> Vec<(String, String)> {
     let fixed = [
         (Page::Home, "首页"),
         (Page::Models, "车型库"),
@@ -22,6 +31,12 @@ fn targets(dealer: &str, models: &[(String, String)]) -> Vec<(String, String)> {
     fixed
         .into_iter()
         .map(|(page, label)| (page.href(dealer), label.to_string()))
+        .chain(handle.map(|handle| {
+            (
+                Page::Consultant(handle.to_string()).href(dealer),
+                "我的名片（顾问展厅）".to_string(),
+            )
+        }))
         .chain(models.iter().map(|(id, name)| {
             (
                 Page::Series(id.clone()).href(dealer),
@@ -43,16 +58,13 @@ pub fn Links() -> impl IntoView {
             async move {
                 api::series(&dealer)
                     .await
-                    .map(|list| {
-                        list.items
-                            .into_iter()
-                            .map(|s| (s.id, s.name_zh))
-                            .collect::<Vec<_>>()
-                    })
+                    .map(|list| list.items)
                     .unwrap_or_default()
             }
         }
     });
+    // My card: my showcase is one of the pages, and my name and title go on posters.
+    let profile = LocalResource::new(move || async move { api::profile().await.ok() });
     let mine = LocalResource::new(move || async move { session.check(api::links().await) });
     // What each link brought, read beside the list: a link is shown before its counts arrive.
     let stats =
@@ -78,14 +90,24 @@ pub fn Links() -> impl IntoView {
     let page_options = {
         let dealer = dealer.clone();
         move || {
-            let models = models.get().unwrap_or_default();
-            targets(&dealer, &models)
+            let models: Vec<(String, String)> = models
+                .get()
+                .unwrap_or_default()
                 .into_iter()
-                .map(|(href, label)| {
-                    let selected = target.get_untracked() == href;
-                    view! { <option value=href selected=selected>{label}</option> }
-                })
-                .collect_view()
+                .map(|s| (s.id, s.name_zh))
+                .collect();
+            let handle = profile.get().flatten().map(|p| p.handle);
+            targets(
+                &dealer,
+                handle.as_deref().filter(|h| !h.is_empty()),
+                &models,
+            )
+            .into_iter()
+            .map(|(href, label)| {
+                let selected = target.get_untracked() == href;
+                view! { <option value=href selected=selected>{label}</option> }
+            })
+            .collect_view()
         }
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -135,19 +157,25 @@ pub fn Links() -> impl IntoView {
         .into_any(),
         Some(Ok(links)) => {
             let counted = stats.get().unwrap_or_default();
+            let models = models.get().unwrap_or_default();
+            let card = profile.get().flatten().unwrap_or_default();
+            let me = session.me();
             view! {
                 <div class="c-list">
                     {links
                         .into_iter()
                         .map(|link| {
                             let stats = counted.iter().find(|s| s.code == link.code).cloned();
-                            view! { <LinkCard link stats /> }
+                            let facts = me.as_ref().and_then(|me| {
+                                poster_facts(&link, &models, &card, &me.dealer_name, &me.brand_color)
+                            });
+                            view! { <LinkCard link stats facts /> }
                         })
                         .collect_view()}
                 </div>
             }
+            .into_any()
         }
-        .into_any(),
     }
     };
     view! {
@@ -208,8 +236,67 @@ fn full_url(path: &str) -> String {
     format!("{origin}{path}")
 }
 
+/// What the poster of a link shows: for a model page, the car and its price from this
+/// dealer's offer; for a showcase, the range and its lowest price. Other pages get no poster.
+fn poster_facts(
+    link: &Link,
+    models: &[SeriesSummary],
+    card: &Profile,
+    dealer: &str,
+    colour: &str,
+) -> Option<PosterFacts> {
+    let path = link.target.split('?').next().unwrap_or_default();
+    let from = |price: i64| format!("¥{}起", shared::money::wan(price));
+    let (headline, subline, price, body) = match Page::parse(path)?.1 {
+        Page::Series(id) => {
+            let s = models.iter().find(|s| s.id == id)?;
+            (
+                s.name_zh.clone(),
+                format!("{} · {}", s.brand_name, s.body_type.label()),
+                s.from_price().map(from),
+                s.body_type,
+            )
+        }
+        Page::Consultant(_) => {
+            let names: Vec<&str> = models.iter().take(3).map(|s| s.name_zh.as_str()).collect();
+            (
+                format!("{}为您选车", card.name),
+                format!("在售{}款：{}等", models.len(), names.join("、")),
+                models
+                    .iter()
+                    .filter_map(SeriesSummary::from_price)
+                    .min()
+                    .map(from),
+                models.first().map_or(BodyType::Sedan, |s| s.body_type),
+            )
+        }
+        _ => return None,
+    };
+    Some(PosterFacts {
+        headline,
+        subline,
+        price,
+        body,
+        dealer: dealer.to_string(),
+        colour: colour.to_string(),
+        consultant: card.name.clone(),
+        title: card.title.clone(),
+        qr: format!("{}/qr.png", link.path),
+    })
+}
+
+/// What a link card shows under it: nothing, its QR code or its poster.
+#[derive(Clone, Debug, PartialEq)]
+enum Shown {
+    Nothing,
+    Qr,
+    Drawing,
+    Poster(String),
+    Failed(String),
+}
+
 #[component]
-fn LinkCard(link: Link, stats: Option<LinkStats>) -> impl IntoView {
+fn LinkCard(link: Link, stats: Option<LinkStats>, facts: Option<PosterFacts>) -> impl IntoView {
     let url = full_url(&link.path);
     let campaign = link.campaign.map(|c| format!(" · {c}"));
     let totals = match &stats {
@@ -248,6 +335,7 @@ fn LinkCard(link: Link, stats: Option<LinkStats>) -> impl IntoView {
             />
             <p class="c-sub" data-test="link-stats">{totals}</p>
             {stats.map(|stats| view! { <Breakdown stats /> })}
+            {facts.map(|facts| view! { <ShareImages qr=format!("{}/qr.png", link.path) facts /> })}
         </article>
     }
 }
@@ -326,5 +414,58 @@ fn Breakdown(stats: LinkStats) -> impl IntoView {
                 <span>"今天 " {last}</span>
             </p>
         </details>
+    }
+}
+
+/// 二维码 and 海报 for a link: the QR PNG as the server makes it, or the poster drawn here;
+/// either is an `<img>` to long-press and save.
+#[component]
+fn ShareImages(qr: String, facts: PosterFacts) -> impl IntoView {
+    let shown = RwSignal::new(Shown::Nothing);
+    let draw = move |_| {
+        shown.set(Shown::Drawing);
+        let facts = facts.clone();
+        leptos::task::spawn_local(async move {
+            shown.set(match poster::draw(&facts).await {
+                Ok(url) => Shown::Poster(url),
+                Err(e) => Shown::Failed(format!("海报生成失败：{e}")),
+            });
+        });
+    };
+    let image = move || {
+        match shown.get() {
+        Shown::Nothing => None,
+        Shown::Qr => Some(
+            view! {
+                <figure class="c-share-image">
+                    <img src=qr.clone() alt="分享链接的二维码" width="220" height="220" data-test="link-qr" />
+                    <figcaption class="c-sub">"长按图片保存"</figcaption>
+                </figure>
+            }
+            .into_any(),
+        ),
+        Shown::Drawing => Some(view! { <p class="c-sub">"正在生成海报…"</p> }.into_any()),
+        Shown::Poster(url) => Some(
+            view! {
+                <figure class="c-share-image">
+                    <img src=url alt="分享海报" class="c-poster" data-test="link-poster" />
+                    <figcaption class="c-sub">"长按图片保存"</figcaption>
+                </figure>
+            }
+            .into_any(),
+        ),
+        Shown::Failed(message) => Some(view! { <p class="c-error" role="alert">{message}</p> }.into_any()),
+    }
+    };
+    view! {
+        <div class="c-chips">
+            <button type="button" class="c-chip" data-test="show-qr" on:click=move |_| shown.set(Shown::Qr)>
+                "二维码"
+            </button>
+            <button type="button" class="c-chip" data-test="show-poster" on:click=draw>
+                "海报"
+            </button>
+        </div>
+        {image}
     }
 }

@@ -9,6 +9,8 @@ mod format;
 mod lead;
 mod leads;
 mod links;
+mod poster;
+mod profile;
 mod share_tree;
 mod sign_in;
 mod store_card;

@@ -12,6 +12,7 @@ use shared::page::Page;
 use shared::quote::{quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
+use crate::components::consultant_card::CompactCard;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
 use crate::components::price_tag::PriceTag;
 use crate::components::share_button::{Share, ShareButton};
@@ -64,6 +65,12 @@ pub fn Series() -> impl IntoView {
         let slug = dealer.slug.get();
         async move { api::terms(&slug).await }
     });
+    // The consultant whose link brought the visitor (preloaded with the page's data), shown
+    // with the page so nothing moves when it arrives.
+    let consultant = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        async move { api::my_consultant(&slug).await.ok().flatten() }
+    });
     let content = move || match (detail.get(), terms.get()) {
         (None, _) | (Some(Ok(_)), None) => view! {
             <header class="series-head" aria-busy="true"><div class="ph-art"></div></header>
@@ -74,13 +81,20 @@ pub fn Series() -> impl IntoView {
         (Some(Err(e)), _) | (_, Some(Err(e))) => {
             view! { <LoadError message=e.message() /> }.into_any()
         }
-        (Some(Ok(d)), Some(Ok(terms))) => view! { <SeriesView detail=d terms /> }.into_any(),
+        (Some(Ok(d)), Some(Ok(terms))) => match consultant.get() {
+            Some(consultant) => view! { <SeriesView detail=d terms consultant /> }.into_any(),
+            None => view! { <Loading count=3 /> }.into_any(),
+        },
     };
     view! { <main class="page series">{content}</main> }
 }
 
 #[component]
-fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
+fn SeriesView(
+    detail: SeriesDetail,
+    terms: DealerTerms,
+    consultant: Option<shared::profile::ConsultantCard>,
+) -> impl IntoView {
     let dealer = use_dealer();
     let basket = expect_context::<Basket>();
     let slug = dealer.slug.get_untracked();
@@ -259,6 +273,7 @@ fn SeriesView(detail: SeriesDetail, terms: DealerTerms) -> impl IntoView {
             </p>
             <ShareButton share />
         </header>
+        {consultant.map(|card| view! { <CompactCard card /> })}
         <section class="section" aria-labelledby="specs-h">
             <h2 id="specs-h">"核心参数"</h2>
             <dl class="specs" data-test="key-specs">{specs}</dl>

@@ -12,6 +12,7 @@ use shared::contact::{check_licence, Gearbox, Licence};
 use shared::date::Date;
 use shared::page::Page;
 
+use crate::components::consultant_card::CompactCard;
 use crate::components::contact_fields::{Contact, ContactFields, Form};
 use crate::components::enquiry_sheet::channel;
 use crate::components::field_error::FieldError;
@@ -21,7 +22,7 @@ use crate::pages::not_found::NotFound;
 use crate::{api, use_dealer};
 
 /// The pages that link here with `?from=`; a visit from anywhere else counts as this page's.
-const FROM: [&str; 4] = ["home", "model", "compare", "calculator"];
+const FROM: [&str; 5] = ["home", "model", "compare", "calculator", "showcase"];
 
 /// The fields a 422 is shown under; any other (trim, origin) is shown above the button.
 const FIELDS: [&str; 6] = ["name", "phone", "consent", "licence", "slot", "series"];
@@ -134,13 +135,20 @@ pub fn TestDrive() -> impl IntoView {
         let slug = dealer.slug.get();
         async move { api::series_list(&slug).await.ok() }
     });
-    let content = move || match (offer.get(), names.get()) {
-        (Some(Err(e)), _) if e.is_not_found() => view! { <NotFound /> }.into_any(),
-        (Some(Err(e)), _) => view! { <LoadError message=e.message() /> }.into_any(),
-        (Some(Ok(offer)), Some(names)) if !offer.stores.is_empty() => {
-            view! { <BookingForm stores=offer.stores today=offer.today names /> }.into_any()
+    // The consultant whose link brought the visitor (preloaded with the page's data).
+    let consultant = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        async move { api::my_consultant(&slug).await.ok().flatten() }
+    });
+    let content = move || match (offer.get(), names.get(), consultant.get()) {
+        (Some(Err(e)), _, _) if e.is_not_found() => view! { <NotFound /> }.into_any(),
+        (Some(Err(e)), _, _) => view! { <LoadError message=e.message() /> }.into_any(),
+        (Some(Ok(offer)), Some(names), Some(card)) if !offer.stores.is_empty() => view! {
+            {card.map(|card| view! { <CompactCard card /> })}
+            <BookingForm stores=offer.stores today=offer.today names />
         }
-        (Some(Ok(_)), Some(_)) => {
+        .into_any(),
+        (Some(Ok(_)), Some(_), Some(_)) => {
             let tel = dealer.home.get().and_then(Result::ok).map(|h| {
                 let href = format!("tel:{}", h.dealer.phone);
                 view! { <a class="btn btn-primary" href=href>"致电 " {h.dealer.phone}</a> }

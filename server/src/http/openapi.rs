@@ -17,6 +17,7 @@ use utoipa::OpenApi;
         (name = "calculator", description = "购车计算器"),
         (name = "selection", description = "智能选车"),
         (name = "wechat", description = "微信 JS-SDK 签名与分享卡片"),
+        (name = "showcase", description = "顾问名片：顾问展厅与访客的专属顾问"),
     )
 )]
 pub struct ApiDoc;

@@ -297,6 +297,18 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             format!("个人信息保护说明 - {dealer}"),
             format!("{dealer}如何收集、使用和删除您的个人信息。"),
         ),
+        Page::Consultant(handle) => {
+            let Some(card) = crate::consultants::card(&state.db, record.id, &handle).await? else {
+                return Ok(not_found());
+            };
+            ok(
+                format!("{} · {dealer} {}", card.name, card.title),
+                format!(
+                    "{dealer}{}{}为您服务：在售车型与本店报价，一键预约试驾、询底价。",
+                    card.title, card.name
+                ),
+            )
+        }
         Page::Select => ok(
             format!("智能选车 - {dealer}"),
             "回答几个问题，找到最适合您的车型。".into(),
@@ -401,7 +413,7 @@ pub fn asset_version(shell: &str) -> Option<&str> {
 }
 
 /// `http://host` as the client reached us (a proxy's X-Forwarded-Proto respected).
-fn origin(headers: &HeaderMap) -> String {
+pub fn origin(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
