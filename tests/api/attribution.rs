@@ -42,6 +42,8 @@ async fn click(app: &TestApp, phone: &Client, link: &Link) {
         .await
         .unwrap();
     assert_eq!(opened.status(), StatusCode::FOUND);
+    // Clicks reach the database in the background (`server::clicks`); the tests read it.
+    app.clicks.flush().await;
 }
 
 /// `POST /api/v1/dealers/demo/links` from a visitor's phone.

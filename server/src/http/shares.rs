@@ -42,6 +42,8 @@ pub async fn create_share(
     let record = dealer_or_404(&state, &dealer).await?;
     let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
+    // Counted with the clicks this instance still holds.
+    state.clicks.flush().await;
     let target = link::check_target(&dealer, &request.target).map_err(Error::Unprocessable)?;
     let clock = Clock::now();
     let (made, new) = shares::visitor_link(
@@ -75,6 +77,8 @@ pub async fn link_stats(
     State(state): State<AppState>,
     staff: Staff,
 ) -> Result<axum::Json<Vec<LinkStats>>, Error> {
+    // Counted with the clicks this instance still holds.
+    state.clicks.flush().await;
     Ok(axum::Json(
         shares::stats_of_staff(&state.db, staff.id, Clock::now().millis).await?,
     ))
@@ -96,6 +100,8 @@ pub async fn share_tree(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<ShareTree>, Error> {
+    // Counted with the clicks this instance still holds.
+    state.clicks.flush().await;
     attribution::share_tree(&state.db, &staff, id)
         .await?
         .map(axum::Json)
