@@ -108,6 +108,8 @@ async fn a_forwarded_link_keeps_the_lead_with_the_consultant_and_the_console_sho
         .await
         .unwrap();
     let clicks = || async {
+        // Clicks reach the database in the background (`server::clicks`).
+        site.clicks.flush().await;
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM link_visits WHERE counted = 1")
             .fetch_one(&site.db.pool)
             .await
@@ -123,6 +125,8 @@ async fn a_forwarded_link_keeps_the_lead_with_the_consultant_and_the_console_sho
     })
     .await;
     find(&friend, "[data-test=series-name]").await;
+    // The page they land on carries the card of the consultant whose link brought them.
+    wait_text(&friend, "[data-test=compact-name]", |t| t.contains(LI)).await;
     assert_eq!(clicks().await, 1);
     screenshot(&friend, "40-share-button").await;
     tap_on(&friend, "[data-test=share]").await;
@@ -148,6 +152,8 @@ async fn a_forwarded_link_keeps_the_lead_with_the_consultant_and_the_console_sho
     let third = driver.phone().await;
     third.goto(&friends_url).await.unwrap();
     wait_url(&third, |u| u.ends_with("/demo/models/byd-qin-plus?ch=chat")).await;
+    // A friend's friend sees the same consultant's card: the chain leads back to her link.
+    wait_text(&third, "[data-test=compact-name]", |t| t.contains(LI)).await;
     find(&third, "[data-test=series-name]").await;
     book_from_model_page(&third, store, &free[1], "朋友乙", "13900000082").await;
 

@@ -32,6 +32,8 @@ use shared::tax::ReliefPeriod;
 struct Site {
     base: String,
     db: server::db::Db,
+    /// The server's share-link clicks on their way to the database.
+    clicks: server::clicks::Clicks,
     _dir: TempDir,
 }
 
@@ -72,17 +74,17 @@ impl Site {
         server::seed::load_demo(&db).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::http::serve(
-            listener,
-            configure(
-                server::http::AppState::new(db.clone(), &dist)
-                    .await
-                    .unwrap(),
-            ),
-        ));
+        let state = configure(
+            server::http::AppState::new(db.clone(), &dist)
+                .await
+                .unwrap(),
+        );
+        let clicks = state.clicks.clone();
+        tokio::spawn(server::http::serve(listener, state));
         Self {
             base,
             db,
+            clicks,
             _dir: TempDir(dir),
         }
     }
