@@ -5,6 +5,7 @@
 mod attribution;
 mod booking;
 mod browser;
+mod budget;
 mod console;
 /// The local fake of WeChat's API and JS-SDK, shared with the API tests.
 #[path = "../api/fake_wechat.rs"]
