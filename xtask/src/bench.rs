@@ -52,7 +52,7 @@ const FORM_BARS: Bars = Bars {
 
 /// Every consumer page a buyer can open, as issue 8 measured them, then the booking form and
 /// the staff console's sign-in.
-const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 9] = [
+const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 10] = [
     ("home", "/demo/", CONSUMER_BARS),
     ("catalogue", "/demo/models", CONSUMER_BARS),
     ("model", "/demo/models/byd-qin-plus", CONSUMER_BARS),
@@ -68,6 +68,7 @@ const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 9] = [
         CONSUMER_BARS,
     ),
     ("selection", "/demo/select", CONSUMER_BARS),
+    ("consultant showcase", "/demo/c/wang", CONSUMER_BARS),
     ("booking", "/demo/test-drive?series=byd-qin-plus", FORM_BARS),
     ("console sign-in", "/console/", FORM_BARS),
 ];
