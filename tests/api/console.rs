@@ -149,6 +149,18 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
             "/api/v1/console/links".into(),
             json!({"target": "/demo/", "channel": "chat"}),
         ),
+        ("GET", "/api/v1/console/links/stats".into(), json!({})),
+        (
+            "GET",
+            format!("/api/v1/console/leads/{lead}/share-tree"),
+            json!({}),
+        ),
+        ("GET", "/api/v1/console/wechat".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/wechat".into(),
+            json!({"app_id": "wx1234567890abcdef", "app_secret": "", "domain": "che.example.com"}),
+        ),
         ("GET", "/api/v1/console/profile".into(), json!({})),
         (
             "PUT",
@@ -180,7 +192,7 @@ both! {
         }
         let consultant = sign_in(&app, "demo-wang").await;
         for (method, path, body) in routes(lead, &booking.code, store) {
-            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") {
+            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.ends_with("/wechat") {
                 let e = err(send(&consultant, &app, method, &path, body).await, StatusCode::FORBIDDEN).await;
                 assert_eq!(e.error.code, "forbidden", "{method} {path}");
             }
