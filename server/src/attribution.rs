@@ -85,6 +85,24 @@ async fn facts(
     Ok((facts, referrer))
 }
 
+/// The days a first touch through a staff link credits its owner at the dealer.
+pub async fn window_days(conn: &mut AnyConnection, dealer_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT attribution_days FROM dealers WHERE id = $1")
+        .bind(dealer_id)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+/// Sets the dealer's window; it applies to leads made from now on.
+pub async fn set_window_days(db: &Db, dealer_id: i64, days: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE dealers SET attribution_days = $1 WHERE id = $2")
+        .bind(days)
+        .bind(dealer_id)
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
+
 /// The consultant the rule credits `visitor` to, without the round-robin step: their
 /// binding, else their first touch's consultant inside the dealer's window, else the same for
 /// whoever referred them, up the chain. The lead's consultant and the card a visitor sees on
@@ -95,10 +113,7 @@ pub async fn credited_consultant(
     visitor: &str,
     now: i64,
 ) -> sqlx::Result<Option<(Credit, i64)>> {
-    let window: i64 = sqlx::query_scalar("SELECT attribution_days FROM dealers WHERE id = $1")
-        .bind(dealer_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let window = window_days(&mut *conn, dealer_id).await?;
     let mut chain = Vec::new();
     let mut next = Some(visitor.to_string());
     let mut seen: Vec<String> = Vec::new();

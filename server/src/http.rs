@@ -154,6 +154,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(wechat::settings, wechat::save_settings))
         .routes(routes!(shares::link_stats))
         .routes(routes!(shares::share_tree))
+        .routes(routes!(shares::window, shares::save_window))
         .routes(routes!(consultants::profile, consultants::save_profile))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
@@ -181,7 +182,6 @@ pub fn app(state: AppState) -> Router {
             "/console",
             get(|| async { Redirect::permanent("/console/") }),
         )
-        .route("/s/{code}", get(links::open))
         .route("/s/{code}/qr.svg", get(qr::svg))
         .route("/s/{code}/qr.png", get(qr::png))
         .route("/console/", get(shell::console))
@@ -191,7 +191,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
             SessionManagerLayer::new(staff::DbSessions(state.db.clone()))
-                .with_name("chelink_staff")
+                .with_name(staff::SESSION_COOKIE)
                 .with_http_only(true)
                 .with_same_site(tower_sessions::cookie::SameSite::Strict)
                 .with_secure(state.secure_cookies)
@@ -208,6 +208,9 @@ pub fn app(state: AppState) -> Router {
                 tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
             },
         ))
+        // Share-link redirects run outside every layer above: a click is answered with no
+        // session, compression or span work (the staff check reads the session cookie itself).
+        .route("/s/{code}", get(links::open))
         .with_state(state)
 }
 

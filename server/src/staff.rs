@@ -217,6 +217,23 @@ pub async fn consultants(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<StaffRef>>
 /// The key of the staff id in a session's data.
 pub const SESSION_STAFF: &str = "staff_id";
 
+/// The name of the staff session's cookie.
+pub const SESSION_COOKIE: &str = "chelink_staff";
+
+/// The dealer of the staff member whose live session `id` is, read straight from the store:
+/// for `/s/{code}`, which runs outside the session layer so a click without the cookie
+/// costs nothing.
+pub async fn dealer_of_session(db: &Db, id: &str, now_secs: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT s.dealer_id FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id \
+         WHERE ss.id = $1 AND ss.expires_at > $2 AND s.active = 1",
+    )
+    .bind(id)
+    .bind(now_secs)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 /// `tower-sessions` records in `staff_sessions`, with the staff id in a column of its own so
 /// a password change can end every session of one person.
 #[derive(Clone, Debug)]

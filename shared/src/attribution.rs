@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
+use crate::error::ApiError;
 use crate::link::Channel;
 
 /// Days a first touch through a staff member's link credits its owner, unless the dealer
@@ -13,6 +14,27 @@ pub const DEFAULT_WINDOW_DAYS: i64 = 30;
 pub const MAX_WINDOW_DAYS: i64 = 365;
 
 const DAY_MILLIS: i64 = 86_400_000;
+
+/// How many days a first touch credits its link's owner at one dealer, as its admin sets it
+/// in the console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttributionWindow {
+    pub days: i64,
+}
+
+impl AttributionWindow {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        if (1..=MAX_WINDOW_DAYS).contains(&self.days) {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(
+                "days",
+                format!("归属期须为 1 到 {MAX_WINDOW_DAYS} 天"),
+            ))
+        }
+    }
+}
 
 /// How a lead's consultant was chosen, in the order the rule tries them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +226,25 @@ mod tests {
 
     const DAY: i64 = DAY_MILLIS;
     const NOW: i64 = 100 * DAY;
+
+    #[test]
+    fn a_window_is_one_day_to_a_year() {
+        for (days, ok) in [
+            (0, false),
+            (1, true),
+            (30, true),
+            (365, true),
+            (366, false),
+            (-5, false),
+        ] {
+            let checked = AttributionWindow { days }.validate();
+            assert_eq!(checked.is_ok(), ok, "{days}");
+            if let Err(e) = checked {
+                assert_eq!(e.field.as_deref(), Some("days"));
+                assert_eq!(e.message, "归属期须为 1 到 365 天");
+            }
+        }
+    }
 
     fn facts(bound_to: Option<i64>, first_touch: Option<(i64, i64)>) -> VisitorFacts {
         VisitorFacts {

@@ -7,7 +7,7 @@
 
 use reqwest::{header, Client, StatusCode};
 use serde_json::json;
-use shared::attribution::{Credit, LinkStats, ShareTree};
+use shared::attribution::{AttributionWindow, Credit, LinkStats, ShareTree};
 use shared::booking::{Booking, EnquiryReceipt, SlotList, TestDriveOffer};
 use shared::contact::PRIVACY_NOTICE_VERSION;
 use shared::link::{Channel, Link};
@@ -219,8 +219,19 @@ both! {
         assert_eq!((lead.credited_by.as_deref(), lead.link_code.as_deref()), (Some("round_robin"), Some(link.code.as_str())));
         assert!(timeline_has(&app, lead.id, &format!("轮流分配给{WANG}")).await);
 
-        // A dealer with a 60-day window still credits the same age of touch to the link.
-        sqlx::query("UPDATE dealers SET attribution_days = 60 WHERE slug = 'demo'").execute(&app.db.pool).await.unwrap();
+        // The admin sets a 60-day window in the console: the same age of touch credits the link.
+        let admin = sign_in(&app, "demo-admin").await;
+        let window = |days: i64| admin.put(app.url("/api/v1/console/attribution")).json(&json!({"days": days})).send();
+        for days in [0, 366] {
+            let e = err(window(days).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY).await;
+            assert_eq!((e.error.field.as_deref(), e.error.message.as_str()), (Some("days"), "归属期须为 1 到 365 天"));
+        }
+        let consultant = li.put(app.url("/api/v1/console/attribution")).json(&json!({"days": 60})).send().await.unwrap();
+        assert_eq!(err(consultant, StatusCode::FORBIDDEN).await.error.code, "forbidden");
+        let unchanged: AttributionWindow = ok(admin.get(app.url("/api/v1/console/attribution")).send().await.unwrap()).await;
+        assert_eq!(unchanged.days, 30);
+        let saved: AttributionWindow = ok(window(60).await.unwrap()).await;
+        assert_eq!(saved.days, 60);
         let patient = app.phone();
         click(&app, &patient, &link).await;
         sqlx::query("UPDATE visitor_touches SET first_at = first_at - $1 WHERE visitor = $2")
@@ -232,7 +243,6 @@ both! {
             assert!(refused.is_err(), "{days}");
         }
         // A manager's or admin's link (the official-account menu) credits nobody: round-robin.
-        let admin = sign_in(&app, "demo-admin").await;
         let menu = staff_link(&app, &admin, "menu").await;
         let reader = app.phone();
         click(&app, &reader, &menu).await;

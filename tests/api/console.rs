@@ -161,6 +161,12 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
             "/api/v1/console/wechat".into(),
             json!({"app_id": "wx1234567890abcdef", "app_secret": "", "domain": "che.example.com"}),
         ),
+        ("GET", "/api/v1/console/attribution".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/attribution".into(),
+            json!({"days": 14}),
+        ),
         ("GET", "/api/v1/console/profile".into(), json!({})),
         (
             "PUT",
@@ -192,7 +198,7 @@ both! {
         }
         let consultant = sign_in(&app, "demo-wang").await;
         for (method, path, body) in routes(lead, &booking.code, store) {
-            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.ends_with("/wechat") {
+            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.ends_with("/wechat") || path.ends_with("/attribution") {
                 let e = err(send(&consultant, &app, method, &path, body).await, StatusCode::FORBIDDEN).await;
                 assert_eq!(e.error.code, "forbidden", "{method} {path}");
             }

@@ -1,5 +1,6 @@
 //! `/console/account`: who I am (name, role, dealer), my card (`profile.rs`), changing my
-//! password (which ends every session, so the sign-in page follows) and signing out.
+//! password (which ends every session, so the sign-in page follows) and signing out; admins
+//! also reach the official account's settings and set the attribution window.
 
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
@@ -83,6 +84,7 @@ pub fn Account() -> impl IntoView {
                     <strong>"微信公众号"</strong>
                     <span class="c-sub">"分享卡片设置、菜单链接"</span>
                 </a>
+                <super::attribution::AttributionForm />
             </Show>
             <section class="c-section">
                 <h2>"修改密码"</h2>

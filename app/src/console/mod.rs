@@ -4,6 +4,7 @@
 
 mod account;
 mod api;
+mod attribution;
 mod booking_row;
 mod format;
 mod lead;

@@ -41,6 +41,15 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
+/// An admin, or 403: the dealer-wide settings.
+pub fn admin(staff: &Staff) -> Result<(), Error> {
+    if staff.role == shared::console::Role::Admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
 /// A manager or an admin, or 403.
 fn managing(staff: &Staff) -> Result<(), Error> {
     if staff.manages() {

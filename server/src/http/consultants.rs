@@ -11,6 +11,7 @@ use shared::profile::{ConsultantCard, Profile, HANDLE_TAKEN};
 use shared::{ApiError, ErrorBody};
 use sqlx::error::ErrorKind;
 
+use super::links::ClicksWritten;
 use super::visitor::Visitor;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::Clock;
@@ -54,6 +55,7 @@ pub async fn card(
 )]
 pub async fn mine(
     State(state): State<AppState>,
+    _: ClicksWritten,
     Path(dealer): Path<String>,
     jar: PrivateCookieJar,
 ) -> Result<Response, Error> {
@@ -61,8 +63,6 @@ pub async fn mine(
     let Some(visitor) = Visitor::of(&jar, &dealer) else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
-    // The click that brought them may still be on its way to the database.
-    state.clicks.flush().await;
     let now = Clock::now().millis;
     let card =
         match consultants::consultant_of_visitor(&state.db, record.id, &visitor.id, now).await? {

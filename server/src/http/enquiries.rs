@@ -9,6 +9,7 @@ use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::booking::{EnquiryReceipt, EnquiryRequest};
 use shared::{ApiError, ErrorBody};
 
+use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::{self, Clock};
@@ -30,6 +31,7 @@ use crate::leads::Touch;
 )]
 pub async fn enquire(
     State(state): State<AppState>,
+    _: ClicksWritten,
     Path(dealer): Path<String>,
     jar: PrivateCookieJar,
     addr: ClientAddr,
@@ -38,8 +40,6 @@ pub async fn enquire(
     let record = dealer_or_404(&state, &dealer).await?;
     let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
-    // The visitor's clicks this instance still holds decide who gets the lead.
-    state.clicks.flush().await;
     let contact = request.contact.validate().map_err(Error::Unprocessable)?;
     request.origin.validate().map_err(Error::Unprocessable)?;
     let series = match (&request.series_id, &request.trim_id) {

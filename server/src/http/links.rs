@@ -3,20 +3,33 @@
 //! get a friendly Chinese page; the console makes links (`POST /api/v1/console/links`) and
 //! lists a staff member's own with what they brought.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::PrivateCookieJar;
+use axum_extra::extract::cookie::{CookieJar, PrivateCookieJar};
 use shared::link::{self, Agent, Link, NewLink};
 use shared::ErrorBody;
-use tower_sessions::Session;
 
 use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::clicks::Visit;
 use crate::links;
-use crate::staff::{self, Staff, SESSION_STAFF};
+use crate::staff::{self, Staff};
+
+/// Taken by the handlers that count or credit by clicks: it first writes the clicks this
+/// instance still holds, so what they read includes every click made before the request.
+pub struct ClicksWritten;
+
+impl FromRequestParts<AppState> for ClicksWritten {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(_: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        state.clicks.flush().await;
+        Ok(Self)
+    }
+}
 
 /// Opens a share link.
 pub async fn open(
@@ -24,7 +37,6 @@ pub async fn open(
     Path(code): Path<String>,
     method: Method,
     headers: HeaderMap,
-    session: Session,
     jar: PrivateCookieJar,
 ) -> Result<Response, Error> {
     if !link::is_code(&code) {
@@ -42,7 +54,7 @@ pub async fn open(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let agent = Agent::of(method == Method::HEAD, user_agent);
-    let staff_visit = is_dealers_staff(&state, &session, found.dealer_id).await?;
+    let staff_visit = is_dealers_staff(&state, &headers, found.dealer_id, clock).await?;
     let location = with_channel(&found.target, &found.channel);
     let redirect = [
         (header::LOCATION, location),
@@ -77,16 +89,18 @@ pub async fn open(
 /// and their colleagues' visits are never counted as clicks.
 async fn is_dealers_staff(
     state: &AppState,
-    session: &Session,
+    headers: &HeaderMap,
     dealer_id: i64,
+    clock: Clock,
 ) -> Result<bool, Error> {
-    let id: Option<i64> = session.get(SESSION_STAFF).await.unwrap_or(None);
-    let Some(id) = id else {
+    let Some(session) = CookieJar::from_headers(headers)
+        .get(staff::SESSION_COOKIE)
+        .cloned()
+    else {
         return Ok(false);
     };
-    Ok(staff::by_id(&state.db, id)
-        .await?
-        .is_some_and(|staff| staff.dealer_id == dealer_id))
+    let theirs = staff::dealer_of_session(&state.db, session.value(), clock.millis / 1000).await?;
+    Ok(theirs == Some(dealer_id))
 }
 
 /// The target with the link's channel as `?ch=`, which the page passes on to the lead.
@@ -179,9 +193,8 @@ pub async fn create(
 )]
 pub async fn mine(
     State(state): State<AppState>,
+    _: ClicksWritten,
     staff: Staff,
 ) -> Result<axum::Json<Vec<Link>>, Error> {
-    // Counted with the clicks this instance still holds.
-    state.clicks.flush().await;
     Ok(axum::Json(links::of_staff(&state.db, staff.id).await?))
 }

@@ -1,16 +1,19 @@
 //! Sharing and attribution over HTTP: a visitor takes their own link to the page they are on
 //! (`POST /api/v1/dealers/{dealer}/links`, "分享给朋友"); the console reads what each of a staff
 //! member's links brought (`GET /api/v1/console/links/stats`) and a lead's share tree
-//! (`GET /api/v1/console/leads/{id}/share-tree`).
+//! (`GET /api/v1/console/leads/{id}/share-tree`); the admin sets how long a first touch
+//! credits its link's owner (`/api/v1/console/attribution`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::PrivateCookieJar;
-use shared::attribution::{LinkStats, NewVisitorLink, ShareTree};
+use shared::attribution::{AttributionWindow, LinkStats, NewVisitorLink, ShareTree};
 use shared::link::{self, Link};
 use shared::ErrorBody;
 
+use super::console::admin;
+use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::Clock;
@@ -34,6 +37,7 @@ use crate::{attribution, shares};
 )]
 pub async fn create_share(
     State(state): State<AppState>,
+    _: ClicksWritten,
     Path(dealer): Path<String>,
     jar: PrivateCookieJar,
     addr: ClientAddr,
@@ -42,8 +46,6 @@ pub async fn create_share(
     let record = dealer_or_404(&state, &dealer).await?;
     let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
-    // Counted with the clicks this instance still holds.
-    state.clicks.flush().await;
     let target = link::check_target(&dealer, &request.target).map_err(Error::Unprocessable)?;
     let clock = Clock::now();
     let (made, new) = shares::visitor_link(
@@ -75,10 +77,9 @@ pub async fn create_share(
 )]
 pub async fn link_stats(
     State(state): State<AppState>,
+    _: ClicksWritten,
     staff: Staff,
 ) -> Result<axum::Json<Vec<LinkStats>>, Error> {
-    // Counted with the clicks this instance still holds.
-    state.clicks.flush().await;
     Ok(axum::Json(
         shares::stats_of_staff(&state.db, staff.id, Clock::now().millis).await?,
     ))
@@ -97,13 +98,61 @@ pub async fn link_stats(
 )]
 pub async fn share_tree(
     State(state): State<AppState>,
+    _: ClicksWritten,
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<ShareTree>, Error> {
-    // Counted with the clicks this instance still holds.
-    state.clicks.flush().await;
     attribution::share_tree(&state.db, &staff, id)
         .await?
         .map(axum::Json)
         .ok_or_else(|| Error::NotFound("未找到该线索".into()))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/console/attribution",
+    tag = "console",
+    responses(
+        (status = 200, description = "本经销商的客户归属期：首次点击顾问链接后多少天内留资归属该顾问", body = AttributionWindow),
+        (status = 401, description = "未登录", body = ErrorBody),
+        (status = 403, description = "仅管理员", body = ErrorBody),
+    )
+)]
+pub async fn window(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<axum::Json<AttributionWindow>, Error> {
+    admin(&staff)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let days = attribution::window_days(&mut conn, staff.dealer_id).await?;
+    Ok(axum::Json(AttributionWindow { days }))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/console/attribution",
+    tag = "console",
+    request_body = AttributionWindow,
+    responses(
+        (status = 200, description = "已保存，此后的新线索按新的归属期计算", body = AttributionWindow),
+        (status = 401, description = "未登录", body = ErrorBody),
+        (status = 403, description = "仅管理员", body = ErrorBody),
+        (status = 422, description = "归属期须为 1 到 365 天（field 为 days）", body = ErrorBody),
+    )
+)]
+pub async fn save_window(
+    State(state): State<AppState>,
+    staff: Staff,
+    Json(window): Json<AttributionWindow>,
+) -> Result<axum::Json<AttributionWindow>, Error> {
+    admin(&staff)?;
+    window.validate().map_err(Error::Unprocessable)?;
+    attribution::set_window_days(&state.db, staff.dealer_id, window.days).await?;
+    tracing::info!(
+        staff = staff.id,
+        dealer = staff.dealer_id,
+        days = window.days,
+        "attribution window saved"
+    );
+    Ok(axum::Json(window))
 }

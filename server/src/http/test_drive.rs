@@ -13,6 +13,7 @@ use shared::booking::{Booking, BookingRequest, Slot, SlotFull, SlotList, TestDri
 use shared::contact::{self, PRIVACY_NOTICE_VERSION};
 use shared::{ApiError, ErrorBody};
 
+use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::{self, Booked, Clock, NewBooking};
@@ -122,6 +123,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
 )]
 pub async fn book(
     State(state): State<AppState>,
+    _: ClicksWritten,
     Path(dealer): Path<String>,
     jar: PrivateCookieJar,
     addr: ClientAddr,
@@ -131,8 +133,6 @@ pub async fn book(
     let record = dealer_or_404(&state, &dealer).await?;
     let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
-    // The visitor's clicks this instance still holds decide who gets the lead.
-    state.clicks.flush().await;
     let key = idempotency_key(&headers)?;
     let request_hash = hash(&request);
     if let Some(key) = &key {

@@ -8,11 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use shared::console::Role;
 use shared::page::Page;
 use shared::wechat::{self as rules, JsConfig, SaveWeChat, WeChatSettings};
 use shared::{ApiError, ErrorBody};
 
+use super::console::admin;
 use super::{dealer_or_404, shell, AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::staff::Staff;
@@ -156,15 +156,6 @@ impl SignedUrl {
             }
             _ => Err(refuse()),
         }
-    }
-}
-
-/// An admin, or 403: the settings hold the account's secret.
-fn admin(staff: &Staff) -> Result<(), Error> {
-    if staff.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
     }
 }
 
