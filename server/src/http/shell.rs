@@ -351,7 +351,12 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         ),
         Page::Calculator => {
             let trim = param("trim");
-            let offer = catalog::offer(&state.db, record.id, Scope::Trims(&[trim.clone()])).await?;
+            let offer = catalog::offer(
+                &state.db,
+                record.id,
+                Scope::Trims(std::slice::from_ref(&trim)),
+            )
+            .await?;
             match offer.trims.iter().find(|t| t.id == trim) {
                 Some(t) => ok(
                     format!("{} 落地价计算 - {dealer}", t.full_name()),
