@@ -225,47 +225,98 @@ struct ListingRow {
     source: String,
 }
 
-/// Loads what a dealer sells; `series` narrows it to one series.
-pub async fn offer(db: &Db, dealer_id: i64, series: Option<&str>) -> sqlx::Result<Offer> {
-    let only = series.unwrap_or("");
-    let series_rows: Vec<SeriesRow> = sqlx::query_as(
+/// Which part of a dealer's offer to read: the database is asked for those rows only.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    /// Everything it sells (the catalogue, the selection).
+    All,
+    /// The series it features (the home page).
+    Featured,
+    /// One series (the model page).
+    Series(&'a str),
+    /// These trims, with their series (a comparison, the calculator); at most
+    /// `MAX_TRIMS` ids are read.
+    Trims(&'a [String]),
+}
+
+/// The most trims a `Scope::Trims` reads: a comparison's four, with room to spare.
+pub const MAX_TRIMS: usize = 8;
+
+impl Scope<'_> {
+    /// The condition on `s` (series), `ds` (dealer_series) and, when `trims`, `t` (trims), with
+    /// its binds after `$1` (the dealer id).
+    fn condition(&self, trims: bool) -> (String, Vec<String>) {
+        match self {
+            Self::All => ("TRUE".into(), vec![]),
+            Self::Featured => ("ds.featured <> 0".into(), vec![]),
+            Self::Series(id) => ("s.id = $2".into(), vec![id.to_string()]),
+            Self::Trims(ids) => {
+                let ids: Vec<String> = ids.iter().take(MAX_TRIMS).cloned().collect();
+                let column = if trims { "t.id" } else { "s.id" };
+                let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+                let subject = match trims {
+                    true => format!("{column} IN ({})", list.join(", ")),
+                    // The series of the trims asked for.
+                    false => format!(
+                        "s.id IN (SELECT series_id FROM trims WHERE id IN ({}))",
+                        list.join(", ")
+                    ),
+                };
+                match ids.is_empty() {
+                    true => ("FALSE".into(), vec![]),
+                    false => (subject, ids),
+                }
+            }
+        }
+    }
+}
+
+/// Loads the part of what a dealer sells that `scope` names.
+pub async fn offer(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<Offer> {
+    let (series_where, series_binds) = scope.condition(false);
+    let sql = format!(
         "SELECT s.id, s.brand_id, b.name_zh AS brand_zh, b.name_en AS brand_en, s.name_zh, \
          s.name_en, s.search_keys, s.body_type, s.energy_types, s.status, s.guide_min, \
          s.guide_max, ds.featured \
          FROM dealer_series ds JOIN series s ON s.id = ds.series_id \
          JOIN brands b ON b.id = s.brand_id \
-         WHERE ds.dealer_id = $1 AND ($2 = '' OR s.id = $2) \
-         ORDER BY ds.position, s.position",
-    )
-    .bind(dealer_id)
-    .bind(only)
-    .fetch_all(&db.pool)
-    .await?;
-    let trim_rows: Vec<TrimRow> = sqlx::query_as(
+         WHERE ds.dealer_id = $1 AND {series_where} \
+         ORDER BY ds.position, s.position"
+    );
+    let mut query = sqlx::query_as(&sql).bind(dealer_id);
+    for bind in &series_binds {
+        query = query.bind(bind.as_str());
+    }
+    let series_rows: Vec<SeriesRow> = query.fetch_all(&db.pool).await?;
+    let (trim_where, trim_binds) = scope.condition(true);
+    let sql = format!(
         "SELECT t.id, t.series_id, s.name_zh AS series_name, t.name_zh, t.model_year, \
          t.guide_price, dt.dealer_price, t.energy_type, t.seats, t.displacement_ml, t.eaer_km, \
          t.specs \
          FROM dealer_trims dt JOIN trims t ON t.id = dt.trim_id \
          JOIN series s ON s.id = t.series_id \
          JOIN dealer_series ds ON ds.dealer_id = dt.dealer_id AND ds.series_id = t.series_id \
-         WHERE dt.dealer_id = $1 AND ($2 = '' OR t.series_id = $2) \
-         ORDER BY ds.position, t.position",
-    )
-    .bind(dealer_id)
-    .bind(only)
-    .fetch_all(&db.pool)
-    .await?;
-    let listing_rows: Vec<ListingRow> = sqlx::query_as(
+         WHERE dt.dealer_id = $1 AND {trim_where} \
+         ORDER BY ds.position, t.position"
+    );
+    let mut query = sqlx::query_as(&sql).bind(dealer_id);
+    for bind in &trim_binds {
+        query = query.bind(bind.as_str());
+    }
+    let trim_rows: Vec<TrimRow> = query.fetch_all(&db.pool).await?;
+    let sql = format!(
         "SELECT l.trim_id, l.period, l.listed, l.source \
          FROM trim_listings l JOIN dealer_trims dt ON dt.trim_id = l.trim_id \
-         JOIN trims t ON t.id = l.trim_id \
-         WHERE dt.dealer_id = $1 AND ($2 = '' OR t.series_id = $2) \
-         ORDER BY l.trim_id, l.period",
-    )
-    .bind(dealer_id)
-    .bind(only)
-    .fetch_all(&db.pool)
-    .await?;
+         JOIN trims t ON t.id = l.trim_id JOIN series s ON s.id = t.series_id \
+         JOIN dealer_series ds ON ds.dealer_id = dt.dealer_id AND ds.series_id = t.series_id \
+         WHERE dt.dealer_id = $1 AND {trim_where} \
+         ORDER BY l.trim_id, l.period"
+    );
+    let mut query = sqlx::query_as(&sql).bind(dealer_id);
+    for bind in &trim_binds {
+        query = query.bind(bind.as_str());
+    }
+    let listing_rows: Vec<ListingRow> = query.fetch_all(&db.pool).await?;
     let mut listings: BTreeMap<String, Vec<Listing>> = BTreeMap::new();
     for r in listing_rows {
         let period = ReliefPeriod::from_key(&r.period)
@@ -440,6 +491,58 @@ impl Offer {
             })
             .collect()
     }
+}
+
+/// Marks a dealer's catalogue changed, in the writer's transaction: every instance then answers
+/// from the new rows (`crate::cache`). Every write to what a dealer's catalogue answers or page
+/// shells show calls it.
+pub async fn changed(conn: &mut sqlx::AnyConnection, dealer_id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO catalogue_versions (dealer_id, version) VALUES ($1, 1) \
+         ON CONFLICT (dealer_id) DO UPDATE SET version = catalogue_versions.version + 1",
+    )
+    .bind(dealer_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks every dealer's catalogue changed (the seed writes rows all of them show).
+pub async fn all_changed(conn: &mut sqlx::AnyConnection) -> sqlx::Result<()> {
+    // `WHERE TRUE`: SQLite reads `ON CONFLICT` after a bare `SELECT ... FROM` as a join clause.
+    sqlx::query(
+        "INSERT INTO catalogue_versions (dealer_id, version) SELECT id, 1 FROM dealers WHERE TRUE \
+         ON CONFLICT (dealer_id) DO UPDATE SET version = catalogue_versions.version + 1",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A dealer's price of one trim it sells (`None`: the guide price again), its catalogue marked
+/// changed in the same transaction. `false` when the dealer does not sell the trim.
+pub async fn set_dealer_price(
+    db: &Db,
+    dealer_id: i64,
+    trim_id: &str,
+    price: Option<i64>,
+) -> sqlx::Result<bool> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let updated = sqlx::query(
+        "UPDATE dealer_trims SET dealer_price = $1 WHERE dealer_id = $2 AND trim_id = $3",
+    )
+    .bind(price)
+    .bind(dealer_id)
+    .bind(trim_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(false);
+    }
+    changed(&mut tx, dealer_id).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// A row the schema allows but the code cannot read (an unknown key, bad JSON): a decode error,

@@ -53,10 +53,12 @@ pub async fn handle_taken(
     Ok(other.is_some())
 }
 
-/// Saves a validated profile in one statement; the database's unique keys
+/// Saves a validated profile and marks the dealer's catalogue changed (the showcase's shell
+/// names the consultant), in one transaction; the database's unique keys
 /// (`staff_dealer_handle_key`, `staff_dealer_name_key`) refuse a taken handle or name that
 /// a colleague saved at the same moment.
-pub async fn save(db: &Db, staff_id: i64, profile: &Profile) -> sqlx::Result<()> {
+pub async fn save(db: &Db, dealer_id: i64, staff_id: i64, profile: &Profile) -> sqlx::Result<()> {
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query(
         "UPDATE staff SET name = $1, title = $2, phone = $3, wechat = $4, handle = $5 WHERE id = $6",
     )
@@ -66,8 +68,10 @@ pub async fn save(db: &Db, staff_id: i64, profile: &Profile) -> sqlx::Result<()>
     .bind(profile.wechat.as_deref())
     .bind(&profile.handle)
     .bind(staff_id)
-    .execute(&db.writer)
+    .execute(&mut *tx)
     .await?;
+    crate::catalog::changed(&mut tx, dealer_id).await?;
+    tx.commit().await?;
     Ok(())
 }
 

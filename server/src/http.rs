@@ -54,6 +54,8 @@ pub struct AppState {
     pub dist: PathBuf,
     /// The page shell, read from `dist` at start-up.
     pub shell: Arc<shell::Shell>,
+    /// The catalogue's answers and the page shells, ready to send, per catalogue version.
+    pub catalogue: crate::cache::Catalogue,
     /// Encrypts and signs visitors' cookies; the same on every instance.
     pub cookie_key: axum_extra::extract::cookie::Key,
     pub limits: visitor::WriteLimits,
@@ -76,6 +78,7 @@ impl AppState {
         Ok(Self {
             cookie_key: visitor::cookie_key(&db).await?,
             clicks: Clicks::start(db.clone()),
+            catalogue: crate::cache::Catalogue::start(db.clone()).await?,
             db,
             dist: dist.to_path_buf(),
             shell: Arc::new(shell::Shell::load(dist)),
@@ -150,6 +153,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::consultants))
         .routes(routes!(console::stores))
         .routes(routes!(console::save_store))
+        .routes(routes!(console::save_price))
         .routes(routes!(links::create, links::mine))
         .routes(routes!(wechat::settings, wechat::save_settings))
         .routes(routes!(shares::link_stats))

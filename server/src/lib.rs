@@ -4,6 +4,7 @@
 
 pub mod attribution;
 pub mod bookings;
+pub mod cache;
 pub mod catalog;
 pub mod clicks;
 pub mod config;

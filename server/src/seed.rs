@@ -521,6 +521,8 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
             }
         }
     }
+    // Every dealer shows catalogue rows the seed may have changed.
+    crate::catalog::all_changed(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -176,6 +176,11 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
         ("GET", "/api/v1/console/stores".into(), json!({})),
         (
             "PUT",
+            "/api/v1/console/prices/xiaomi-su7-std".into(),
+            json!({"dealer_price": 199_900}),
+        ),
+        (
+            "PUT",
             format!("/api/v1/console/stores/{store}"),
             json!({"hours": [], "closures": [], "templates": [], "series_ids": []}),
         ),
@@ -198,7 +203,7 @@ both! {
         }
         let consultant = sign_in(&app, "demo-wang").await;
         for (method, path, body) in routes(lead, &booking.code, store) {
-            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.ends_with("/wechat") || path.ends_with("/attribution") {
+            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.contains("/prices/") || path.ends_with("/wechat") || path.ends_with("/attribution") {
                 let e = err(send(&consultant, &app, method, &path, body).await, StatusCode::FORBIDDEN).await;
                 assert_eq!(e.error.code, "forbidden", "{method} {path}");
             }

@@ -7,6 +7,7 @@ mod helpers;
 mod attribution;
 mod bookings;
 mod catalogue;
+mod catalogue_cache;
 mod compare;
 mod console;
 mod dealers;

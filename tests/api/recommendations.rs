@@ -34,7 +34,7 @@ both! {
             .await
             .expect("dealer")
             .expect("leapmotor");
-        let offer = server::catalog::offer(&app.db, dealer.id, None).await.expect("offer");
+        let offer = server::catalog::offer(&app.db, dealer.id, server::catalog::Scope::All).await.expect("offer");
         assert_eq!(recs, rank(&answers(), &offer.candidates()));
 
         // six people: the known six-seater first, no known five-seater at all

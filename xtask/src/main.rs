@@ -16,11 +16,12 @@ const USAGE: &str = "usage: cargo xtask <command>
                  (PORT to change) with SQLite and the demo data
   test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
-  bench [writes|redirects]
+  bench [reads|writes|redirects]
                  measure first-load bytes (consumer app and console), Lighthouse mobile
-                 scores, API read throughput, share-link redirects against nginx and
-                 booking writes on SQLite (and PostgreSQL when TEST_DATABASE_URL is set);
-                 `writes` or `redirects`: only that part, no app build";
+                 scores, catalogue reads and the shell against nginx, share-link redirects
+                 against nginx and booking writes on SQLite (and PostgreSQL when
+                 TEST_DATABASE_URL is set); `reads`, `writes` or `redirects`: only that part
+                 (`reads` builds the app's debug wasm for its shell; the others build no app)";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,11 +45,12 @@ fn main() -> Result<()> {
         }
         Some("bench") => match args.get(1).map(String::as_str) {
             None => bench::bench(&root, bench::Part::All),
+            Some("reads") => bench::bench(&root, bench::Part::Reads),
             Some("writes") => bench::bench(&root, bench::Part::Writes),
             Some("redirects") => bench::bench(&root, bench::Part::Redirects),
             Some(other) => {
                 eprintln!("{USAGE}");
-                bail!("unknown bench part {other:?}: only `writes` or `redirects` runs alone")
+                bail!("unknown bench part {other:?}: only `reads`, `writes` or `redirects` runs alone")
             }
         },
         _ => {

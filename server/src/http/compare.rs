@@ -1,13 +1,17 @@
 //! `GET /api/v1/dealers/{dealer}/compare?trims=a,b,c`: 1–4 trims side by side in the
-//! standard layout; ids the dealer does not sell are dropped and listed.
+//! standard layout; ids the dealer does not sell are dropped and listed. Only those trims are
+//! read, and the answer is kept ready by `crate::cache`.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use shared::compare::{compare, head, parse_trim_ids, Comparison, MAX_COMPARE};
 use shared::{ApiError, ErrorBody};
 
 use super::{dealer_or_404, AppState, Error};
-use crate::catalog;
+use crate::cache::{Answer, Ready};
+use crate::catalog::{self, Scope};
 
 #[utoipa::path(
     get,
@@ -18,7 +22,8 @@ use crate::catalog;
         ("trims" = String, Query, description = "车型标识，逗号分隔，1到4个", min_length = 1, pattern = "^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+){0,3}$"),
     ),
     responses(
-        (status = 200, description = "对比表；未知车型列在 dropped", body = Comparison),
+        (status = 200, description = "对比表；未知车型列在 dropped（带 ETag；If-None-Match 相同时 304）", body = Comparison),
+        (status = 304, description = "未变化"),
         (status = 404, description = "经销商不存在", body = ErrorBody),
         (status = 422, description = "没有车型或超过4个（field = trims）", body = ErrorBody),
     )
@@ -27,9 +32,22 @@ pub async fn compare_trims(
     State(state): State<AppState>,
     Path(dealer): Path<String>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<axum::Json<Comparison>, Error> {
-    let Query(pairs) = query?;
-    let record = dealer_or_404(&state, &dealer).await?;
+    headers: HeaderMap,
+) -> Response {
+    let ids = match query.map_err(Error::from).and_then(trim_ids) {
+        Ok(ids) => ids,
+        Err(e) => return e.into_response(),
+    };
+    let build = build_comparison(&state, &dealer, &ids);
+    let answer = Answer::Compare(ids.clone());
+    state
+        .catalogue
+        .serve(&dealer, answer, &headers, build)
+        .await
+}
+
+/// The ids asked for, 1 to `MAX_COMPARE`, or 422 on `trims`.
+fn trim_ids(Query(pairs): Query<Vec<(String, String)>>) -> Result<Vec<String>, Error> {
     let value = pairs
         .iter()
         .filter(|(k, _)| k == "trims")
@@ -49,12 +67,18 @@ pub async fn compare_trims(
             format!("最多同时对比{MAX_COMPARE}个车型"),
         )));
     }
-    let offer = catalog::offer(&state.db, record.id, None).await?;
-    let (trims, dropped) = offer.pick(&ids);
+    Ok(ids)
+}
+
+async fn build_comparison(state: &AppState, dealer: &str, ids: &[String]) -> Result<Ready, Error> {
+    let record = dealer_or_404(state, dealer).await?;
+    let offer = catalog::offer(&state.db, record.id, Scope::Trims(ids)).await?;
+    let (trims, dropped) = offer.pick(ids);
     let layout = catalog::layout(&state.db).await?;
-    Ok(axum::Json(Comparison {
+    Ready::json(&Comparison {
         groups: compare(&layout, &trims),
         trims: trims.iter().map(head).collect(),
         dropped,
-    }))
+    })
+    .await
 }

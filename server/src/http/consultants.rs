@@ -114,8 +114,12 @@ pub async fn save_profile(
     if consultants::handle_taken(&state.db, staff.dealer_id, staff.id, &profile.handle).await? {
         return Err(taken());
     }
-    match consultants::save(&state.db, staff.id, &profile).await {
-        Ok(()) => Ok(axum::Json(profile)),
+    match consultants::save(&state.db, staff.dealer_id, staff.id, &profile).await {
+        Ok(()) => {
+            // This instance shows the new card from the next request; others within a poll.
+            state.catalogue.refresh().await?;
+            Ok(axum::Json(profile))
+        }
         Err(e) if is_unique_violation(&e) => {
             // A colleague took the handle a moment ago, or already has this name.
             if consultants::handle_taken(&state.db, staff.dealer_id, staff.id, &profile.handle)

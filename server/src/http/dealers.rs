@@ -1,13 +1,17 @@
-//! `GET /api/v1/dealers/{dealer}`: what the home page needs in one request, and
-//! `GET /api/v1/dealers/{dealer}/terms`: what every price the dealer shows depends on.
+//! `GET /api/v1/dealers/{dealer}`: what the home page needs in one request (from the ready
+//! answers of `crate::cache`), and `GET /api/v1/dealers/{dealer}/terms`: what every price the
+//! dealer shows depends on.
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use shared::catalog::DealerHome;
 use shared::quote::DealerTerms;
 use shared::ErrorBody;
 
 use super::{dealer_or_404, AppState, Error};
-use crate::catalog;
+use crate::cache::{Answer, Ready};
+use crate::catalog::{self, Scope};
 
 /// The dealer, its stores and its featured series.
 #[utoipa::path(
@@ -16,28 +20,34 @@ use crate::catalog;
     tag = "catalogue",
     params(("dealer" = String, Path, description = "经销商标识（slug）")),
     responses(
-        (status = 200, description = "经销商首页", body = DealerHome),
+        (status = 200, description = "经销商首页（带 ETag；If-None-Match 相同时 304）", body = DealerHome),
+        (status = 304, description = "未变化"),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
 pub async fn home(
     State(state): State<AppState>,
     Path(dealer): Path<String>,
-) -> Result<axum::Json<DealerHome>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
+    headers: HeaderMap,
+) -> Response {
+    let build = build_home(&state, &dealer);
+    state
+        .catalogue
+        .serve(&dealer, Answer::Home, &headers, build)
+        .await
+}
+
+async fn build_home(state: &AppState, dealer: &str) -> Result<Ready, Error> {
+    let record = dealer_or_404(state, dealer).await?;
     let stores = catalog::stores(&state.db, record.id).await?;
-    let offer = catalog::offer(&state.db, record.id, None).await?;
-    let featured = offer
-        .series
-        .iter()
-        .filter(|s| s.featured)
-        .map(|s| offer.summary(s))
-        .collect();
-    Ok(axum::Json(DealerHome {
+    let offer = catalog::offer(&state.db, record.id, Scope::Featured).await?;
+    let featured = offer.summaries();
+    Ready::json(&DealerHome {
         dealer: record.dealer,
         stores,
         featured,
-    }))
+    })
+    .await
 }
 
 /// The dealer's quoting terms: its province's 车船税 amounts and its default loan rate. The

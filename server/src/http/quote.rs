@@ -56,6 +56,6 @@ pub async fn recommendations(
 ) -> Result<axum::Json<Vec<Recommendation>>, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
     answers.validate().map_err(Error::Unprocessable)?;
-    let offer = catalog::offer(&state.db, record.id, None).await?;
+    let offer = catalog::offer(&state.db, record.id, catalog::Scope::All).await?;
     Ok(axum::Json(rank(&answers, &offer.candidates())))
 }

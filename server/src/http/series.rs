@@ -1,15 +1,19 @@
 //! `GET /api/v1/dealers/{dealer}/series` (the filtered catalogue) and
-//! `GET /api/v1/dealers/{dealer}/series/{series}` (the model page).
+//! `GET /api/v1/dealers/{dealer}/series/{series}` (the model page), from the ready answers of
+//! `crate::cache`.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
 use shared::catalog::{BodyType, EnergyType, SeriesDetail, SeriesList};
 use shared::compare::trim_steps;
 use shared::filter::{CatalogFilter, Sort};
 use shared::ErrorBody;
 
 use super::{dealer_or_404, AppState, Error};
-use crate::catalog;
+use crate::cache::{Answer, Ready};
+use crate::catalog::{self, Scope};
 
 /// The dealer's series after the filters, in the requested order, and the brands it sells.
 #[utoipa::path(
@@ -28,7 +32,8 @@ use crate::catalog;
         ("sort" = Option<Sort>, Query, description = "排序"),
     ),
     responses(
-        (status = 200, description = "车型库", body = SeriesList),
+        (status = 200, description = "车型库（带 ETag；If-None-Match 相同时 304）", body = SeriesList),
+        (status = 304, description = "未变化"),
         (status = 400, description = "筛选参数无效（field 指明参数）", body = ErrorBody),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
@@ -36,20 +41,36 @@ use crate::catalog;
 pub async fn list(
     State(state): State<AppState>,
     Path(dealer): Path<String>,
+    uri: Uri,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<axum::Json<SeriesList>, Error> {
-    let Query(pairs) = query?;
-    let record = dealer_or_404(&state, &dealer).await?;
-    let filter = CatalogFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(Error::BadRequest)?;
-    let offer = catalog::offer(&state.db, record.id, None).await?;
+    headers: HeaderMap,
+) -> Response {
+    let filter = match query.map_err(Error::from).and_then(|Query(pairs)| {
+        CatalogFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(Error::BadRequest)
+    }) {
+        Ok(filter) => filter,
+        Err(e) => return e.into_response(),
+    };
+    let answer = Answer::Series(uri.query().unwrap_or("").to_string());
+    let build = build_list(&state, &dealer, filter);
+    state
+        .catalogue
+        .serve(&dealer, answer, &headers, build)
+        .await
+}
+
+async fn build_list(state: &AppState, dealer: &str, filter: CatalogFilter) -> Result<Ready, Error> {
+    let record = dealer_or_404(state, dealer).await?;
+    let offer = catalog::offer(&state.db, record.id, Scope::All).await?;
     let all = offer.summaries();
     let items: Vec<_> = filter.apply(&all).into_iter().cloned().collect();
-    Ok(axum::Json(SeriesList {
+    Ready::json(&SeriesList {
         total: items.len() as i64,
         items,
         brands: offer.brands(),
-    }))
+    })
+    .await
 }
 
 /// One series with its trims (cheapest guide price first, unknown prices last) and what
@@ -63,16 +84,27 @@ pub async fn list(
         ("series" = String, Path, description = "车系标识"),
     ),
     responses(
-        (status = 200, description = "车系详情", body = SeriesDetail),
+        (status = 200, description = "车系详情（带 ETag；If-None-Match 相同时 304）", body = SeriesDetail),
+        (status = 304, description = "未变化"),
         (status = 404, description = "经销商或车系不存在", body = ErrorBody),
     )
 )]
 pub async fn detail(
     State(state): State<AppState>,
     Path((dealer, series)): Path<(String, String)>,
-) -> Result<axum::Json<SeriesDetail>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let offer = catalog::offer(&state.db, record.id, Some(&series)).await?;
+    headers: HeaderMap,
+) -> Response {
+    let build = build_detail(&state, &dealer, &series);
+    let answer = Answer::Detail(series.clone());
+    state
+        .catalogue
+        .serve(&dealer, answer, &headers, build)
+        .await
+}
+
+async fn build_detail(state: &AppState, dealer: &str, series: &str) -> Result<Ready, Error> {
+    let record = dealer_or_404(state, dealer).await?;
+    let offer = catalog::offer(&state.db, record.id, Scope::Series(series)).await?;
     let summary = offer
         .series
         .first()
@@ -81,9 +113,10 @@ pub async fn detail(
     let trims = offer.series_trims(&summary.id);
     let layout = catalog::layout(&state.db).await?;
     let steps = trim_steps(&layout, &trims);
-    Ok(axum::Json(SeriesDetail {
+    Ready::json(&SeriesDetail {
         series: summary,
         trims,
         steps,
-    }))
+    })
+    .await
 }

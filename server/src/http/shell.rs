@@ -1,7 +1,9 @@
 //! The page shell: `index.html` and the chunk map, read once at start-up, served for every
 //! page GET (no-store) with the page's title, description, share image and heading filled in
 //! and its first wasm chunks and API requests preloaded. An unknown dealer, series or page gets
-//! the same shell with status 404: the app shows its Chinese 404 page.
+//! the same shell with status 404: the app shows its Chinese 404 page. A dealer's page is
+//! rendered once per catalogue version, path and origin and then sent from the ready, compressed
+//! bytes `crate::cache` keeps.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +15,8 @@ use shared::money;
 use shared::page::Page;
 
 use super::AppState;
-use crate::catalog;
+use crate::cache::{Answer, Ready};
+use crate::catalog::{self, Scope};
 
 /// Where the server fills in the page's meta tags.
 pub const META_MARKER: &str = "<!--meta-->";
@@ -120,28 +123,60 @@ pub async fn page(
     let Some(shell) = state.shell.template.as_deref() else {
         return not_built();
     };
-    let meta = match page_meta(&state, &uri).await {
-        Ok(meta) => meta,
-        Err(e) => {
-            tracing::error!(error = ?e, "page meta failed");
-            PageMeta {
-                status: StatusCode::OK,
-                title: SITE.into(),
-                description: String::new(),
-                heading: String::new(),
-                first_paint: None,
-                theme: String::new(),
-            }
-        }
+    let Some((dealer, _)) = Page::parse(uri.path()) else {
+        let (status, body) = render(&state, shell, &uri, &headers, not_found());
+        return html(status, body);
     };
-    let image = asset_version(shell).map(|v| format!("{}/assets/{v}/icon.png", origin(&headers)));
+    let answer = Answer::Shell {
+        path: uri.path_and_query().map_or("/", |p| p.as_str()).to_string(),
+        origin: origin(&headers),
+    };
+    let build = async {
+        // A page whose meta could not be read is sent but not kept.
+        let meta = page_meta(&state, &uri)
+            .await
+            .map_err(super::Error::Internal)?;
+        let (status, body) = render(&state, shell, &uri, &headers, meta);
+        Ready::html(status, body).await
+    };
+    match state.catalogue.serve(dealer, answer, &headers, build).await {
+        response if !response.status().is_server_error() => response,
+        _ => {
+            let (status, body) = render(&state, shell, &uri, &headers, fallback_meta());
+            html(status, body)
+        }
+    }
+}
+
+/// The page's shell with its meta filled in and, when it exists, its first downloads
+/// preloaded.
+fn render(
+    state: &AppState,
+    shell: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+    meta: PageMeta,
+) -> (StatusCode, String) {
+    let image = asset_version(shell).map(|v| format!("{}/assets/{v}/icon.png", origin(headers)));
     let mut body = fill_shell(shell, &meta, image.as_deref());
     if meta.status == StatusCode::OK {
         if let Some((dealer, page)) = Page::parse(uri.path()) {
             body = preload(&body, dealer, &page, &state.shell.chunks);
         }
     }
-    html(meta.status, body)
+    (meta.status, body)
+}
+
+/// The site's plain meta, when a page's own could not be read.
+fn fallback_meta() -> PageMeta {
+    PageMeta {
+        status: StatusCode::OK,
+        title: SITE.into(),
+        description: String::new(),
+        heading: String::new(),
+        first_paint: None,
+        theme: String::new(),
+    }
 }
 
 /// Adds the page's stylesheet to the head, and `<link rel=preload>` for what it fetches first
@@ -249,7 +284,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             format!("{dealer}在售车型，按价格、能源、车身、座位筛选。"),
         ),
         Page::Series(series) => {
-            let offer = catalog::offer(&state.db, record.id, Some(&series)).await?;
+            let offer = catalog::offer(&state.db, record.id, Scope::Series(&series)).await?;
             let Some(s) = offer.series.first() else {
                 return Ok(not_found());
             };
@@ -267,9 +302,10 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             )
         }
         Page::Compare => {
-            let offer = catalog::offer(&state.db, record.id, None).await?;
             let ids = shared::compare::parse_trim_ids(&param("trims"));
-            let (trims, _) = offer.pick(&ids[..ids.len().min(shared::compare::MAX_COMPARE)]);
+            let ids = &ids[..ids.len().min(shared::compare::MAX_COMPARE)];
+            let offer = catalog::offer(&state.db, record.id, Scope::Trims(ids)).await?;
+            let (trims, _) = offer.pick(ids);
             let names: Vec<String> = trims.iter().map(|t| t.full_name()).collect();
             if names.is_empty() {
                 ok(
@@ -314,8 +350,13 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             "回答几个问题，找到最适合您的车型。".into(),
         ),
         Page::Calculator => {
-            let offer = catalog::offer(&state.db, record.id, None).await?;
             let trim = param("trim");
+            let offer = catalog::offer(
+                &state.db,
+                record.id,
+                Scope::Trims(std::slice::from_ref(&trim)),
+            )
+            .await?;
             match offer.trims.iter().find(|t| t.id == trim) {
                 Some(t) => ok(
                     format!("{} 落地价计算 - {dealer}", t.full_name()),
