@@ -16,11 +16,12 @@ const USAGE: &str = "usage: cargo xtask <command>
                  (PORT to change) with SQLite and the demo data
   test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
-  bench [writes|redirects]
+  bench [writes|redirects|pages [WORD...]]
                  measure first-load bytes (consumer app and console), Lighthouse mobile
                  scores, API read throughput, share-link redirects against nginx and
                  booking writes on SQLite (and PostgreSQL when TEST_DATABASE_URL is set);
-                 `writes` or `redirects`: only that part, no app build";
+                 `writes` or `redirects`: only that part, no app build; `pages`: only the
+                 first loads and Lighthouse (of the pages whose name or path has a WORD)";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,12 +44,13 @@ fn main() -> Result<()> {
             .map(drop)
         }
         Some("bench") => match args.get(1).map(String::as_str) {
-            None => bench::bench(&root, bench::Part::All),
-            Some("writes") => bench::bench(&root, bench::Part::Writes),
-            Some("redirects") => bench::bench(&root, bench::Part::Redirects),
+            None => bench::bench(&root, bench::Part::All, &[]),
+            Some("writes") => bench::bench(&root, bench::Part::Writes, &[]),
+            Some("redirects") => bench::bench(&root, bench::Part::Redirects, &[]),
+            Some("pages") => bench::bench(&root, bench::Part::Pages, &args[2..]),
             Some(other) => {
                 eprintln!("{USAGE}");
-                bail!("unknown bench part {other:?}: only `writes` or `redirects` runs alone")
+                bail!("unknown bench part {other:?}: only `writes`, `redirects` or `pages` runs alone")
             }
         },
         _ => {
