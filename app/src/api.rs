@@ -146,14 +146,10 @@ pub async fn series_detail(dealer: &str, series: &str) -> Result<SeriesDetail, E
     get(&format!("{}/series/{}", base(dealer), encode(series))).await
 }
 
-/// `GET /dealers/{dealer}/compare?trims=a,b`: the grouped comparison.
+/// `GET /dealers/{dealer}/compare?trims=a,b`: the grouped comparison (the URL the shell
+/// preloads, `shared::page::compare_request`).
 pub async fn compare(dealer: &str, trims: &[String]) -> Result<Comparison, Error> {
-    let url = format!(
-        "{}/compare{}",
-        base(dealer),
-        query_string(&[("trims", trims.join(","))])
-    );
-    get(&url).await
+    get(&shared::page::compare_request(dealer, trims)).await
 }
 
 /// `POST /dealers/{dealer}/quote`: the same quote the calculator computes locally.

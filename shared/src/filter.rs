@@ -225,12 +225,14 @@ fn price(field: &str, value: &str) -> Result<i64, ApiError> {
 }
 
 /// Finds a series by Chinese name, English name, pinyin or pinyin initials, ignoring case
-/// and spaces: `秦`, `qin`, `qinplus`, `qp`, `model 3`.
+/// and spaces: `秦`, `qin`, `qinplus`, `qp`, `model 3`. Names are Chinese and ASCII, so ASCII
+/// case folding is enough (full Unicode folding would put its 12 KB table in the browser's
+/// main wasm module).
 pub fn matches_query(series: &SeriesSummary, query: &str) -> bool {
     let q: String = query
         .chars()
         .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect();
     if q.is_empty() {
         return true;
@@ -238,7 +240,7 @@ pub fn matches_query(series: &SeriesSummary, query: &str) -> bool {
     let squash = |s: &str| -> String {
         s.chars()
             .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
+            .map(|c| c.to_ascii_lowercase())
             .collect()
     };
     squash(&series.name_zh).contains(&q)

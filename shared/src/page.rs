@@ -132,11 +132,18 @@ impl Page {
     }
 
     /// The API requests the page makes as soon as it runs, exactly as the app writes them:
-    /// the dealer (every page), the catalogue or the model it shows, and the dealer's quoting
-    /// terms where it shows a price on the road.
-    pub fn first_requests(&self, dealer: &str) -> Vec<String> {
+    /// the dealer (every page), the catalogue or the model it shows, the trims it compares or
+    /// prices (from `query`, the page's decoded query pairs) and the dealer's quoting terms
+    /// where it shows a price on the road.
+    pub fn first_requests(&self, dealer: &str, query: &[(String, String)]) -> Vec<String> {
         let base = format!("/api/v1/dealers/{dealer}");
         let terms = format!("{base}/terms");
+        let param = |key: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or("", |(_, v)| v.as_str())
+        };
         let page = match self {
             Page::Models => vec![format!("{base}/series")],
             // The consultant's card of a visitor who came through one's link is shown with
@@ -146,7 +153,17 @@ impl Page {
                 terms,
                 format!("{base}/my-consultant"),
             ],
-            Page::Compare | Page::Calculator => vec![terms],
+            Page::Compare => {
+                let mut ids = crate::compare::parse_trim_ids(param("trims"));
+                ids.truncate(crate::compare::MAX_COMPARE);
+                let compare = (!ids.is_empty()).then(|| compare_request(dealer, &ids));
+                compare.into_iter().chain([terms]).collect()
+            }
+            Page::Calculator => {
+                let trim = param("trim").trim();
+                let compare = (!trim.is_empty()).then(|| compare_request(dealer, &[trim]));
+                compare.into_iter().chain([terms]).collect()
+            }
             Page::TestDrive => vec![
                 format!("{base}/test-drive"),
                 format!("{base}/my-consultant"),
@@ -163,6 +180,32 @@ impl Page {
         };
         std::iter::once(base).chain(page).collect()
     }
+}
+
+/// `GET /api/v1/dealers/{dealer}/compare?trims=a,b`, as the app asks it and the shell
+/// preloads it: one writing, so the preloaded answer is the one the page reads.
+pub fn compare_request(dealer: &str, ids: &[impl AsRef<str>]) -> String {
+    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+    format!(
+        "/api/v1/dealers/{}/compare?trims={}",
+        encode_uri_component(dealer),
+        encode_uri_component(&ids.join(","))
+    )
+}
+
+/// JavaScript's `encodeURIComponent`: every byte but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` as `%XX`.
+pub fn encode_uri_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(byte >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(byte & 15)]));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -236,7 +279,28 @@ mod tests {
             ),
         ];
         for (page, urls) in cases {
-            assert_eq!(page.first_requests("demo"), urls, "{page:?}");
+            assert_eq!(page.first_requests("demo", &[]), urls, "{page:?}");
         }
+        let query = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        assert_eq!(
+            Page::Compare.first_requests("demo", &query("trims", "a, b,a,c,d,e")),
+            [
+                dealer,
+                "/api/v1/dealers/demo/compare?trims=a%2Cb%2Cc%2Cd",
+                "/api/v1/dealers/demo/terms"
+            ]
+        );
+        assert_eq!(
+            Page::Calculator.first_requests("demo", &query("trim", "xiaomi-su7-std")),
+            [
+                dealer,
+                "/api/v1/dealers/demo/compare?trims=xiaomi-su7-std",
+                "/api/v1/dealers/demo/terms"
+            ]
+        );
+        assert_eq!(
+            encode_uri_component("秦 a,b-c_d.e!~*'()"),
+            "%E7%A7%A6%20a%2Cb-c_d.e!~*'()"
+        );
     }
 }

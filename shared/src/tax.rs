@@ -236,19 +236,40 @@ pub const DISPLACEMENT_ML: (i64, i64) = (100, 10_000);
 
 /// An engine size as people write it: `1.5`, `1.5T`, `1.498L`, `2.0升` (litres) or `1498`,
 /// `1498mL` (millilitres), in millilitres. `None` for anything else.
+///
+/// Read with integers, never `f64::from_str`: its 10 KB table of powers of five would sit
+/// in the browser's main wasm module (a chunk's data stays in the main module).
 pub fn parse_displacement_ml(text: &str) -> Option<i64> {
     let lower = text.trim().to_ascii_lowercase();
     let number = lower
         .trim_end_matches("ml")
         .trim_end_matches(['l', 't', '升'])
         .trim();
-    let value: f64 = number.parse().ok()?;
-    if !value.is_finite() || value <= 0.0 {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || whole.len() + fraction.len() == 0 || whole.len() > 6 {
         return None;
     }
-    let litres = number.contains('.') || value < 20.0;
-    let ml = if litres { value * 1000.0 } else { value };
-    Some(ml.round() as i64)
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let litres = number.contains('.') || whole < 20;
+    let ml = if litres {
+        // Millilitres are the first three decimals; the fourth rounds them.
+        let decimal = |i: usize| {
+            fraction
+                .as_bytes()
+                .get(i)
+                .map_or(0, |b| i64::from(b - b'0'))
+        };
+        let round = i64::from(decimal(3) >= 5);
+        whole * 1000 + decimal(0) * 100 + decimal(1) * 10 + decimal(2) + round
+    } else {
+        whole
+    };
+    (ml > 0).then_some(ml)
 }
 
 /// Millilitres as the litres people read: 1498 → `1.498`, 1500 → `1.5`.
@@ -582,8 +603,14 @@ mod tests {
             ("1498", Some(1_498)),
             ("1498mL", Some(1_498)),
             ("2", Some(2_000)),
+            ("1.4985", Some(1_499)),
+            (".5", Some(500)),
             ("abc", None),
             ("-1.5", None),
+            ("0", None),
+            ("0.0", None),
+            ("1.5.1", None),
+            (".", None),
             ("", None),
         ];
         for (text, ml) in cases {

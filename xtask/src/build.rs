@@ -119,7 +119,11 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
             bindgen.args(["--remove-name-section", "--remove-producers-section"]);
         }
         run(&mut bindgen)?;
-        fs::remove_file(&main)?;
+        // Kept with its function names for size work: `twiggy top target/wasm-split/consumer.wasm`
+        // shows what the main module carries (before wasm-opt).
+        let kept = root.join("target/wasm-split");
+        fs::create_dir_all(&kept)?;
+        fs::rename(&main, kept.join(format!("{entry}.wasm")))?;
     }
     if mode == Mode::Release {
         // The wasm-bindgen glue and the chunk loader are plain ES modules: minified, they

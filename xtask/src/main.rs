@@ -16,12 +16,14 @@ const USAGE: &str = "usage: cargo xtask <command>
                  (PORT to change) with SQLite and the demo data
   test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
-  bench [reads|writes|redirects]
+  bench [reads|writes|redirects|pages [WORD...]]
                  measure first-load bytes (consumer app and console), Lighthouse mobile
                  scores, catalogue reads and the shell against nginx, share-link redirects
                  against nginx and booking writes on SQLite (and PostgreSQL when
                  TEST_DATABASE_URL is set); `reads`, `writes` or `redirects`: only that part
-                 (`reads` builds the app's debug wasm for its shell; the others build no app)";
+                 (`reads` builds the app's debug wasm for its shell; the others build no app);
+                 `pages`: only the first loads and Lighthouse (of the pages whose name or
+                 path has a WORD)";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,13 +46,14 @@ fn main() -> Result<()> {
             .map(drop)
         }
         Some("bench") => match args.get(1).map(String::as_str) {
-            None => bench::bench(&root, bench::Part::All),
-            Some("reads") => bench::bench(&root, bench::Part::Reads),
-            Some("writes") => bench::bench(&root, bench::Part::Writes),
-            Some("redirects") => bench::bench(&root, bench::Part::Redirects),
+            None => bench::bench(&root, bench::Part::All, &[]),
+            Some("reads") => bench::bench(&root, bench::Part::Reads, &[]),
+            Some("writes") => bench::bench(&root, bench::Part::Writes, &[]),
+            Some("redirects") => bench::bench(&root, bench::Part::Redirects, &[]),
+            Some("pages") => bench::bench(&root, bench::Part::Pages, &args[2..]),
             Some(other) => {
                 eprintln!("{USAGE}");
-                bail!("unknown bench part {other:?}: only `reads`, `writes` or `redirects` runs alone")
+                bail!("unknown bench part {other:?}: only `reads`, `writes`, `redirects` or `pages` runs alone")
             }
         },
         _ => {

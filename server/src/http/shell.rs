@@ -161,7 +161,10 @@ fn render(
     let mut body = fill_shell(shell, &meta, image.as_deref());
     if meta.status == StatusCode::OK {
         if let Some((dealer, page)) = Page::parse(uri.path()) {
-            body = preload(&body, dealer, &page, &state.shell.chunks);
+            let query = Query::<Vec<(String, String)>>::try_from_uri(uri)
+                .map(|Query(pairs)| pairs)
+                .unwrap_or_default();
+            body = preload(&body, dealer, &page, &query, &state.shell.chunks);
         }
     }
     (meta.status, body)
@@ -186,6 +189,7 @@ pub fn preload(
     shell: &str,
     dealer: &str,
     page: &Page,
+    query: &[(String, String)],
     chunks: &HashMap<String, Vec<String>>,
 ) -> String {
     let Some(version) = asset_version(shell) else {
@@ -202,7 +206,7 @@ pub fn preload(
                 escape(file)
             )
         });
-    let data = page.first_requests(dealer).into_iter().map(|url| {
+    let data = page.first_requests(dealer, query).into_iter().map(|url| {
         format!(
             "<link rel=\"preload\" href=\"{}\" as=\"fetch\" crossorigin>",
             escape(&url)
@@ -536,20 +540,20 @@ mod tests {
              <template id=\"after-paint\"><!--after-paint--></template>";
         let chunks: HashMap<String, Vec<String>> =
             serde_json::from_str(r#"{"models":["chunk_1.wasm","split_models.wasm"]}"#).unwrap();
-        let out = preload(shell, "demo", &Page::Models, &chunks);
+        let out = preload(shell, "demo", &Page::Models, &[], &chunks);
         assert!(out.contains("<link rel=\"preload\" href=\"/assets/v1/chunk_1.wasm\" as=\"fetch\""));
         assert!(out.contains("/assets/v1/split_models.wasm"));
         assert!(out.contains("href=\"/api/v1/dealers/demo\" as=\"fetch\" crossorigin>"));
         assert!(out.contains("href=\"/api/v1/dealers/demo/series\" as=\"fetch\" crossorigin>"));
         assert!(out.contains("<link rel=\"stylesheet\" href=\"/assets/v1/pages.css\">"));
-        assert!(!preload(shell, "demo", &Page::Home, &chunks).contains("pages.css"));
+        assert!(!preload(shell, "demo", &Page::Home, &[], &chunks).contains("pages.css"));
         // Styles in the head, for the first paint; code and data after it.
         let (head, body) = out.split_once("</head>").unwrap();
         assert!(head.contains("pages.css") && !head.contains("preload"));
         assert!(body.contains("split_models.wasm") && body.contains("/api/v1/dealers/demo/series"));
-        let compare = preload(shell, "demo", &Page::Compare, &chunks);
+        let compare = preload(shell, "demo", &Page::Compare, &[], &chunks);
         assert!(!compare.contains(".wasm"));
         assert!(compare.contains("/api/v1/dealers/demo\""));
-        assert!(!preload(shell, "demo", &Page::Models, &HashMap::new()).contains(".wasm"));
+        assert!(!preload(shell, "demo", &Page::Models, &[], &HashMap::new()).contains(".wasm"));
     }
 }
