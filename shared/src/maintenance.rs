@@ -205,9 +205,25 @@ mod tests {
     #[test]
     fn next_service_by_distance_or_time_whichever_first() {
         // (last service, readings, due km, due by time, projected, due, by)
-        let cases: [(Option<Reading>, Vec<Reading>, i64, &str, Option<&str>, &str, DueBy); 7] = [
+        let cases: [(
+            Option<Reading>,
+            Vec<Reading>,
+            i64,
+            &str,
+            Option<&str>,
+            &str,
+            DueBy,
+        ); 7] = [
             // One reading: time alone.
-            (None, vec![r("2026-01-10", 10)], 5_000, "2026-07-10", None, "2026-07-10", DueBy::Time),
+            (
+                None,
+                vec![r("2026-01-10", 10)],
+                5_000,
+                "2026-07-10",
+                None,
+                "2026-07-10",
+                DueBy::Time,
+            ),
             // 50 km a day: 5,000 km in 100 days, before the 6 months.
             (
                 None,
@@ -239,11 +255,23 @@ mod tests {
                 DueBy::Distance,
             ),
             // Readings on one day give no pace.
-            (None, vec![r("2026-01-10", 0), r("2026-01-10", 40)], 5_000, "2026-07-10", None, "2026-07-10", DueBy::Time),
+            (
+                None,
+                vec![r("2026-01-10", 0), r("2026-01-10", 40)],
+                5_000,
+                "2026-07-10",
+                None,
+                "2026-07-10",
+                DueBy::Time,
+            ),
             // After a service: the interval from it.
             (
                 Some(r("2026-07-01", 5_100)),
-                vec![r("2026-01-10", 0), r("2026-07-01", 5_100), r("2026-08-01", 6_650)],
+                vec![
+                    r("2026-01-10", 0),
+                    r("2026-07-01", 5_100),
+                    r("2026-08-01", 6_650),
+                ],
                 15_100,
                 "2027-07-01",
                 Some("2027-04-16"),
@@ -251,7 +279,15 @@ mod tests {
                 DueBy::Distance,
             ),
             // No readings at all: time alone.
-            (None, vec![], 5_000, "2026-07-10", None, "2026-07-10", DueBy::Time),
+            (
+                None,
+                vec![],
+                5_000,
+                "2026-07-10",
+                None,
+                "2026-07-10",
+                DueBy::Time,
+            ),
         ];
         for (last, readings, due_km, by_time, projected, due, by) in cases {
             assert_eq!(
@@ -271,24 +307,55 @@ mod tests {
     #[test]
     fn readings_never_go_back() {
         assert_eq!(check_reading(None, r("2026-01-10", 12)), Ok(true));
-        assert_eq!(check_reading(Some(r("2026-01-10", 12)), r("2026-01-11", 12)), Ok(true));
-        assert_eq!(check_reading(Some(r("2026-01-10", 12)), r("2026-01-11", 900)), Ok(true));
+        assert_eq!(
+            check_reading(Some(r("2026-01-10", 12)), r("2026-01-11", 12)),
+            Ok(true)
+        );
+        assert_eq!(
+            check_reading(Some(r("2026-01-10", 12)), r("2026-01-11", 900)),
+            Ok(true)
+        );
         // More than 1,000 km a day: kept, flagged.
-        assert_eq!(check_reading(Some(r("2026-01-10", 12)), r("2026-01-11", 1_100)), Ok(false));
-        assert_eq!(check_reading(Some(r("2026-01-10", 12)), r("2026-01-10", 1_100)), Ok(false));
+        assert_eq!(
+            check_reading(Some(r("2026-01-10", 12)), r("2026-01-11", 1_100)),
+            Ok(false)
+        );
+        assert_eq!(
+            check_reading(Some(r("2026-01-10", 12)), r("2026-01-10", 1_100)),
+            Ok(false)
+        );
         for (last, new, message) in [
-            (Some(r("2026-01-10", 5_000)), r("2026-02-10", 4_999), "里程不能低于上次记录的5000公里"),
+            (
+                Some(r("2026-01-10", 5_000)),
+                r("2026-02-10", 4_999),
+                "里程不能低于上次记录的5000公里",
+            ),
             (None, r("2026-02-10", -1), "里程应在0到2000000公里之间"),
-            (None, r("2026-02-10", 2_000_001), "里程应在0到2000000公里之间"),
-            (Some(r("2026-01-10", 5_000)), r("2026-01-09", 5_000), "读数日期不能早于上次记录"),
+            (
+                None,
+                r("2026-02-10", 2_000_001),
+                "里程应在0到2000000公里之间",
+            ),
+            (
+                Some(r("2026-01-10", 5_000)),
+                r("2026-01-09", 5_000),
+                "读数日期不能早于上次记录",
+            ),
         ] {
-            assert_eq!(check_reading(last, new).unwrap_err().message, message, "{new:?}");
+            assert_eq!(
+                check_reading(last, new).unwrap_err().message,
+                message,
+                "{new:?}"
+            );
         }
     }
 
     #[test]
     fn warranty_left_in_years_and_km() {
-        let terms = WarrantyTerms { years: 3, km: Some(100_000) };
+        let terms = WarrantyTerms {
+            years: 3,
+            km: Some(100_000),
+        };
         for (today, odometer, until, days, km, expired) in [
             ("2026-01-10", 0, "2029-01-10", 1096, Some(100_000), false),
             ("2028-01-10", 40_000, "2029-01-10", 366, Some(60_000), false),
@@ -297,20 +364,40 @@ mod tests {
         ] {
             assert_eq!(
                 warranty_left(&terms, d("2026-01-10"), d(today), odometer),
-                WarrantyLeft { until: d(until), days_left: days, km_left: km, expired },
+                WarrantyLeft {
+                    until: d(until),
+                    days_left: days,
+                    km_left: km,
+                    expired
+                },
                 "{today} {odometer}"
             );
         }
         let unlimited = WarrantyTerms { years: 8, km: None };
-        assert_eq!(warranty_left(&unlimited, d("2026-01-10"), d("2026-01-10"), 500_000).km_left, None);
+        assert_eq!(
+            warranty_left(&unlimited, d("2026-01-10"), d("2026-01-10"), 500_000).km_left,
+            None
+        );
     }
 
     #[test]
     fn plans_are_checked() {
         assert_eq!(PLAN.validate(), Ok(()));
-        let bad = MaintenancePlan { first_km: 100, ..PLAN };
-        assert_eq!(bad.validate().unwrap_err().field.as_deref(), Some("first_km"));
-        let bad = MaintenancePlan { interval_months: 0, ..PLAN };
-        assert_eq!(bad.validate().unwrap_err().field.as_deref(), Some("interval_months"));
+        let bad = MaintenancePlan {
+            first_km: 100,
+            ..PLAN
+        };
+        assert_eq!(
+            bad.validate().unwrap_err().field.as_deref(),
+            Some("first_km")
+        );
+        let bad = MaintenancePlan {
+            interval_months: 0,
+            ..PLAN
+        };
+        assert_eq!(
+            bad.validate().unwrap_err().field.as_deref(),
+            Some("interval_months")
+        );
     }
 }

@@ -63,7 +63,10 @@ impl Deliver {
             return Err(ApiError::invalid("registered_on", "上牌日期不能晚于今天"));
         }
         if delivered_on < registered_on {
-            return Err(ApiError::invalid("delivered_on", "交车日期不能早于上牌日期"));
+            return Err(ApiError::invalid(
+                "delivered_on",
+                "交车日期不能早于上牌日期",
+            ));
         }
         let insurance_ends_on = match self.insurance_ends_on.trim() {
             "" => None,
@@ -91,6 +94,24 @@ impl Deliver {
             advisor_id: self.advisor_id,
         })
     }
+}
+
+/// A trim the delivery form offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrimChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// `GET /api/v1/console/leads/{id}/delivery`: what the delivery form offers: the dealer's
+/// trims (the lead's series first) and its service advisors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryForm {
+    pub trims: Vec<TrimChoice>,
+    pub advisors: Vec<crate::console::StaffRef>,
+    pub today: Date,
 }
 
 /// A binding code as the console prints it: the page to open, its QR and when it expires.
@@ -282,19 +303,87 @@ mod tests {
     fn bad_deliveries_name_their_field() {
         let today = Date::new(2026, 3, 2);
         let cases: [(Deliver, &str, &str); 9] = [
-            (Deliver { trim_id: " ".into(), ..good() }, "trim_id", "请选择车型"),
-            (Deliver { vin: "LVSFCFME37F107968".into(), ..good() }, "vin", "车架号校验位（第9位）不正确，请逐位核对"),
-            (Deliver { plate: "京A1234".into(), ..good() }, "plate", "车牌号应为7位（新能源8位），如“京A12345”"),
-            (Deliver { delivered_on: "2026-03-03".into(), ..good() }, "delivered_on", "交车日期不能晚于今天"),
-            (Deliver { registered_on: "2026-03-03".into(), delivered_on: "2026-03-02".into(), ..good() }, "registered_on", "上牌日期不能晚于今天"),
-            (Deliver { registered_on: "2026-03-02".into(), delivered_on: "2026-03-01".into(), ..good() }, "delivered_on", "交车日期不能早于上牌日期"),
-            (Deliver { registered_on: "2026-02-30".into(), ..good() }, "registered_on", "请填写上牌日期（年-月-日）"),
-            (Deliver { odometer_km: -5, ..good() }, "odometer_km", "里程应在0到2000000公里之间"),
-            (Deliver { advisor_id: 0, ..good() }, "advisor_id", "请选择服务顾问"),
+            (
+                Deliver {
+                    trim_id: " ".into(),
+                    ..good()
+                },
+                "trim_id",
+                "请选择车型",
+            ),
+            (
+                Deliver {
+                    vin: "LVSFCFME37F107968".into(),
+                    ..good()
+                },
+                "vin",
+                "车架号校验位（第9位）不正确，请逐位核对",
+            ),
+            (
+                Deliver {
+                    plate: "京A1234".into(),
+                    ..good()
+                },
+                "plate",
+                "车牌号应为7位（新能源8位），如“京A12345”",
+            ),
+            (
+                Deliver {
+                    delivered_on: "2026-03-03".into(),
+                    ..good()
+                },
+                "delivered_on",
+                "交车日期不能晚于今天",
+            ),
+            (
+                Deliver {
+                    registered_on: "2026-03-03".into(),
+                    delivered_on: "2026-03-02".into(),
+                    ..good()
+                },
+                "registered_on",
+                "上牌日期不能晚于今天",
+            ),
+            (
+                Deliver {
+                    registered_on: "2026-03-02".into(),
+                    delivered_on: "2026-03-01".into(),
+                    ..good()
+                },
+                "delivered_on",
+                "交车日期不能早于上牌日期",
+            ),
+            (
+                Deliver {
+                    registered_on: "2026-02-30".into(),
+                    ..good()
+                },
+                "registered_on",
+                "请填写上牌日期（年-月-日）",
+            ),
+            (
+                Deliver {
+                    odometer_km: -5,
+                    ..good()
+                },
+                "odometer_km",
+                "里程应在0到2000000公里之间",
+            ),
+            (
+                Deliver {
+                    advisor_id: 0,
+                    ..good()
+                },
+                "advisor_id",
+                "请选择服务顾问",
+            ),
         ];
         for (deliver, field, message) in cases {
             let error = deliver.validate(today).unwrap_err();
-            assert_eq!((error.field.as_deref(), error.message.as_str()), (Some(field), message));
+            assert_eq!(
+                (error.field.as_deref(), error.message.as_str()),
+                (Some(field), message)
+            );
         }
     }
 }

@@ -117,25 +117,44 @@ mod tests {
         let cases: [(Vec<Sent>, ReminderKind, i64); 5] = [
             (vec![], Maintenance, now),
             // One this month of another kind: fine.
-            (vec![Sent { kind: Inspection, at: bj("2026-03-02", 10, 0) }], Maintenance, now),
+            (
+                vec![Sent {
+                    kind: Inspection,
+                    at: bj("2026-03-02", 10, 0),
+                }],
+                Maintenance,
+                now,
+            ),
             // Two this month: the first of next month, at nine.
             (
                 vec![
-                    Sent { kind: Inspection, at: bj("2026-03-02", 10, 0) },
-                    Sent { kind: Insurance, at: bj("2026-03-05", 10, 0) },
+                    Sent {
+                        kind: Inspection,
+                        at: bj("2026-03-02", 10, 0),
+                    },
+                    Sent {
+                        kind: Insurance,
+                        at: bj("2026-03-05", 10, 0),
+                    },
                 ],
                 Maintenance,
                 bj("2026-04-01", 9, 0),
             ),
             // The same kind 10 days ago: 30 days after it.
             (
-                vec![Sent { kind: Maintenance, at: bj("2026-03-10", 15, 0) }],
+                vec![Sent {
+                    kind: Maintenance,
+                    at: bj("2026-03-10", 15, 0),
+                }],
                 Maintenance,
                 bj("2026-04-09", 15, 0),
             ),
             // The same kind late in the evening: 30 days later falls in the quiet hours.
             (
-                vec![Sent { kind: Maintenance, at: bj("2026-03-10", 21, 30) }],
+                vec![Sent {
+                    kind: Maintenance,
+                    at: bj("2026-03-10", 21, 30),
+                }],
                 Maintenance,
                 bj("2026-04-10", 9, 0),
             ),
@@ -146,8 +165,14 @@ mod tests {
         // Quiet now, and the month full: the next month at nine, not 09:00 tomorrow.
         let late = bj("2026-03-31", 22, 0);
         let full = [
-            Sent { kind: Inspection, at: bj("2026-04-01", 9, 0) },
-            Sent { kind: Insurance, at: bj("2026-04-01", 9, 5) },
+            Sent {
+                kind: Inspection,
+                at: bj("2026-04-01", 9, 0),
+            },
+            Sent {
+                kind: Insurance,
+                at: bj("2026-04-01", 9, 5),
+            },
         ];
         assert_eq!(send_at(&full, Maintenance, late), bj("2026-05-01", 9, 0));
     }
