@@ -271,7 +271,15 @@ pub async fn bind_car(dealer: &str, code: &str) -> Result<shared::owner::OwnerHo
 }
 
 /// `POST /dealers/{dealer}/owner/cars/{id}/readings`: my odometer now.
-pub async fn add_reading(dealer: &str, car: i64, km: i64) -> Result<shared::owner::OwnerCar, Error> {
+pub async fn add_reading(
+    dealer: &str,
+    car: i64,
+    km: i64,
+) -> Result<shared::owner::OwnerCar, Error> {
     let body = shared::owner::NewReading { km };
-    post(&format!("{}/owner/cars/{car}/readings", base(dealer)), &body).await
+    post(
+        &format!("{}/owner/cars/{car}/readings", base(dealer)),
+        &body,
+    )
+    .await
 }

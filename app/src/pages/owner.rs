@@ -17,10 +17,12 @@ use crate::{api, use_dealer};
 pub fn Owner() -> impl IntoView {
     crate::set_title("车主服务");
     let dealer = use_dealer();
-    let code = use_location().pathname.with_untracked(|p| match Page::parse(p) {
-        Some((_, Page::OwnerBind(code))) => Some(code),
-        _ => None,
-    });
+    let code = use_location()
+        .pathname
+        .with_untracked(|p| match Page::parse(p) {
+            Some((_, Page::OwnerBind(code))) => Some(code),
+            _ => None,
+        });
     let binding = code.is_some();
     let cars = LocalResource::new(move || {
         let slug = dealer.slug.get();
@@ -138,7 +140,9 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
             },
             None => "—".into(),
         };
-        let insurance = c.insurance_ends_on.map_or("未登记".into(), |d| d.to_string());
+        let insurance = c
+            .insurance_ends_on
+            .map_or("未登记".into(), |d| d.to_string());
         let advisor = c.advisor.clone();
         view! {
             <section class="card" data-test="owner-car">
