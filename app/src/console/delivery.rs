@@ -58,6 +58,8 @@ fn DeliveryFields(lead: i64, form: DeliveryForm) -> impl IntoView {
         advisor_id: form.advisors.first().map_or(0, |a| a.id),
         ..Deliver::default()
     });
+    // The odometer as typed: a number field's text, read into the form on submit.
+    let odometer = RwSignal::new("0".to_string());
     let error = RwSignal::new(None::<(Option<String>, String)>);
     let save = Action::new_unsync(move |d: &Deliver| {
         let d = d.clone();
@@ -72,7 +74,8 @@ fn DeliveryFields(lead: i64, form: DeliveryForm) -> impl IntoView {
     let today = form.today;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let d = value.get_untracked();
+        let mut d = value.get_untracked();
+        d.odometer_km = odometer.get_untracked().trim().parse().unwrap_or(-1);
         match d.validate(today) {
             Err(e) => error.set(Some((e.field, e.message))),
             Ok(_) => {
@@ -127,7 +130,12 @@ fn DeliveryFields(lead: i64, form: DeliveryForm) -> impl IntoView {
                 {text("plate", "车牌号", "text", |d| d.plate.clone(), |d, v| d.plate = v)}
                 {text("delivered_on", "交车日期", "date", |d| d.delivered_on.clone(), |d, v| d.delivered_on = v)}
                 {text("registered_on", "上牌日期", "date", |d| d.registered_on.clone(), |d, v| d.registered_on = v)}
-                {text("odometer_km", "交车里程（公里）", "number", |d| d.odometer_km.to_string(), |d, v| d.odometer_km = v.trim().parse().unwrap_or(-1))}
+                <div class="c-field">
+                    <label for="c-delivery-odometer">"交车里程（公里）"</label>
+                    <input id="c-delivery-odometer" type="number" inputmode="numeric" data-test="delivery-odometer_km"
+                        prop:value=odometer on:input=move |ev| odometer.set(event_target_value(&ev)) />
+                    <p class="c-error" role="alert">{error_of("odometer_km")}</p>
+                </div>
                 {text("insurance_ends_on", "保险到期日（选填）", "date", |d| d.insurance_ends_on.clone(), |d, v| d.insurance_ends_on = v)}
                 <div class="c-field">
                     <label for="c-delivery-advisor">"服务顾问"</label>
