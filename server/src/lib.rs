@@ -14,7 +14,6 @@ pub mod db;
 pub mod http;
 pub mod leads;
 pub mod links;
-pub mod owners;
 pub mod seed;
 pub mod shares;
 pub mod staff;

@@ -14,7 +14,6 @@ mod dealers;
 mod fake_wechat;
 mod links;
 mod openapi;
-mod owners;
 mod quote;
 mod recommendations;
 mod schema;

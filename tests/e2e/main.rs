@@ -15,7 +15,6 @@ mod console;
 )]
 mod fake_wechat;
 mod links;
-mod owner;
 mod showcase;
 mod wechat;
 
