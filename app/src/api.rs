@@ -254,3 +254,28 @@ pub async fn consultant(dealer: &str, handle: &str) -> Result<ConsultantCard, Er
 pub async fn my_consultant(dealer: &str) -> Result<Option<ConsultantCard>, Error> {
     get(&format!("{}/my-consultant", base(dealer))).await
 }
+
+/// `GET /dealers/{dealer}/owner`: the cars bound to this phone's owner cookie.
+pub async fn owner_home(dealer: &str) -> Result<shared::owner::OwnerHome, Error> {
+    get(&format!("{}/owner", base(dealer))).await
+}
+
+/// `POST /dealers/{dealer}/owner/bind`: bind the car of a delivery's code to this phone.
+pub async fn bind_car(dealer: &str, code: &str) -> Result<shared::owner::OwnerHome, Error> {
+    let body = shared::owner::Bind { code: code.into() };
+    post(&format!("{}/owner/bind", base(dealer)), &body).await
+}
+
+/// `POST /dealers/{dealer}/owner/cars/{id}/readings`: my odometer now.
+pub async fn add_reading(
+    dealer: &str,
+    car: i64,
+    km: i64,
+) -> Result<shared::owner::OwnerCar, Error> {
+    let body = shared::owner::NewReading { km };
+    post(
+        &format!("{}/owner/cars/{car}/readings", base(dealer)),
+        &body,
+    )
+    .await
+}

@@ -9,6 +9,7 @@ pub mod me;
 pub mod models;
 pub mod my_bookings;
 pub mod not_found;
+pub mod owner;
 pub mod privacy;
 pub mod select;
 pub mod series;
@@ -52,6 +53,8 @@ lazy_page!(SelectRoute, select::Select);
 lazy_page!(CalculatorRoute, calculator::Calculator);
 #[cfg(not(feature = "console"))]
 lazy_page!(BookingsRoute, Bookings);
+#[cfg(not(feature = "console"))]
+lazy_page!(OwnerRoute, owner::Owner);
 
 /// A model page and a consultant's showcase share one lazily loaded chunk: the showcase is
 /// opened to go on to its models, and a lazy route of its own would cut every other page's

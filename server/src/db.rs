@@ -172,8 +172,79 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
         .run(&db.pool)
         .await
         .context("database migration failed")?;
+    if db.backend == Backend::Sqlite {
+        sqlite_staff_roles(db)
+            .await
+            .context("adding the service advisor role")?;
+    }
     Ok(())
 }
+
+/// Migration 0010's part SQLite cannot do inside sqlx's migration transaction: the staff
+/// table's role CHECK gains `service_advisor`. A CHECK cannot be altered, so the table is
+/// rebuilt the documented way (<https://www.sqlite.org/lang_altertable.html#otheralter>) with
+/// foreign keys off, which is possible only outside a transaction, so rows referring to staff
+/// stay as they are. Runs once: a table that already allows the role is left alone.
+async fn sqlite_staff_roles(db: &Db) -> anyhow::Result<()> {
+    let sql: String =
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'staff'")
+            .fetch_one(&db.writer)
+            .await?;
+    if sql.contains("service_advisor") {
+        return Ok(());
+    }
+    let mut conn = db.writer.acquire().await?;
+    conn.execute("PRAGMA foreign_keys = OFF").await?;
+    let rebuilt = async {
+        conn.execute(STAFF_REBUILD).await?;
+        let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+            .fetch_all(&mut *conn)
+            .await?;
+        anyhow::ensure!(broken.is_empty(), "foreign keys broken: {broken:?}");
+        conn.execute("COMMIT").await?;
+        Ok(())
+    }
+    .await;
+    if rebuilt.is_err() {
+        let _ = conn.execute("ROLLBACK").await;
+    }
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    rebuilt
+}
+
+/// The staff table as migrations 0003, 0004 and 0008 made it, with the role check of 0010;
+/// left open for `sqlite_staff_roles` to check the foreign keys before it commits.
+const STAFF_REBUILD: &str = "BEGIN IMMEDIATE;
+CREATE TABLE staff_new (
+    id               INTEGER PRIMARY KEY,
+    dealer_id        INTEGER NOT NULL,
+    role             TEXT    NOT NULL,   -- admin | manager | consultant | service_advisor
+    name             TEXT    NOT NULL,
+    phone            TEXT    NOT NULL,
+    active           INTEGER NOT NULL DEFAULT 1,
+    last_assigned_at INTEGER NOT NULL DEFAULT 0,
+    login            TEXT,
+    password_hash    TEXT,
+    failed_logins    INTEGER NOT NULL DEFAULT 0,
+    locked_until     INTEGER NOT NULL DEFAULT 0,
+    title            TEXT,
+    wechat           TEXT,
+    handle           TEXT,
+    CONSTRAINT staff_dealer_fk FOREIGN KEY (dealer_id) REFERENCES dealers (id) ON DELETE CASCADE,
+    CONSTRAINT staff_dealer_name_key UNIQUE (dealer_id, name),
+    CONSTRAINT staff_role_check CHECK (role IN ('admin', 'manager', 'consultant', 'service_advisor')),
+    CONSTRAINT staff_active_check CHECK (active IN (0, 1))
+);
+INSERT INTO staff_new (id, dealer_id, role, name, phone, active, last_assigned_at, login,
+                       password_hash, failed_logins, locked_until, title, wechat, handle)
+SELECT id, dealer_id, role, name, phone, active, last_assigned_at, login,
+       password_hash, failed_logins, locked_until, title, wechat, handle
+FROM staff;
+DROP TABLE staff;
+ALTER TABLE staff_new RENAME TO staff;
+CREATE UNIQUE INDEX staff_login_key ON staff (login);
+CREATE UNIQUE INDEX staff_dealer_handle_key ON staff (dealer_id, handle);
+";
 
 /// The URL without its password, for messages.
 pub fn redact(url: &str) -> String {

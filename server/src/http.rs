@@ -2,6 +2,7 @@
 //! OpenAPI document, assets and the app shell) and serving it.
 
 pub mod assets;
+pub mod cars;
 pub mod compare;
 pub mod console;
 pub mod consultants;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod links;
 pub mod me;
 pub mod openapi;
+pub mod owners;
 pub mod qr;
 pub mod quote;
 pub mod series;
@@ -132,6 +134,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(wechat::js_config))
         .routes(routes!(consultants::card))
         .routes(routes!(consultants::mine))
+        .routes(routes!(owners::home))
+        .routes(routes!(owners::bind))
+        .routes(routes!(owners::add_reading))
         .merge(console_router())
 }
 
@@ -160,6 +165,12 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(shares::share_tree))
         .routes(routes!(shares::window, shares::save_window))
         .routes(routes!(consultants::profile, consultants::save_profile))
+        .routes(routes!(cars::delivery_form, cars::deliver))
+        .routes(routes!(cars::cars))
+        .routes(routes!(cars::car))
+        .routes(routes!(cars::new_binding))
+        .routes(routes!(cars::plans))
+        .routes(routes!(cars::save_plan))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 

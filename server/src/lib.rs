@@ -14,6 +14,7 @@ pub mod db;
 pub mod http;
 pub mod leads;
 pub mod links;
+pub mod owners;
 pub mod seed;
 pub mod shares;
 pub mod staff;

@@ -233,7 +233,7 @@ impl Catalogue {
             }
             for member in &d.staff {
                 ensure!(
-                    ["admin", "manager", "consultant"].contains(&member.role.as_str()),
+                    shared::console::Role::parse(&member.role).is_some(),
                     "staff {}: role {}",
                     member.name,
                     member.role
@@ -521,9 +521,38 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
             }
         }
     }
+    seed_owner_terms(&mut tx).await?;
     // Every dealer shows catalogue rows the seed may have changed.
     crate::catalog::all_changed(&mut tx).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Demo maintenance plans for every dealer's series that has none (electric cars first at
+/// 10,000 km or 12 months, then every 20,000 km or 12 months; the rest first at 5,000 km or 6
+/// months, then every 10,000 km or 12 months) and demo warranty terms (3 years or 100,000 km)
+/// for every series without terms: both marked demo, shown with "以厂家保养手册为准", until
+/// the dealer enters the maker's own.
+// `WHERE 1 = 1`: SQLite reads `ON CONFLICT` after a bare `SELECT ... FROM` as a join's.
+async fn seed_owner_terms(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO maintenance_plans (dealer_id, series_id, first_km, first_months, interval_km, \
+             interval_months, demo, updated_at) \
+         SELECT ds.dealer_id, s.id, \
+             CASE WHEN s.energy_types = 'bev' THEN 10000 ELSE 5000 END, \
+             CASE WHEN s.energy_types = 'bev' THEN 12 ELSE 6 END, \
+             CASE WHEN s.energy_types = 'bev' THEN 20000 ELSE 10000 END, 12, 1, 0 \
+         FROM dealer_series ds JOIN series s ON s.id = ds.series_id WHERE 1 = 1 \
+         ON CONFLICT (dealer_id, series_id) DO NOTHING",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO warranty_terms (series_id, years, km, demo) \
+         SELECT id, 3, 100000, 1 FROM series WHERE 1 = 1 ON CONFLICT (series_id) DO NOTHING",
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

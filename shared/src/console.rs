@@ -14,6 +14,8 @@ use crate::slots::{Closure, OpeningHours, SlotTemplate};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// 服务顾问: looks after owners and their cars after delivery; no leads of their own.
+    ServiceAdvisor,
     Consultant,
     Manager,
     Admin,
@@ -22,6 +24,7 @@ pub enum Role {
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::ServiceAdvisor => "service_advisor",
             Self::Consultant => "consultant",
             Self::Manager => "manager",
             Self::Admin => "admin",
@@ -29,13 +32,19 @@ impl Role {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Consultant, Self::Manager, Self::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == text)
+        [
+            Self::ServiceAdvisor,
+            Self::Consultant,
+            Self::Manager,
+            Self::Admin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == text)
     }
 
     pub fn label(self) -> &'static str {
         match self {
+            Self::ServiceAdvisor => "服务顾问",
             Self::Consultant => "销售顾问",
             Self::Manager => "销售经理",
             Self::Admin => "管理员",

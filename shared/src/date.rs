@@ -63,6 +63,24 @@ impl Date {
         Self::from_unix_days(self.unix_days() + days)
     }
 
+    /// The same day `months` later (earlier when negative), clamped to the month's last day
+    /// (2024-01-31 + 1 month = 2024-02-29).
+    pub fn add_months(self, months: i32) -> Self {
+        let index = self.year * 12 + self.month as i32 - 1 + months;
+        let (year, month) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+        Self::new(year, month, self.day.min(days_in_month(year, month)))
+    }
+
+    /// The last day of the date's month.
+    pub fn end_of_month(self) -> Self {
+        Self::new(self.year, self.month, days_in_month(self.year, self.month))
+    }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        later.unix_days() - self.unix_days()
+    }
+
     /// ISO weekday: 1 = Monday … 7 = Sunday.
     pub fn weekday(self) -> u8 {
         // 1970-01-01 was a Thursday.
@@ -75,6 +93,22 @@ impl Date {
         NAMES[usize::from(self.weekday() - 1)]
     }
 }
+
+/// On the wire a date is its `YYYY-MM-DD` string.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Date {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Date,
+            )))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Date {}
 
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
@@ -173,6 +207,25 @@ mod tests {
         ] {
             assert_eq!(from.add_days(days), to, "{from} + {days}");
         }
+    }
+
+    #[test]
+    fn add_months_clamps_to_the_month_end() {
+        for (from, months, to) in [
+            (Date::new(2024, 1, 31), 1, Date::new(2024, 2, 29)),
+            (Date::new(2025, 1, 31), 1, Date::new(2025, 2, 28)),
+            (Date::new(2025, 11, 15), 3, Date::new(2026, 2, 15)),
+            (Date::new(2025, 3, 31), -1, Date::new(2025, 2, 28)),
+            (Date::new(2025, 1, 10), -1, Date::new(2024, 12, 10)),
+            (Date::new(2020, 5, 15), 120, Date::new(2030, 5, 15)),
+        ] {
+            assert_eq!(from.add_months(months), to, "{from} + {months}");
+        }
+        assert_eq!(Date::new(2024, 2, 3).end_of_month(), Date::new(2024, 2, 29));
+        assert_eq!(
+            Date::new(2026, 1, 1).days_until(Date::new(2026, 12, 31)),
+            364
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The domain both sides agree on: wire types for the API and the pure rules (filters,
-//! comparison, purchase tax, loans, ranking) that run in the browser and on the server.
+//! comparison, purchase tax, loans, ranking, VIN and plates, inspection and
+//! maintenance schedules, reminder caps) that run in the browser and on the server.
 
 pub mod attribution;
 pub mod booking;
@@ -10,15 +11,21 @@ pub mod contact;
 pub mod date;
 pub mod error;
 pub mod filter;
+pub mod inspection;
 pub mod link;
+pub mod maintenance;
 pub mod money;
+pub mod owner;
 pub mod page;
+pub mod plate;
 pub mod profile;
 pub mod quote;
+pub mod reminder;
 pub mod select;
 pub mod slots;
 pub mod tax;
 pub mod theme;
+pub mod vin;
 pub mod wechat;
 
 pub use error::{ApiError, ErrorBody};

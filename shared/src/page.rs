@@ -30,6 +30,10 @@ pub enum Page {
     /// `/{dealer}/c/{handle}`: a consultant's showcase (顾问名片): their card and the
     /// dealer's models.
     Consultant(String),
+    /// `/{dealer}/owner`: the owner centre (车主服务): my cars and what is due.
+    Owner,
+    /// `/{dealer}/owner/bind/{code}`: the link a delivery prints, binding the car.
+    OwnerBind(String),
 }
 
 impl Page {
@@ -43,16 +47,19 @@ impl Page {
     pub const BOOKINGS: &'static str = "bookings";
     pub const PRIVACY: &'static str = "privacy";
     pub const CONSULTANT: &'static str = "c";
+    pub const OWNER: &'static str = "owner";
+    pub const BIND: &'static str = "bind";
 
     /// Every lazily loaded chunk, as `cargo xtask build` names them from the app's
     /// `{Name}Route` types (`ModelsRoute` → `models`).
-    pub const CHUNKS: [&'static str; 6] = [
+    pub const CHUNKS: [&'static str; 7] = [
         "models",
         "series",
         "compare",
         "select",
         "calculator",
         "bookings",
+        "owner",
     ];
 
     /// The dealer and page a path opens (`/demo/models/byd-qin-plus`), ignoring one trailing
@@ -78,6 +85,10 @@ impl Page {
             [Self::CONSULTANT, handle] if !handle.is_empty() => {
                 Page::Consultant((*handle).to_string())
             }
+            [Self::OWNER] => Page::Owner,
+            [Self::OWNER, Self::BIND, code] if !code.is_empty() => {
+                Page::OwnerBind((*code).to_string())
+            }
             _ => return None,
         };
         Some((dealer, page))
@@ -98,6 +109,8 @@ impl Page {
             Page::Me => format!("/{dealer}/{}", Self::ME),
             Page::Privacy => format!("/{dealer}/{}", Self::PRIVACY),
             Page::Consultant(handle) => format!("/{dealer}/{}/{handle}", Self::CONSULTANT),
+            Page::Owner => format!("/{dealer}/{}", Self::OWNER),
+            Page::OwnerBind(code) => format!("/{dealer}/{}/{}/{code}", Self::OWNER, Self::BIND),
         }
     }
 
@@ -115,6 +128,7 @@ impl Page {
             Page::TestDrive | Page::Booking(_) | Page::MyBookings | Page::Me | Page::Privacy => {
                 Some("bookings")
             }
+            Page::Owner | Page::OwnerBind(_) => Some("owner"),
         }
     }
 
@@ -176,7 +190,9 @@ impl Page {
                     format!("{base}/series"),
                 ]
             }
-            Page::Home | Page::Select | Page::Privacy => Vec::new(),
+            Page::Owner => vec![format!("{base}/owner")],
+            // Binding is a write: the page makes it, never a preload.
+            Page::Home | Page::Select | Page::Privacy | Page::OwnerBind(_) => Vec::new(),
         };
         std::iter::once(base).chain(page).collect()
     }
@@ -227,6 +243,8 @@ mod tests {
             Page::Me,
             Page::Privacy,
             Page::Consultant("wang".into()),
+            Page::Owner,
+            Page::OwnerBind("Ab3dEf7hJk".into()),
         ];
         for page in pages {
             let href = page.href("demo");
@@ -246,6 +264,8 @@ mod tests {
             "//models",
             "/demo/c",
             "/demo/c/wang/x",
+            "/demo/owner/bind",
+            "/demo/owner/x",
         ] {
             assert_eq!(Page::parse(none), None, "{none}");
         }
@@ -254,7 +274,9 @@ mod tests {
     #[test]
     fn pages_name_the_requests_they_make_first() {
         let dealer = "/api/v1/dealers/demo";
-        let cases: [(Page, &[&str]); 7] = [
+        let cases: [(Page, &[&str]); 9] = [
+            (Page::Owner, &[dealer, "/api/v1/dealers/demo/owner"]),
+            (Page::OwnerBind("Ab3dEf7hJk".into()), &[dealer]),
             (Page::Home, &[dealer]),
             (Page::Models, &[dealer, "/api/v1/dealers/demo/series"]),
             (

@@ -42,7 +42,7 @@ fn contact(name: &str, phone: &str) -> ContactForm {
 }
 
 /// A booking by a new customer on the demo's first store; its lead and the consultant it went to.
-async fn customer_books(
+pub async fn customer_books(
     app: &TestApp,
     name: &str,
     phone: &str,
@@ -81,7 +81,7 @@ async fn customer_books(
     (booking, lead, consultant)
 }
 
-async fn get<T: serde::de::DeserializeOwned>(client: &Client, app: &TestApp, path: &str) -> T {
+pub async fn get<T: serde::de::DeserializeOwned>(client: &Client, app: &TestApp, path: &str) -> T {
     let response = client.get(app.url(path)).send().await.unwrap();
     let status = response.status();
     let text = response.text().await.unwrap();
@@ -89,7 +89,7 @@ async fn get<T: serde::de::DeserializeOwned>(client: &Client, app: &TestApp, pat
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
 }
 
-async fn send(
+pub async fn send(
     client: &Client,
     app: &TestApp,
     method: &str,
@@ -175,6 +175,25 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
         ),
         ("GET", "/api/v1/console/stores".into(), json!({})),
         (
+            "GET",
+            format!("/api/v1/console/leads/{lead}/delivery"),
+            json!({}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/console/leads/{lead}/delivery"),
+            json!({"trim_id": "x", "vin": "LVSFCFME37F107967", "plate": "京A12345", "delivered_on": "2026-01-02", "registered_on": "2026-01-01", "odometer_km": 5, "advisor_id": 1}),
+        ),
+        ("GET", "/api/v1/console/cars".into(), json!({})),
+        ("GET", "/api/v1/console/cars/1".into(), json!({})),
+        ("POST", "/api/v1/console/cars/1/binding".into(), json!({})),
+        ("GET", "/api/v1/console/maintenance-plans".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/maintenance-plans/byd-qin-plus".into(),
+            json!({"first_km": 5000, "first_months": 6, "interval_km": 10000, "interval_months": 12}),
+        ),
+        (
             "PUT",
             "/api/v1/console/prices/xiaomi-su7-std".into(),
             json!({"dealer_price": 199_900}),
@@ -203,7 +222,7 @@ both! {
         }
         let consultant = sign_in(&app, "demo-wang").await;
         for (method, path, body) in routes(lead, &booking.code, store) {
-            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.contains("/prices/") || path.ends_with("/wechat") || path.ends_with("/attribution") {
+            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.contains("/prices/") || path.ends_with("/wechat") || path.ends_with("/attribution") || path.contains("/maintenance-plans/") {
                 let e = err(send(&consultant, &app, method, &path, body).await, StatusCode::FORBIDDEN).await;
                 assert_eq!(e.error.code, "forbidden", "{method} {path}");
             }

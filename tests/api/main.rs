@@ -14,6 +14,7 @@ mod dealers;
 mod fake_wechat;
 mod links;
 mod openapi;
+mod owners;
 mod quote;
 mod recommendations;
 mod schema;

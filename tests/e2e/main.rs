@@ -15,6 +15,7 @@ mod console;
 )]
 mod fake_wechat;
 mod links;
+mod owner;
 mod showcase;
 mod wechat;
 

@@ -273,6 +273,35 @@ pub async fn series(dealer: &str) -> Result<SeriesList, Error> {
     send(Request::get(&url)).await
 }
 
+/// `GET /leads/{id}/delivery`: the trims and service advisors the delivery form offers.
+pub async fn delivery_form(lead: i64) -> Result<shared::owner::DeliveryForm, Error> {
+    send(Request::get(&lead_url(lead, "/delivery"))).await
+}
+
+/// `POST /leads/{id}/delivery`: the car handed over; its binding code and QR.
+pub async fn deliver(
+    lead: i64,
+    form: &shared::owner::Deliver,
+) -> Result<shared::owner::Delivered, Error> {
+    send_json(Request::post(&lead_url(lead, "/delivery")), form).await
+}
+
+/// `GET /cars?q=`: owners' cars, searched by plate, VIN tail or phone tail.
+pub async fn cars(q: &str) -> Result<Vec<shared::owner::CarSummary>, Error> {
+    let query = crate::api::query_string(&[("q", q.trim())]);
+    send(Request::get(&format!("{BASE}/cars{query}"))).await
+}
+
+/// `GET /cars/{id}`: a car with its bindings and readings.
+pub async fn car(id: i64) -> Result<shared::owner::CarDetail, Error> {
+    send(Request::get(&format!("{BASE}/cars/{id}"))).await
+}
+
+/// `POST /cars/{id}/binding`: a new binding code, ending the car's binding.
+pub async fn new_binding(id: i64) -> Result<shared::owner::BindingCode, Error> {
+    send(Request::post(&format!("{BASE}/cars/{id}/binding"))).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use shared::ApiError;
 
 use super::booking_row::BookingRow;
 use super::format::{dialable, short_time};
+use super::lead_href;
 use super::share_tree::ShareTreeSection;
 use super::{api, use_session, LEADS};
 use crate::components::status::{LoadError, Loading};
@@ -288,6 +289,11 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
         <section class="c-section">
             <h2>"推进"</h2>
             <div class="c-actions">{moves}</div>
+            // A service advisor hands nothing over; a lost lead buys nothing.
+            <Show when=move || session.me().is_some_and(|m| m.staff.role != shared::console::Role::ServiceAdvisor)
+                && lead().status != shared::console::LeadStatus::Lost>
+                <a class="btn btn-line" href=format!("{}/delivery", lead_href(id)) data-test="deliver-car">"交车"</a>
+            </Show>
             <Show when=move || losing.get()>
                 <div class="c-card c-form">
                     <label class="c-field">

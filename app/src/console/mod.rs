@@ -6,10 +6,12 @@ mod account;
 mod api;
 mod attribution;
 mod booking_row;
+mod delivery;
 mod format;
 mod lead;
 mod leads;
 mod links;
+mod owners;
 mod poster;
 mod profile;
 mod share_tree;
@@ -37,6 +39,7 @@ const STORES: &str = "/console/stores";
 const LINKS: &str = "/console/links";
 const ACCOUNT: &str = "/console/account";
 const WECHAT: &str = "/console/wechat";
+const OWNERS: &str = "/console/owners";
 
 fn lead_href(id: i64) -> String {
     format!("{LEADS}/{id}")
@@ -193,6 +196,9 @@ fn Pages() -> impl IntoView {
             <Route path=StaticSegment(ROOT) view=today::Today />
             <Route path=(StaticSegment(ROOT), StaticSegment("leads")) view=leads::Leads />
             <Route path=(StaticSegment(ROOT), StaticSegment("leads"), ParamSegment("id")) view=lead::Lead />
+            <Route path=(StaticSegment(ROOT), StaticSegment("leads"), ParamSegment("id"), StaticSegment("delivery")) view=delivery::Delivery />
+            <Route path=(StaticSegment(ROOT), StaticSegment("owners")) view=owners::Owners />
+            <Route path=(StaticSegment(ROOT), StaticSegment("owners"), ParamSegment("id")) view=owners::Car />
             <Route path=(StaticSegment(ROOT), StaticSegment("stores")) view=stores::Stores />
             <Route path=(StaticSegment(ROOT), StaticSegment("links")) view=links::Links />
             <Route path=(StaticSegment(ROOT), StaticSegment("account")) view=account::Account />

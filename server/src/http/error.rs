@@ -27,6 +27,9 @@ pub enum Error {
     /// 409 with a code of its own (`duplicate`): the request repeats something already done.
     #[error("conflict: {0}")]
     Conflict(ApiError),
+    /// 410 with a code of its own (`expired`): the thing asked for existed and is over.
+    #[error("gone: {0}")]
+    Gone(ApiError),
     /// 409 `slot_full`, with the nearest free slots of the same store.
     #[error("slot full")]
     SlotFull(Vec<Slot>),
@@ -76,6 +79,7 @@ impl Error {
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Conflict(_) | Self::SlotFull(_) => StatusCode::CONFLICT,
+            Self::Gone(_) => StatusCode::GONE,
             Self::TooMany { .. } | Self::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::CrossSite => StatusCode::FORBIDDEN,
@@ -103,7 +107,9 @@ impl Error {
         };
         let error = match self {
             Self::NotFound(message) => plain("not_found", message),
-            Self::BadRequest(e) | Self::Unprocessable(e) | Self::Conflict(e) => e.clone(),
+            Self::BadRequest(e) | Self::Unprocessable(e) | Self::Conflict(e) | Self::Gone(e) => {
+                e.clone()
+            }
             Self::WeChat(_, e) => e.clone(),
             Self::SlotFull(_) => ApiError {
                 code: "slot_full".into(),

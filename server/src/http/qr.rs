@@ -1,7 +1,8 @@
 //! QR codes of short links: `GET /s/{code}/qr.svg` and `GET /s/{code}/qr.png` encode the
 //! link's absolute URL (the configured public origin, else the origin the request came to),
 //! drawn by the `qrcode` crate and written as PNG by `image`. A code that is malformed or
-//! unknown is a 404; a code's QR never changes, so it is cached for a day.
+//! unknown is a 404; a code's QR never changes, so it is cached for a day. The console's
+//! binding codes are drawn by the same `svg_of`.
 
 use std::io::Cursor;
 
@@ -27,11 +28,29 @@ async fn link_url(state: &AppState, headers: &HeaderMap, code: &str) -> Result<S
         return Err(missing());
     }
     links::open(&state.db, code).await?.ok_or_else(missing)?;
-    let origin = state
+    Ok(format!(
+        "{}{}",
+        origin(state, headers),
+        link::link_path(code)
+    ))
+}
+
+/// The origin QR codes point at: the configured public origin, else the request's own.
+pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    state
         .public_origin
         .clone()
-        .unwrap_or_else(|| super::shell::origin(headers));
-    Ok(format!("{origin}{}", link::link_path(code)))
+        .unwrap_or_else(|| super::shell::origin(headers))
+}
+
+/// The QR of `url` as an SVG document.
+pub fn svg_of(url: &str) -> Result<String, Error> {
+    Ok(qr(url)?
+        .render::<svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build())
 }
 
 /// The QR of a URL; medium error correction keeps it scannable when a poster is creased or
@@ -62,13 +81,7 @@ pub async fn svg(
     headers: HeaderMap,
 ) -> Result<Response, Error> {
     let url = link_url(&state, &headers, &code).await?;
-    let svg = qr(&url)?
-        .render::<svg::Color<'_>>()
-        .min_dimensions(240, 240)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build();
-    Ok(image_response("image/svg+xml", svg.into_bytes()))
+    Ok(image_response("image/svg+xml", svg_of(&url)?.into_bytes()))
 }
 
 /// `GET /s/{code}/qr.png`

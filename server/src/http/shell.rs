@@ -333,6 +333,10 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         Page::Booking(_) => ok(format!("预约详情 - {dealer}"), String::new()),
         Page::MyBookings => ok(format!("我的预约 - {dealer}"), String::new()),
         Page::Me => ok(format!("我的信息 - {dealer}"), String::new()),
+        Page::Owner | Page::OwnerBind(_) => ok(
+            format!("车主服务 - {dealer}"),
+            format!("{dealer}车主服务：保养、年检、保险到期一目了然。"),
+        ),
         Page::Privacy => ok(
             format!("个人信息保护说明 - {dealer}"),
             format!("{dealer}如何收集、使用和删除您的个人信息。"),

@@ -1,0 +1,113 @@
+//! 车主 (`/console/owners`): delivered cars with search by plate, VIN tail or phone tail, and a
+//! car's page (`/console/owners/{id}`): its bindings and readings, the waiting code's QR, and
+//! a new code for a lost phone (the car's service advisor, managers and admins). VINs and
+//! phones come masked from the server unless the viewer serves the car.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::delivery::BindingCard;
+use super::format::short_time;
+use super::{api, use_session, OWNERS};
+use crate::components::status::{LoadError, Loading};
+
+#[component]
+pub fn Owners() -> impl IntoView {
+    super::set_title("车主");
+    let session = use_session();
+    let q = RwSignal::new(String::new());
+    let cars = LocalResource::new(move || {
+        let q = q.get();
+        async move { session.check(api::cars(&q).await) }
+    });
+    let list = move || {
+        match cars.get() {
+        None => view! { <Loading count=3 /> }.into_any(),
+        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(cars)) if cars.is_empty() => view! { <p class="c-sub" data-test="cars-empty">"没有车辆"</p> }.into_any(),
+        Some(Ok(cars)) => cars
+            .into_iter()
+            .map(|c| view! {
+                <a class="c-card c-row" href=format!("{OWNERS}/{}", c.id) data-test="car-row">
+                    <strong>{c.plate}</strong> " " {c.model}
+                    <p class="c-sub">{format!("{} · {} · {}", c.owner_name.unwrap_or_default(), c.owner_phone.unwrap_or_default(), c.vin)}</p>
+                    <p class="c-sub">{format!("交车 {} · 服务顾问 {} · {}", c.delivered_on, c.advisor.unwrap_or_default(), if c.bound { "已绑定" } else { "未绑定" })}</p>
+                </a>
+            })
+            .collect_view()
+            .into_any(),
+    }
+    };
+    view! {
+        <main class="c-page">
+            <h1>"车主"</h1>
+            <input class="c-search" type="search" placeholder="车牌、车架号后几位或手机尾号" data-test="cars-search"
+                on:change=move |ev| q.set(event_target_value(&ev)) />
+            {list}
+        </main>
+    }
+}
+
+#[component]
+pub fn Car() -> impl IntoView {
+    super::set_title("车辆详情");
+    let session = use_session();
+    let params = use_params_map();
+    let id: i64 =
+        params.with_untracked(|p| p.get_str("id").and_then(|s| s.parse().ok()).unwrap_or(0));
+    let version = RwSignal::new(0);
+    let detail = LocalResource::new(move || {
+        version.track();
+        async move { session.check(api::car(id).await) }
+    });
+    let issue =
+        Action::new_unsync(move |_: &()| async move { session.check(api::new_binding(id).await) });
+    Effect::new(move || {
+        if let Some(Ok(_)) = issue.value().get() {
+            version.update(|v| *v += 1);
+        }
+    });
+    let content = move || match detail.get() {
+        None => view! { <Loading count=3 /> }.into_any(),
+        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(d)) => {
+            let c = d.car.clone();
+            view! {
+                <section class="c-card" data-test="car-detail">
+                    <h2>{format!("{} {}", c.plate, c.model)}</h2>
+                    <dl class="c-facts">
+                        <dt>"车架号"</dt><dd data-test="car-vin">{c.vin}</dd>
+                        <dt>"车主"</dt><dd data-test="car-phone">{format!("{} {}", c.owner_name.unwrap_or_default(), c.owner_phone.unwrap_or_default())}</dd>
+                        <dt>"交车 / 上牌"</dt><dd>{format!("{} / {}", c.delivered_on, d.registered_on)}</dd>
+                        <dt>"里程"</dt><dd>{format!("{}公里", d.odometer_km)}</dd>
+                        <dt>"保险到期"</dt><dd>{d.insurance_ends_on.map_or("未登记".into(), |x| x.to_string())}</dd>
+                    </dl>
+                </section>
+                {d.waiting.map(|code| view! { <BindingCard code /> })}
+                <section class="c-card">
+                    <h2>"绑定记录"</h2>
+                    {d.bindings.into_iter().map(|b| view! {
+                        <p class="c-sub" data-test="binding-row">{format!("{} · {}生成（{}）", b.state.label(), short_time(b.issued_at), b.issued_by.unwrap_or_default())}</p>
+                    }).collect_view()}
+                    <button type="button" class="btn btn-line" data-test="new-code"
+                        disabled=move || issue.pending().get()
+                        on:click=move |_| { issue.dispatch(()); }>"生成新绑定码（原绑定将解除）"</button>
+                    <p class="c-error" role="alert">{move || issue.value().get().and_then(Result::err).map(|e| e.message())}</p>
+                </section>
+                <section class="c-card">
+                    <h2>"里程记录"</h2>
+                    {d.readings.into_iter().map(|r| view! {
+                        <p class="c-sub">{format!("{} · {}公里 · {}{}", r.day, r.km, r.by, if r.plausible { "" } else { " · 日均超过1000公里，请核实" })}</p>
+                    }).collect_view()}
+                </section>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <main class="c-page">
+            <a class="c-back" href=OWNERS>"‹ 车主"</a>
+            {content}
+        </main>
+    }
+}

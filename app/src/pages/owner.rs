@@ -1,0 +1,177 @@
+//! `/{dealer}/owner` (车主服务): my cars and what is due — maintenance (distance or time,
+//! whichever first), the annual inspection and its window, insurance, warranty — with the
+//! odometer to update; and `/{dealer}/owner/bind/{code}`, which binds the car of a delivery's
+//! code to this phone and goes on to the cars, or says in Chinese why it cannot.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+use shared::owner::OwnerCar;
+use shared::page::Page;
+
+use crate::components::field_error::FieldError;
+use crate::components::status::{LoadError, Loading};
+use crate::{api, use_dealer};
+
+#[component]
+pub fn Owner() -> impl IntoView {
+    crate::set_title("车主服务");
+    let dealer = use_dealer();
+    let code = use_location()
+        .pathname
+        .with_untracked(|p| match Page::parse(p) {
+            Some((_, Page::OwnerBind(code))) => Some(code),
+            _ => None,
+        });
+    let binding = code.is_some();
+    let cars = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        let code = code.clone();
+        async move {
+            match code {
+                Some(code) => api::bind_car(&slug, &code).await,
+                None => api::owner_home(&slug).await,
+            }
+        }
+    });
+    // Bound: the page's own address, so a reload does not spend the code again.
+    Effect::new(move || {
+        if binding && matches!(cars.get(), Some(Ok(_))) {
+            use_navigate()(
+                &dealer.link(&Page::Owner),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    let content = move || match cars.get() {
+        None => view! { <Loading count=2 /> }.into_any(),
+        Some(Err(e)) if binding => view! {
+            <div class="empty" role="alert" data-test="bind-error">
+                <p>{e.message()}</p>
+                <a class="btn btn-line" href=dealer.link(&Page::Home)>"返回首页"</a>
+            </div>
+        }
+        .into_any(),
+        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(home)) if home.cars.is_empty() => view! {
+            <div class="empty" data-test="owner-empty">
+                <p>"还没有绑定车辆。提车时请扫描服务顾问提供的二维码。"</p>
+            </div>
+        }
+        .into_any(),
+        Some(Ok(home)) => home
+            .cars
+            .into_iter()
+            .map(|car| view! { <CarCard car /> })
+            .collect_view()
+            .into_any(),
+    };
+    view! {
+        <main class="page">
+            <h1 class="page-title">"车主服务"</h1>
+            {content}
+        </main>
+    }
+}
+
+/// One car: what it is, what is due, and its odometer to update.
+#[component]
+fn CarCard(car: OwnerCar) -> impl IntoView {
+    let dealer = use_dealer();
+    let (car, set_car) = signal(car);
+    let (km, set_km) = signal(String::new());
+    let (error, set_error) = signal(None::<String>);
+    let save = Action::new_unsync(move |km: &i64| {
+        let (slug, id, km) = (dealer.slug.get_untracked(), car.get_untracked().id, *km);
+        async move { api::add_reading(&slug, id, km).await }
+    });
+    Effect::new(move || match save.value().get() {
+        Some(Ok(updated)) => {
+            set_car.set(updated);
+            set_km.set(String::new());
+            set_error.set(None);
+        }
+        Some(Err(e)) => set_error.set(Some(e.message())),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match km.get_untracked().trim().parse::<i64>() {
+            Ok(km) => {
+                save.dispatch(km);
+            }
+            Err(_) => set_error.set(Some("请输入整数公里数".into())),
+        }
+    };
+    let fact = |label: &'static str, value: String, test: &'static str| {
+        view! {
+            <div>
+                <dt>{label}</dt>
+                <dd data-test=test>{value}</dd>
+            </div>
+        }
+    };
+    move || {
+        let c = car.get();
+        let maintenance = match c.maintenance {
+            Some(m) => format!("{}前或{}公里，先到为准", m.due, m.due_km),
+            None => "—".into(),
+        };
+        let note = if c.plan_demo {
+            format!("演示保养计划，{}", shared::maintenance::MANUAL_NOTE)
+        } else {
+            shared::maintenance::MANUAL_NOTE.to_string()
+        };
+        let i = c.inspection;
+        let inspection = format!(
+            "{}，有效期至{}，{}起可办理",
+            i.kind.label(),
+            i.due,
+            i.window_opens
+        );
+        let warranty = match c.warranty {
+            Some(w) if w.expired => "已过保".to_string(),
+            Some(w) => match w.km_left {
+                Some(km) => format!("至{}或剩{}公里", w.until, km),
+                None => format!("至{}", w.until),
+            },
+            None => "—".into(),
+        };
+        let insurance = c
+            .insurance_ends_on
+            .map_or("未登记".into(), |d| d.to_string());
+        let advisor = c.advisor.clone();
+        view! {
+            <section class="card" data-test="owner-car">
+                <h2 data-test="car-model">{c.model.clone()}</h2>
+                <dl class="facts">
+                    {fact("车牌", c.plate.clone(), "car-plate")}
+                    {fact("车架号", c.vin.clone(), "car-vin")}
+                    {fact("交车日期", c.delivered_on.to_string(), "car-delivered")}
+                    {fact("当前里程", format!("{}公里", c.odometer_km), "car-odometer")}
+                    {fact("下次保养", maintenance, "car-maintenance")}
+                    {fact("年检", inspection, "car-inspection")}
+                    {fact("保险到期", insurance, "car-insurance")}
+                    {fact("整车质保", warranty, "car-warranty")}
+                </dl>
+                <p class="hint">{note}</p>
+                <form class="field" on:submit=submit>
+                    <label for="km">"更新我的里程（公里）"</label>
+                    <input id="km" type="number" inputmode="numeric" data-test="km-input"
+                        aria-describedby="km-error"
+                        prop:value=km on:input=move |ev| set_km.set(event_target_value(&ev)) />
+                    <FieldError message=error id="km-error" />
+                    <button class="btn" type="submit" data-test="km-save" disabled=save.pending()>"更新里程"</button>
+                </form>
+                {advisor.map(|a| view! {
+                    <p data-test="car-advisor">"服务顾问 " {a.name} " "
+                        <a href=format!("tel:{}", a.phone)>"拨打电话"</a>
+                    </p>
+                })}
+            </section>
+        }
+    }
+}

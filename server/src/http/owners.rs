@@ -1,0 +1,170 @@
+//! `/api/v1/dealers/{dealer}/owner...`: the owner centre. Binding a car with the one-time code
+//! a delivery printed sets the owner's own cookie for the dealer (encrypted and signed by the
+//! visitor cookie's key, HttpOnly); the owner's cars and their readings are found only
+//! through it, so another owner's car is a 404.
+
+use axum::extract::{Path, State};
+use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
+use shared::owner::{Bind, NewReading, OwnerCar, OwnerHome};
+use shared::{ApiError, ErrorBody};
+
+use super::visitor::{ClientAddr, Visitor};
+use super::{dealer_or_404, AppState, Error, Json};
+use crate::bookings::Clock;
+use crate::owners::{self, Bound};
+
+/// Ten years: a car stays bound until a new code ends it, not until a cookie expires.
+const OWNER_COOKIE_MAX_AGE: i64 = 10 * 366 * 24 * 3600;
+
+fn cookie_name(dealer: &str) -> String {
+    format!("co_{dealer}")
+}
+
+/// The owner the dealer's owner cookie names.
+fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
+    jar.get(&cookie_name(dealer))?.value().parse().ok()
+}
+
+fn remember(jar: PrivateCookieJar, dealer: &str, owner_id: i64, secure: bool) -> PrivateCookieJar {
+    jar.add(
+        Cookie::build((cookie_name(dealer), owner_id.to_string()))
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .max_age(time::Duration::seconds(OWNER_COOKIE_MAX_AGE))
+            .build(),
+    )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/dealers/{dealer}/owner",
+    tag = "owner",
+    params(("dealer" = String, Path, description = "经销商标识（slug）")),
+    responses(
+        (status = 200, description = "本人绑定的车辆与到期事项（凭车主 Cookie；没有则为空）", body = OwnerHome),
+        (status = 404, description = "经销商不存在", body = ErrorBody),
+    )
+)]
+pub async fn home(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    jar: PrivateCookieJar,
+) -> Result<axum::Json<OwnerHome>, Error> {
+    let record = dealer_or_404(&state, &dealer).await?;
+    let cars = match owner_of(&jar, &dealer) {
+        Some(owner) => owners::cars_of(&state.db, record.id, owner, Clock::now()).await?,
+        None => Vec::new(),
+    };
+    Ok(axum::Json(OwnerHome { cars }))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/dealers/{dealer}/owner/bind",
+    tag = "owner",
+    params(("dealer" = String, Path, description = "经销商标识（slug）")),
+    request_body = Bind,
+    responses(
+        (status = 200, description = "已绑定（设置车主 Cookie），返回本人的全部车辆", body = OwnerHome),
+        (status = 404, description = "绑定码无效", body = ErrorBody),
+        (status = 409, description = "绑定码已被使用", body = ErrorBody),
+        (status = 410, description = "绑定码已过期或已被新绑定码取代", body = ErrorBody),
+        (status = 429, description = "操作太频繁", body = ErrorBody),
+    )
+)]
+pub async fn bind(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    jar: PrivateCookieJar,
+    addr: ClientAddr,
+    Json(request): Json<Bind>,
+) -> Result<(PrivateCookieJar, axum::Json<OwnerHome>), Error> {
+    let record = dealer_or_404(&state, &dealer).await?;
+    let visitor = Visitor::of_or_new(&jar, &dealer);
+    state.limits.check(&visitor.id, &addr)?;
+    let clock = Clock::now();
+    let gone = |message: &str| {
+        Error::Gone(ApiError {
+            code: "expired".into(),
+            message: message.into(),
+            field: Some("code".into()),
+        })
+    };
+    let owner_id = match owners::bind(
+        &state.db,
+        record.id,
+        request.code.trim(),
+        owner_of(&jar, &dealer),
+        clock,
+    )
+    .await?
+    {
+        Bound::Yes { owner_id } => owner_id,
+        Bound::Unknown => {
+            return Err(Error::NotFound(
+                "绑定码无效，请扫描交车时服务顾问提供的二维码".into(),
+            ))
+        }
+        Bound::Used => {
+            return Err(Error::Conflict(ApiError {
+                code: "used".into(),
+                message: "该绑定码已被使用。如需重新绑定，请联系服务顾问生成新的绑定码".into(),
+                field: Some("code".into()),
+            }))
+        }
+        Bound::Expired => {
+            return Err(gone(
+                "绑定码已过期（7天内有效），请联系服务顾问生成新的绑定码",
+            ))
+        }
+        Bound::Replaced => return Err(gone("该绑定码已失效，服务顾问已生成新的绑定码")),
+    };
+    let cars = owners::cars_of(&state.db, record.id, owner_id, clock).await?;
+    tracing::info!(owner = owner_id, "car bound");
+    Ok((
+        remember(jar, &dealer, owner_id, state.secure_cookies),
+        axum::Json(OwnerHome { cars }),
+    ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/dealers/{dealer}/owner/cars/{id}/readings",
+    tag = "owner",
+    params(
+        ("dealer" = String, Path, description = "经销商标识（slug）"),
+        ("id" = i64, Path, description = "车辆编号"),
+    ),
+    request_body = NewReading,
+    responses(
+        (status = 200, description = "已记录，返回更新后的车辆", body = OwnerCar),
+        (status = 404, description = "不是本人绑定的车辆", body = ErrorBody),
+        (status = 422, description = "里程低于上次记录或超出范围", body = ErrorBody),
+    )
+)]
+pub async fn add_reading(
+    State(state): State<AppState>,
+    Path((dealer, car_id)): Path<(String, i64)>,
+    jar: PrivateCookieJar,
+    addr: ClientAddr,
+    Json(request): Json<NewReading>,
+) -> Result<axum::Json<OwnerCar>, Error> {
+    let record = dealer_or_404(&state, &dealer).await?;
+    let missing = || Error::NotFound("未找到该车辆".into());
+    let owner = owner_of(&jar, &dealer).ok_or_else(missing)?;
+    state.limits.check(&format!("owner:{owner}"), &addr)?;
+    let clock = Clock::now();
+    let mine = |cars: &[OwnerCar]| cars.iter().any(|c| c.id == car_id);
+    if !mine(&owners::cars_of(&state.db, record.id, owner, clock).await?) {
+        return Err(missing());
+    }
+    owners::add_reading(&state.db, car_id, request.km, (Some(owner), None), clock).await?;
+    owners::cars_of(&state.db, record.id, owner, clock)
+        .await?
+        .into_iter()
+        .find(|c| c.id == car_id)
+        .map(axum::Json)
+        .ok_or_else(missing)
+}

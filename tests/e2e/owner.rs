@@ -1,0 +1,98 @@
+//! The owner centre in the browser on a phone: a consultant delivers a lead's car in the
+//! console and gets the binding QR and link; a fresh phone opens the link, sees the car, the
+//! next maintenance and the annual inspection, and updates the mileage (a lower reading is
+//! refused in Chinese).
+
+use crate::browser::{erase, find, screenshot, tap_on, wait_text, wait_url, Driver};
+use crate::console::sign_in;
+use crate::Site;
+
+#[tokio::test]
+async fn a_consultant_delivers_a_car_and_the_owner_binds_it_and_updates_the_mileage() {
+    let site = Site::start().await;
+    let (_, login) = site.customer_books("周车主", "13900000071").await;
+    let lead: i64 = sqlx::query_scalar("SELECT id FROM leads WHERE phone = '13900000071'")
+        .fetch_one(&site.db.pool)
+        .await
+        .unwrap();
+    let driver = Driver::start().await;
+
+    // The consultant hands the car over from the lead.
+    let staff = driver.phone().await;
+    sign_in(&site, &staff, &login).await;
+    staff
+        .goto(&site.url(&format!("/console/leads/{lead}")))
+        .await
+        .unwrap();
+    tap_on(&staff, "[data-test=deliver-car]").await;
+    find(&staff, "[data-test=delivery-form]").await;
+    find(&staff, "[data-test=delivery-vin]")
+        .await
+        .send_keys("LVSFCFME37F107968")
+        .await
+        .unwrap();
+    find(&staff, "[data-test=delivery-plate]")
+        .await
+        .send_keys("粤BD12345")
+        .await
+        .unwrap();
+    let odometer = find(&staff, "[data-test=delivery-odometer_km]").await;
+    erase(&odometer).await;
+    odometer.send_keys("15").await.unwrap();
+    tap_on(&staff, "[data-test=deliver]").await;
+    wait_text(&staff, "[data-test=delivery-vin-error]", |t| {
+        t.contains("校验位")
+    })
+    .await;
+    let vin = find(&staff, "[data-test=delivery-vin]").await;
+    erase(&vin).await;
+    vin.send_keys("LVSFCFME37F107967").await.unwrap();
+    screenshot(&staff, "60-console-delivery").await;
+    tap_on(&staff, "[data-test=deliver]").await;
+    let link = wait_text(&staff, "[data-test=binding-link]", |t| {
+        t.contains("/demo/owner/bind/")
+    })
+    .await;
+    find(&staff, "[data-test=binding] svg").await;
+    screenshot(&staff, "61-console-binding-qr").await;
+
+    // A fresh phone opens the link: bound, the car and what is due.
+    let owner = driver.phone().await;
+    owner.goto(&link).await.unwrap();
+    wait_url(&owner, |u| u.ends_with("/demo/owner")).await;
+    wait_text(&owner, "[data-test=car-plate]", |t| t == "粤BD12345").await;
+    wait_text(&owner, "[data-test=car-vin]", |t| t == "LVSFCF*****107967").await;
+    wait_text(&owner, "[data-test=car-maintenance]", |t| {
+        t.contains("先到为准")
+    })
+    .await;
+    wait_text(&owner, "[data-test=car-inspection]", |t| t.contains("免检")).await;
+    screenshot(&owner, "62-owner").await;
+
+    // The mileage: lower than the last reading is refused, higher is kept.
+    find(&owner, "[data-test=km-input]")
+        .await
+        .send_keys("10")
+        .await
+        .unwrap();
+    tap_on(&owner, "[data-test=km-save]").await;
+    wait_text(&owner, "[data-test=km-error]", |t| {
+        t.contains("不能低于上次记录的15公里")
+    })
+    .await;
+    let km = find(&owner, "[data-test=km-input]").await;
+    erase(&km).await;
+    km.send_keys("1200").await.unwrap();
+    tap_on(&owner, "[data-test=km-save]").await;
+    wait_text(&owner, "[data-test=car-odometer]", |t| {
+        t.contains("1200公里")
+    })
+    .await;
+    screenshot(&owner, "63-owner-mileage").await;
+
+    // The link again, on another phone: used, said in Chinese.
+    let other = driver.phone().await;
+    other.goto(&link).await.unwrap();
+    wait_text(&other, "[data-test=bind-error]", |t| t.contains("已被使用")).await;
+    screenshot(&other, "64-owner-bind-used").await;
+}
