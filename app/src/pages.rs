@@ -53,8 +53,6 @@ lazy_page!(SelectRoute, select::Select);
 lazy_page!(CalculatorRoute, calculator::Calculator);
 #[cfg(not(feature = "console"))]
 lazy_page!(BookingsRoute, Bookings);
-#[cfg(not(feature = "console"))]
-lazy_page!(OwnerRoute, owner::Owner);
 
 /// A model page and a consultant's showcase share one lazily loaded chunk: the showcase is
 /// opened to go on to its models, and a lazy route of its own would cut every other page's
@@ -76,8 +74,9 @@ pub fn ModelPages() -> impl IntoView {
 }
 
 /// The test drive and the visitor's own pages (booking form, confirmation, my bookings, my
-/// data, the privacy notice) share one lazily loaded chunk: every lazy route multiplies the
-/// chunks the others are cut into, and these pages are opened together.
+/// data, the owner centre, the privacy notice) share one lazily loaded chunk: every lazy
+/// route multiplies the chunks the others are cut into and adds to the first load, and these
+/// pages are opened together.
 #[component]
 pub fn Bookings() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
@@ -91,6 +90,7 @@ pub fn Bookings() -> impl IntoView {
         Some(Page::MyBookings) => view! { <my_bookings::MyBookings /> }.into_any(),
         Some(Page::Me) => view! { <me::Me /> }.into_any(),
         Some(Page::Privacy) => view! { <privacy::Privacy /> }.into_any(),
+        Some(Page::Owner | Page::OwnerBind(_)) => view! { <owner::Owner /> }.into_any(),
         _ => view! { <main class="page"><not_found::NotFound /></main> }.into_any(),
     }
 }

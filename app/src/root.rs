@@ -12,7 +12,7 @@ use crate::basket::Basket;
 use crate::components::tab_bar::TabBar;
 use crate::pages::{
     home::Home, not_found::NotFound, BookingsRoute, CalculatorRoute, CompareRoute, ModelsRoute,
-    OwnerRoute, SelectRoute, SeriesRoute,
+    SelectRoute, SeriesRoute,
 };
 use crate::{api, DealerCtx, Toast};
 
@@ -83,8 +83,8 @@ fn Shell() -> impl IntoView {
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME)) view={Lazy::<BookingsRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::PRIVACY)) view={Lazy::<BookingsRoute>::new()} />
                             <Route path=(ParamSegment("dealer"), StaticSegment(Page::CONSULTANT), ParamSegment("handle")) view={Lazy::<SeriesRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::OWNER)) view={Lazy::<OwnerRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::OWNER), StaticSegment(Page::BIND), ParamSegment("code")) view={Lazy::<OwnerRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::OWNER)) view={Lazy::<BookingsRoute>::new()} />
+                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::OWNER), StaticSegment(Page::BIND), ParamSegment("code")) view={Lazy::<BookingsRoute>::new()} />
                         </Routes>
                         <TabBar />
                     }

@@ -52,14 +52,13 @@ impl Page {
 
     /// Every lazily loaded chunk, as `cargo xtask build` names them from the app's
     /// `{Name}Route` types (`ModelsRoute` → `models`).
-    pub const CHUNKS: [&'static str; 7] = [
+    pub const CHUNKS: [&'static str; 6] = [
         "models",
         "series",
         "compare",
         "select",
         "calculator",
         "bookings",
-        "owner",
     ];
 
     /// The dealer and page a path opens (`/demo/models/byd-qin-plus`), ignoring one trailing
@@ -125,10 +124,13 @@ impl Page {
             Page::Select => Some("select"),
             Page::Calculator => Some("calculator"),
             // The test drive and the visitor's own pages share one chunk.
-            Page::TestDrive | Page::Booking(_) | Page::MyBookings | Page::Me | Page::Privacy => {
-                Some("bookings")
-            }
-            Page::Owner | Page::OwnerBind(_) => Some("owner"),
+            Page::TestDrive
+            | Page::Booking(_)
+            | Page::MyBookings
+            | Page::Me
+            | Page::Privacy
+            | Page::Owner
+            | Page::OwnerBind(_) => Some("bookings"),
         }
     }
 

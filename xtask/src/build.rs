@@ -176,10 +176,11 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
             .with_context(|| format!("reading public/{}", entry.shell))?
             .replace("{{version}}", &version)
             .replace("{{critical_css}}", &minify_css(&critical))
-            // Indentation is for people; lines stay, so the inline script reads the same.
+            // Indentation and the inline script's whole-line comments are for people; the
+            // other lines stay as written, so the script reads the same.
             .lines()
             .map(str::trim_start)
-            .filter(|line| !line.is_empty())
+            .filter(|line| !line.is_empty() && !line.starts_with("//"))
             .collect::<Vec<_>>()
             .join("\n");
         fs::write(dist.join(entry.shell), shell)?;
