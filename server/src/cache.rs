@@ -44,8 +44,13 @@ pub enum Answer {
     Detail(String),
     /// `GET .../compare?trims=...`: the ids in the order asked.
     Compare(Vec<String>),
-    /// A page shell: its path and query, and the origin its share image is on.
-    Shell { path: String, origin: String },
+    /// A page shell: its path and query, the origin its share image is on, and the day in
+    /// Beijing (a comparison's legend names it).
+    Shell {
+        path: String,
+        origin: String,
+        day: shared::date::Date,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -2,6 +2,55 @@
 //! it loads lazily and the API requests it makes first. The app's routes, links and tab bar,
 //! the server's shell and preloads, and xtask's chunk map and benchmark all use this type.
 
+/// A page's heading and lede (`<h1>` and `<p class="lede">`) as the server paints them into
+/// the shell before the app runs and as the app paints them in the same place: the first
+/// frame already shows the page's own words, and they are its largest text, so the page's
+/// largest paint is its first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FirstPaint {
+    pub heading: String,
+    pub lede: String,
+}
+
+impl FirstPaint {
+    /// A model's page: its name, and in one sentence what it is (brand, energy, body), whether
+    /// it is on sale, how many trims, and what the page lets a buyer do. Its prices follow it
+    /// on the page, large.
+    pub fn series(s: &crate::catalog::SeriesSummary) -> Self {
+        let energy: Vec<&str> = s.energy_types.iter().map(|e| e.label()).collect();
+        let status = match s.status {
+            crate::catalog::SeriesStatus::Unknown => "共",
+            known => known.label(),
+        };
+        FirstPaint {
+            heading: s.name_zh.clone(),
+            lede: format!(
+                "{}{}，{}{}，{}{}款车型。逐款看配置、比价格、算落地价，一键预约试驾，到店前顾问与您确认。",
+                s.brand_name,
+                s.name_zh,
+                energy.join("、"),
+                s.body_type.label(),
+                status,
+                s.trim_count
+            ),
+        }
+    }
+
+    /// A comparison: how its on-the-road prices and monthly payments are reckoned (the day,
+    /// the dealer's loan) and how to read the table.
+    pub fn compare(today: crate::date::Date, loan: &crate::quote::LoanTerms) -> Self {
+        FirstPaint {
+            heading: "车型对比".into(),
+            lede: format!(
+                "落地价按 {today} 购车、本店价计算，含税费保险；月供为首付{}%、{}期、年利率{}%，点金额看明细。“优”为该项最优值；“—”为官方未公布；●有 -无",
+                loan.down_payment_pct,
+                loan.term_months,
+                crate::quote::percent_text(loan.annual_rate_bp)
+            ),
+        }
+    }
+}
+
 /// A page of a dealer's H5, under `/{dealer}/`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Page {
@@ -134,17 +183,26 @@ impl Page {
         }
     }
 
-    /// The heading and lede the server paints for the page before the app runs, and the app
-    /// shows in the same place, so the first paint already shows the page's own words (and
-    /// is its largest text). `None`: the page starts from the dealer's skeleton.
-    pub fn first_paint(&self) -> Option<(&'static str, &'static str)> {
-        match self {
-            Page::TestDrive => Some((
+    /// The heading and lede the server paints for a page whose words need no data, before the
+    /// app runs; the app shows them in the same place. Pages whose words come from their data
+    /// (a model, a comparison) have theirs from [`FirstPaint::series`] and
+    /// [`FirstPaint::compare`]. `None`: the page starts from the dealer's skeleton.
+    pub fn first_paint(&self) -> Option<FirstPaint> {
+        let (heading, lede) = match self {
+            Page::TestDrive => (
                 "预约试驾",
                 "选好车型、门店和时间，一分钟约好试驾。顾问会在到店前一天与您确认，试驾当天请带上驾驶证。",
-            )),
-            _ => None,
-        }
+            ),
+            Page::Calculator => (
+                "购车计算器",
+                "车价、购置税、上牌费、交强险与商业险、车船税逐项算清，全款落地价和贷款月供一目了然；新能源车按当期减免政策计算购置税。",
+            ),
+            _ => return None,
+        };
+        Some(FirstPaint {
+            heading: heading.into(),
+            lede: lede.into(),
+        })
     }
 
     /// The API requests the page makes as soon as it runs, exactly as the app writes them:
@@ -229,6 +287,58 @@ pub fn encode_uri_component(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_paint_says_what_a_model_is_and_how_a_comparison_is_reckoned() {
+        use crate::catalog::{BodyType, EnergyType, SeriesStatus, SeriesSummary};
+        let qin = SeriesSummary {
+            id: "byd-qin-plus".into(),
+            brand_id: "byd".into(),
+            brand_name: "比亚迪".into(),
+            name_zh: "秦PLUS".into(),
+            name_en: "Qin PLUS".into(),
+            search_keys: String::new(),
+            body_type: BodyType::Sedan,
+            energy_types: vec![EnergyType::Phev, EnergyType::Bev],
+            status: SeriesStatus::OnSale,
+            guide_min: Some(79_800),
+            guide_max: Some(129_800),
+            dealer_min: Some(75_800),
+            seats: vec![5],
+            max_range_km: None,
+            trim_count: 12,
+            featured: false,
+        };
+        let painted = FirstPaint::series(&qin);
+        assert_eq!(painted.heading, "秦PLUS");
+        assert!(
+            painted
+                .lede
+                .starts_with("比亚迪秦PLUS，插混、纯电轿车，在售12款车型。"),
+            "{}",
+            painted.lede
+        );
+        let unknown = SeriesSummary {
+            energy_types: Vec::new(),
+            status: SeriesStatus::ComingSoon,
+            ..qin
+        };
+        assert!(FirstPaint::series(&unknown)
+            .lede
+            .starts_with("比亚迪秦PLUS，轿车，即将上市12款车型。"));
+        let loan = crate::quote::LoanTerms {
+            down_payment_pct: 30,
+            term_months: 36,
+            annual_rate_bp: 350,
+        };
+        let day = crate::date::Date::parse("2026-12-05").unwrap();
+        let legend = FirstPaint::compare(day, &loan);
+        assert_eq!(legend.heading, "车型对比");
+        assert!(legend.lede.starts_with(
+            "落地价按 2026-12-05 购车、本店价计算，含税费保险；月供为首付30%、36期、年利率3.5%，"
+        ));
+        assert!(Page::Calculator.first_paint().is_some() && Page::Home.first_paint().is_none());
+    }
 
     #[test]
     fn paths_and_pages_round_trip() {

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use shared::catalog::EnergyType;
 use shared::compare::TrimHead;
 use shared::money;
-use shared::page::Page;
+use shared::page::{FirstPaint, Page};
 use shared::quote::{
     parse_percent_bp, percent_text, quote, LoanTerms, Quote, QuoteRequest,
     DEFAULT_DOWN_PAYMENT_PCT, DEFAULT_PLATE_FEE, DEFAULT_SEATS, DEFAULT_TERM_MONTHS,
@@ -52,7 +52,9 @@ type Outcome = Result<Quote, (String, String)>;
 
 #[component]
 pub fn Calculator() -> impl IntoView {
-    crate::set_title("购车计算器");
+    // The words the server painted before the app ran, in the same place.
+    let FirstPaint { heading, lede } = Page::Calculator.first_paint().unwrap_or_default();
+    crate::set_title(&heading);
     let dealer = use_dealer();
     let share: Share = Action::new_unsync(move |target: &String| {
         let slug = dealer.slug.get_untracked();
@@ -324,7 +326,8 @@ pub fn Calculator() -> impl IntoView {
                 when=move || !missing()
                 fallback=|| view! { <NotFound /> }
             >
-                <h1>"购车计算器"</h1>
+                <h1>{heading.clone()}</h1>
+                <p class="lede">{lede.clone()}</p>
                 <ShareButton share />
                 <Show when=ready fallback=|| view! { <Loading count=2 /> }>
                 {trim_head}

@@ -10,8 +10,8 @@ use leptos_router::NavigateOptions;
 use shared::booking::EnquiryRequest;
 use shared::compare::{parse_trim_ids, Comparison, TrimHead, MAX_COMPARE};
 use shared::money;
-use shared::page::Page;
-use shared::quote::{percent_text, quote, DealerTerms, QuoteRequest};
+use shared::page::{FirstPaint, Page};
+use shared::quote::{quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
@@ -359,9 +359,7 @@ fn Table(
         {dropped}
         {few}
         <p class="legend muted" data-test="compare-legend">
-            "落地价按 " {crate::today().to_string()} " 购车、本店价计算，含税费保险；月供为首付"
-            {loan.down_payment_pct} "%、" {loan.term_months} "期、年利率"
-            {percent_text(loan.annual_rate_bp)} "%，点金额看明细。“优”为该项最优值；“—”为官方未公布；●有 -无"
+            {FirstPaint::compare(crate::today(), &loan).lede}
         </p>
         <div class="cmp-wrap" data-test="compare-scroll">
             <table class="cmp" data-test="compare-table" data-columns=columns>

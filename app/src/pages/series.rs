@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::booking::EnquiryRequest;
 use shared::catalog::{format_number, SeriesDetail, Trim};
 use shared::money;
-use shared::page::Page;
+use shared::page::{FirstPaint, Page};
 use shared::quote::{quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
@@ -132,12 +132,6 @@ fn SeriesView(
         (Some(p), None) | (None, Some(p)) => money::wan(p),
         (None, None) => "暂无报价".into(),
     };
-    let energy = s
-        .energy_types
-        .iter()
-        .map(|e| e.label())
-        .collect::<Vec<_>>()
-        .join("/");
     let specs = KEY_SPECS
         .iter()
         .filter_map(|(key, label, unit)| {
@@ -261,11 +255,7 @@ fn SeriesView(
                 <Silhouette body=s.body_type />
             </div>
             <h1 data-test="series-name">{s.name_zh.clone()}</h1>
-            <p class="muted">
-                {s.brand_name.clone()} " · " {s.body_type.label()}
-                {(!energy.is_empty()).then(|| format!(" · {energy}"))} " · "
-                {s.status.label()}
-            </p>
+            <p class="lede">{FirstPaint::series(s).lede}</p>
             <p class="series-price">
                 <span class="label">"厂商指导价"</span>
                 <strong data-test="guide-range">{guide}</strong>

@@ -123,8 +123,9 @@ fn reveal_error() {
 #[component]
 pub fn TestDrive() -> impl IntoView {
     // The words the server painted before the app ran, in the same place.
-    let (heading, lede) = Page::TestDrive.first_paint().unwrap_or_default();
-    crate::set_title(heading);
+    let shared::page::FirstPaint { heading, lede } =
+        Page::TestDrive.first_paint().unwrap_or_default();
+    crate::set_title(&heading);
     let dealer = use_dealer();
     let offer = LocalResource::new(move || {
         let slug = dealer.slug.get();

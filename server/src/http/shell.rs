@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use shared::money;
-use shared::page::Page;
+use shared::page::{FirstPaint, Page};
 
 use super::AppState;
 use crate::cache::{Answer, Ready};
@@ -77,11 +77,23 @@ pub struct PageMeta {
     /// Painted in the skeleton before the app runs: the dealer's name, so the first paint
     /// already says whose page this is.
     pub heading: String,
-    /// The page's own heading and lede (`Page::first_paint`), painted instead where it has them.
-    pub first_paint: Option<(&'static str, &'static str)>,
+    /// The page's own heading and lede, painted instead where it has them.
+    pub first_paint: Option<Painted>,
     /// The dealer's colour as CSS variables on `<html>` (`shared::theme::brand_style`), so
     /// the first paint is in it too.
     pub theme: String,
+}
+
+/// A page's heading and lede in the skeleton, in the markup of the page's own top, so the
+/// app's first frame puts the same words in the same place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Painted {
+    /// `<h1>` and `<p class="lede">` at the top of the page (the test drive, the calculator).
+    Plain(FirstPaint),
+    /// In a model page's head, under the space its silhouette takes.
+    Series(FirstPaint),
+    /// A comparison's bar and its legend.
+    Compare(FirstPaint),
 }
 
 /// `/console/...`: the staff console's shell, the same for every console path (the console
@@ -130,6 +142,7 @@ pub async fn page(
     let answer = Answer::Shell {
         path: uri.path_and_query().map_or("/", |p| p.as_str()).to_string(),
         origin: origin(&headers),
+        day: crate::bookings::Clock::now().today(),
     };
     let build = async {
         // A page whose meta could not be read is sent but not kept.
@@ -259,13 +272,13 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         return Ok(not_found());
     };
     let dealer = record.dealer.name.clone();
-    let first_paint = page.first_paint();
+    let first_paint = page.first_paint().map(Painted::Plain);
     let ok = |title: String, description: String| PageMeta {
         status: StatusCode::OK,
         title,
         description,
         heading: dealer.clone(),
-        first_paint,
+        first_paint: first_paint.clone(),
         theme: shared::theme::brand_style(&record.dealer.brand_color),
     };
     let query = Query::<Vec<(String, String)>>::try_from_uri(uri)
@@ -293,17 +306,21 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 return Ok(not_found());
             };
             let summary = offer.summary(s);
+            let painted = Painted::Series(FirstPaint::series(&summary));
             let price = match (summary.guide_min, summary.guide_max) {
                 (Some(min), Some(max)) => format!("厂商指导价{}", money::wan_range(min, max)),
                 _ => "暂无报价".into(),
             };
-            ok(
-                format!("{} - {dealer}", summary.name_zh),
-                format!(
-                    "{}（{}）：{price}，{}款车型，看参数、比配置、算落地价。",
-                    summary.name_zh, summary.brand_name, summary.trim_count
-                ),
-            )
+            PageMeta {
+                first_paint: Some(painted),
+                ..ok(
+                    format!("{} - {dealer}", summary.name_zh),
+                    format!(
+                        "{}（{}）：{price}，{}款车型，看参数、比配置、算落地价。",
+                        summary.name_zh, summary.brand_name, summary.trim_count
+                    ),
+                )
+            }
         }
         Page::Compare => {
             let ids = shared::compare::parse_trim_ids(&param("trims"));
@@ -317,13 +334,19 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                     "逐项对比车型参数配置。".into(),
                 )
             } else {
-                ok(
-                    format!("{} - 车型对比 - {dealer}", names.join(" 对比 ")),
-                    format!(
-                        "{}：参数配置逐项对比，指导价与经销商报价一目了然。",
-                        names.join("、")
-                    ),
-                )
+                // The legend the table opens with, reckoned as the app reckons it.
+                let today = crate::bookings::Clock::now().today();
+                let legend = FirstPaint::compare(today, &record.terms.default_loan());
+                PageMeta {
+                    first_paint: Some(Painted::Compare(legend)),
+                    ..ok(
+                        format!("{} - 车型对比 - {dealer}", names.join(" 对比 ")),
+                        format!(
+                            "{}：参数配置逐项对比，指导价与经销商报价一目了然。",
+                            names.join("、")
+                        ),
+                    )
+                }
             }
         }
         Page::TestDrive => ok(
@@ -433,13 +456,41 @@ pub fn fill_shell(shell: &str, meta: &PageMeta, image: Option<&str>) -> String {
 /// placeholder cards.
 fn skeleton(meta: &PageMeta) -> String {
     let cards = "<div class=\"sk-card\"></div><div class=\"sk-card\"></div>";
-    match meta.first_paint {
-        Some((heading, lede)) => format!(
-            "<div id=\"skeleton\" class=\"sk-page\" aria-hidden=\"true\"><main class=\"page\">\
-             <h1>{}</h1><p class=\"lede\">{}</p>{cards}</main></div>",
-            escape(heading),
-            escape(lede)
-        ),
+    let page = |main: &str, top: String| {
+        format!(
+            "<div id=\"skeleton\" class=\"sk-page\" aria-hidden=\"true\"><main class=\"{main}\">\
+             {top}{cards}</main></div>"
+        )
+    };
+    let words = |p: &FirstPaint| (escape(&p.heading), escape(&p.lede));
+    match &meta.first_paint {
+        Some(Painted::Plain(p)) => {
+            let (heading, lede) = words(p);
+            page(
+                "page",
+                format!("<h1>{heading}</h1><p class=\"lede\">{lede}</p>"),
+            )
+        }
+        Some(Painted::Series(p)) => {
+            let (heading, lede) = words(p);
+            page(
+                "page series",
+                format!(
+                    "<header class=\"series-head\"><div class=\"series-art\"></div>\
+                     <h1>{heading}</h1><p class=\"lede\">{lede}</p></header>"
+                ),
+            )
+        }
+        Some(Painted::Compare(p)) => {
+            let (heading, lede) = words(p);
+            page(
+                "page compare",
+                format!(
+                    "<div class=\"cmp-bar\"><h1>{heading}</h1></div>\
+                     <p class=\"legend muted\">{lede}</p>"
+                ),
+            )
+        }
         None => format!(
             "<div id=\"skeleton\" aria-hidden=\"true\"><div class=\"sk-hero\"><h1>{}</h1></div>\
              <div class=\"sk-grid\"><i></i><i></i><i></i><i></i></div>{cards}</div>",
@@ -524,7 +575,7 @@ mod tests {
             "{out}"
         );
         let test_drive = PageMeta {
-            first_paint: Page::TestDrive.first_paint(),
+            first_paint: Page::TestDrive.first_paint().map(Painted::Plain),
             ..meta.clone()
         };
         let painted = fill_shell(shell, &test_drive, None);
@@ -532,6 +583,17 @@ mod tests {
             painted.contains("<main class=\"page\"><h1>预约试驾</h1><p class=\"lede\">选好车型")
         );
         assert!(!painted.contains("车链&lt;演示&gt;</h1>"));
+        let model = PageMeta {
+            first_paint: Some(Painted::Series(FirstPaint {
+                heading: "秦PLUS".into(),
+                lede: "比亚迪<秦>".into(),
+            })),
+            ..meta.clone()
+        };
+        assert!(fill_shell(shell, &model, None).contains(
+            "<main class=\"page series\"><header class=\"series-head\"><div class=\"series-art\"></div>\
+             <h1>秦PLUS</h1><p class=\"lede\">比亚迪&lt;秦&gt;</p></header>"
+        ));
         let no_marker = fill_shell("<head></head>", &meta, None);
         assert!(no_marker.contains("<title>"));
         assert_eq!(asset_version(shell), Some("v1a2"));
