@@ -6,6 +6,7 @@ pub mod api;
 pub mod basket;
 pub mod components;
 pub mod console;
+pub mod nav;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -33,6 +34,14 @@ impl DealerCtx {
     pub fn link(&self, page: &Page) -> String {
         page.href(&self.slug.get())
     }
+}
+
+/// The consumer page open now, read once: a new path renders a new page (`root.rs`), so a
+/// page's own path never changes under it.
+pub fn current_page() -> Option<Page> {
+    nav::use_nav()
+        .path
+        .with_untracked(|p| Page::parse(p).map(|(_, page)| page))
 }
 
 pub fn use_dealer() -> DealerCtx {

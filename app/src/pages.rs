@@ -1,4 +1,4 @@
-//! One routed page per file; the route table is in `lib.rs`. Every page but the home page is
+//! One page per file; `root.rs` opens them by path. Every page but the home page is
 //! split into its own lazily loaded wasm chunk, so the first load carries the home page only.
 
 pub mod booking;
@@ -17,56 +17,40 @@ pub mod showcase;
 pub mod test_drive;
 
 use leptos::prelude::*;
+use shared::page::Page;
+
+/// A lazily loaded chunk's entry: `#[lazy(name)]` splits it, and what only it reaches, into
+/// the wasm chunk `name` (`shared::page::Page::CHUNKS`). Not expanded for the console entry
+/// (feature `console`), which must not link the chunks.
 #[cfg(not(feature = "console"))]
-use leptos_router::{lazy_route, LazyRoute};
-
-/// A route whose page component is fetched (as a separate wasm chunk) on first visit. Not
-/// expanded for the console entry (feature `console`), which must not link the chunks.
-#[cfg(not(feature = "console"))]
-macro_rules! lazy_page {
-    ($route:ident, $page:path) => {
-        pub struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            fn view(this: Self) -> AnyView {
-                let _ = this;
-                view! { <$page /> }.into_any()
-            }
+macro_rules! lazy_chunk {
+    ($chunk:ident, $entry:ident, $page:path) => {
+        #[lazy($chunk)]
+        pub fn $entry() -> AnyView {
+            view! { <$page /> }.into_any()
         }
     };
 }
 
 #[cfg(not(feature = "console"))]
-lazy_page!(ModelsRoute, models::Models);
+lazy_chunk!(models, models_chunk, models::Models);
 #[cfg(not(feature = "console"))]
-lazy_page!(SeriesRoute, ModelPages);
+lazy_chunk!(series, series_chunk, ModelPages);
 #[cfg(not(feature = "console"))]
-lazy_page!(CompareRoute, compare::Compare);
+lazy_chunk!(compare, compare_chunk, compare::Compare);
 #[cfg(not(feature = "console"))]
-lazy_page!(SelectRoute, select::Select);
+lazy_chunk!(select, select_chunk, select::Select);
 #[cfg(not(feature = "console"))]
-lazy_page!(CalculatorRoute, calculator::Calculator);
+lazy_chunk!(calculator, calculator_chunk, calculator::Calculator);
 #[cfg(not(feature = "console"))]
-lazy_page!(BookingsRoute, Bookings);
+lazy_chunk!(bookings, bookings_chunk, Bookings);
 
 /// A model page and a consultant's showcase share one lazily loaded chunk: the showcase is
 /// opened to go on to its models, and a lazy route of its own would cut every other page's
 /// chunks finer (47 files became 67) and grow the first load past its budget.
 #[component]
 pub fn ModelPages() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let showcase = location.pathname.with_untracked(|p| {
-        matches!(
-            shared::page::Page::parse(p),
-            Some((_, shared::page::Page::Consultant(_)))
-        )
-    });
-    if showcase {
+    if matches!(crate::current_page(), Some(Page::Consultant(_))) {
         view! { <showcase::Showcase /> }.into_any()
     } else {
         view! { <series::Series /> }.into_any()
@@ -79,12 +63,7 @@ pub fn ModelPages() -> impl IntoView {
 /// pages are opened together.
 #[component]
 pub fn Bookings() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let page = location
-        .pathname
-        .with_untracked(|p| shared::page::Page::parse(p).map(|(_, page)| page));
-    use shared::page::Page;
-    match page {
+    match crate::current_page() {
         Some(Page::TestDrive) => view! { <test_drive::TestDrive /> }.into_any(),
         Some(Page::Booking(_)) => view! { <booking::Booking /> }.into_any(),
         Some(Page::MyBookings) => view! { <my_bookings::MyBookings /> }.into_any(),

@@ -1,36 +1,21 @@
-//! The consumer's root: providers (dealer, compare basket, toast) and the whole route table,
-//! each lazy page under its `shared::page::Page` path. The dealer's colour comes painted in
-//! the shell by the server.
+//! The consumer's root: providers (navigation, dealer, compare basket, toast) and the page
+//! each path opens (`shared::page::Page::parse` is the route table); every page but the home
+//! page is a lazily loaded wasm chunk. The dealer's colour comes painted in the shell by the
+//! server.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::{Lazy, ParamSegment, StaticSegment};
 use shared::page::Page;
 
 use crate::basket::Basket;
 use crate::components::tab_bar::TabBar;
-use crate::pages::{
-    home::Home, not_found::NotFound, BookingsRoute, CalculatorRoute, CompareRoute, ModelsRoute,
-    SelectRoute, SeriesRoute,
-};
-use crate::{api, DealerCtx, Toast};
+use crate::pages::{self, home::Home, not_found::NotFound};
+use crate::{api, nav, DealerCtx, Toast};
 
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <Router>
-            <Shell />
-        </Router>
-    }
-}
-
-/// Everything inside the router: providers, routes, the tab bar.
-#[component]
-fn Shell() -> impl IntoView {
-    let location = use_location();
+    let nav = nav::provide(|path| Page::parse(path).is_some());
     let slug = Memo::new(move |_| {
-        location.pathname.with(|p| {
+        nav.path.with(|p| {
             p.trim_start_matches('/')
                 .split('/')
                 .next()
@@ -62,6 +47,8 @@ fn Shell() -> impl IntoView {
         home.get()
             .is_some_and(|r| r.as_ref().is_err_and(api::Error::is_not_found))
     });
+    // Re-rendered when the path opens another page, not when only its query changes.
+    let page = Memo::new(move |_| nav.path.with(|p| Page::parse(p).map(|(_, page)| page)));
 
     view! {
         <div class="app">
@@ -70,22 +57,11 @@ fn Shell() -> impl IntoView {
                     view! { <main class="page"><NotFound /></main> }.into_any()
                 } else {
                     view! {
-                        <Routes fallback=|| view! { <main class="page"><NotFound /></main> }>
-                            <Route path=ParamSegment("dealer") view=Home />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::MODELS)) view={Lazy::<ModelsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::MODELS), ParamSegment("series")) view={Lazy::<SeriesRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::COMPARE)) view={Lazy::<CompareRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::SELECT)) view={Lazy::<SelectRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::CALCULATOR)) view={Lazy::<CalculatorRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::TEST_DRIVE)) view={Lazy::<BookingsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::TEST_DRIVE), ParamSegment("code")) view={Lazy::<BookingsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME), StaticSegment(Page::BOOKINGS)) view={Lazy::<BookingsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::ME)) view={Lazy::<BookingsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::PRIVACY)) view={Lazy::<BookingsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::CONSULTANT), ParamSegment("handle")) view={Lazy::<SeriesRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::OWNER)) view={Lazy::<BookingsRoute>::new()} />
-                            <Route path=(ParamSegment("dealer"), StaticSegment(Page::OWNER), StaticSegment(Page::BIND), ParamSegment("code")) view={Lazy::<BookingsRoute>::new()} />
-                        </Routes>
+                        {move || match page.get() {
+                            None => view! { <main class="page"><NotFound /></main> }.into_any(),
+                            Some(Page::Home) => view! { <Home /> }.into_any(),
+                            Some(page) => Suspend::new(lazy_page(page)).into_any(),
+                        }}
                         <TabBar />
                     }
                         .into_any()
@@ -95,5 +71,19 @@ fn Shell() -> impl IntoView {
                 {move || toast.0.get()}
             </div>
         </div>
+    }
+}
+
+/// A page's view, once the chunk it lives in has loaded (`Page::chunk` names it; `cargo
+/// xtask build` checks that each of `Page::CHUNKS` exists).
+async fn lazy_page(page: Page) -> AnyView {
+    match page.chunk() {
+        Some("models") => pages::models_chunk().await,
+        Some("series") => pages::series_chunk().await,
+        Some("compare") => pages::compare_chunk().await,
+        Some("select") => pages::select_chunk().await,
+        Some("calculator") => pages::calculator_chunk().await,
+        Some("bookings") => pages::bookings_chunk().await,
+        _ => view! { <main class="page"><NotFound /></main> }.into_any(),
     }
 }

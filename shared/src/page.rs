@@ -99,8 +99,8 @@ impl Page {
     pub const OWNER: &'static str = "owner";
     pub const BIND: &'static str = "bind";
 
-    /// Every lazily loaded chunk, as `cargo xtask build` names them from the app's
-    /// `{Name}Route` types (`ModelsRoute` → `models`).
+    /// Every lazily loaded chunk, as the app's `#[lazy(name)]` entries name them
+    /// (`app/src/pages.rs`) and `cargo xtask build` finds them.
     pub const CHUNKS: [&'static str; 6] = [
         "models",
         "series",

@@ -123,7 +123,10 @@ pub async fn wait_text(client: &Client, css: &str, ok: impl Fn(&str) -> bool) ->
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("{css} never showed the expected text; last seen: {last:?}")
+    screenshot(client, "failed-wait-text").await;
+    panic!(
+        "{css} never showed the expected text; last seen: {last:?} (screenshot failed-wait-text)"
+    )
 }
 
 /// Waits until `count` elements match.

@@ -1,15 +1,16 @@
 //! The consumer's first load, counted as a phone in WeChat fetches it: the home page's shell
 //! and what it names (css, js, the wasm, and the modules the entry script imports up front),
-//! brotli as served, stays within 150 KB and carries none of the staff console's code. A
-//! build's bytes are the same on every run, so this is a real test, not a timed one.
+//! brotli as served, stays within 130 KB (the performance bar) and carries none of the staff
+//! console's code. A build's bytes are the same on every run, so this is a real test, not a
+//! timed one.
 
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, USER_AGENT};
 
 use crate::browser::WECHAT_UA;
 use crate::Site;
 
-/// The consumer first load's budget, brotli bytes.
-const BUDGET: usize = 150_000;
+/// The consumer first load's budget, brotli bytes: the performance bar (130 KB).
+const BUDGET: usize = 130_000;
 
 /// The body of `path` sent with `encoding`, and the encoding the server answered with.
 async fn fetch(site: &Site, path: &str, encoding: &str) -> (Vec<u8>, Option<String>) {

@@ -58,9 +58,10 @@ const FORM_BARS: Bars = Bars {
     vitals: None,
 };
 
-/// Every consumer page a buyer can open, as issue 8 measured them, then the booking form and
-/// the staff console's sign-in.
-const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 10] = [
+/// Every consumer page a visitor can open without a code of their own (a booking's
+/// confirmation and the owner's binding link need one), then the booking form and the staff
+/// console's sign-in.
+const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 14] = [
     ("home", "/demo/", CONSUMER_BARS),
     ("catalogue", "/demo/models", CONSUMER_BARS),
     ("model", "/demo/models/byd-qin-plus", CONSUMER_BARS),
@@ -77,6 +78,10 @@ const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 10] = [
     ),
     ("selection", "/demo/select", CONSUMER_BARS),
     ("consultant showcase", "/demo/c/wang", CONSUMER_BARS),
+    ("owner centre", "/demo/owner", CONSUMER_BARS),
+    ("my bookings", "/demo/me/bookings", CONSUMER_BARS),
+    ("my data", "/demo/me", CONSUMER_BARS),
+    ("privacy notice", "/demo/privacy", CONSUMER_BARS),
     ("booking", "/demo/test-drive?series=byd-qin-plus", FORM_BARS),
     ("console sign-in", "/console/", FORM_BARS),
 ];

@@ -43,7 +43,8 @@ struct Entry {
     name: &'static str,
     /// Its page shell in `public/`, written to `dist/` with the asset version filled in.
     shell: &'static str,
-    /// Its `#[lazy_route]` pages become chunks it loads (else they are split off and dropped).
+    /// Its `#[lazy(name)]` chunk entries become chunks it loads (else they are split off and
+    /// dropped).
     split: bool,
     /// The app's feature it is built with: the console's leaves the consumer's route table
     /// and lazily loaded pages out of the library.
@@ -200,10 +201,10 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Splits an entry's wasm at its lazy routes (`#[lazy_route]`): the main module, to be run
-/// through wasm-bindgen, plus one chunk per page and the chunks they share, with the
-/// `__wasm_split.js` loader that fetches them on first use.
-/// Records in `chunks`, for each lazy page (`models` from `__models_route_view_…`), the chunk
+/// Splits an entry's wasm at its lazily loaded entries (`#[lazy(name)]` in `app/src/pages.rs`):
+/// the main module, to be run through wasm-bindgen, plus one chunk per entry and the chunks
+/// they share, with the `__wasm_split.js` loader that fetches them on first use.
+/// Records in `chunks`, for each entry (`models` from the split `models_{hash}`), the chunk
 /// files it loads, so the server can preload them with the page.
 fn split(
     wasm: &Path,
@@ -222,7 +223,7 @@ fn split(
     let split = wasm_split_cli_support::transform(options)
         .map_err(|e| anyhow::anyhow!("wasm-split: {e}"))?;
     for (name, files) in split.prefetch_map {
-        if let Some((page, _)) = name.trim_start_matches("__").split_once("_route_view_") {
+        if let Some((page, _)) = name.rsplit_once('_') {
             let files = files
                 .iter()
                 .map(|f| serde_json::Value::from(format!("{f}.wasm")))

@@ -4,12 +4,12 @@
 //! visitor's remembered contact; the sheet only shows them.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use shared::booking::{EnquiryReceipt, EnquiryRequest, Me, Origin};
 use shared::page::Page;
 
 use crate::api;
 use crate::components::contact_fields::{Contact, ContactFields, Form};
+use crate::nav::use_nav;
 use crate::use_dealer;
 
 /// What the price is asked for; `Some` opens the sheet.
@@ -46,7 +46,7 @@ pub fn EnquirySheet(
     #[prop(into)] me: Signal<Option<Me>>,
 ) -> impl IntoView {
     let dealer = use_dealer();
-    let query = use_query_map();
+    let query = use_nav().query();
     let contact = Contact::default();
     let sending = send.pending();
     let failure = RwSignal::new(None::<String>);
@@ -88,7 +88,7 @@ pub fn EnquirySheet(
             origin: Origin {
                 page: page.into(),
                 button: "ask-price".into(),
-                channel: channel(query.with_untracked(|q| q.get("ch"))),
+                channel: channel(query.with_untracked(|q| q.get("ch").map(str::to_string))),
             },
         });
     };

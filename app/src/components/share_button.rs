@@ -5,10 +5,10 @@
 //! page chunks but leaves every string in the main module, the consumer's first load.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 use shared::link::Link;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::nav::use_nav;
 use crate::{api, use_toast};
 
 /// Asks the server for the visitor's link to a page (`POST .../links`), by target path.
@@ -69,13 +69,14 @@ async fn copy(text: &str) -> bool {
 
 #[component]
 pub fn ShareButton(share: Share) -> impl IntoView {
-    let location = use_location();
+    let nav = use_nav();
+    let search = nav.search();
     let toast = use_toast();
     let wechat = in_wechat();
     let ask = move |_| {
         if !share.pending().get_untracked() {
-            let path = location.pathname.get_untracked();
-            let search = location.search.get_untracked();
+            let path = nav.path.get_untracked();
+            let search = search.get_untracked();
             share.dispatch(target(&path, &search));
         }
     };

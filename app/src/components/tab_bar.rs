@@ -2,11 +2,11 @@
 //! with its badge, the calculator. Fixed above the safe-area inset.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use shared::page::Page;
 
 use crate::basket::Basket;
+use crate::nav::use_nav;
 use crate::{api, use_dealer};
 
 /// 24×24 line icons, drawn inline.
@@ -22,7 +22,7 @@ const ICONS: [&str; 5] = [
 pub fn TabBar() -> impl IntoView {
     let dealer = use_dealer();
     let basket = expect_context::<Basket>();
-    let location = use_location();
+    let nav = use_nav();
     let tabs: [(Page, &str, &str); 5] = [
         (Page::Home, "首页", "tab-home"),
         (Page::Models, "车型", "tab-models"),
@@ -47,7 +47,7 @@ pub fn TabBar() -> impl IntoView {
                         }
                     };
                     let active = Memo::new(move |_| {
-                        location.pathname.with(|p| match Page::parse(p) {
+                        nav.path.with(|p| match Page::parse(p) {
                             // a model page belongs to the catalogue tab
                             Some((_, Page::Series(_))) => tab == Page::Models,
                             Some((_, page)) => page == tab,

@@ -5,8 +5,7 @@
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
+use crate::nav::use_nav;
 
 use super::{api, use_session, TODAY, WECHAT};
 
@@ -22,12 +21,12 @@ pub fn Account() -> impl IntoView {
         async move { session.check(api::change_password(&change).await) }
     });
     // Whoever signs in next starts from 今日, not from this page.
-    let navigate = use_navigate();
+    let nav = use_nav();
     let leave = move |notice: Option<&str>| {
-        navigate(TODAY, NavigateOptions::default());
+        nav.go(TODAY);
         session.sign_out(notice.map(Into::into));
     };
-    let leave_changed = leave.clone();
+    let leave_changed = leave;
     Effect::new(move |_| match change.value().get() {
         Some(Ok(())) => leave_changed(Some("密码已修改，请重新登录")),
         Some(Err(e)) => error.set(Some(e.message())),

@@ -4,19 +4,15 @@
 //! one-time binding QR and link to print or show the owner (7 days, usable once).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::owner::{BindingCode, Deliver, DeliveryForm};
 
 use super::{api, lead_href, use_session};
 use crate::components::status::{LoadError, Loading};
 
 #[component]
-pub fn Delivery() -> impl IntoView {
+pub fn Delivery(id: i64) -> impl IntoView {
     super::set_title("交车");
     let session = use_session();
-    let params = use_params_map();
-    let id: i64 =
-        params.with_untracked(|p| p.get_str("id").and_then(|s| s.parse().ok()).unwrap_or(0));
     let form =
         LocalResource::new(move || async move { session.check(api::delivery_form(id).await) });
     let content = move || match form.get() {

@@ -4,9 +4,7 @@
 //! verdict on a claim, its share tree (`share_tree.rs`), follow-up notes, the timeline newest first, and the lead's bookings.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::console::{LeadDetail, LeadStatus, Note, StatusChange, NOTE_MAX_CHARS};
-use shared::ApiError;
 
 use super::booking_row::BookingRow;
 use super::format::{dialable, short_time};
@@ -16,24 +14,10 @@ use super::{api, use_session, LEADS};
 use crate::components::status::{LoadError, Loading};
 
 #[component]
-pub fn Lead() -> impl IntoView {
+pub fn Lead(id: i64) -> impl IntoView {
     super::set_title("线索详情");
     let session = use_session();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get_str("id").and_then(|s| s.parse().ok())));
-    let loaded = LocalResource::new(move || {
-        let id: Option<i64> = id.get();
-        async move {
-            match id {
-                Some(id) => session.check(api::lead(id).await),
-                None => Err(api::Error::Api(ApiError {
-                    code: "not_found".into(),
-                    message: "线索不存在".into(),
-                    field: None,
-                })),
-            }
-        }
-    });
+    let loaded = LocalResource::new(move || async move { session.check(api::lead(id).await) });
     let content = move || match loaded.get() {
         None => view! { <Loading count=3 /> }.into_any(),
         Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),

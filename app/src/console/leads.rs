@@ -5,9 +5,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::nav::use_nav;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use shared::console::{LeadStatus, LeadSummary};
 
 use super::api::{self, LeadFilter};
@@ -36,18 +35,14 @@ const SEARCH_PAUSE: Duration = Duration::from_millis(300);
 pub fn Leads() -> impl IntoView {
     super::set_title("线索");
     let session = use_session();
-    let query = use_query_map();
-    let filter = Memo::new(move |_| query.with(|q| filter_from(|key| q.get(key))));
-    let navigate = use_navigate();
+    let nav = use_nav();
+    let query = nav.query();
+    let filter =
+        Memo::new(move |_| query.with(|q| filter_from(|key| q.get(key).map(str::to_string))));
     let apply = move |change: &dyn Fn(&mut LeadFilter)| {
         let mut next = filter.get_untracked();
         change(&mut next);
-        let options = NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..NavigateOptions::default()
-        };
-        navigate(&format!("{LEADS}{}", next.query()), options);
+        nav.replace(&format!("{LEADS}{}", next.query()));
     };
 
     let leads = LocalResource::new(move || {
@@ -79,7 +74,6 @@ pub fn Leads() -> impl IntoView {
     let search = RwSignal::new(filter.get_untracked().q);
     let typed = StoredValue::new(0_u32);
     let run_search = {
-        let apply = apply.clone();
         move || {
             let q = search.get_untracked();
             if filter.with_untracked(|f| f.q != q) {
@@ -88,12 +82,10 @@ pub fn Leads() -> impl IntoView {
         }
     };
     let on_search_input = {
-        let run_search = run_search.clone();
         move |ev| {
             search.set(event_target_value(&ev));
             typed.update_value(|n| *n += 1);
             let mine = typed.get_value();
-            let run_search = run_search.clone();
             set_timeout(
                 move || {
                     if typed.get_value() == mine {
@@ -110,9 +102,7 @@ pub fn Leads() -> impl IntoView {
     };
 
     let status_chip = {
-        let apply = apply.clone();
         move |status: Option<LeadStatus>| {
-            let apply = apply.clone();
             let on = move || filter.with(|f| f.status == status);
             let (test, label) = match status {
                 Some(s) => (format!("filter-status-{}", s.as_str()), s.label()),
@@ -138,9 +128,7 @@ pub fn Leads() -> impl IntoView {
         .collect_view();
 
     let consultant_select = {
-        let apply = apply.clone();
         move || {
-            let apply = apply.clone();
             session.manages().then(|| {
                 let options = move || {
                     staff
@@ -188,9 +176,7 @@ pub fn Leads() -> impl IntoView {
             .collect_view()
     };
     let date_input = {
-        let apply = apply.clone();
         move |label: &'static str, test: &'static str, to: bool| {
-            let apply = apply.clone();
             let value = move || filter.with(|f| if to { f.to.clone() } else { f.from.clone() });
             view! {
                 <label class="c-filter">

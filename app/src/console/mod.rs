@@ -25,13 +25,11 @@ mod today;
 mod wechat;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, StaticSegment};
 use shared::console::StaffMe;
 
 use crate::components::status::{LoadError, Loading};
 
-/// Where the console's pages live; the route table below spells the same paths as segments.
+/// Where the console's pages live; [`Route::parse`] reads the same paths.
 const ROOT: &str = "console";
 const TODAY: &str = "/console/";
 const LEADS: &str = "/console/leads";
@@ -123,11 +121,8 @@ pub fn Console() -> impl IntoView {
             });
         }
     });
-    view! {
-        <Router>
-            <Gate />
-        </Router>
-    }
+    crate::nav::provide(|path| Route::parse(path).is_some());
+    view! { <Gate /> }
 }
 
 /// Which of the four states shows; the pages re-render only when it changes.
@@ -188,22 +183,67 @@ fn Gate() -> impl IntoView {
     }
 }
 
-/// The signed-in console: the routes and the tab bar.
+/// A console page, by its path under `/console/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Route {
+    Today,
+    Leads,
+    Lead(i64),
+    Delivery(i64),
+    Owners,
+    Car(i64),
+    Stores,
+    Links,
+    Account,
+    WeChat,
+}
+
+impl Route {
+    /// The page a path opens (`/console/leads/7`), ignoring a trailing slash; `None` for a
+    /// path that is no console page.
+    fn parse(path: &str) -> Option<Route> {
+        let mut segments = path.split('/').filter(|s| !s.is_empty());
+        if segments.next() != Some(ROOT) {
+            return None;
+        }
+        let rest: Vec<&str> = segments.collect();
+        let id = |s: &str| s.parse::<i64>().ok();
+        Some(match rest.as_slice() {
+            [] => Route::Today,
+            ["leads"] => Route::Leads,
+            ["leads", lead] => Route::Lead(id(lead)?),
+            ["leads", lead, "delivery"] => Route::Delivery(id(lead)?),
+            ["owners"] => Route::Owners,
+            ["owners", car] => Route::Car(id(car)?),
+            ["stores"] => Route::Stores,
+            ["links"] => Route::Links,
+            ["account"] => Route::Account,
+            ["wechat"] => Route::WeChat,
+            _ => return None,
+        })
+    }
+}
+
+/// The signed-in console: the page the path opens (re-rendered when the path opens another
+/// one, not when only its query changes) and the tab bar.
 #[component]
 fn Pages() -> impl IntoView {
+    let nav = crate::nav::use_nav();
+    let route = Memo::new(move |_| nav.path.with(|p| Route::parse(p)));
     view! {
-        <Routes fallback=NotFound>
-            <Route path=StaticSegment(ROOT) view=today::Today />
-            <Route path=(StaticSegment(ROOT), StaticSegment("leads")) view=leads::Leads />
-            <Route path=(StaticSegment(ROOT), StaticSegment("leads"), ParamSegment("id")) view=lead::Lead />
-            <Route path=(StaticSegment(ROOT), StaticSegment("leads"), ParamSegment("id"), StaticSegment("delivery")) view=delivery::Delivery />
-            <Route path=(StaticSegment(ROOT), StaticSegment("owners")) view=owners::Owners />
-            <Route path=(StaticSegment(ROOT), StaticSegment("owners"), ParamSegment("id")) view=owners::Car />
-            <Route path=(StaticSegment(ROOT), StaticSegment("stores")) view=stores::Stores />
-            <Route path=(StaticSegment(ROOT), StaticSegment("links")) view=links::Links />
-            <Route path=(StaticSegment(ROOT), StaticSegment("account")) view=account::Account />
-            <Route path=(StaticSegment(ROOT), StaticSegment("wechat")) view=wechat::WeChat />
-        </Routes>
+        {move || match route.get() {
+            None => view! { <NotFound /> }.into_any(),
+            Some(Route::Today) => view! { <today::Today /> }.into_any(),
+            Some(Route::Leads) => view! { <leads::Leads /> }.into_any(),
+            Some(Route::Lead(id)) => view! { <lead::Lead id /> }.into_any(),
+            Some(Route::Delivery(id)) => view! { <delivery::Delivery id /> }.into_any(),
+            Some(Route::Owners) => view! { <owners::Owners /> }.into_any(),
+            Some(Route::Car(id)) => view! { <owners::Car id /> }.into_any(),
+            Some(Route::Stores) => view! { <stores::Stores /> }.into_any(),
+            Some(Route::Links) => view! { <links::Links /> }.into_any(),
+            Some(Route::Account) => view! { <account::Account /> }.into_any(),
+            Some(Route::WeChat) => view! { <wechat::WeChat /> }.into_any(),
+        }}
         <tab_bar::TabBar />
     }
 }
@@ -218,5 +258,33 @@ fn NotFound() -> impl IntoView {
                 <a class="btn btn-line btn-small" href=TODAY>"回到今日"</a>
             </div>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Route;
+
+    #[test]
+    fn console_paths_open_their_pages_and_nothing_else() {
+        assert_eq!(Route::parse("/console/"), Some(Route::Today));
+        assert_eq!(Route::parse("/console"), Some(Route::Today));
+        assert_eq!(Route::parse("/console/leads/7"), Some(Route::Lead(7)));
+        assert_eq!(
+            Route::parse("/console/leads/7/delivery"),
+            Some(Route::Delivery(7))
+        );
+        assert_eq!(Route::parse("/console/owners/3/"), Some(Route::Car(3)));
+        assert_eq!(Route::parse("/console/wechat"), Some(Route::WeChat));
+        for elsewhere in [
+            "/",
+            "/demo/",
+            "/consoles/",
+            "/console/leads/x",
+            "/console/nope",
+            "/s/abcdefgh",
+        ] {
+            assert_eq!(Route::parse(elsewhere), None, "{elsewhere}");
+        }
     }
 }

@@ -4,7 +4,6 @@
 //! phones come masked from the server unless the viewer serves the car.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use super::delivery::BindingCard;
 use super::format::short_time;
@@ -49,12 +48,9 @@ pub fn Owners() -> impl IntoView {
 }
 
 #[component]
-pub fn Car() -> impl IntoView {
+pub fn Car(id: i64) -> impl IntoView {
     super::set_title("车辆详情");
     let session = use_session();
-    let params = use_params_map();
-    let id: i64 =
-        params.with_untracked(|p| p.get_str("id").and_then(|s| s.parse().ok()).unwrap_or(0));
     let version = RwSignal::new(0);
     let detail = LocalResource::new(move || {
         version.track();

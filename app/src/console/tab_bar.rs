@@ -1,8 +1,8 @@
 //! The console's bottom tab bar: 今日, 线索, 车主, 链接, 门店 (managers and admins only), 我的; fixed
 //! above the safe-area inset.
 
+use crate::nav::use_nav;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use super::{use_session, ACCOUNT, LEADS, LINKS, OWNERS, STORES, TODAY};
 
@@ -29,7 +29,7 @@ fn active(path: &str, href: &str) -> bool {
 #[component]
 pub fn TabBar() -> impl IntoView {
     let session = use_session();
-    let location = use_location();
+    let nav = use_nav();
     let tabs = [
         (TODAY, "今日", "tab-today", false),
         (LEADS, "线索", "tab-leads", false),
@@ -44,7 +44,7 @@ pub fn TabBar() -> impl IntoView {
                 .into_iter()
                 .zip(ICONS)
                 .map(|((href, label, test, managers_only), icon)| {
-                    let on = Memo::new(move |_| location.pathname.with(|p| active(p, href)));
+                    let on = Memo::new(move |_| nav.path.with(|p| active(p, href)));
                     view! {
                         <Show when=move || !managers_only || session.manages()>
                             <a

@@ -3,7 +3,6 @@
 //! consultant if one is assigned, the booking as a calendar file, and the way to my bookings.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::page::Page;
 
 use crate::components::status::{LoadError, Loading};
@@ -21,10 +20,12 @@ fn map_href(address: &str) -> String {
 #[component]
 pub fn Booking() -> impl IntoView {
     let dealer = use_dealer();
-    let params = use_params_map();
-    let code = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
+    let code = match crate::current_page() {
+        Some(Page::Booking(code)) => code,
+        _ => String::new(),
+    };
     let booking = LocalResource::new(move || {
-        let (slug, code) = (dealer.slug.get(), code.get());
+        let (slug, code) = (dealer.slug.get(), code.clone());
         async move { api::booking(&slug, &code).await }
     });
     let content = move || match booking.get() {

@@ -6,7 +6,6 @@
 //! lets the buyer switch it.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use shared::catalog::EnergyType;
 use shared::compare::TrimHead;
 use shared::money;
@@ -21,6 +20,7 @@ use crate::components::field_error::FieldError;
 use crate::components::price_tag::PriceTag;
 use crate::components::share_button::{Share, ShareButton};
 use crate::components::status::Loading;
+use crate::nav::use_nav;
 use crate::pages::not_found::NotFound;
 use crate::pages::test_drive;
 use crate::{api, use_dealer};
@@ -64,9 +64,14 @@ pub fn Calculator() -> impl IntoView {
         };
         async move { api::share_link(&slug, &request).await }
     });
-    let query = use_query_map();
-    let trim_id =
-        Memo::new(move |_| query.with(|q| q.get("trim").filter(|t| !t.trim().is_empty())));
+    let query = use_nav().query();
+    let trim_id = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("trim")
+                .filter(|t| !t.trim().is_empty())
+                .map(str::to_string)
+        })
+    });
     let trim = LocalResource::new(move || {
         let slug = dealer.slug.get();
         let id = trim_id.get();
@@ -98,7 +103,7 @@ pub fn Calculator() -> impl IntoView {
     let listed = RwSignal::new(false);
     let commercial = RwSignal::new(String::new());
     let plate = RwSignal::new(DEFAULT_PLATE_FEE.to_string());
-    let loan = RwSignal::new(query.with_untracked(|q| q.get_str("pay") == Some("loan")));
+    let loan = RwSignal::new(query.with_untracked(|q| q.get("pay") == Some("loan")));
     let down_pct = RwSignal::new(DEFAULT_DOWN_PAYMENT_PCT.to_string());
     let term = RwSignal::new(DEFAULT_TERM_MONTHS.to_string());
     let rate = RwSignal::new(String::new());
@@ -273,7 +278,7 @@ pub fn Calculator() -> impl IntoView {
         trim.get().map(|r| match r {
             Ok(Some(t)) => {
                 let href = dealer.link(&Page::Series(t.series_id.clone()));
-                let ch = query.with_untracked(|q| q.get("ch"));
+                let ch = query.with_untracked(|q| q.get("ch").map(str::to_string));
                 let drive = test_drive::href(
                     &dealer.slug.get_untracked(),
                     &t.series_id,

@@ -5,8 +5,6 @@
 //! (询底价) and books its test drive.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use shared::booking::EnquiryRequest;
 use shared::compare::{parse_trim_ids, Comparison, TrimHead, MAX_COMPARE};
 use shared::money;
@@ -17,6 +15,7 @@ use crate::basket::Basket;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
 use crate::components::share_button::{Share, ShareButton};
 use crate::components::status::{LoadError, Loading};
+use crate::nav::use_nav;
 use crate::pages::not_found::NotFound;
 use crate::pages::test_drive;
 use crate::{api, use_dealer};
@@ -63,31 +62,29 @@ pub fn Compare() -> impl IntoView {
         async move { api::share_link(&slug, &request).await }
     });
     let basket = expect_context::<Basket>();
-    let query = use_query_map();
-    let navigate = use_navigate();
+    let query = use_nav().query();
+    let nav = use_nav();
     let view_state = Memo::new(move |_| {
         query.with(|q| {
-            let mut ids = parse_trim_ids(q.get_str("trims").unwrap_or(""));
+            let mut ids = parse_trim_ids(q.get("trims").unwrap_or(""));
             let truncated = ids.len() > MAX_COMPARE;
             ids.truncate(MAX_COMPARE);
             View {
                 ids,
                 truncated,
-                hide_same: q.get_str("hide_same") == Some("1"),
-                highlight: q.get_str("highlight") != Some("0"),
+                hide_same: q.get("hide_same") == Some("1"),
+                highlight: q.get("highlight") != Some("0"),
             }
         })
     });
     let ids = Memo::new(move |_| view_state.with(|v| v.ids.clone()));
     let go = Callback::new(move |(next, replace): (View, bool)| {
-        navigate(
-            &next.href(&dealer.slug.get_untracked()),
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        let href = next.href(&dealer.slug.get_untracked());
+        if replace {
+            nav.replace(&href);
+        } else {
+            nav.go(&href);
+        }
     });
 
     // `/compare` with no trims opens what is in the basket.
@@ -383,7 +380,9 @@ fn Table(
 #[component]
 fn LeadRow(trims: Vec<TrimHead>, ask: RwSignal<Option<Ask>>) -> impl IntoView {
     let slug = use_dealer().slug.get_untracked();
-    let ch = use_query_map().with_untracked(|q| q.get("ch"));
+    let ch = use_nav()
+        .query()
+        .with_untracked(|q| q.get("ch").map(str::to_string));
     let cells = trims
         .into_iter()
         .map(|t| {

@@ -4,9 +4,6 @@
 //! links restore it. A bad value in the URL is ignored and its default kept.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
-use leptos_router::NavigateOptions;
 use shared::catalog::{BodyType, EnergyType, SeriesSummary};
 use shared::filter::{CatalogFilter, Sort, PRICE_BANDS, QUERY_LIMIT};
 use shared::page::Page;
@@ -14,6 +11,7 @@ use shared::page::Page;
 use crate::components::filter_chips::ChipRow;
 use crate::components::series_card::SeriesCard;
 use crate::components::status::{LoadError, Loading};
+use crate::nav::{use_nav, Query};
 use crate::pages::not_found::NotFound;
 use crate::{api, use_dealer};
 
@@ -29,10 +27,10 @@ const KEYS: [&str; 8] = [
 ];
 
 /// The filter in the URL, keeping each value that parses and dropping each one that does not.
-pub fn lenient_filter(query: &ParamsMap) -> CatalogFilter {
+pub fn lenient_filter(query: &Query) -> CatalogFilter {
     let mut accepted: Vec<(&str, &str)> = Vec::new();
     for key in KEYS {
-        if let Some(value) = query.get_str(key) {
+        if let Some(value) = query.get(key) {
             accepted.push((key, value));
             if CatalogFilter::from_pairs(accepted.iter().copied()).is_err() {
                 accepted.pop();
@@ -46,8 +44,8 @@ pub fn lenient_filter(query: &ParamsMap) -> CatalogFilter {
 pub fn Models() -> impl IntoView {
     crate::set_title("车型库");
     let dealer = use_dealer();
-    let query = use_query_map();
-    let navigate = use_navigate();
+    let query = use_nav().query();
+    let nav = use_nav();
     let list = LocalResource::new(move || {
         let slug = dealer.slug.get();
         async move { api::series_list(&slug).await }
@@ -82,14 +80,11 @@ pub fn Models() -> impl IntoView {
             dealer.slug.get_untracked(),
             api::query_string(&f.to_pairs())
         );
-        navigate(
-            &url,
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        if replace {
+            nav.replace(&url);
+        } else {
+            nav.go(&url);
+        }
     });
     let pick = move |apply: fn(&mut CatalogFilter, Option<String>)| {
         Callback::new(move |value: Option<String>| {

@@ -4,26 +4,24 @@
 //! code to this phone and goes on to the cars, or says in Chinese why it cannot.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
 use shared::owner::OwnerCar;
 use shared::page::Page;
 
 use crate::components::field_error::FieldError;
 use crate::components::status::{LoadError, Loading};
+use crate::nav::use_nav;
 use crate::{api, use_dealer};
 
 #[component]
 pub fn Owner() -> impl IntoView {
     crate::set_title("车主服务");
     let dealer = use_dealer();
-    let code = use_location()
-        .pathname
-        .with_untracked(|p| match Page::parse(p) {
-            Some((_, Page::OwnerBind(code))) => Some(code),
-            _ => None,
-        });
+    let code = match crate::current_page() {
+        Some(Page::OwnerBind(code)) => Some(code),
+        _ => None,
+    };
     let binding = code.is_some();
+    let nav = use_nav();
     let cars = LocalResource::new(move || {
         let slug = dealer.slug.get();
         let code = code.clone();
@@ -37,13 +35,7 @@ pub fn Owner() -> impl IntoView {
     // Bound: the page's own address, so a reload does not spend the code again.
     Effect::new(move || {
         if binding && matches!(cars.get(), Some(Ok(_))) {
-            use_navigate()(
-                &dealer.link(&Page::Owner),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            nav.replace(&dealer.link(&Page::Owner));
         }
     });
     let content = move || match cars.get() {

@@ -4,7 +4,6 @@
 //! test drive (for the series in the bar at the bottom, for a trim on its card).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::booking::EnquiryRequest;
 use shared::catalog::{format_number, SeriesDetail, Trim};
 use shared::money;
@@ -19,6 +18,7 @@ use crate::components::share_button::{Share, ShareButton};
 use crate::components::silhouette::Silhouette;
 use crate::components::status::{LoadError, Loading};
 use crate::components::trim_actions::CompareToggle;
+use crate::nav::use_nav;
 use crate::pages::not_found::NotFound;
 use crate::pages::test_drive;
 use crate::{api, use_dealer};
@@ -53,10 +53,13 @@ fn spec_span(trims: &[Trim], key: &str, unit: &str) -> Option<String> {
 #[component]
 pub fn Series() -> impl IntoView {
     let dealer = use_dealer();
-    let params = use_params_map();
+    let series = match crate::current_page() {
+        Some(Page::Series(series)) => series,
+        _ => String::new(),
+    };
     let detail = LocalResource::new(move || {
         let slug = dealer.slug.get();
-        let series = params.with(|p| p.get("series").unwrap_or_default());
+        let series = series.clone();
         async move { api::series_detail(&slug, &series).await }
     });
     // The dealer's terms price each trim on the road; the page waits for both, so nothing
@@ -100,7 +103,9 @@ fn SeriesView(
     let slug = dealer.slug.get_untracked();
     let s = &detail.series;
     crate::set_title(&format!("{} - {}", s.name_zh, s.brand_name));
-    let ch = use_query_map().with_untracked(|q| q.get("ch"));
+    let ch = use_nav()
+        .query()
+        .with_untracked(|q| q.get("ch").map(str::to_string));
     let share: Share = Action::new_unsync(move |target: &String| {
         let slug = dealer.slug.get_untracked();
         let request = NewVisitorLink {

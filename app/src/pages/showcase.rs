@@ -5,7 +5,6 @@
 //! page and booking from here.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::booking::EnquiryRequest;
 use shared::page::Page;
 use shared::profile::ConsultantCard;
@@ -14,16 +13,20 @@ use crate::components::consultant_card::CardView;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
 use crate::components::series_card::SeriesCard;
 use crate::components::status::{LoadError, Loading};
+use crate::nav::use_nav;
 use crate::pages::not_found::NotFound;
 use crate::{api, use_dealer};
 
 #[component]
 pub fn Showcase() -> impl IntoView {
     let dealer = use_dealer();
-    let params = use_params_map();
+    let handle = match crate::current_page() {
+        Some(Page::Consultant(handle)) => handle,
+        _ => String::new(),
+    };
     let card = LocalResource::new(move || {
         let slug = dealer.slug.get();
-        let handle = params.with(|p| p.get("handle").unwrap_or_default());
+        let handle = handle.clone();
         async move { api::consultant(&slug, &handle).await }
     });
     let models = LocalResource::new(move || {
@@ -57,7 +60,9 @@ fn ShowcaseView(
         .map(|h| h.dealer.name)
         .unwrap_or_default();
     crate::set_title(&format!("{} · {dealer_name} {}", card.name, card.title));
-    let ch = use_query_map().with_untracked(|q| q.get("ch"));
+    let ch = use_nav()
+        .query()
+        .with_untracked(|q| q.get("ch").map(str::to_string));
     // Every page opened from here keeps the link's channel, so what it brings is credited.
     let with_ch = |href: String, from: Option<&str>| {
         let mut pairs: Vec<(&str, &str)> = from.map(|f| ("from", f)).into_iter().collect();

@@ -5,7 +5,6 @@
 //! books twice; a slot taken meanwhile offers the store's nearest free slots instead.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::booking::{BookingRequest, Origin, Slot, SlotFull, TestDriveStore};
 use shared::catalog::{SeriesList, SpecValue, Trim};
 use shared::contact::{check_licence, Gearbox, Licence};
@@ -18,6 +17,7 @@ use crate::components::enquiry_sheet::channel;
 use crate::components::field_error::FieldError;
 use crate::components::slot_picker::{FreeSlots, SlotPicker};
 use crate::components::status::{LoadError, Loading};
+use crate::nav::use_nav;
 use crate::pages::not_found::NotFound;
 use crate::{api, use_dealer};
 
@@ -181,9 +181,14 @@ fn BookingForm(
 ) -> impl IntoView {
     let dealer = use_dealer();
     let slug = dealer.slug.get_untracked();
-    let query = use_query_map();
-    let param =
-        move |key: &str| query.with_untracked(|q| q.get(key).filter(|v| !v.trim().is_empty()));
+    let query = use_nav().query();
+    let param = move |key: &str| {
+        query.with_untracked(|q| {
+            q.get(key)
+                .filter(|v| !v.trim().is_empty())
+                .map(str::to_string)
+        })
+    };
     let options = series_options(&stores, names.as_ref());
     let wanted = param("series");
     let unavailable = wanted
@@ -296,7 +301,7 @@ fn BookingForm(
     // The request and key of the last submission: a retry of the same request after a network
     // failure sends the same key, so the server answers it once.
     let attempt = StoredValue::new(None::<(BookingRequest, String)>);
-    let navigate = use_navigate();
+    let nav = use_nav();
     let done_slug = slug.clone();
     Effect::new(move |_| {
         let Some(result) = book.value().get() else {
@@ -304,10 +309,7 @@ fn BookingForm(
         };
         match result {
             Ok(booking) => {
-                navigate(
-                    &Page::Booking(booking.code).href(&done_slug),
-                    Default::default(),
-                );
+                nav.go(&Page::Booking(booking.code).href(&done_slug));
                 return;
             }
             Err(e @ api::Error::Network(_)) => failure.set(Some(e)),

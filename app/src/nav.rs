@@ -1,0 +1,178 @@
+//! Client-side navigation for both entries: the address as signals, the app's own links and
+//! the back button followed without a reload, and the query's `key=value` pairs.
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The address bar, tracked. A new path is a new page (the roots re-render on it); a new
+/// query is the same page's state (filters, a comparison's options).
+#[derive(Clone, Copy)]
+pub struct Nav {
+    address: RwSignal<(String, String)>,
+    /// The path, such as `/demo/models`.
+    pub path: Memo<String>,
+}
+
+/// A query's pairs in their order, decoded (`+` is a space).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Query(Vec<(String, String)>);
+
+impl Query {
+    pub fn parse(search: &str) -> Self {
+        let decode = |text: &str| {
+            let text = text.replace('+', " ");
+            js_sys::decode_uri_component(&text)
+                .ok()
+                .and_then(|d| d.as_string())
+                .unwrap_or(text)
+        };
+        Query(
+            search
+                .trim_start_matches('?')
+                .split('&')
+                .filter(|pair| !pair.is_empty())
+                .map(|pair| {
+                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    (decode(key), decode(value))
+                })
+                .collect(),
+        )
+    }
+
+    /// The first value of `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Nav {
+    /// The query of the page being created, decoded: it follows the address while the path
+    /// is this page's and holds still once another page's path is opened, so a page being
+    /// replaced never acts on the next page's query (`?trims=` gone is not "no trims").
+    pub fn query(&self) -> Memo<Query> {
+        self.scoped(Query::parse)
+    }
+
+    /// The query of the page being created as written, with its `?` (empty without one);
+    /// scoped to the page as [`Nav::query`] is.
+    pub fn search(&self) -> Memo<String> {
+        self.scoped(str::to_string)
+    }
+
+    fn scoped<T: Clone + PartialEq + Send + Sync + 'static>(&self, read: fn(&str) -> T) -> Memo<T> {
+        let address = self.address;
+        let page = address.with_untracked(|(path, _)| path.clone());
+        Memo::new(move |before: Option<&T>| {
+            address.with(|(path, search)| match before {
+                Some(before) if *path != page => before.clone(),
+                _ => read(search),
+            })
+        })
+    }
+
+    /// Opens `href` (a path with an optional query) as a new history entry.
+    pub fn go(&self, href: &str) {
+        self.visit(href, false);
+    }
+
+    /// Opens `href` in place of the current history entry (a reload or the back button
+    /// never comes back to the address it replaces).
+    pub fn replace(&self, href: &str) {
+        self.visit(href, true);
+    }
+
+    fn visit(&self, href: &str, replace: bool) {
+        let history = window().history().ok();
+        let _ = history.map(|h| {
+            if replace {
+                h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
+            } else {
+                h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
+            }
+        });
+        let address = split(href);
+        let new_page = self.address.with_untracked(|(path, _)| *path != address.0);
+        self.address.set(address);
+        if new_page {
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    }
+}
+
+/// `/path?query#hash` → (`/path`, `?query`).
+fn split(href: &str) -> (String, String) {
+    let href = href.split('#').next().unwrap_or_default();
+    match href.find('?') {
+        Some(at) => (href[..at].to_string(), href[at..].to_string()),
+        None => (href.to_string(), String::new()),
+    }
+}
+
+fn here() -> (String, String) {
+    let location = window().location();
+    (
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default(),
+    )
+}
+
+/// Starts navigation for an entry and provides it to every page: a click on a link to a path
+/// the entry `owns` opens it in place; other links (another entry, a short link, a file) load
+/// as the browser would.
+pub fn provide(owns: fn(&str) -> bool) -> Nav {
+    let address = RwSignal::new(here());
+    let nav = Nav {
+        address,
+        path: Memo::new(move |_| address.with(|(path, _)| path.clone())),
+    };
+    provide_context(nav);
+    // Listening for the page's whole life: the handles are never removed.
+    let _ = window_event_listener(ev::popstate, move |_| address.set(here()));
+    let _ = window_event_listener(ev::click, move |event| {
+        let plain = event.button() == 0
+            && !(event.meta_key() || event.ctrl_key() || event.shift_key() || event.alt_key());
+        if event.default_prevented() || !plain {
+            return;
+        }
+        let link = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten());
+        let Some(link) = link else { return };
+        let href = link.get_attribute("href").unwrap_or_default();
+        let own = href.starts_with('/')
+            && !href.starts_with("//")
+            && !link.has_attribute("target")
+            && !link.has_attribute("download")
+            && owns(&split(&href).0);
+        if own {
+            event.prevent_default();
+            nav.go(&href);
+        }
+    });
+    nav
+}
+
+pub fn use_nav() -> Nav {
+    expect_context::<Nav>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn an_href_splits_into_its_path_and_query_without_the_hash() {
+        let pair = |p: &str, q: &str| (p.to_string(), q.to_string());
+        assert_eq!(split("/demo/models"), pair("/demo/models", ""));
+        assert_eq!(
+            split("/demo/compare?trims=a,b#top"),
+            pair("/demo/compare", "?trims=a,b")
+        );
+        assert_eq!(split("/demo/#x"), pair("/demo/", ""));
+    }
+}
