@@ -19,6 +19,17 @@ const MAX_CHAIN: usize = 16;
 /// The most people of a lead's tree below it that the console is shown.
 const MAX_DESCENDANTS: usize = 100;
 
+/// A visitor's first touch at a dealer, as a subquery for the `link_visits` row of their
+/// first counted click (`$1` the dealer, `$2` the visitor): touches are read from the clicks
+/// (indexed by visitor and time), so a click writes one row and updates none.
+pub const FIRST_TOUCH: &str = "SELECT v.id FROM link_visits v JOIN links l ON l.id = v.link_id \
+     WHERE v.visitor = $2 AND v.counted = 1 AND l.dealer_id = $1 ORDER BY v.at, v.id LIMIT 1";
+
+/// A visitor's last touch at a dealer, as [`FIRST_TOUCH`] is their first.
+pub const LAST_TOUCH: &str = "SELECT v.id FROM link_visits v JOIN links l ON l.id = v.link_id \
+     WHERE v.visitor = $2 AND v.counted = 1 AND l.dealer_id = $1 \
+     ORDER BY v.at DESC, v.id DESC LIMIT 1";
+
 /// The consultant a new lead is given, and why.
 #[derive(Debug)]
 pub struct Assigned {
@@ -64,16 +75,16 @@ async fn facts(
         Option<i64>,
         Option<i64>,
         Option<String>,
-    ) = sqlx::query_as(
+    ) = sqlx::query_as(&format!(
         "SELECT \
          (SELECT b.staff_id FROM visitor_bindings b JOIN staff s ON s.id = b.staff_id \
           WHERE b.dealer_id = $1 AND b.visitor = $2 AND s.active = 1) AS bound_to, \
-         (SELECT l.staff_id FROM visitor_touches t JOIN links l ON l.id = t.first_link_id \
-          JOIN staff s ON s.id = l.staff_id WHERE t.dealer_id = $1 AND t.visitor = $2 \
+         (SELECT l.staff_id FROM link_visits t JOIN links l ON l.id = t.link_id \
+          JOIN staff s ON s.id = l.staff_id WHERE t.id = ({FIRST_TOUCH}) \
           AND s.active = 1 AND s.role = 'consultant') AS first_owner, \
-         (SELECT t.first_at FROM visitor_touches t WHERE t.dealer_id = $1 AND t.visitor = $2) AS first_at, \
-         (SELECT r.referrer FROM visitor_referrals r WHERE r.dealer_id = $1 AND r.visitor = $2) AS referrer",
-    )
+         (SELECT t.at FROM link_visits t WHERE t.id = ({FIRST_TOUCH})) AS first_at, \
+         (SELECT r.referrer FROM visitor_referrals r WHERE r.dealer_id = $1 AND r.visitor = $2) AS referrer"
+    ))
     .bind(dealer_id)
     .bind(visitor)
     .fetch_one(&mut *conn)
@@ -199,9 +210,9 @@ pub async fn origin(
     let Some(visitor) = visitor else {
         return Ok(Origin::default());
     };
-    let link_id: Option<i64> = sqlx::query_scalar(
-        "SELECT last_link_id FROM visitor_touches WHERE dealer_id = $1 AND visitor = $2",
-    )
+    let link_id: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT t.link_id FROM link_visits t WHERE t.id = ({LAST_TOUCH})"
+    ))
     .bind(dealer_id)
     .bind(visitor)
     .fetch_optional(&mut *conn)
@@ -370,12 +381,11 @@ pub async fn share_tree(db: &Db, viewer: &Staff, lead_id: i64) -> sqlx::Result<O
                 current = referrer;
             }
             None => {
-                let first: Option<FirstTouch> = sqlx::query_as(
-                    "SELECT t.first_at, l.channel, s.name AS staff_name, l.code, l.campaign \
-                         FROM visitor_touches t JOIN links l ON l.id = t.first_link_id \
-                         LEFT JOIN staff s ON s.id = l.staff_id \
-                         WHERE t.dealer_id = $1 AND t.visitor = $2",
-                )
+                let first: Option<FirstTouch> = sqlx::query_as(&format!(
+                    "SELECT t.at AS first_at, l.channel, s.name AS staff_name, l.code, \
+                     l.campaign FROM link_visits t JOIN links l ON l.id = t.link_id \
+                     LEFT JOIN staff s ON s.id = l.staff_id WHERE t.id = ({FIRST_TOUCH})"
+                ))
                 .bind(dealer_id)
                 .bind(&current)
                 .fetch_optional(&mut *conn)

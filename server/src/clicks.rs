@@ -4,7 +4,6 @@
 //! counts, a booking before it attributes, a clean shutdown) writes what is pending at once,
 //! so at most `GATHER` of visits is at risk when the process dies without one.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
@@ -24,7 +23,6 @@ const ROWS_PER_STATEMENT: usize = 200;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Visit {
     pub link_id: i64,
-    pub dealer_id: i64,
     pub at: i64,
     /// The visitor's anonymous id; none for a preview fetch.
     pub visitor: Option<String>,
@@ -127,8 +125,9 @@ async fn write_gathered(db: Db, mut rx: mpsc::UnboundedReceiver<Message>) {
     }
 }
 
-/// Writes visits in one transaction: the visits themselves, then for the clicks each
-/// visitor's touch (the first link that brought them stays, the last moves on).
+/// Writes visits in one transaction, as multi-row inserts. A visitor's first and last touch
+/// are read from these rows (`attribution::FIRST_TOUCH`, `attribution::LAST_TOUCH`): a click
+/// is one row written, nothing updated.
 pub async fn write(db: &Db, visits: &[Visit]) -> sqlx::Result<()> {
     let mut tx = db::begin_write(db).await?;
     for chunk in visits.chunks(ROWS_PER_STATEMENT) {
@@ -147,71 +146,7 @@ pub async fn write(db: &Db, visits: &[Visit]) -> sqlx::Result<()> {
         }
         query.execute(&mut *tx).await?;
     }
-    let touches = touches(visits);
-    for chunk in touches.chunks(ROWS_PER_STATEMENT) {
-        // One row per visitor: PostgreSQL refuses to update a row twice in one statement.
-        let sql = format!(
-            "INSERT INTO visitor_touches (dealer_id, visitor, first_link_id, first_at, \
-             last_link_id, last_at) VALUES {} ON CONFLICT (dealer_id, visitor) DO UPDATE SET \
-             last_link_id = excluded.last_link_id, last_at = excluded.last_at \
-             WHERE visitor_touches.last_at <= excluded.last_at",
-            placeholders(db.backend, chunk.len(), 6)
-        );
-        let mut query = sqlx::query(&sql);
-        for t in chunk {
-            query = query
-                .bind(t.dealer_id)
-                .bind(&t.visitor)
-                .bind(t.first.0)
-                .bind(t.first.1)
-                .bind(t.last.0)
-                .bind(t.last.1);
-        }
-        query.execute(&mut *tx).await?;
-    }
     tx.commit().await
-}
-
-/// A visitor's first and last click at a dealer within one write: (link, time) each.
-#[derive(Debug, PartialEq, Eq)]
-struct Touch {
-    dealer_id: i64,
-    visitor: String,
-    first: (i64, i64),
-    last: (i64, i64),
-}
-
-/// The clicks folded into one touch per dealer and visitor, in the order first seen.
-fn touches(visits: &[Visit]) -> Vec<Touch> {
-    let mut index: HashMap<(i64, &str), usize> = HashMap::new();
-    let mut out: Vec<Touch> = Vec::new();
-    for v in visits.iter().filter(|v| v.counted) {
-        let Some(visitor) = v.visitor.as_deref() else {
-            continue;
-        };
-        let here = (v.link_id, v.at);
-        match index.get(&(v.dealer_id, visitor)) {
-            Some(&i) => {
-                let t = &mut out[i];
-                if here.1 < t.first.1 {
-                    t.first = here;
-                }
-                if here.1 >= t.last.1 {
-                    t.last = here;
-                }
-            }
-            None => {
-                index.insert((v.dealer_id, visitor), out.len());
-                out.push(Touch {
-                    dealer_id: v.dealer_id,
-                    visitor: visitor.to_string(),
-                    first: here,
-                    last: here,
-                });
-            }
-        }
-    }
-    out
 }
 
 /// `($1, $2), ($3, $4)` for `rows` rows of `columns` binds; on SQLite `(?, ?), (?, ?)`:
@@ -236,17 +171,6 @@ fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
 mod tests {
     use super::*;
 
-    fn visit(link_id: i64, at: i64, visitor: Option<&str>, counted: bool) -> Visit {
-        Visit {
-            link_id,
-            dealer_id: 1,
-            at,
-            visitor: visitor.map(str::to_string),
-            agent: "wechat",
-            counted,
-        }
-    }
-
     #[test]
     fn placeholders_number_every_bind_once() {
         assert_eq!(placeholders(Backend::Postgres, 1, 2), "($1, $2)");
@@ -255,33 +179,5 @@ mod tests {
             "($1, $2, $3), ($4, $5, $6)"
         );
         assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
-    }
-
-    #[test]
-    fn a_visitors_clicks_fold_into_one_touch_and_previews_touch_nobody() {
-        let visits = [
-            visit(7, 100, Some("a"), true),
-            visit(8, 50, None, false),
-            visit(9, 300, Some("a"), true),
-            visit(8, 200, Some("b"), true),
-            visit(5, 400, Some("b"), false),
-        ];
-        assert_eq!(
-            touches(&visits),
-            [
-                Touch {
-                    dealer_id: 1,
-                    visitor: "a".into(),
-                    first: (7, 100),
-                    last: (9, 300)
-                },
-                Touch {
-                    dealer_id: 1,
-                    visitor: "b".into(),
-                    first: (8, 200),
-                    last: (8, 200)
-                },
-            ]
-        );
     }
 }

@@ -1,6 +1,6 @@
 //! Share links in the database: made by a staff member for a page of their dealer, found by
-//! code when opened, every fetch of them kept (clicks and previews) with each visitor's first
-//! and last touch, and the counts their owner sees.
+//! code when opened, every fetch of them kept (clicks and previews; a visitor's first and last
+//! touch are read from their clicks), and the counts their owner sees.
 
 use shared::date::Date;
 use shared::link::{self, Channel, Link, NewLink};

@@ -77,10 +77,11 @@ pub async fn visitor_link(
     if let Some(made) = find(db, dealer_id, visitor, target, channel).await? {
         return Ok((made, false));
     }
-    let first: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT l.id, l.staff_id, l.root_link_id FROM visitor_touches t \
-         JOIN links l ON l.id = t.first_link_id WHERE t.dealer_id = $1 AND t.visitor = $2",
-    )
+    let first: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT l.id, l.staff_id, l.root_link_id FROM link_visits t \
+         JOIN links l ON l.id = t.link_id WHERE t.id = ({})",
+        crate::attribution::FIRST_TOUCH
+    ))
     .bind(dealer_id)
     .bind(visitor)
     .fetch_optional(&db.pool)

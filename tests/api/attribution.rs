@@ -7,6 +7,7 @@
 
 use reqwest::{header, Client, StatusCode};
 use serde_json::json;
+use server::attribution::FIRST_TOUCH;
 use shared::attribution::{AttributionWindow, Credit, LinkStats, ShareTree};
 use shared::booking::{Booking, EnquiryReceipt, SlotList, TestDriveOffer};
 use shared::contact::PRIVACY_NOTICE_VERSION;
@@ -163,7 +164,7 @@ both! {
         let friend = app.phone();
         click(&app, &friend, &link).await;
         // 29 days later the first touch still counts.
-        sqlx::query("UPDATE visitor_touches SET first_at = first_at - $1").bind(29 * DAY).execute(&app.db.pool).await.unwrap();
+        sqlx::query("UPDATE link_visits SET at = at - $1").bind(29 * DAY).execute(&app.db.pool).await.unwrap();
         assert_eq!(enquire(&app, &friend, "张三", "13900000101").await, LI);
         let lead = lead_of(&app, "13900000101").await;
         let visitor = clicker(&app, &link).await;
@@ -188,8 +189,8 @@ both! {
         assert_eq!(enquire(&app, &walk_in, "李四", "13900000102").await, WANG);
         assert_eq!(lead_of(&app, "13900000102").await.credited_by.as_deref(), Some("round_robin"));
         click(&app, &walk_in, &link).await;
-        let first: String = sqlx::query_scalar("SELECT l.code FROM visitor_touches t JOIN links l ON l.id = t.first_link_id WHERE t.visitor = $1")
-            .bind(clicker(&app, &link).await).fetch_one(&app.db.pool).await.unwrap();
+        let first: String = sqlx::query_scalar(&format!("SELECT l.code FROM link_visits t JOIN links l ON l.id = t.link_id WHERE t.id = ({FIRST_TOUCH})"))
+            .bind(app.dealer_id("demo").await).bind(clicker(&app, &link).await).fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(first, link.code, "李娜's link is now their first touch");
         assert_eq!(enquire(&app, &walk_in, "李四", "13900000103").await, WANG);
         let second = lead_of(&app, "13900000103").await;
@@ -213,7 +214,7 @@ both! {
         let link = staff_link(&app, &li, "poster").await;
         let late = app.phone();
         click(&app, &late, &link).await;
-        sqlx::query("UPDATE visitor_touches SET first_at = first_at - $1").bind(30 * DAY + 60_000).execute(&app.db.pool).await.unwrap();
+        sqlx::query("UPDATE link_visits SET at = at - $1").bind(30 * DAY + 60_000).execute(&app.db.pool).await.unwrap();
         assert_eq!(enquire(&app, &late, "王五", "13900000201").await, WANG);
         let lead = lead_of(&app, "13900000201").await;
         assert_eq!((lead.credited_by.as_deref(), lead.link_code.as_deref()), (Some("round_robin"), Some(link.code.as_str())));
@@ -228,13 +229,16 @@ both! {
         }
         let consultant = li.put(app.url("/api/v1/console/attribution")).json(&json!({"days": 60})).send().await.unwrap();
         assert_eq!(err(consultant, StatusCode::FORBIDDEN).await.error.code, "forbidden");
+        let manager = sign_in(&app, "demo-manager").await;
+        let managers = manager.put(app.url("/api/v1/console/attribution")).json(&json!({"days": 60})).send().await.unwrap();
+        assert_eq!(err(managers, StatusCode::FORBIDDEN).await.error.code, "forbidden", "the window is the admin's alone");
         let unchanged: AttributionWindow = ok(admin.get(app.url("/api/v1/console/attribution")).send().await.unwrap()).await;
         assert_eq!(unchanged.days, 30);
         let saved: AttributionWindow = ok(window(60).await.unwrap()).await;
         assert_eq!(saved.days, 60);
         let patient = app.phone();
         click(&app, &patient, &link).await;
-        sqlx::query("UPDATE visitor_touches SET first_at = first_at - $1 WHERE visitor = $2")
+        sqlx::query("UPDATE link_visits SET at = at - $1 WHERE visitor = $2")
             .bind(45 * DAY).bind(clicker(&app, &link).await).execute(&app.db.pool).await.unwrap();
         assert_eq!(enquire(&app, &patient, "赵六", "13900000202").await, LI);
         // The window is held inside its bounds by the database.

@@ -139,6 +139,15 @@ async fn serve(state: AppState) -> String {
 }
 
 impl TestApp {
+    /// A dealer's id, by its slug.
+    pub async fn dealer_id(&self, slug: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM dealers WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
     /// A second server instance on the same database, serving the app built in `dist`; its
     /// `http://` address. Several instances on one PostgreSQL database are how Chelink scales.
     pub async fn another_instance(&self, dist: &Path) -> String {

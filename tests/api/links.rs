@@ -6,6 +6,7 @@
 
 use reqwest::{header, StatusCode};
 use serde_json::json;
+use server::attribution::{FIRST_TOUCH, LAST_TOUCH};
 use shared::link::{self, Channel, Link};
 
 use crate::console::sign_in;
@@ -107,14 +108,23 @@ both! {
         // The friend's touches: the first link that brought them stays, the last moves on;
         // previews and staff visits touch nobody.
         app.clicks.flush().await;
-        let touches: Vec<(String, String)> = sqlx::query_as(
-            "SELECT f.code, l.code FROM visitor_touches t JOIN links f ON f.id = t.first_link_id \
-             JOIN links l ON l.id = t.last_link_id",
-        )
-        .fetch_all(&app.db.pool)
+        let clickers: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT visitor FROM link_visits WHERE counted = 1")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(clickers.len(), 1, "only the friend's clicks count");
+        let touches: (String, String) = sqlx::query_as(&format!(
+            "SELECT (SELECT l.code FROM link_visits v JOIN links l ON l.id = v.link_id \
+             WHERE v.id = ({FIRST_TOUCH})), (SELECT l.code FROM link_visits v \
+             JOIN links l ON l.id = v.link_id WHERE v.id = ({LAST_TOUCH}))"
+        ))
+        .bind(app.dealer_id("demo").await)
+        .bind(&clickers[0])
+        .fetch_one(&app.db.pool)
         .await
         .unwrap();
-        assert_eq!(touches, vec![(made.code.clone(), compare.code.clone())]);
+        assert_eq!(touches, (made.code.clone(), compare.code.clone()));
 
         // Another dealer's staff visiting this dealer's link is a customer's click like any other.
         open(&app, &leap, reqwest::Method::GET, &made.path, WECHAT).await;
@@ -212,12 +222,12 @@ both! {
         // The console counts them all (it writes what this instance still holds first).
         let listed = my_links(&app, &wang).await;
         assert_eq!((listed[0].clicks, listed[0].visitors), (300, 300));
-        let (visits, touched): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM link_visits), (SELECT COUNT(*) FROM visitor_touches)",
+        let (visits, visitors): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT visitor) FROM link_visits WHERE counted = 1",
         )
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-        assert_eq!((visits, touched), (300, 300));
+        assert_eq!((visits, visitors), (300, 300));
     }
 }

@@ -247,7 +247,7 @@ both! {
         let elsewhere = friend.get(app.url("/api/v1/dealers/leapmotor/my-consultant")).send().await.unwrap();
         assert_eq!(elsewhere.status(), StatusCode::NO_CONTENT);
         // A first touch older than 30 days no longer decides.
-        sqlx::query("UPDATE visitor_touches SET first_at = first_at - $1")
+        sqlx::query("UPDATE link_visits SET at = at - $1")
             .bind(31 * 24 * 3600 * 1000_i64)
             .execute(&app.db.pool)
             .await

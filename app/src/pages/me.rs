@@ -3,7 +3,7 @@
 //! many bookings and enquiries; and one button that deletes it after a confirm.
 
 use leptos::prelude::*;
-use shared::page::Page;
+use shared::page::{FirstPaint, Page};
 
 use crate::components::status::{LoadError, Loading};
 use crate::{api, use_dealer};
@@ -13,7 +13,9 @@ const DELETION: &str = "删除后将取消您未来的预约，删除姓名和�
 
 #[component]
 pub fn Me() -> impl IntoView {
-    crate::set_title("我的信息");
+    // The words the server painted before the app ran, in the same place.
+    let FirstPaint { heading, lede } = Page::Me.first_paint().unwrap_or_default();
+    crate::set_title(&heading);
     let dealer = use_dealer();
     let me = LocalResource::new(move || {
         let slug = dealer.slug.get();
@@ -113,8 +115,8 @@ pub fn Me() -> impl IntoView {
     };
     view! {
         <main class="page me">
-            <h1>"我的信息"</h1>
-            <p class="muted">"本店为您保存的个人信息，您可以随时删除。"</p>
+            <h1>{heading}</h1>
+            <p class="lede">{lede}</p>
             {content}
             <p class="page-foot">
                 <a href=dealer.link(&Page::Privacy) data-test="privacy-link">"《个人信息保护说明》"</a>

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use shared::booking::{Booking, Slot, SlotFull};
 use shared::date::Date;
-use shared::page::Page;
+use shared::page::{FirstPaint, Page};
 
 use crate::components::slot_picker::{FreeSlots, SlotPicker};
 use crate::components::status::{LoadError, Loading};
@@ -14,7 +14,9 @@ use crate::{api, use_dealer, use_toast};
 
 #[component]
 pub fn MyBookings() -> impl IntoView {
-    crate::set_title("我的预约");
+    // The words the server painted before the app ran, in the same place.
+    let FirstPaint { heading, lede } = Page::MyBookings.first_paint().unwrap_or_default();
+    crate::set_title(&heading);
     let dealer = use_dealer();
     let me = LocalResource::new(move || {
         let slug = dealer.slug.get();
@@ -43,7 +45,8 @@ pub fn MyBookings() -> impl IntoView {
     };
     view! {
         <main class="page my-bookings">
-            <h1>"我的预约"</h1>
+            <h1>{heading}</h1>
+            <p class="lede">{lede}</p>
             {content}
             <p class="page-foot">
                 <a href=dealer.link(&Page::Me) data-test="to-me">"我的信息 ›"</a>

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use shared::owner::OwnerCar;
-use shared::page::Page;
+use shared::page::{FirstPaint, Page};
 
 use crate::components::field_error::FieldError;
 use crate::components::status::{LoadError, Loading};
@@ -14,7 +14,9 @@ use crate::{api, use_dealer};
 
 #[component]
 pub fn Owner() -> impl IntoView {
-    crate::set_title("车主服务");
+    // The words the server painted before the app ran, in the same place.
+    let FirstPaint { heading, lede } = Page::Owner.first_paint().unwrap_or_default();
+    crate::set_title(&heading);
     let dealer = use_dealer();
     let code = match crate::current_page() {
         Some(Page::OwnerBind(code)) => Some(code),
@@ -63,7 +65,8 @@ pub fn Owner() -> impl IntoView {
     };
     view! {
         <main class="page">
-            <h1 class="page-title">"车主服务"</h1>
+            <h1>{heading}</h1>
+            <p class="lede">{lede}</p>
             {content}
         </main>
     }

@@ -4,13 +4,15 @@
 
 use leptos::prelude::*;
 use shared::contact::PRIVACY_NOTICE_VERSION;
-use shared::page::Page;
+use shared::page::{FirstPaint, Page};
 
 use crate::use_dealer;
 
 #[component]
 pub fn Privacy() -> impl IntoView {
-    crate::set_title("个人信息保护说明");
+    // The words the server painted before the app ran, in the same place.
+    let FirstPaint { heading, lede } = Page::Privacy.first_paint().unwrap_or_default();
+    crate::set_title(&heading);
     let dealer = use_dealer();
     let name = move || {
         dealer
@@ -29,7 +31,8 @@ pub fn Privacy() -> impl IntoView {
     };
     view! {
         <main class="page privacy">
-            <h1>"个人信息保护说明"</h1>
+            <h1>{heading}</h1>
+            <p class="lede">{lede}</p>
             <p class="muted" data-test="privacy-version">"版本 " {PRIVACY_NOTICE_VERSION}</p>
             <div class="card prose">
                 <p>{name} "（下称“本店”）依照《个人信息保护法》处理您在本页面留下的信息。"</p>

@@ -62,7 +62,6 @@ pub async fn open(
     ];
     let visit = Visit {
         link_id: found.id,
-        dealer_id: found.dealer_id,
         at: clock.millis,
         visitor: None,
         agent: agent.as_str(),
