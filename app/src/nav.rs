@@ -19,14 +19,8 @@ pub struct Nav {
 pub struct Query(Vec<(String, String)>);
 
 impl Query {
+    /// The pairs of `?a=1&b=x%20y` (the `?` is optional), decoded.
     pub fn parse(search: &str) -> Self {
-        let decode = |text: &str| {
-            let text = text.replace('+', " ");
-            js_sys::decode_uri_component(&text)
-                .ok()
-                .and_then(|d| d.as_string())
-                .unwrap_or(text)
-        };
         Query(
             search
                 .trim_start_matches('?')
@@ -103,6 +97,34 @@ impl Nav {
     }
 }
 
+/// A query's key or value with its `%XX` escapes and `+` (a space) decoded; text whose escapes
+/// are malformed or not UTF-8 is kept as written.
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let byte = bytes
+                    .get(at + 1..at + 3)
+                    .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                let Some(byte) = byte else {
+                    return text.to_string();
+                };
+                out.push(byte);
+                at += 2;
+            }
+            byte => out.push(byte),
+        }
+        at += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
 /// `/path?query#hash` → (`/path`, `?query`).
 fn split(href: &str) -> (String, String) {
     let href = href.split('#').next().unwrap_or_default();
@@ -163,7 +185,7 @@ pub fn use_nav() -> Nav {
 
 #[cfg(test)]
 mod tests {
-    use super::split;
+    use super::{split, Query};
 
     #[test]
     fn an_href_splits_into_its_path_and_query_without_the_hash() {
@@ -174,5 +196,18 @@ mod tests {
             pair("/demo/compare", "?trims=a,b")
         );
         assert_eq!(split("/demo/#x"), pair("/demo/", ""));
+    }
+
+    #[test]
+    fn a_query_decodes_its_escapes_and_keeps_what_is_malformed() {
+        let q = Query::parse("?trims=a%2Cb&q=%E7%A7%A6+PLUS&ch=&bad=50%&odd=%zz&trims=c");
+        assert_eq!(q.get("trims"), Some("a,b"), "the first value");
+        assert_eq!(q.get("q"), Some("秦 PLUS"));
+        assert_eq!(q.get("ch"), Some(""));
+        assert_eq!(q.get("bad"), Some("50%"));
+        assert_eq!(q.get("odd"), Some("%zz"));
+        assert_eq!(q.get("missing"), None);
+        assert_eq!(Query::parse("a=%FF").get("a"), Some("%FF"), "not UTF-8");
+        assert_eq!(Query::parse(""), Query::default());
     }
 }
