@@ -14,6 +14,14 @@ pub struct Nav {
     pub path: Memo<String>,
 }
 
+/// How an address is opened: as a new history entry, or in place of the current one (a
+/// reload or the back button never comes back to the address it replaces).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    New,
+    Replace,
+}
+
 /// A query's pairs in their order, decoded (`+` is a space).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query(Vec<(String, String)>);
@@ -68,26 +76,15 @@ impl Nav {
         })
     }
 
-    /// Opens `href` (a path with an optional query) as a new history entry.
-    pub fn go(&self, href: &str) {
-        self.visit(href, false);
-    }
-
-    /// Opens `href` in place of the current history entry (a reload or the back button
-    /// never comes back to the address it replaces).
-    pub fn replace(&self, href: &str) {
-        self.visit(href, true);
-    }
-
-    fn visit(&self, href: &str, replace: bool) {
-        let history = window().history().ok();
-        let _ = history.map(|h| {
-            if replace {
-                h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
-            } else {
-                h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
-            }
-        });
+    /// Opens `href` (a path with an optional query); a new path scrolls to the top.
+    pub fn open(&self, href: &str, entry: Entry) {
+        if let Ok(history) = window().history() {
+            let state = wasm_bindgen::JsValue::NULL;
+            let _ = match entry {
+                Entry::New => history.push_state_with_url(&state, "", Some(href)),
+                Entry::Replace => history.replace_state_with_url(&state, "", Some(href)),
+            };
+        }
         let address = split(href);
         let new_page = self.address.with_untracked(|(path, _)| *path != address.0);
         self.address.set(address);
@@ -173,7 +170,7 @@ pub fn provide(owns: fn(&str) -> bool) -> Nav {
             && owns(&split(&href).0);
         if own {
             event.prevent_default();
-            nav.go(&href);
+            nav.open(&href, Entry::New);
         }
     });
     nav

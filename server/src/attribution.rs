@@ -79,11 +79,12 @@ async fn facts(
         "SELECT \
          (SELECT b.staff_id FROM visitor_bindings b JOIN staff s ON s.id = b.staff_id \
           WHERE b.dealer_id = $1 AND b.visitor = $2 AND s.active = 1) AS bound_to, \
-         (SELECT l.staff_id FROM link_visits t JOIN links l ON l.id = t.link_id \
+         f.staff_id AS first_owner, f.at AS first_at, \
+         (SELECT r.referrer FROM visitor_referrals r WHERE r.dealer_id = $1 AND r.visitor = $2) AS referrer \
+         FROM (SELECT 1 AS one) one LEFT JOIN \
+         (SELECT l.staff_id, t.at FROM link_visits t JOIN links l ON l.id = t.link_id \
           JOIN staff s ON s.id = l.staff_id WHERE t.id = ({FIRST_TOUCH}) \
-          AND s.active = 1 AND s.role = 'consultant') AS first_owner, \
-         (SELECT t.at FROM link_visits t WHERE t.id = ({FIRST_TOUCH})) AS first_at, \
-         (SELECT r.referrer FROM visitor_referrals r WHERE r.dealer_id = $1 AND r.visitor = $2) AS referrer"
+          AND s.active = 1 AND s.role = 'consultant') f ON 1 = 1"
     ))
     .bind(dealer_id)
     .bind(visitor)

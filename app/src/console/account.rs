@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
-use crate::nav::use_nav;
+use crate::nav::{use_nav, Entry};
 
 use super::{api, use_session, TODAY, WECHAT};
 
@@ -23,7 +23,7 @@ pub fn Account() -> impl IntoView {
     // Whoever signs in next starts from 今日, not from this page.
     let nav = use_nav();
     let leave = move |notice: Option<&str>| {
-        nav.go(TODAY);
+        nav.open(TODAY, Entry::New);
         session.sign_out(notice.map(Into::into));
     };
     let leave_changed = leave;

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crate::nav::use_nav;
+use crate::nav::{use_nav, Entry};
 use leptos::prelude::*;
 use shared::console::{LeadStatus, LeadSummary};
 
@@ -42,7 +42,7 @@ pub fn Leads() -> impl IntoView {
     let apply = move |change: &dyn Fn(&mut LeadFilter)| {
         let mut next = filter.get_untracked();
         change(&mut next);
-        nav.replace(&format!("{LEADS}{}", next.query()));
+        nav.open(&format!("{LEADS}{}", next.query()), Entry::Replace);
     };
 
     let leads = LocalResource::new(move || {

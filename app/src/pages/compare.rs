@@ -15,7 +15,7 @@ use crate::basket::Basket;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
 use crate::components::share_button::{Share, ShareButton};
 use crate::components::status::{LoadError, Loading};
-use crate::nav::use_nav;
+use crate::nav::{use_nav, Entry};
 use crate::pages::not_found::NotFound;
 use crate::pages::test_drive;
 use crate::{api, use_dealer};
@@ -62,8 +62,8 @@ pub fn Compare() -> impl IntoView {
         async move { api::share_link(&slug, &request).await }
     });
     let basket = expect_context::<Basket>();
-    let query = use_nav().query();
     let nav = use_nav();
+    let query = nav.query();
     let view_state = Memo::new(move |_| {
         query.with(|q| {
             let mut ids = parse_trim_ids(q.get("trims").unwrap_or(""));
@@ -78,13 +78,9 @@ pub fn Compare() -> impl IntoView {
         })
     });
     let ids = Memo::new(move |_| view_state.with(|v| v.ids.clone()));
-    let go = Callback::new(move |(next, replace): (View, bool)| {
+    let go = Callback::new(move |(next, entry): (View, Entry)| {
         let href = next.href(&dealer.slug.get_untracked());
-        if replace {
-            nav.replace(&href);
-        } else {
-            nav.go(&href);
-        }
+        nav.open(&href, entry);
     });
 
     // `/compare` with no trims opens what is in the basket.
@@ -92,7 +88,7 @@ pub fn Compare() -> impl IntoView {
         if ids.with(Vec::is_empty) && basket.count() > 0 {
             let mut next = view_state.get_untracked();
             next.ids = basket.ids();
-            go.run((next, true));
+            go.run((next, Entry::Replace));
         }
     });
 
@@ -149,7 +145,7 @@ pub fn Compare() -> impl IntoView {
             } else {
                 next.highlight = !next.highlight;
             }
-            go.run((next, true));
+            go.run((next, Entry::Replace));
         }
     };
 
@@ -190,7 +186,7 @@ fn Table(
     comparison: Comparison,
     terms: DealerTerms,
     view_state: Memo<View>,
-    go: Callback<(View, bool)>,
+    go: Callback<(View, Entry)>,
     collapsed: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let dealer = use_dealer();
@@ -229,7 +225,7 @@ fn Table(
                 basket.remove(&id);
                 let mut next = view_state.get_untracked();
                 next.ids.retain(|i| *i != id);
-                go.run((next, false));
+                go.run((next, Entry::New));
             };
             view! {
                 <th scope="col" class="head" data-test="compare-head" data-id=t.id.clone()>

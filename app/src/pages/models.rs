@@ -11,7 +11,7 @@ use shared::page::Page;
 use crate::components::filter_chips::ChipRow;
 use crate::components::series_card::SeriesCard;
 use crate::components::status::{LoadError, Loading};
-use crate::nav::{use_nav, Query};
+use crate::nav::{use_nav, Entry, Query};
 use crate::pages::not_found::NotFound;
 use crate::{api, use_dealer};
 
@@ -44,8 +44,8 @@ pub fn lenient_filter(query: &Query) -> CatalogFilter {
 pub fn Models() -> impl IntoView {
     crate::set_title("车型库");
     let dealer = use_dealer();
-    let query = use_nav().query();
     let nav = use_nav();
+    let query = nav.query();
     let list = LocalResource::new(move || {
         let slug = dealer.slug.get();
         async move { api::series_list(&slug).await }
@@ -74,23 +74,19 @@ pub fn Models() -> impl IntoView {
             .unwrap_or_default()
     });
 
-    let set_filter = Callback::new(move |(f, replace): (CatalogFilter, bool)| {
+    let set_filter = Callback::new(move |(f, entry): (CatalogFilter, Entry)| {
         let url = format!(
             "/{}/models{}",
             dealer.slug.get_untracked(),
             api::query_string(&f.to_pairs())
         );
-        if replace {
-            nav.replace(&url);
-        } else {
-            nav.go(&url);
-        }
+        nav.open(&url, entry);
     });
     let pick = move |apply: fn(&mut CatalogFilter, Option<String>)| {
         Callback::new(move |value: Option<String>| {
             let mut f = filter.get_untracked();
             apply(&mut f, value);
-            set_filter.run((f, false));
+            set_filter.run((f, Entry::New));
         })
     };
 
@@ -109,7 +105,7 @@ pub fn Models() -> impl IntoView {
         let mut f = filter.get_untracked();
         let text = text.trim();
         f.q = (!text.is_empty()).then(|| text.to_string());
-        set_filter.run((f, true));
+        set_filter.run((f, Entry::Replace));
     };
 
     let price_options = PRICE_BANDS
@@ -147,7 +143,7 @@ pub fn Models() -> impl IntoView {
                 <button
                     type="button"
                     class="btn btn-line btn-small"
-                    on:click=move |_| set_filter.run((CatalogFilter::default(), false))
+                    on:click=move |_| set_filter.run((CatalogFilter::default(), Entry::New))
                 >
                     "清除筛选"
                 </button>
@@ -247,7 +243,7 @@ pub fn Models() -> impl IntoView {
                             let key = event_target_value(&ev);
                             let mut f = filter.get_untracked();
                             f.sort = Sort::ALL.into_iter().find(|s| s.key() == key).unwrap_or_default();
-                            set_filter.run((f, false));
+                            set_filter.run((f, Entry::New));
                         }
                     >
                         {Sort::ALL

@@ -9,7 +9,7 @@ use shared::page::{FirstPaint, Page};
 
 use crate::components::field_error::FieldError;
 use crate::components::status::{LoadError, Loading};
-use crate::nav::use_nav;
+use crate::nav::{use_nav, Entry};
 use crate::{api, use_dealer};
 
 #[component]
@@ -37,7 +37,7 @@ pub fn Owner() -> impl IntoView {
     // Bound: the page's own address, so a reload does not spend the code again.
     Effect::new(move || {
         if binding && matches!(cars.get(), Some(Ok(_))) {
-            nav.replace(&dealer.link(&Page::Owner));
+            nav.open(&dealer.link(&Page::Owner), Entry::Replace);
         }
     });
     let content = move || match cars.get() {

@@ -17,7 +17,7 @@ use crate::components::enquiry_sheet::channel;
 use crate::components::field_error::FieldError;
 use crate::components::slot_picker::{FreeSlots, SlotPicker};
 use crate::components::status::{LoadError, Loading};
-use crate::nav::use_nav;
+use crate::nav::{use_nav, Entry};
 use crate::pages::not_found::NotFound;
 use crate::{api, use_dealer};
 
@@ -309,7 +309,7 @@ fn BookingForm(
         };
         match result {
             Ok(booking) => {
-                nav.go(&Page::Booking(booking.code).href(&done_slug));
+                nav.open(&Page::Booking(booking.code).href(&done_slug), Entry::New);
                 return;
             }
             Err(e @ api::Error::Network(_)) => failure.set(Some(e)),
