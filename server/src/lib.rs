@@ -15,6 +15,7 @@ pub mod http;
 pub mod leads;
 pub mod links;
 pub mod owners;
+pub mod points;
 pub mod seed;
 pub mod shares;
 pub mod staff;
