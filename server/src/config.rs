@@ -26,8 +26,12 @@ pub struct Config {
     pub secure_cookies: bool,
     /// WeChat's API base URL (`CHELINK_WECHAT_API`), for access_token and jsapi_ticket.
     pub wechat_api: String,
+    /// Where owners are sent to consent to WeChat reminders (`CHELINK_WECHAT_OAUTH`).
+    pub wechat_oauth: String,
     /// The JS-SDK script pages load inside WeChat (`CHELINK_WECHAT_JS`).
     pub wechat_js: String,
+    /// Seconds between two passes of the reminder scheduler (`CHELINK_REMINDER_SECONDS`; 0: off).
+    pub reminder_seconds: u64,
     /// The origin short links and their QR codes are written with (`CHELINK_PUBLIC_ORIGIN`,
     /// such as `https://che.example.com`); unset: the origin each request came to.
     pub public_origin: Option<String>,
@@ -44,7 +48,9 @@ impl Default for Config {
             writes_per_minute: crate::http::visitor::WRITES_PER_MINUTE,
             secure_cookies: false,
             wechat_api: crate::wechat::DEFAULT_API.into(),
+            wechat_oauth: crate::wechat::DEFAULT_OAUTH.into(),
             wechat_js: shared::wechat::JS_SDK_URL.into(),
+            reminder_seconds: 60,
             public_origin: None,
         }
     }
@@ -111,7 +117,14 @@ impl Config {
         };
         Ok(Self {
             wechat_api: url("CHELINK_WECHAT_API", defaults.wechat_api)?,
+            wechat_oauth: url("CHELINK_WECHAT_OAUTH", defaults.wechat_oauth)?,
             wechat_js: url("CHELINK_WECHAT_JS", defaults.wechat_js)?,
+            reminder_seconds: match set("CHELINK_REMINDER_SECONDS") {
+                Some(text) => text.trim().parse().with_context(|| {
+                    format!("CHELINK_REMINDER_SECONDS must be a number of seconds, got {text:?}")
+                })?,
+                None => defaults.reminder_seconds,
+            },
             public_origin,
             writes_per_minute,
             secure_cookies,

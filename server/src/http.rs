@@ -89,16 +89,18 @@ impl AppState {
             found_links: links_db::Found::new(),
             wechat: crate::wechat::WeChat::new(
                 crate::wechat::DEFAULT_API,
+                crate::wechat::DEFAULT_OAUTH,
                 shared::wechat::JS_SDK_URL,
             ),
             public_origin: None,
         })
     }
 
-    /// The same state calling WeChat's API at `api` and giving pages the JS-SDK at `script`.
-    pub fn with_wechat(self, api: &str, script: &str) -> Self {
+    /// The same state calling WeChat's API at `api`, its OAuth at `oauth`, and giving pages the
+    /// JS-SDK at `script`.
+    pub fn with_wechat(self, api: &str, oauth: &str, script: &str) -> Self {
         Self {
-            wechat: crate::wechat::WeChat::new(api, script),
+            wechat: crate::wechat::WeChat::new(api, oauth, script),
             ..self
         }
     }
@@ -137,6 +139,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(owners::home))
         .routes(routes!(owners::bind))
         .routes(routes!(owners::add_reading))
+        .routes(routes!(owners::wechat_consent, owners::wechat_stop))
+        .routes(routes!(owners::wechat_back))
         .merge(console_router())
 }
 
@@ -168,6 +172,8 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cars::delivery_form, cars::deliver))
         .routes(routes!(cars::cars))
         .routes(routes!(cars::car))
+        .routes(routes!(cars::reminder_tasks))
+        .routes(routes!(cars::follow_up))
         .routes(routes!(cars::new_binding))
         .routes(routes!(cars::plans))
         .routes(routes!(cars::save_plan))

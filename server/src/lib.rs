@@ -16,6 +16,7 @@ pub mod leads;
 pub mod links;
 pub mod owners;
 pub mod points;
+pub mod reminders;
 pub mod seed;
 pub mod shares;
 pub mod staff;
@@ -46,6 +47,6 @@ pub async fn prepare(
         public_origin: config.public_origin.clone(),
         ..state
     }
-    .with_wechat(&config.wechat_api, &config.wechat_js);
+    .with_wechat(&config.wechat_api, &config.wechat_oauth, &config.wechat_js);
     Ok((state, listener))
 }

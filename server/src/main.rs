@@ -1,5 +1,5 @@
 //! The `chelink-server` binary: configuration from the environment, logging, database,
-//! optional demo data, then serve and print the URL.
+//! optional demo data, the reminder scheduler, then serve and print the URL.
 
 use tracing_subscriber::EnvFilter;
 
@@ -16,6 +16,13 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let config = chelink_server::config::Config::from_env()?;
     let (state, listener) = chelink_server::prepare(&config).await?;
+    if config.reminder_seconds > 0 {
+        chelink_server::reminders::run(
+            state.db.clone(),
+            state.wechat.clone(),
+            std::time::Duration::from_secs(config.reminder_seconds),
+        );
+    }
     let addr = listener.local_addr()?;
     let first = chelink_server::catalog::first_dealer_slug(&state.db).await?;
     let path = first.map(|slug| format!("{slug}/")).unwrap_or_default();

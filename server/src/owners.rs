@@ -371,6 +371,7 @@ pub async fn cars_of(
     .fetch_all(&db.pool)
     .await?;
     let today = clock.today();
+    let mut reminders = crate::reminders::of_owner(db, owner_id).await?;
     let mut cars = Vec::with_capacity(rows.len());
     for row in rows {
         let readings = readings(db, row.id).await?;
@@ -432,6 +433,7 @@ pub async fn cars_of(
                 }),
                 _ => None,
             },
+            reminders: reminders.remove(&row.id).unwrap_or_default(),
         });
     }
     Ok(cars)

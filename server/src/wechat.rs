@@ -1,4 +1,6 @@
-//! WeChat's API and a dealer's official-account settings. `WeChat::ticket` hands out the
+//! WeChat's API and a dealer's official-account settings. `WeChat::notify` sends a reminder as
+//! a subscription message (订阅通知) and `WeChat::openid` reads a follower's openid from an
+//! OAuth code (`snsapi_base`, the owner's consent to reminders). `WeChat::ticket` hands out the
 //! jsapi_ticket the JS-SDK signature needs: access_token and ticket are fetched from the
 //! configured API base (`CHELINK_WECHAT_API`), kept until shortly before they expire, and
 //! fetched once for all the requests that need them at the same moment (one lock per
@@ -12,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use shared::wechat::SaveWeChat;
 
@@ -20,6 +22,8 @@ use crate::db::Db;
 
 /// WeChat's API, unless the server is told otherwise.
 pub const DEFAULT_API: &str = "https://api.weixin.qq.com";
+/// Where a follower is sent to grant an OAuth code, unless the server is told otherwise.
+pub const DEFAULT_OAUTH: &str = "https://open.weixin.qq.com";
 /// How long WeChat says a token and a ticket last (7,200 s); each is refreshed this much
 /// before its own `expires_in` runs out, so a signature is never made with a dying ticket.
 const REFRESH_EARLY: Duration = Duration::from_secs(300);
@@ -54,6 +58,7 @@ pub struct WeChat {
 #[derive(Debug)]
 struct Inner {
     api: String,
+    oauth: String,
     script: String,
     http: reqwest::Client,
     /// One entry per AppID; its lock is held while its token or ticket is fetched.
@@ -104,14 +109,29 @@ struct Answer {
     errcode: i64,
     access_token: Option<String>,
     ticket: Option<String>,
+    openid: Option<String>,
     #[serde(default)]
     expires_in: i64,
 }
 
+/// A subscription message to one follower: the body of
+/// `POST /cgi-bin/message/subscribe/bizsend?access_token=..`; WeChat answers
+/// `{"errcode":0,"errmsg":"ok"}` or an error code (43101: the follower refused it).
+#[derive(Debug, Serialize)]
+pub struct Notice<'a> {
+    pub touser: &'a str,
+    pub template_id: &'a str,
+    /// The page the message opens.
+    pub page: &'a str,
+    /// `{"thing1":{"value":".."},"time2":{"value":".."}}`, as the template names its fields.
+    pub data: serde_json::Value,
+}
+
 impl WeChat {
-    /// A client of the API at `api` (`https://api.weixin.qq.com`), telling pages to load the
-    /// JS-SDK from `script`.
-    pub fn new(api: &str, script: &str) -> Self {
+    /// A client of the API at `api` (`https://api.weixin.qq.com`), sending followers to
+    /// `oauth` (`https://open.weixin.qq.com`) for consent, telling pages to load the JS-SDK
+    /// from `script`.
+    pub fn new(api: &str, oauth: &str, script: &str) -> Self {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .timeout(Duration::from_secs(8))
@@ -120,6 +140,7 @@ impl WeChat {
         Self {
             inner: Arc::new(Inner {
                 api: api.trim_end_matches('/').to_string(),
+                oauth: oauth.trim_end_matches('/').to_string(),
                 script: script.to_string(),
                 http,
                 accounts: Mutex::default(),
@@ -139,9 +160,12 @@ impl WeChat {
         }
     }
 
-    /// The account's jsapi_ticket: the kept one while it lasts, else fetched once however many
-    /// requests wait for it.
-    pub async fn ticket(&self, app_id: &str, secret: &str) -> Result<String, Failure> {
+    /// The account's entry, locked; a new secret starts it afresh.
+    async fn account(
+        &self,
+        app_id: &str,
+        secret: &str,
+    ) -> Result<tokio::sync::OwnedMutexGuard<Account>, Failure> {
         let slot = {
             let mut accounts = self
                 .inner
@@ -150,7 +174,7 @@ impl WeChat {
                 .map_err(|_| Failure::Unavailable)?;
             accounts.entry(app_id.to_string()).or_default().clone()
         };
-        let mut account = slot.lock().await;
+        let mut account = slot.lock_owned().await;
         let secret_hash: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
         if account.secret != secret_hash {
             *account = Account {
@@ -158,6 +182,105 @@ impl WeChat {
                 ..Account::default()
             };
         }
+        Ok(account)
+    }
+
+    /// Where a follower grants the OAuth code that names them (`snsapi_base`: no prompt in
+    /// WeChat), coming back to `back` with `code` and `state`.
+    pub fn consent_url(&self, app_id: &str, back: &str, state: &str) -> String {
+        let base = format!("{}/connect/oauth2/authorize", self.inner.oauth);
+        let params = [
+            ("appid", app_id),
+            ("redirect_uri", back),
+            ("response_type", "code"),
+            ("scope", "snsapi_base"),
+            ("state", state),
+        ];
+        match reqwest::Url::parse_with_params(&base, params) {
+            Ok(mut url) => {
+                url.set_fragment(Some("wechat_redirect"));
+                url.into()
+            }
+            Err(_) => base,
+        }
+    }
+
+    /// The follower's openid for an OAuth code:
+    /// `GET /sns/oauth2/access_token?appid&secret&code&grant_type=authorization_code` →
+    /// `{"access_token","expires_in","refresh_token","openid","scope"}` or an error code
+    /// (40029: the code is invalid or used).
+    pub async fn openid(&self, app_id: &str, secret: &str, code: &str) -> Result<String, Failure> {
+        let url = format!("{}/sns/oauth2/access_token", self.inner.api);
+        let query = [
+            ("appid", app_id),
+            ("secret", secret),
+            ("code", code),
+            ("grant_type", "authorization_code"),
+        ];
+        let answer = self.call(self.inner.http.get(url).query(&query)).await?;
+        match answer.openid {
+            Some(openid) if answer.errcode == 0 && !openid.is_empty() => Ok(openid),
+            _ if BAD_CREDENTIAL.contains(&answer.errcode) => {
+                Err(Failure::Credential(answer.errcode))
+            }
+            _ if answer.errcode != 0 => Err(Failure::Refused(answer.errcode)),
+            _ => Err(Failure::Unavailable),
+        }
+    }
+
+    /// Sends a subscription message with the account's access_token, fetching a new token
+    /// once when WeChat says the kept one is gone.
+    pub async fn notify(
+        &self,
+        app_id: &str,
+        secret: &str,
+        notice: &Notice<'_>,
+    ) -> Result<(), Failure> {
+        let token = self.token(app_id, secret, None).await?;
+        match self.bizsend(&token, notice).await? {
+            0 => Ok(()),
+            code if TOKEN_GONE.contains(&code) => {
+                let token = self.token(app_id, secret, Some(&token)).await?;
+                match self.bizsend(&token, notice).await? {
+                    0 => Ok(()),
+                    code => Err(Failure::Refused(code)),
+                }
+            }
+            code => Err(Failure::Refused(code)),
+        }
+    }
+
+    /// The kept access_token unless it is `stale`, else a new one.
+    async fn token(
+        &self,
+        app_id: &str,
+        secret: &str,
+        stale: Option<&str>,
+    ) -> Result<String, Failure> {
+        let mut account = self.account(app_id, secret).await?;
+        let kept = account.token.as_ref().and_then(|t| t.fresh(Instant::now()));
+        match kept {
+            Some(token) if Some(token.as_str()) != stale => Ok(token),
+            _ => self.fetch_token(&mut account, app_id, secret).await,
+        }
+    }
+
+    /// WeChat's error code for a subscription message (0: sent).
+    async fn bizsend(&self, token: &str, notice: &Notice<'_>) -> Result<i64, Failure> {
+        let url = format!("{}/cgi-bin/message/subscribe/bizsend", self.inner.api);
+        let request = self
+            .inner
+            .http
+            .post(url)
+            .query(&[("access_token", token)])
+            .json(notice);
+        Ok(self.call(request).await?.errcode)
+    }
+
+    /// The account's jsapi_ticket: the kept one while it lasts, else fetched once however many
+    /// requests wait for it.
+    pub async fn ticket(&self, app_id: &str, secret: &str) -> Result<String, Failure> {
+        let mut account = self.account(app_id, secret).await?;
         let now = Instant::now();
         if let Some(ticket) = account.ticket.as_ref().and_then(|t| t.fresh(now)) {
             return Ok(ticket);
@@ -277,6 +400,8 @@ pub struct Settings {
     pub app_secret: String,
     pub domain: String,
     pub verify_name: Option<String>,
+    /// The subscription-message template reminders go out with ('' : none).
+    pub reminder_template: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -286,6 +411,7 @@ impl std::fmt::Debug for Settings {
             .field("app_secret", &"[redacted]")
             .field("domain", &self.domain)
             .field("verify_name", &self.verify_name)
+            .field("reminder_template", &self.reminder_template)
             .finish()
     }
 }
@@ -298,6 +424,7 @@ impl Settings {
             secret_set: !self.app_secret.is_empty(),
             domain: self.domain.clone(),
             verify_file: self.verify_name.clone(),
+            reminder_template: self.reminder_template.clone(),
         }
     }
 }
@@ -305,7 +432,8 @@ impl Settings {
 /// The dealer's settings, if an admin has saved them.
 pub async fn settings(db: &Db, dealer_id: i64) -> sqlx::Result<Option<Settings>> {
     sqlx::query_as(
-        "SELECT app_id, app_secret, domain, verify_name FROM wechat_settings WHERE dealer_id = $1",
+        "SELECT app_id, app_secret, domain, verify_name, reminder_template FROM wechat_settings \
+         WHERE dealer_id = $1",
     )
     .bind(dealer_id)
     .fetch_optional(&db.pool)
@@ -321,14 +449,14 @@ pub async fn save(db: &Db, dealer_id: i64, new: &SaveWeChat, now: i64) -> sqlx::
     };
     sqlx::query(
         "INSERT INTO wechat_settings (dealer_id, app_id, app_secret, domain, verify_name, \
-             verify_content, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             verify_content, updated_at, reminder_template) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          ON CONFLICT (dealer_id) DO UPDATE SET app_id = excluded.app_id, \
              app_secret = CASE WHEN excluded.app_secret = '' THEN wechat_settings.app_secret \
                  ELSE excluded.app_secret END, \
              domain = excluded.domain, \
              verify_name = COALESCE(excluded.verify_name, wechat_settings.verify_name), \
              verify_content = COALESCE(excluded.verify_content, wechat_settings.verify_content), \
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, reminder_template = excluded.reminder_template",
     )
     .bind(dealer_id)
     .bind(&new.app_id)
@@ -337,6 +465,7 @@ pub async fn save(db: &Db, dealer_id: i64, new: &SaveWeChat, now: i64) -> sqlx::
     .bind(verify_name)
     .bind(verify_content)
     .bind(now)
+    .bind(&new.reminder_template)
     .execute(&db.writer)
     .await?;
     Ok(())
@@ -364,6 +493,7 @@ mod tests {
             app_secret: "0123456789abcdef0123456789abcdef".into(),
             domain: "che.example.com".into(),
             verify_name: None,
+            reminder_template: String::new(),
         };
         let printed = format!("{settings:?}");
         assert!(printed.contains("wx1234567890abcdef") && !printed.contains("0123456789abcdef0"));

@@ -177,6 +177,9 @@ pub struct OwnerCar {
     pub insurance_ends_on: Option<Date>,
     pub warranty: Option<WarrantyLeft>,
     pub advisor: Option<Advisor>,
+    /// What the scheduler reminds of now, soonest first.
+    #[serde(default)]
+    pub reminders: Vec<crate::reminder::OwnerReminder>,
 }
 
 /// `GET /api/v1/dealers/{dealer}/owner`: the cars bound to the owner's cookie.
@@ -184,6 +187,8 @@ pub struct OwnerCar {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnerHome {
     pub cars: Vec<OwnerCar>,
+    #[serde(default)]
+    pub wechat_reminders: crate::reminder::WeChatReminders,
 }
 
 /// A car in the console's 车主 list; VIN and phone masked unless the viewer is the car's
@@ -258,6 +263,9 @@ pub struct CarDetail {
     pub insurance_ends_on: Option<Date>,
     pub odometer_km: i64,
     pub bindings: Vec<BindingRow>,
+    /// Every reminder of the car, newest first.
+    #[serde(default)]
+    pub reminders: Vec<crate::reminder::ReminderTask>,
     pub readings: Vec<ReadingRow>,
     /// The code waiting to be scanned, to print again (only for who may issue one).
     pub waiting: Option<BindingCode>,

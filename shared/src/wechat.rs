@@ -94,6 +94,9 @@ pub struct WeChatSettings {
     pub domain: String,
     /// The `MP_verify_*.txt` file served at the root, by name.
     pub verify_file: Option<String>,
+    /// The subscription-message template (订阅通知模板 ID) reminders go out with; empty: none.
+    #[serde(default)]
+    pub reminder_template: String,
 }
 
 /// `PUT /api/v1/console/wechat` (admins): the settings to keep. An empty secret keeps the
@@ -107,6 +110,9 @@ pub struct SaveWeChat {
     pub domain: String,
     #[serde(default)]
     pub verify_file: Option<VerifyFile>,
+    /// Empty: reminders stay on the owner page and in the advisor's tasks.
+    #[serde(default)]
+    pub reminder_template: String,
 }
 
 /// The domain-verification file WeChat's admin console hands out (`MP_verify_<random>.txt`).
@@ -136,12 +142,32 @@ impl SaveWeChat {
             .as_ref()
             .map(check_verify_file)
             .transpose()?;
+        let reminder_template = check_template(&self.reminder_template)?;
         Ok(SaveWeChat {
             app_id,
             app_secret: secret.to_string(),
             domain,
             verify_file,
+            reminder_template,
         })
+    }
+}
+
+/// A subscription-message template ID: empty, or up to 64 letters, digits, `_` and `-` (as
+/// the official account's 订阅通知 page shows it).
+pub fn check_template(text: &str) -> Result<String, ApiError> {
+    let id = text.trim();
+    let ok = id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(id.to_string())
+    } else {
+        Err(ApiError::invalid(
+            "reminder_template",
+            "模板 ID 只能包含字母、数字、下划线和连字符（最多64位）",
+        ))
     }
 }
 
@@ -334,8 +360,10 @@ mod tests {
                 name: "MP_verify_Ab12Cd34.txt".into(),
                 content: "Ab12Cd34\n".into(),
             }),
+            reminder_template: " Xm3-kJ_9aQ ".into(),
         };
         let saved = good.validate(false).unwrap();
+        assert_eq!(saved.reminder_template, "Xm3-kJ_9aQ");
         assert_eq!(saved.app_id, "wx1234567890abcdef");
         assert_eq!(saved.domain, "che.example.com");
         assert_eq!(saved.verify_file.unwrap().content, "Ab12Cd34");
@@ -350,7 +378,21 @@ mod tests {
             Some("app_secret")
         );
 
-        let cases: [(&str, SaveWeChat); 12] = [
+        let cases: [(&str, SaveWeChat); 14] = [
+            (
+                "reminder_template",
+                SaveWeChat {
+                    reminder_template: "模板".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "reminder_template",
+                SaveWeChat {
+                    reminder_template: "a".repeat(65),
+                    ..good.clone()
+                },
+            ),
             (
                 "app_id",
                 SaveWeChat {

@@ -3,7 +3,14 @@
 //! `{"access_token","expires_in":7200}` or `{"errcode":40001,"errmsg":"invalid credential"}`,
 //! and `GET /cgi-bin/ticket/getticket?access_token=..&type=jsapi` →
 //! `{"errcode":0,"errmsg":"ok","ticket","expires_in":7200}` or
-//! `{"errcode":42001,"errmsg":"access_token expired"}`. It counts its calls, can expire its
+//! `{"errcode":42001,"errmsg":"access_token expired"}`; OAuth (`GET /connect/oauth2/authorize`
+//! sends the browser back to `redirect_uri?code=..&state=..`, and
+//! `GET /sns/oauth2/access_token?appid&secret&code&grant_type=authorization_code` answers
+//! `{"access_token","expires_in","refresh_token","openid","scope"}` once per code, else
+//! `{"errcode":40029,"errmsg":"invalid code"}`); and subscription messages
+//! (`POST /cgi-bin/message/subscribe/bizsend?access_token=..` with
+//! `{"touser","template_id","page","data"}` → `{"errcode":0,"errmsg":"ok"}`, 42001 for a
+//! token it did not hand out, 47003 for a missing argument). It counts its calls, can expire its
 //! tokens, go down, and hand out short-lived tickets. It also serves `/jweixin.js`, a stand-in
 //! for WeChat's JS-SDK that records what `wx.config` and the share calls receive (in
 //! `window.__wx`), for the browser test. Shared by the API and browser tests.
@@ -16,7 +23,7 @@ use std::time::Duration;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
@@ -44,6 +51,14 @@ struct Fake {
     /// Seconds a ticket lasts; 0 means WeChat's 7,200.
     ticket_expires_in: AtomicI64,
     down: AtomicBool,
+    /// OAuth codes handed out and not yet exchanged, with the openid each names.
+    codes: Mutex<HashMap<String, String>>,
+    code_calls: AtomicUsize,
+    /// Subscription messages accepted, in order.
+    messages: Mutex<Vec<serde_json::Value>>,
+    send_calls: AtomicUsize,
+    /// The next this many messages fail with WeChat's "system busy" (-1).
+    failing_sends: AtomicUsize,
 }
 
 impl FakeWeChat {
@@ -54,6 +69,9 @@ impl FakeWeChat {
             .route("/cgi-bin/token", get(token))
             .route("/cgi-bin/ticket/getticket", get(ticket))
             .route("/jweixin.js", get(jweixin))
+            .route("/connect/oauth2/authorize", get(authorize))
+            .route("/sns/oauth2/access_token", get(oauth_token))
+            .route("/cgi-bin/message/subscribe/bizsend", post(bizsend))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -95,6 +113,21 @@ impl FakeWeChat {
         self.state
             .ticket_expires_in
             .store(seconds, Ordering::SeqCst);
+    }
+
+    /// The subscription messages accepted so far.
+    pub fn messages(&self) -> Vec<serde_json::Value> {
+        self.state.messages.lock().unwrap().clone()
+    }
+
+    /// Subscription messages asked for, accepted or not.
+    pub fn send_calls(&self) -> usize {
+        self.state.send_calls.load(Ordering::SeqCst)
+    }
+
+    /// The next `n` subscription messages fail (`{"errcode":-1,"errmsg":"system error"}`).
+    pub fn fail_sends(&self, n: usize) {
+        self.state.failing_sends.store(n, Ordering::SeqCst);
     }
 
     /// WeChat answers 503 to everything (or works again).
@@ -143,6 +176,83 @@ async fn ticket(State(fake): State<Arc<Fake>>, Query(params): Params) -> Respons
     };
     axum::Json(json!({"errcode": 0, "errmsg": "ok", "ticket": ticket, "expires_in": lasts}))
         .into_response()
+}
+
+/// WeChat's consent page for `snsapi_base`: no prompt, straight back with a fresh code.
+async fn authorize(State(fake): State<Arc<Fake>>, Query(params): Params) -> Response {
+    let param = |key: &str| params.get(key).cloned().unwrap_or_default();
+    if param("appid") != APP_ID
+        || param("response_type") != "code"
+        || param("scope") != "snsapi_base"
+    {
+        return (StatusCode::BAD_REQUEST, "参数错误").into_response();
+    }
+    let n = fake.code_calls.fetch_add(1, Ordering::SeqCst) + 1;
+    let code = format!("OAUTH-CODE-{n}");
+    fake.codes
+        .lock()
+        .unwrap()
+        .insert(code.clone(), format!("OPENID-{n}"));
+    let back = reqwest::Url::parse_with_params(
+        &param("redirect_uri"),
+        [("code", code.as_str()), ("state", param("state").as_str())],
+    );
+    match back {
+        Ok(url) => (StatusCode::FOUND, [(header::LOCATION, url.to_string())]).into_response(),
+        Err(_) => (StatusCode::BAD_REQUEST, "redirect_uri 参数错误").into_response(),
+    }
+}
+
+async fn oauth_token(State(fake): State<Arc<Fake>>, Query(params): Params) -> Response {
+    let param = |key: &str| params.get(key).map(String::as_str);
+    if param("appid") != Some(APP_ID)
+        || param("secret") != Some(SECRET)
+        || param("grant_type") != Some("authorization_code")
+    {
+        return axum::Json(json!({"errcode": 40001, "errmsg": "invalid credential"}))
+            .into_response();
+    }
+    let openid = fake
+        .codes
+        .lock()
+        .unwrap()
+        .remove(param("code").unwrap_or_default());
+    match openid {
+        Some(openid) => axum::Json(json!({
+            "access_token": "OAUTH-ACCESS", "expires_in": 7200, "refresh_token": "OAUTH-REFRESH",
+            "openid": openid, "scope": "snsapi_base"
+        }))
+        .into_response(),
+        None => axum::Json(json!({"errcode": 40029, "errmsg": "invalid code"})).into_response(),
+    }
+}
+
+async fn bizsend(
+    State(fake): State<Arc<Fake>>,
+    Query(params): Params,
+    axum::Json(body): axum::Json<serde_json::Value>,
+) -> Response {
+    fake.send_calls.fetch_add(1, Ordering::SeqCst);
+    if fake.down.load(Ordering::SeqCst) {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    let token = params.get("access_token").cloned().unwrap_or_default();
+    if !fake.tokens.lock().unwrap().contains(&token) {
+        return axum::Json(json!({"errcode": 42001, "errmsg": "access_token expired"}))
+            .into_response();
+    }
+    let given = |key: &str| body.get(key).is_some_and(|v| !v.is_null());
+    if !(given("touser") && given("template_id") && given("data")) {
+        return axum::Json(json!({"errcode": 47003, "errmsg": "argument invalid!"}))
+            .into_response();
+    }
+    let failing = fake.failing_sends.load(Ordering::SeqCst);
+    if failing > 0 {
+        fake.failing_sends.store(failing - 1, Ordering::SeqCst);
+        return axum::Json(json!({"errcode": -1, "errmsg": "system error"})).into_response();
+    }
+    fake.messages.lock().unwrap().push(body);
+    axum::Json(json!({"errcode": 0, "errmsg": "ok"})).into_response()
 }
 
 /// A JS-SDK that keeps what it is given: `wx.config`'s options and each share call's data, in

@@ -160,7 +160,7 @@ impl TestApp {
             .await
             .expect("state")
             .with_write_limit(writes)
-            .with_wechat(&self.wechat.url, &self.wechat.script());
+            .with_wechat(&self.wechat.url, &self.wechat.url, &self.wechat.script());
         serve(state).await
     }
 
@@ -211,7 +211,7 @@ impl TestApp {
             .await
             .expect("state")
             .with_write_limit(WRITES_PER_MINUTE)
-            .with_wechat(&wechat.url, &wechat.script());
+            .with_wechat(&wechat.url, &wechat.url, &wechat.script());
         let clicks = state.clicks.clone();
         let address = serve(state).await;
         let client = reqwest::Client::builder()

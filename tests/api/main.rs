@@ -17,6 +17,7 @@ mod openapi;
 mod owners;
 mod quote;
 mod recommendations;
+mod reminders;
 mod schema;
 mod seed;
 mod shell;

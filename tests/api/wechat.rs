@@ -256,6 +256,7 @@ both! {
             secret_set: true,
             domain: "che.example.com".into(),
             verify_file: Some("MP_verify_Ab12Cd34.txt".into()),
+            reminder_template: String::new(),
         });
         let read = admin.get(&url).send().await.unwrap().text().await.unwrap();
         assert!(!read.contains(SECRET), "{read}");

@@ -41,7 +41,9 @@ async fn recorded(phone: &Client) -> serde_json::Value {
 #[tokio::test]
 async fn a_buyer_in_wechat_shares_a_model_page_with_its_title_and_a_signed_config() {
     let wechat = FakeWeChat::start().await;
-    let site = Site::start_with(|state| state.with_wechat(&wechat.url, &wechat.script())).await;
+    let site =
+        Site::start_with(|state| state.with_wechat(&wechat.url, &wechat.url, &wechat.script()))
+            .await;
     let driver = Driver::start().await;
 
     // The admin: 我的 → 微信公众号, a wrong AppID first, then the account.

@@ -43,6 +43,7 @@ fn SettingsForm(settings: WeChatSettings, domain: RwSignal<String>) -> impl Into
     let app_id = RwSignal::new(settings.app_id.clone());
     let secret = RwSignal::new(String::new());
     let domain_text = RwSignal::new(settings.domain.clone());
+    let template = RwSignal::new(settings.reminder_template.clone());
     let file = RwSignal::new(None::<VerifyFile>);
     let current = RwSignal::new(settings);
     let error = RwSignal::new(None::<(Option<String>, String)>);
@@ -88,6 +89,7 @@ fn SettingsForm(settings: WeChatSettings, domain: RwSignal<String>) -> impl Into
             app_secret: secret.get_untracked(),
             domain: domain_text.get_untracked(),
             verify_file: file.get_untracked(),
+            reminder_template: template.get_untracked(),
         };
         if let Err(e) = form.validate(current.with_untracked(|c| c.secret_set)) {
             error.set(Some((e.field, e.message)));
@@ -176,6 +178,20 @@ fn SettingsForm(settings: WeChatSettings, domain: RwSignal<String>) -> impl Into
                     <input id="c-wx-verify" type="file" accept=".txt,text/plain" data-test="wechat-verify" on:change=on_file />
                     <p class="c-sub" data-test="wechat-verify-file">{file_hint}</p>
                     <p class="c-error" role="alert" data-test="wechat-verify-error">{field_error("verify_file")}</p>
+                </div>
+                <div class="c-field">
+                    <label for="c-wx-template">"保养提醒订阅通知模板 ID（选填）"</label>
+                    <input
+                        id="c-wx-template"
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        data-test="wechat-template"
+                        prop:value=template
+                        on:input=move |ev| template.set(event_target_value(&ev))
+                    />
+                    <p class="c-sub">"在公众号后台“订阅通知”中选用模板（字段：提醒事项、车牌号、到期日期、说明）；留空则提醒只显示在车主页和服务顾问的待办中"</p>
+                    <p class="c-error" role="alert" data-test="wechat-template-error">{field_error("reminder_template")}</p>
                 </div>
                 <p class="c-error" role="alert" data-test="wechat-error">{other_error}</p>
                 <button

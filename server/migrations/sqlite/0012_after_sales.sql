@@ -83,7 +83,7 @@ ALTER TABLE wechat_settings ADD COLUMN reminder_template TEXT NOT NULL DEFAULT '
 
 -- A reminder: something of a car fell due. Settled: no longer due (the owner booked the
 -- service, a newer reading moved the date) and never sent. Sent: the WeChat message went out;
--- attempts and next_try_at: its retries with backoff. Followed up: the advisor's task is done.
+-- sent_to: the owner it went to; attempts and next_try_at: its retries with backoff. Followed up: the advisor's task is done.
 CREATE TABLE reminders (
     id             INTEGER PRIMARY KEY,
     dealer_id      INTEGER NOT NULL,
@@ -94,6 +94,7 @@ CREATE TABLE reminders (
     made_at        INTEGER NOT NULL,
     settled_at     INTEGER,
     sent_at        INTEGER,
+    sent_to        INTEGER,
     attempts       INTEGER NOT NULL DEFAULT 0,
     next_try_at    INTEGER NOT NULL DEFAULT 0,
     last_error     TEXT,
@@ -101,6 +102,7 @@ CREATE TABLE reminders (
     followed_up_by INTEGER,
     CONSTRAINT reminders_dealer_fk FOREIGN KEY (dealer_id) REFERENCES dealers (id) ON DELETE CASCADE,
     CONSTRAINT reminders_car_fk FOREIGN KEY (car_id) REFERENCES cars (id) ON DELETE CASCADE,
+    CONSTRAINT reminders_sent_to_fk FOREIGN KEY (sent_to) REFERENCES owners (id) ON DELETE SET NULL,
     CONSTRAINT reminders_followed_up_by_fk FOREIGN KEY (followed_up_by) REFERENCES staff (id) ON DELETE SET NULL,
     CONSTRAINT reminders_car_kind_due_key UNIQUE (car_id, kind, due_on),
     CONSTRAINT reminders_kind_check CHECK (kind IN ('maintenance', 'inspection', 'insurance', 'service_booking'))

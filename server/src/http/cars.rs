@@ -1,7 +1,7 @@
 //! `/api/v1/console/...` for cars and owners: delivering a lead's car (the form's trims and
 //! advisors, then the delivery with its binding QR), the 车主 list with search by plate, VIN
 //! tail or phone tail, a car's detail (bindings, readings), a new binding code, and the
-//! dealer's maintenance plans per series. VINs and phones are shown in full only to the car's
+//! dealer's maintenance plans per series, and the reminders an advisor follows up. VINs and phones are shown in full only to the car's
 //! service advisor, managers and admins.
 
 use axum::extract::{Path, Query, State};
@@ -16,6 +16,7 @@ use shared::owner::{
     PlanRow, ReadingRow, TrimChoice,
 };
 use shared::page::Page;
+use shared::reminder::ReminderTask;
 use shared::{vin, ApiError, ErrorBody};
 
 use super::visitor::ClientAddr;
@@ -357,7 +358,9 @@ pub async fn car(
     .bind(car_id)
     .fetch_all(&state.db.pool)
     .await?;
+    let reminders = crate::reminders::of_car(&state.db, car_id).await?;
     Ok(axum::Json(CarDetail {
+        reminders,
         car: row.summary(&staff),
         registered_on: Date::parse(&row.registered_on).unwrap_or(Date::new(1970, 1, 1)),
         insurance_ends_on: row.insurance_ends_on.as_deref().and_then(Date::parse),
@@ -515,4 +518,44 @@ pub async fn save_plan(
         .pop()
         .map(axum::Json)
         .ok_or_else(|| Error::NotFound("本店不销售该车系".into()))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/console/reminders",
+    tag = "console",
+    responses(
+        (status = 200, description = "待跟进的提醒（服务顾问：本人负责的车辆；经理、管理员：全部）", body = Vec<ReminderTask>),
+        (status = 401, description = "未登录", body = ErrorBody),
+    )
+)]
+pub async fn reminder_tasks(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<axum::Json<Vec<ReminderTask>>, Error> {
+    Ok(axum::Json(
+        crate::reminders::tasks(&state.db, &staff).await?,
+    ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/console/reminders/{id}/done",
+    tag = "console",
+    params(("id" = i64, Path, description = "提醒编号")),
+    responses(
+        (status = 204, description = "已标记为已跟进"),
+        (status = 404, description = "不是本人负责车辆的提醒", body = ErrorBody),
+    )
+)]
+pub async fn follow_up(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, Error> {
+    if crate::reminders::follow_up(&state.db, &staff, id, Clock::now().millis).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Error::NotFound("未找到该提醒".into()))
+    }
 }

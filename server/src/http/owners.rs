@@ -1,17 +1,23 @@
 //! `/api/v1/dealers/{dealer}/owner...`: the owner centre. Binding a car with the one-time code
 //! a delivery printed sets the owner's own cookie for the dealer (encrypted and signed by the
 //! visitor cookie's key, HttpOnly); the owner's cars and their readings are found only
-//! through it, so another owner's car is a 404.
+//! through it, so another owner's car is a 404. An owner allows WeChat reminders through
+//! WeChat's OAuth (`snsapi_base`, which names them by openid), guarded by a one-time state
+//! kept in a private cookie, and can stop them.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Redirect;
 use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
 use shared::owner::{Bind, NewReading, OwnerCar, OwnerHome};
+use shared::page::Page;
 use shared::{ApiError, ErrorBody};
 
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::owners::{self, Bound};
+use crate::reminders;
 
 /// Ten years: a car stays bound until a new code ends it, not until a cookie expires.
 const OWNER_COOKIE_MAX_AGE: i64 = 10 * 366 * 24 * 3600;
@@ -53,11 +59,16 @@ pub async fn home(
     jar: PrivateCookieJar,
 ) -> Result<axum::Json<OwnerHome>, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
-    let cars = match owner_of(&jar, &dealer) {
+    let owner = owner_of(&jar, &dealer);
+    let cars = match owner {
         Some(owner) => owners::cars_of(&state.db, record.id, owner, Clock::now()).await?,
         None => Vec::new(),
     };
-    Ok(axum::Json(OwnerHome { cars }))
+    let wechat_reminders = reminders::wechat_state(&state.db, record.id, owner).await?;
+    Ok(axum::Json(OwnerHome {
+        cars,
+        wechat_reminders,
+    }))
 }
 
 #[utoipa::path(
@@ -125,7 +136,10 @@ pub async fn bind(
     tracing::info!(owner = owner_id, "car bound");
     Ok((
         remember(jar, &dealer, owner_id, state.secure_cookies),
-        axum::Json(OwnerHome { cars }),
+        axum::Json(OwnerHome {
+            cars,
+            wechat_reminders: reminders::wechat_state(&state.db, record.id, Some(owner_id)).await?,
+        }),
     ))
 }
 
@@ -167,4 +181,129 @@ pub async fn add_reading(
         .find(|c| c.id == car_id)
         .map(axum::Json)
         .ok_or_else(missing)
+}
+
+fn consent_cookie(dealer: &str) -> String {
+    format!("cw_{dealer}")
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/dealers/{dealer}/owner/wechat",
+    tag = "owner",
+    params(("dealer" = String, Path, description = "经销商标识（slug）")),
+    responses(
+        (status = 303, description = "前往微信授权（snsapi_base），授权后回到车主页"),
+        (status = 404, description = "不是车主，或经销商未开通微信提醒", body = ErrorBody),
+    )
+)]
+pub async fn wechat_consent(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    jar: PrivateCookieJar,
+    headers: HeaderMap,
+) -> Result<(PrivateCookieJar, Redirect), Error> {
+    let record = dealer_or_404(&state, &dealer).await?;
+    let owner = owner_of(&jar, &dealer).ok_or_else(|| Error::NotFound("请先绑定车辆".into()))?;
+    let settings = crate::wechat::settings(&state.db, record.id)
+        .await?
+        .filter(|s| !s.reminder_template.is_empty())
+        .ok_or_else(|| Error::NotFound("本店尚未开通微信提醒".into()))?;
+    let nonce: String =
+        shared::link::code_from(rand::random::<[u8; 32]>()).unwrap_or_else(|| owner.to_string());
+    let back = format!(
+        "{}/api/v1/dealers/{dealer}/owner/wechat/back",
+        super::qr::origin(&state, &headers)
+    );
+    let jar = jar.add(
+        Cookie::build((consent_cookie(&dealer), nonce.clone()))
+            .path("/")
+            .http_only(true)
+            .secure(state.secure_cookies)
+            .same_site(SameSite::Lax)
+            .max_age(time::Duration::minutes(10))
+            .build(),
+    );
+    let url = state.wechat.consent_url(&settings.app_id, &back, &nonce);
+    Ok((jar, Redirect::to(&url)))
+}
+
+/// What WeChat's OAuth brings back.
+#[derive(serde::Deserialize)]
+pub struct ConsentBack {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    state: String,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/dealers/{dealer}/owner/wechat/back",
+    tag = "owner",
+    params(
+        ("dealer" = String, Path, description = "经销商标识（slug）"),
+        ("code" = String, Query, description = "微信授权码"),
+        ("state" = String, Query, description = "发起授权时的一次性状态"),
+    ),
+    responses(
+        (status = 303, description = "回到车主页：?wechat=on 已开启；?wechat=failed 未能开启"),
+    )
+)]
+pub async fn wechat_back(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    jar: PrivateCookieJar,
+    Query(back): Query<ConsentBack>,
+) -> Result<(PrivateCookieJar, Redirect), Error> {
+    let record = dealer_or_404(&state, &dealer).await?;
+    let page = Page::Owner.href(&dealer);
+    let expected = jar
+        .get(&consent_cookie(&dealer))
+        .map(|c| c.value().to_string());
+    let jar = jar.remove(Cookie::build(consent_cookie(&dealer)).path("/"));
+    let owner = owner_of(&jar, &dealer);
+    let settings = crate::wechat::settings(&state.db, record.id).await?;
+    let failed = |jar| Ok((jar, Redirect::to(&format!("{page}?wechat=failed"))));
+    let (Some(owner), Some(settings), Some(expected)) = (owner, settings, expected) else {
+        return failed(jar);
+    };
+    if back.code.is_empty() || back.state != expected {
+        return failed(jar);
+    }
+    match state
+        .wechat
+        .openid(&settings.app_id, &settings.app_secret, &back.code)
+        .await
+    {
+        Ok(openid) => {
+            reminders::set_wechat(&state.db, record.id, owner, Some(&openid)).await?;
+            Ok((jar, Redirect::to(&format!("{page}?wechat=on"))))
+        }
+        Err(failure) => {
+            tracing::warn!(error = %failure, "no openid for an owner's reminder consent");
+            failed(jar)
+        }
+    }
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/dealers/{dealer}/owner/wechat",
+    tag = "owner",
+    params(("dealer" = String, Path, description = "经销商标识（slug）")),
+    responses(
+        (status = 204, description = "已关闭微信提醒（提醒仍显示在车主页）"),
+        (status = 404, description = "不是车主", body = ErrorBody),
+    )
+)]
+pub async fn wechat_stop(
+    State(state): State<AppState>,
+    Path(dealer): Path<String>,
+    jar: PrivateCookieJar,
+) -> Result<StatusCode, Error> {
+    let record = dealer_or_404(&state, &dealer).await?;
+    let owner = owner_of(&jar, &dealer).ok_or_else(|| Error::NotFound("请先绑定车辆".into()))?;
+    reminders::set_wechat(&state.db, record.id, owner, None).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

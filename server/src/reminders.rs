@@ -1,0 +1,600 @@
+//! The reminder scheduler. Each pass makes the reminders that fell due (one per car, kind and
+//! due day, whichever instance makes it first), settles those no longer due (the owner booked
+//! the service, a newer reading moved the day), and sends the owners who allowed it a WeChat
+//! subscription message within the caps of `shared::reminder` and outside the quiet hours. A
+//! failed message is retried with backoff; a reminder stays on the owner page and in the
+//! advisor's tasks whatever WeChat does. Several instances may run passes on one PostgreSQL
+//! database: reminders are made by unique key and an owner is sent to under a short lease.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use shared::date::Date;
+use shared::inspection;
+use shared::maintenance::{self, MaintenancePlan, Reading};
+use shared::reminder::{self, CarFacts, ReminderKind, Sent, ServiceWork};
+
+use crate::db::{self, Db};
+use crate::wechat::{self, Notice, WeChat};
+
+/// How long one instance holds an owner while it sends to them (longer than WeChat's timeout).
+const LEASE_MS: i64 = 120_000;
+/// Sent reminders older than this cannot bear on the caps (a month and a same-kind gap).
+const HISTORY_MS: i64 = 62 * 86_400_000;
+
+/// What a pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub cars: usize,
+    pub made: usize,
+    pub settled: usize,
+    pub sent: usize,
+    pub failed: usize,
+    /// Held back by the caps or the quiet hours, to go later.
+    pub held: usize,
+}
+
+/// Runs a pass every `every` until the process ends; a failed pass is logged and the next
+/// one tries again.
+pub fn run(db: Db, wechat: WeChat, every: Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let now = crate::bookings::Clock::now().millis;
+            match tick(&db, &wechat, now).await {
+                Ok(pass)
+                    if pass
+                        != Pass {
+                            cars: pass.cars,
+                            ..Pass::default()
+                        } =>
+                {
+                    tracing::info!(?pass, "reminder pass");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "reminder pass failed"),
+            }
+        }
+    });
+}
+
+/// One pass at `now` (Unix ms): make and settle, then send.
+pub async fn tick(db: &Db, wechat: &WeChat, now: i64) -> sqlx::Result<Pass> {
+    let mut pass = make(db, now).await?;
+    send(db, wechat, now, &mut pass).await?;
+    Ok(pass)
+}
+
+#[derive(sqlx::FromRow)]
+struct CarRow {
+    id: i64,
+    dealer_id: i64,
+    delivered_on: String,
+    registered_on: String,
+    insurance_ends_on: Option<String>,
+    old_inspection_cycle: i64,
+    first_km: Option<i64>,
+    first_months: Option<i64>,
+    interval_km: Option<i64>,
+    interval_months: Option<i64>,
+}
+
+impl CarRow {
+    fn plan(&self) -> Option<MaintenancePlan> {
+        Some(MaintenancePlan {
+            first_km: self.first_km?,
+            first_months: self.first_months? as i32,
+            interval_km: self.interval_km?,
+            interval_months: self.interval_months? as i32,
+        })
+    }
+}
+
+/// Every car's readings, oldest first.
+async fn all_readings(db: &Db) -> sqlx::Result<HashMap<i64, Vec<Reading>>> {
+    let rows: Vec<(i64, String, i64)> =
+        sqlx::query_as("SELECT car_id, day, km FROM mileage_readings ORDER BY car_id, id")
+            .fetch_all(&db.pool)
+            .await?;
+    let mut readings: HashMap<i64, Vec<Reading>> = HashMap::new();
+    for (car, day, km) in rows {
+        if let Some(day) = Date::parse(&day) {
+            readings.entry(car).or_default().push(Reading { day, km });
+        }
+    }
+    Ok(readings)
+}
+
+/// Every car's last completed maintenance (its day and the odometer then).
+async fn last_services(db: &Db) -> sqlx::Result<HashMap<i64, Reading>> {
+    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT sb.car_id, sl.day, sb.km FROM service_bookings sb \
+         JOIN service_slots sl ON sl.id = sb.slot_id \
+         WHERE sb.status = 'completed' AND sb.work = 'maintenance' ORDER BY sl.day, sb.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(car, day, km)| {
+            Some((
+                car,
+                Reading {
+                    day: Date::parse(&day)?,
+                    km: km?,
+                },
+            ))
+        })
+        .collect())
+}
+
+/// Every car's open service bookings from `today`: (day, work, what a reminder says).
+async fn open_services(
+    db: &Db,
+    today: Date,
+) -> sqlx::Result<HashMap<i64, Vec<(Date, ServiceWork, String)>>> {
+    let rows: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
+        "SELECT sb.car_id, sl.day, sl.start_min, sb.work, st.name FROM service_bookings sb \
+         JOIN service_slots sl ON sl.id = sb.slot_id JOIN stores st ON st.id = sb.store_id \
+         WHERE sb.status = 'booked' AND sl.day >= $1",
+    )
+    .bind(today.to_string())
+    .fetch_all(&db.pool)
+    .await?;
+    let mut open: HashMap<i64, Vec<_>> = HashMap::new();
+    for (car, day, start, work, store) in rows {
+        let Some(day) = Date::parse(&day) else {
+            continue;
+        };
+        let (work, what) = match work.as_str() {
+            "maintenance" => (ServiceWork::Maintenance, "保养"),
+            "inspection" => (ServiceWork::Inspection, "年检协助"),
+            "repair" => (ServiceWork::Other, "维修"),
+            _ => (ServiceWork::Other, "服务"),
+        };
+        let text = format!("{:02}:{:02} 在{store}的{what}预约", start / 60, start % 60);
+        open.entry(car).or_default().push((day, work, text));
+    }
+    Ok(open)
+}
+
+/// An unsettled reminder's key: car, kind, due day.
+type Key = (i64, &'static str, String);
+
+/// Makes what fell due and settles what no longer is. Writes only the difference, so a pass
+/// with nothing new writes nothing.
+async fn make(db: &Db, now: i64) -> sqlx::Result<Pass> {
+    let today = Date::shanghai_from_unix_millis(now);
+    let cars: Vec<CarRow> = sqlx::query_as(
+        "SELECT c.id, c.dealer_id, c.delivered_on, c.registered_on, c.insurance_ends_on, \
+             c.old_inspection_cycle, p.first_km, p.first_months, p.interval_km, p.interval_months \
+         FROM cars c LEFT JOIN maintenance_plans p \
+             ON p.dealer_id = c.dealer_id AND p.series_id = c.series_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let readings = all_readings(db).await?;
+    let serviced = last_services(db).await?;
+    let mut open = open_services(db, today).await?;
+    let mut due: HashMap<Key, (i64, String)> = HashMap::new();
+    for car in &cars {
+        let (Some(delivered), Some(registered)) = (
+            Date::parse(&car.delivered_on),
+            Date::parse(&car.registered_on),
+        ) else {
+            continue;
+        };
+        let no_readings = Vec::new();
+        let car_readings = readings.get(&car.id).unwrap_or(&no_readings);
+        let facts = CarFacts {
+            maintenance: car.plan().map(|plan| {
+                maintenance::next_maintenance(
+                    &plan,
+                    delivered,
+                    serviced.get(&car.id).copied(),
+                    car_readings,
+                )
+            }),
+            inspection: Some(inspection::next_inspection(
+                registered,
+                today,
+                car.old_inspection_cycle == 1,
+            )),
+            insurance_ends_on: car.insurance_ends_on.as_deref().and_then(Date::parse),
+            open_services: open.remove(&car.id).unwrap_or_default(),
+        };
+        for d in reminder::due(&facts, today) {
+            due.insert(
+                (car.id, d.kind.as_str(), d.due_on.to_string()),
+                (car.dealer_id, d.detail),
+            );
+        }
+    }
+    let unsettled: Vec<(i64, i64, String, String)> =
+        sqlx::query_as("SELECT id, car_id, kind, due_on FROM reminders WHERE settled_at IS NULL")
+            .fetch_all(&db.pool)
+            .await?;
+    let mut known = HashSet::with_capacity(unsettled.len());
+    let mut settle = Vec::new();
+    for (id, car, kind, due_on) in unsettled {
+        let key = ReminderKind::parse(&kind).map(|k| (car, k.as_str(), due_on));
+        match key {
+            Some(key) if due.contains_key(&key) => {
+                known.insert(key);
+            }
+            _ => settle.push(id),
+        }
+    }
+    let new: Vec<_> = due.iter().filter(|(k, _)| !known.contains(*k)).collect();
+    let mut pass = Pass {
+        cars: cars.len(),
+        ..Pass::default()
+    };
+    if new.is_empty() && settle.is_empty() {
+        return Ok(pass);
+    }
+    let mut tx = db::begin_write(db).await?;
+    for ((car, kind, due_on), (dealer, detail)) in new {
+        // Made once per key; one settled earlier and due again is opened again.
+        let made = sqlx::query(
+            "INSERT INTO reminders (dealer_id, car_id, kind, due_on, detail, made_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (car_id, kind, due_on) \
+             DO UPDATE SET settled_at = NULL, detail = excluded.detail \
+             WHERE reminders.settled_at IS NOT NULL",
+        )
+        .bind(dealer)
+        .bind(car)
+        .bind(*kind)
+        .bind(due_on)
+        .bind(detail)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        pass.made += made.rows_affected() as usize;
+    }
+    for id in settle {
+        let settled = sqlx::query(
+            "UPDATE reminders SET settled_at = $1 WHERE id = $2 AND settled_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        pass.settled += settled.rows_affected() as usize;
+    }
+    tx.commit().await?;
+    Ok(pass)
+}
+
+/// The join from a reminder to the owner its car is bound to now.
+const TO_OWNER: &str = "reminders r JOIN car_bindings b ON b.car_id = r.car_id \
+     AND b.bound_at IS NOT NULL AND b.ended_at IS NULL JOIN owners o ON o.id = b.owner_id";
+
+#[derive(sqlx::FromRow)]
+struct Waiting {
+    id: i64,
+    kind: String,
+    due_on: String,
+    detail: String,
+    attempts: i64,
+    plate: String,
+}
+
+/// Sends what may go now to each owner who allowed WeChat messages, one owner at a time
+/// under a lease, so two instances never send one owner's reminders twice or past the caps.
+async fn send(db: &Db, wechat: &WeChat, now: i64, pass: &mut Pass) -> sqlx::Result<()> {
+    let owners: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT DISTINCT o.id, o.dealer_id, o.wechat_openid FROM {TO_OWNER} \
+         WHERE r.settled_at IS NULL AND r.sent_at IS NULL AND r.next_try_at <= $1 \
+         AND o.notify = 1 AND o.wechat_openid IS NOT NULL AND o.lease_until <= $1"
+    ))
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    // Per dealer: its official account when reminders can go out (a template set), and the
+    // owner page a message opens.
+    let mut accounts: HashMap<i64, Option<(wechat::Settings, String)>> = HashMap::new();
+    for (owner, dealer, openid) in owners {
+        if !accounts.contains_key(&dealer) {
+            let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM dealers WHERE id = $1")
+                .bind(dealer)
+                .fetch_optional(&db.pool)
+                .await?;
+            let account = wechat::settings(db, dealer)
+                .await?
+                .filter(|s| !s.reminder_template.is_empty() && !s.app_secret.is_empty())
+                .zip(slug)
+                .map(|(s, slug)| {
+                    let page = format!("https://{}/{slug}/owner", s.domain);
+                    (s, page)
+                });
+            accounts.insert(dealer, account);
+        }
+        let Some(Some(account)) = accounts.get(&dealer) else {
+            continue;
+        };
+        let leased =
+            sqlx::query("UPDATE owners SET lease_until = $1 WHERE id = $2 AND lease_until <= $3")
+                .bind(now + LEASE_MS)
+                .bind(owner)
+                .bind(now)
+                .execute(&db.writer)
+                .await?;
+        if leased.rows_affected() == 0 {
+            continue;
+        }
+        let sent = send_owner(db, wechat, account, (owner, &openid), now, pass).await;
+        sqlx::query("UPDATE owners SET lease_until = 0 WHERE id = $1")
+            .bind(owner)
+            .execute(&db.writer)
+            .await?;
+        sent?;
+    }
+    Ok(())
+}
+
+/// Sends one leased owner what may go now, oldest due first.
+async fn send_owner(
+    db: &Db,
+    wechat: &WeChat,
+    (settings, page): &(wechat::Settings, String),
+    (owner, openid): (i64, &str),
+    now: i64,
+    pass: &mut Pass,
+) -> sqlx::Result<()> {
+    let history: Vec<(String, i64)> =
+        sqlx::query_as("SELECT kind, sent_at FROM reminders WHERE sent_to = $1 AND sent_at > $2")
+            .bind(owner)
+            .bind(now - HISTORY_MS)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut sent: Vec<Sent> = history
+        .into_iter()
+        .filter_map(|(kind, at)| {
+            Some(Sent {
+                kind: ReminderKind::parse(&kind)?,
+                at,
+            })
+        })
+        .collect();
+    let waiting: Vec<Waiting> = sqlx::query_as(&format!(
+        "SELECT r.id, r.kind, r.due_on, r.detail, r.attempts, c.plate FROM {TO_OWNER} \
+         JOIN cars c ON c.id = r.car_id \
+         WHERE o.id = $1 AND r.settled_at IS NULL AND r.sent_at IS NULL AND r.next_try_at <= $2 \
+         ORDER BY r.due_on, r.id"
+    ))
+    .bind(owner)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    for w in waiting {
+        let Some(kind) = ReminderKind::parse(&w.kind) else {
+            continue;
+        };
+        let at = reminder::send_at(&sent, kind, now);
+        if at > now {
+            sqlx::query("UPDATE reminders SET next_try_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(w.id)
+                .execute(&db.writer)
+                .await?;
+            pass.held += 1;
+            continue;
+        }
+        let notice = Notice {
+            touser: openid,
+            template_id: &settings.reminder_template,
+            page,
+            data: serde_json::json!({
+                "thing1": { "value": kind.label() },
+                "car_number2": { "value": w.plate },
+                "time3": { "value": w.due_on },
+                "thing4": { "value": w.detail.chars().take(20).collect::<String>() },
+            }),
+        };
+        match wechat
+            .notify(&settings.app_id, &settings.app_secret, &notice)
+            .await
+        {
+            Ok(()) => {
+                sqlx::query(
+                    "UPDATE reminders SET sent_at = $1, sent_to = $2, last_error = NULL \
+                     WHERE id = $3 AND sent_at IS NULL",
+                )
+                .bind(now)
+                .bind(owner)
+                .bind(w.id)
+                .execute(&db.writer)
+                .await?;
+                sent.push(Sent { kind, at: now });
+                pass.sent += 1;
+            }
+            Err(failure) => {
+                let attempts = w.attempts + 1;
+                sqlx::query(
+                    "UPDATE reminders SET attempts = $1, next_try_at = $2, last_error = $3 \
+                     WHERE id = $4",
+                )
+                .bind(attempts)
+                .bind(now + reminder::retry_after(attempts))
+                .bind(failure.to_string())
+                .bind(w.id)
+                .execute(&db.writer)
+                .await?;
+                pass.failed += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The reminders of the cars bound to the owner now, soonest first, by car.
+pub async fn of_owner(
+    db: &Db,
+    owner_id: i64,
+) -> sqlx::Result<HashMap<i64, Vec<shared::reminder::OwnerReminder>>> {
+    let rows: Vec<(i64, String, String, String, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT r.car_id, r.kind, r.due_on, r.detail, r.sent_at FROM {TO_OWNER} \
+         WHERE o.id = $1 AND r.settled_at IS NULL ORDER BY r.due_on, r.id"
+    ))
+    .bind(owner_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_car: HashMap<i64, Vec<_>> = HashMap::new();
+    for (car, kind, due_on, detail, sent_at) in rows {
+        let (Some(kind), Some(due_on)) = (ReminderKind::parse(&kind), Date::parse(&due_on)) else {
+            continue;
+        };
+        by_car
+            .entry(car)
+            .or_default()
+            .push(shared::reminder::OwnerReminder {
+                kind,
+                due_on,
+                detail,
+                sent: sent_at.is_some(),
+            });
+    }
+    Ok(by_car)
+}
+
+/// Whether the dealer offers WeChat reminders and the owner allowed them.
+pub async fn wechat_state(
+    db: &Db,
+    dealer_id: i64,
+    owner_id: Option<i64>,
+) -> sqlx::Result<shared::reminder::WeChatReminders> {
+    let offered = wechat::settings(db, dealer_id)
+        .await?
+        .is_some_and(|s| !s.reminder_template.is_empty());
+    let on = match owner_id {
+        Some(owner) => sqlx::query_scalar::<_, i64>(
+            "SELECT notify FROM owners WHERE id = $1 AND dealer_id = $2 \
+             AND wechat_openid IS NOT NULL",
+        )
+        .bind(owner)
+        .bind(dealer_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some_and(|n| n == 1),
+        None => false,
+    };
+    Ok(shared::reminder::WeChatReminders {
+        offered,
+        on: offered && on,
+    })
+}
+
+/// The owner allowed WeChat reminders to `openid` (`Some`) or stopped them (`None`).
+pub async fn set_wechat(
+    db: &Db,
+    dealer_id: i64,
+    owner_id: i64,
+    openid: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE owners SET notify = $1, wechat_openid = COALESCE($2, wechat_openid) \
+         WHERE id = $3 AND dealer_id = $4",
+    )
+    .bind(i64::from(openid.is_some()))
+    .bind(openid)
+    .bind(owner_id)
+    .bind(dealer_id)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: i64,
+    car_id: i64,
+    plate: String,
+    owner_name: Option<String>,
+    kind: String,
+    due_on: String,
+    detail: String,
+    sent_at: Option<i64>,
+    last_error: Option<String>,
+    followed_up_at: Option<i64>,
+}
+
+impl TaskRow {
+    fn task(self) -> Option<shared::reminder::ReminderTask> {
+        Some(shared::reminder::ReminderTask {
+            id: self.id,
+            car_id: self.car_id,
+            plate: self.plate,
+            owner_name: self.owner_name,
+            kind: ReminderKind::parse(&self.kind)?,
+            due_on: Date::parse(&self.due_on)?,
+            detail: self.detail,
+            sent_at: self.sent_at,
+            last_error: self.last_error,
+            followed_up_at: self.followed_up_at,
+        })
+    }
+}
+
+/// Reminders joined to their car and its lead, for staff; `$1` the dealer, `$2` 1 when the
+/// viewer manages, `$3` the viewer: managers see every car, an advisor their own cars'.
+const TASKS: &str = "SELECT r.id, r.car_id, c.plate, l.name AS owner_name, r.kind, r.due_on, \
+         r.detail, r.sent_at, r.last_error, r.followed_up_at \
+     FROM reminders r JOIN cars c ON c.id = r.car_id LEFT JOIN leads l ON l.id = c.lead_id \
+     WHERE r.dealer_id = $1 AND ($2 = 1 OR c.advisor_id = $3)";
+
+/// The viewer's open tasks: reminders still due and not followed up, soonest first.
+pub async fn tasks(
+    db: &Db,
+    viewer: &crate::staff::Staff,
+) -> sqlx::Result<Vec<shared::reminder::ReminderTask>> {
+    let rows: Vec<TaskRow> = sqlx::query_as(&format!(
+        "{TASKS} AND r.settled_at IS NULL AND r.followed_up_at IS NULL \
+         ORDER BY r.due_on, r.id LIMIT 200"
+    ))
+    .bind(viewer.dealer_id)
+    .bind(i64::from(viewer.manages()))
+    .bind(viewer.id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().filter_map(TaskRow::task).collect())
+}
+
+/// Every reminder of a car the caller may see, newest first.
+pub async fn of_car(db: &Db, car_id: i64) -> sqlx::Result<Vec<shared::reminder::ReminderTask>> {
+    let rows: Vec<TaskRow> = sqlx::query_as(
+        "SELECT r.id, r.car_id, c.plate, l.name AS owner_name, r.kind, r.due_on, r.detail, \
+             r.sent_at, r.last_error, r.followed_up_at \
+         FROM reminders r JOIN cars c ON c.id = r.car_id LEFT JOIN leads l ON l.id = c.lead_id \
+         WHERE r.car_id = $1 ORDER BY r.made_at DESC, r.id DESC",
+    )
+    .bind(car_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().filter_map(TaskRow::task).collect())
+}
+
+/// Marks a task followed up; false when the viewer may not see it.
+pub async fn follow_up(
+    db: &Db,
+    viewer: &crate::staff::Staff,
+    id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE reminders SET followed_up_at = COALESCE(followed_up_at, $1), \
+             followed_up_by = COALESCE(followed_up_by, $2) \
+         WHERE id = $3 AND dealer_id = $4 AND ($5 = 1 OR car_id IN \
+             (SELECT id FROM cars WHERE advisor_id = $2))",
+    )
+    .bind(now)
+    .bind(viewer.id)
+    .bind(id)
+    .bind(viewer.dealer_id)
+    .bind(i64::from(viewer.manages()))
+    .execute(&db.writer)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
