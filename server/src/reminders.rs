@@ -6,6 +6,7 @@
 //! advisor's tasks whatever WeChat does. Several instances may run passes on one PostgreSQL
 //! database: reminders are made by unique key and an owner is sent to under a short lease.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -293,24 +294,11 @@ async fn send(db: &Db, wechat: &WeChat, now: i64, pass: &mut Pass) -> sqlx::Resu
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
-    // Per dealer: its official account when reminders can go out (a template set), and the
-    // owner page a message opens.
+    // Per dealer: `reminder_account`.
     let mut accounts: HashMap<i64, Option<(wechat::Settings, String)>> = HashMap::new();
     for (owner, dealer, openid) in owners {
-        if !accounts.contains_key(&dealer) {
-            let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM dealers WHERE id = $1")
-                .bind(dealer)
-                .fetch_optional(&db.pool)
-                .await?;
-            let account = wechat::settings(db, dealer)
-                .await?
-                .filter(|s| !s.reminder_template.is_empty() && !s.app_secret.is_empty())
-                .zip(slug)
-                .map(|(s, slug)| {
-                    let page = format!("https://{}/{slug}/owner", s.domain);
-                    (s, page)
-                });
-            accounts.insert(dealer, account);
+        if let Entry::Vacant(entry) = accounts.entry(dealer) {
+            entry.insert(reminder_account(db, dealer).await?);
         }
         let Some(Some(account)) = accounts.get(&dealer) else {
             continue;
@@ -333,6 +321,26 @@ async fn send(db: &Db, wechat: &WeChat, now: i64, pass: &mut Pass) -> sqlx::Resu
         sent?;
     }
     Ok(())
+}
+
+/// The dealer's official account when reminders can go out (a template set), and the owner
+/// page a message opens.
+async fn reminder_account(
+    db: &Db,
+    dealer: i64,
+) -> sqlx::Result<Option<(wechat::Settings, String)>> {
+    let slug: Option<String> = sqlx::query_scalar("SELECT slug FROM dealers WHERE id = $1")
+        .bind(dealer)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(wechat::settings(db, dealer)
+        .await?
+        .filter(|s| !s.reminder_template.is_empty() && !s.app_secret.is_empty())
+        .zip(slug)
+        .map(|(s, slug)| {
+            let page = format!("https://{}/{slug}/owner", s.domain);
+            (s, page)
+        }))
 }
 
 /// Sends one leased owner what may go now, oldest due first.
