@@ -228,7 +228,10 @@ async fn make(db: &Db, now: i64) -> sqlx::Result<Pass> {
             _ => settle.push(id),
         }
     }
-    let new: Vec<_> = due.iter().filter(|(k, _)| !known.contains(*k)).collect();
+    settle.sort_unstable();
+    // In key order, so two instances making the same reminders lock them in the same order.
+    let mut new: Vec<_> = due.iter().filter(|(k, _)| !known.contains(*k)).collect();
+    new.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut pass = Pass {
         cars: cars.len(),
         ..Pass::default()
