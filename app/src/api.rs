@@ -244,6 +244,16 @@ pub async fn delete_me(dealer: &str) -> Result<(), Error> {
     .await
 }
 
+/// `DELETE /dealers/{dealer}/owner/wechat` (204): no more WeChat reminders.
+pub async fn stop_wechat_reminders(dealer: &str) -> Result<(), Error> {
+    decode(
+        Request::delete(&format!("{}/owner/wechat", base(dealer)))
+            .send()
+            .await,
+    )
+    .await
+}
+
 /// `GET /dealers/{dealer}/consultants/{handle}`: a consultant's card, for their showcase.
 pub async fn consultant(dealer: &str, handle: &str) -> Result<ConsultantCard, Error> {
     get(&format!("{}/consultants/{}", base(dealer), encode(handle))).await

@@ -302,6 +302,16 @@ pub async fn new_binding(id: i64) -> Result<shared::owner::BindingCode, Error> {
     send(Request::post(&format!("{BASE}/cars/{id}/binding"))).await
 }
 
+/// `GET /reminders`: the open reminders of the viewer's cars.
+pub async fn reminder_tasks() -> Result<Vec<shared::reminder::ReminderTask>, Error> {
+    send(Request::get(&format!("{BASE}/reminders"))).await
+}
+
+/// `POST /reminders/{id}/done` (204): the advisor followed it up.
+pub async fn follow_up_reminder(id: i64) -> Result<(), Error> {
+    send(Request::post(&format!("{BASE}/reminders/{id}/done"))).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

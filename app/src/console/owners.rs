@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::delivery::BindingCard;
 use super::format::short_time;
+use super::reminder_tasks::CarReminderHistory;
 use super::{api, use_session, OWNERS};
 use crate::components::status::{LoadError, Loading};
 
@@ -90,6 +91,7 @@ pub fn Car(id: i64) -> impl IntoView {
                         on:click=move |_| { issue.dispatch(()); }>"生成新绑定码（原绑定将解除）"</button>
                     <p class="c-error" role="alert">{move || issue.value().get().and_then(Result::err).map(|e| e.message())}</p>
                 </section>
+                <CarReminderHistory reminders=d.reminders />
                 <section class="c-card">
                     <h2>"里程记录"</h2>
                     {d.readings.into_iter().map(|r| view! {

@@ -1,6 +1,6 @@
 //! `/console/`: my tasks (leads waiting for a first call, with a clock that ticks each
-//! minute; tomorrow's bookings to confirm; 战败 waiting for approval), then today's bookings
-//! by store and time, each workable in place.
+//! minute; tomorrow's bookings to confirm; 战败 waiting for approval), the reminders to follow
+//! up, then today's bookings by store and time, each workable in place.
 
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use shared::console::{Task, TaskKind};
 
 use super::booking_row::BookingRow;
 use super::format::{by_store, waited};
+use super::reminder_tasks::ReminderTasks;
 use super::{api, lead_href, use_session};
 use crate::components::status::{LoadError, Loading};
 
@@ -76,6 +77,7 @@ pub fn Today() -> impl IntoView {
                     <h2>"我的待办"</h2>
                     {tasks}
                 </section>
+                <ReminderTasks />
                 <section class="c-section">
                     <h2>"今日预约"</h2>
                     {bookings}

@@ -1,7 +1,8 @@
 //! `/{dealer}/owner` (车主服务): my cars and what is due — maintenance (distance or time,
 //! whichever first), the annual inspection and its window, insurance, warranty — with the
 //! odometer to update; and `/{dealer}/owner/bind/{code}`, which binds the car of a delivery's
-//! code to this phone and goes on to the cars, or says in Chinese why it cannot.
+//! code to this phone and goes on to the cars, or says in Chinese why it cannot. Reminders and
+//! the WeChat switch are `owner_reminders`'.
 
 use leptos::prelude::*;
 use shared::owner::OwnerCar;
@@ -10,6 +11,7 @@ use shared::page::{FirstPaint, Page};
 use crate::components::field_error::FieldError;
 use crate::components::status::{LoadError, Loading};
 use crate::nav::{use_nav, Entry};
+use crate::pages::owner_reminders::{CarReminders, WeChatSwitch};
 use crate::{api, use_dealer};
 
 #[component]
@@ -56,12 +58,15 @@ pub fn Owner() -> impl IntoView {
             </div>
         }
         .into_any(),
-        Some(Ok(home)) => home
-            .cars
-            .into_iter()
-            .map(|car| view! { <CarCard car /> })
-            .collect_view()
-            .into_any(),
+        Some(Ok(home)) => view! {
+            {home
+                .cars
+                .into_iter()
+                .map(|car| view! { <CarCard car /> })
+                .collect_view()}
+            <WeChatSwitch state=home.wechat_reminders />
+        }
+        .into_any(),
     };
     view! {
         <main class="page">
@@ -142,6 +147,7 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
         view! {
             <section class="card" data-test="owner-car">
                 <h2 data-test="car-model">{c.model.clone()}</h2>
+                <CarReminders reminders=c.reminders.clone() />
                 <dl class="facts">
                     {fact("车牌", c.plate.clone(), "car-plate")}
                     {fact("车架号", c.vin.clone(), "car-vin")}
