@@ -4,7 +4,8 @@
 //! booking writes per second on SQLite and PostgreSQL (wrk, 10 s each), checking afterwards
 //! that no slot was overbooked. `cargo xtask bench writes` runs only the booking writes;
 //! `cargo xtask bench reads` only the catalogue reads and the shell against nginx serving the
-//! same bytes.
+//! same bytes. `cargo xtask bench scheduler` times the reminder scheduler's pass over
+//! 100,000 cars on SQLite.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -30,6 +31,8 @@ pub enum Part {
     Writes,
     /// Only the share-link redirects against nginx: no wasm build.
     Redirects,
+    /// Only the reminder scheduler's pass over 100,000 cars on SQLite: no server, no wasm.
+    Scheduler,
     /// Only the consumer's first load and Lighthouse (the release app is built): the loop
     /// for work on how pages paint.
     Pages,
@@ -206,6 +209,11 @@ impl Drop for Server {
 /// Runs `part`; `only` keeps the Lighthouse pages whose name or path contains one of its
 /// words (every page when empty).
 pub fn bench(root: &Path, part: Part, only: &[String]) -> Result<()> {
+    if part == Part::Scheduler {
+        let mut report = String::from("# Chelink benchmark\n\n");
+        scheduler(root, &mut report)?;
+        return write_report(root, "report-scheduler.md", &report);
+    }
     let postgres = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|url| !url.trim().is_empty());
@@ -229,7 +237,7 @@ pub fn bench(root: &Path, part: Part, only: &[String]) -> Result<()> {
             build::build(root, build::Mode::Dev)?
         }
         // The API needs no built app; the server only warns that pages are missing.
-        Part::Writes | Part::Redirects => root.join("dist"),
+        Part::Writes | Part::Redirects | Part::Scheduler => root.join("dist"),
     };
     run(Command::new("cargo").args(["build", "--release", "--package", "chelink-server"]))?;
 
@@ -279,16 +287,68 @@ pub fn bench(root: &Path, part: Part, only: &[String]) -> Result<()> {
         booking_writes_report(&runs, postgres.is_some(), &mut report);
     }
 
+    if part == Part::All {
+        scheduler(root, &mut report)?;
+    }
+
     let file = match part {
         Part::All => "report.md",
         Part::Reads => "report-reads.md",
         Part::Writes => "report-writes.md",
         Part::Redirects => "report-redirects.md",
         Part::Pages => "report-pages.md",
+        Part::Scheduler => "report-scheduler.md",
     };
-    std::fs::write(out.join(file), &report)?;
+    write_report(root, file, &report)
+}
+
+fn write_report(root: &Path, file: &str, report: &str) -> Result<()> {
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out)?;
+    std::fs::write(out.join(file), report)?;
     println!("{report}");
     println!("(written to target/bench/{file})");
+    Ok(())
+}
+
+/// Cars the scheduler bench delivers, and the aim for one pass over them.
+const SCHEDULER_CARS: u32 = 100_000;
+const SCHEDULER_AIM_MS: u64 = 2_000;
+
+/// The reminder scheduler's first pass (which makes every reminder due) and second pass
+/// (nothing new) over 100,000 cars on SQLite, by the server's `reminder_pass` example.
+fn scheduler(root: &Path, report: &mut String) -> Result<()> {
+    let db = root.join("target/bench/reminders.db");
+    std::fs::create_dir_all(root.join("target/bench"))?;
+    let output = Command::new("cargo")
+        .args(["run", "--quiet", "--release", "--package", "chelink-server"])
+        .args(["--example", "reminder_pass", "--"])
+        .arg(&db)
+        .arg(SCHEDULER_CARS.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running the reminder_pass example")?;
+    ensure!(output.status.success(), "reminder_pass failed");
+    let line = String::from_utf8_lossy(&output.stdout);
+    let pass: serde_json::Value = serde_json::from_str(line.trim())
+        .with_context(|| format!("reminder_pass printed {line:?}"))?;
+    let ms = |key: &str| pass[key].as_u64().unwrap_or(u64::MAX);
+    let verdict = |took: u64| if took < SCHEDULER_AIM_MS { "meets" } else { "MISSES" };
+    let _ = std::fs::remove_file(&db);
+    writeln!(
+        report,
+        "## Reminder scheduler (SQLite, {} cars; aim: a pass under {SCHEDULER_AIM_MS} ms)\n\n\
+         | pass | time | reminders made | aim |\n|---|---:|---:|---|\n\
+         | first (makes every reminder due) | {} ms | {} | {} |\n\
+         | second (nothing new) | {} ms | {} | {} |\n",
+        pass["cars"],
+        ms("first_ms"),
+        pass["made"],
+        verdict(ms("first_ms")),
+        ms("second_ms"),
+        pass["made_again"],
+        verdict(ms("second_ms")),
+    )?;
     Ok(())
 }
 

@@ -16,7 +16,7 @@ const USAGE: &str = "usage: cargo xtask <command>
                  (PORT to change) with SQLite and the demo data
   test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
-  bench [reads|writes|redirects|pages [WORD...]]
+  bench [reads|writes|redirects|scheduler|pages [WORD...]]
                  measure first-load bytes (consumer app and console), Lighthouse mobile
                  scores, catalogue reads and the shell against nginx, share-link redirects
                  against nginx and booking writes on SQLite (and PostgreSQL when
@@ -50,10 +50,11 @@ fn main() -> Result<()> {
             Some("reads") => bench::bench(&root, bench::Part::Reads, &[]),
             Some("writes") => bench::bench(&root, bench::Part::Writes, &[]),
             Some("redirects") => bench::bench(&root, bench::Part::Redirects, &[]),
+            Some("scheduler") => bench::bench(&root, bench::Part::Scheduler, &[]),
             Some("pages") => bench::bench(&root, bench::Part::Pages, &args[2..]),
             Some(other) => {
                 eprintln!("{USAGE}");
-                bail!("unknown bench part {other:?}: only `reads`, `writes`, `redirects` or `pages` runs alone")
+                bail!("unknown bench part {other:?}: only `reads`, `writes`, `redirects`, `scheduler` or `pages` runs alone")
             }
         },
         _ => {
