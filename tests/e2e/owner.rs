@@ -1,7 +1,8 @@
 //! The owner centre in the browser on a phone: a consultant delivers a lead's car in the
 //! console and gets the binding QR and link; a fresh phone opens the link, sees the car, the
 //! next maintenance and the annual inspection, and updates the mileage (a lower reading is
-//! refused in Chinese).
+//! refused in Chinese); the scheduler's insurance reminder shows on the owner page and the
+//! service advisor follows it up from 今日.
 
 use crate::browser::{erase, find, screenshot, tap_on, wait_text, wait_url, Driver};
 use crate::console::sign_in;
@@ -89,6 +90,38 @@ async fn a_consultant_delivers_a_car_and_the_owner_binds_it_and_updates_the_mile
     })
     .await;
     screenshot(&owner, "63-owner-mileage").await;
+
+    // The scheduler finds the insurance ending in 20 days: the owner sees the reminder, and
+    // the car's service advisor follows it up from 今日.
+    let ends = server::bookings::Clock::now().today().add_days(20);
+    sqlx::query("UPDATE cars SET insurance_ends_on = $1")
+        .bind(ends.to_string())
+        .execute(&site.db.pool)
+        .await
+        .unwrap();
+    let wechat = server::wechat::WeChat::new(
+        server::wechat::DEFAULT_API,
+        server::wechat::DEFAULT_OAUTH,
+        shared::wechat::JS_SDK_URL,
+    );
+    let now = server::bookings::Clock::now().millis;
+    let pass = server::reminders::tick(&site.db, &wechat, now).await.unwrap();
+    assert_eq!(pass.made, 1, "{pass:?}");
+    owner.refresh().await.unwrap();
+    wait_text(&owner, "[data-test=car-reminders]", |t| {
+        t.contains("保险续保提醒") && t.contains("还有 20 天")
+    })
+    .await;
+    screenshot(&owner, "65-owner-reminders").await;
+    let advisor = driver.phone().await;
+    sign_in(&site, &advisor, "demo-zhang").await;
+    wait_text(&advisor, "[data-test=reminder-tasks]", |t| {
+        t.contains("保险续保提醒") && t.contains("粤BD12345")
+    })
+    .await;
+    screenshot(&advisor, "66-console-reminder-tasks").await;
+    tap_on(&advisor, "[data-test=reminder-done]").await;
+    wait_text(&advisor, "[data-test=reminder-task]", |t| t.contains("已跟进")).await;
 
     // The link again, on another phone: used, said in Chinese.
     let other = driver.phone().await;
