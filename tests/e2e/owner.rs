@@ -105,7 +105,9 @@ async fn a_consultant_delivers_a_car_and_the_owner_binds_it_and_updates_the_mile
         shared::wechat::JS_SDK_URL,
     );
     let now = server::bookings::Clock::now().millis;
-    let pass = server::reminders::tick(&site.db, &wechat, now).await.unwrap();
+    let pass = server::reminders::tick(&site.db, &wechat, now)
+        .await
+        .unwrap();
     assert_eq!(pass.made, 1, "{pass:?}");
     owner.refresh().await.unwrap();
     wait_text(&owner, "[data-test=car-reminders]", |t| {
@@ -121,7 +123,10 @@ async fn a_consultant_delivers_a_car_and_the_owner_binds_it_and_updates_the_mile
     .await;
     screenshot(&advisor, "66-console-reminder-tasks").await;
     tap_on(&advisor, "[data-test=reminder-done]").await;
-    wait_text(&advisor, "[data-test=reminder-task]", |t| t.contains("已跟进")).await;
+    wait_text(&advisor, "[data-test=reminder-task]", |t| {
+        t.contains("已跟进")
+    })
+    .await;
 
     // The link again, on another phone: used, said in Chinese.
     let other = driver.phone().await;

@@ -333,7 +333,13 @@ fn scheduler(root: &Path, report: &mut String) -> Result<()> {
     let pass: serde_json::Value = serde_json::from_str(line.trim())
         .with_context(|| format!("reminder_pass printed {line:?}"))?;
     let ms = |key: &str| pass[key].as_u64().unwrap_or(u64::MAX);
-    let verdict = |took: u64| if took < SCHEDULER_AIM_MS { "meets" } else { "MISSES" };
+    let verdict = |took: u64| {
+        if took < SCHEDULER_AIM_MS {
+            "meets"
+        } else {
+            "MISSES"
+        }
+    };
     let _ = std::fs::remove_file(&db);
     writeln!(
         report,
