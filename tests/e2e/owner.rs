@@ -109,12 +109,35 @@ async fn a_consultant_delivers_a_car_and_the_owner_binds_it_and_updates_the_mile
         .await
         .unwrap();
     assert_eq!(pass.made, 1, "{pass:?}");
+    // The dealer's official account sends reminders: the owner is offered the switch.
+    sqlx::query(
+        "INSERT INTO wechat_settings (dealer_id, app_id, app_secret, domain, updated_at, \
+             reminder_template) \
+         SELECT id, 'wx1234567890abcdef', '0123456789abcdef0123456789abcdef', 'che.example.com', \
+             0, 'TPL-reminder_1' FROM dealers WHERE slug = 'demo'",
+    )
+    .execute(&site.db.pool)
+    .await
+    .unwrap();
     owner.refresh().await.unwrap();
     wait_text(&owner, "[data-test=car-reminders]", |t| {
         t.contains("保险续保提醒") && t.contains("还有 20 天")
     })
     .await;
     screenshot(&owner, "65-owner-reminders").await;
+    let switch = wait_text(&owner, "[data-test=wechat-reminders]", |t| {
+        t.contains("开启微信提醒") && t.contains("每月最多2条")
+    })
+    .await;
+    assert!(!switch.is_empty());
+    owner
+        .execute(
+            "document.querySelector('[data-test=wechat-reminders]').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&owner, "67-owner-wechat-switch").await;
     let advisor = driver.phone().await;
     sign_in(&site, &advisor, "demo-zhang").await;
     wait_text(&advisor, "[data-test=reminder-tasks]", |t| {

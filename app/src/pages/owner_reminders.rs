@@ -72,7 +72,7 @@ pub fn WeChatSwitch(state: WeChatReminders) -> impl IntoView {
                     .into_any()
                 } else {
                     view! {
-                        <a class="btn" href=start.clone() rel="external" data-test="wechat-reminders-on">
+                        <a class="btn btn-primary" href=start.clone() rel="external" data-test="wechat-reminders-on">
                             "开启微信提醒"
                         </a>
                     }
