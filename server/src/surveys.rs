@@ -192,23 +192,29 @@ struct FollowUpRow {
 
 /// The dealer's low scores nobody followed up yet, oldest first.
 pub async fn follow_ups(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<SurveyFollowUp>> {
-    let rows: Vec<FollowUpRow> = sqlx::query_as(
+    let mut rows: Vec<FollowUpRow> = sqlx::query_as(
         "SELECT s.id, s.visit_kind, b.code, b.name, b.phone, s.score, s.tags, s.comment, s.created_at \
          FROM surveys s JOIN bookings b ON b.id = s.visit_id \
          WHERE s.visit_kind = 'test_drive' AND s.dealer_id = $1 AND s.score <= $2 \
-         AND s.followed_up_at IS NULL \
-         UNION ALL \
-         SELECT s.id, s.visit_kind, sb.code, le.name, le.phone, s.score, s.tags, s.comment, s.created_at \
-         FROM surveys s JOIN service_bookings sb ON sb.id = s.visit_id JOIN cars c ON c.id = sb.car_id \
-         LEFT JOIN leads le ON le.id = c.lead_id \
-         WHERE s.visit_kind = 'service' AND s.dealer_id = $1 AND s.score <= $2 \
-         AND s.followed_up_at IS NULL \
-         ORDER BY created_at, id",
+         AND s.followed_up_at IS NULL",
     )
     .bind(dealer_id)
     .bind(FOLLOW_UP_AT_MOST)
     .fetch_all(&db.pool)
     .await?;
+    let services: Vec<FollowUpRow> = sqlx::query_as(
+        "SELECT s.id, s.visit_kind, sb.code, le.name, le.phone, s.score, s.tags, s.comment, s.created_at \
+         FROM surveys s JOIN service_bookings sb ON sb.id = s.visit_id JOIN cars c ON c.id = sb.car_id \
+         LEFT JOIN leads le ON le.id = c.lead_id \
+         WHERE s.visit_kind = 'service' AND s.dealer_id = $1 AND s.score <= $2 \
+         AND s.followed_up_at IS NULL",
+    )
+    .bind(dealer_id)
+    .bind(FOLLOW_UP_AT_MOST)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.extend(services);
+    rows.sort_by_key(|r| (r.created_at, r.id));
     Ok(rows
         .into_iter()
         .filter_map(|r| {

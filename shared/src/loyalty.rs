@@ -104,8 +104,16 @@ impl LoyaltySettings {
         for (field, name, points) in [
             ("survey_points", "评价", self.survey_points),
             ("service_points", "到店保养维修", self.service_points),
-            ("referral_drive_points", "好友完成试驾", self.referral_drive_points),
-            ("referral_deliver_points", "好友提车", self.referral_deliver_points),
+            (
+                "referral_drive_points",
+                "好友完成试驾",
+                self.referral_drive_points,
+            ),
+            (
+                "referral_deliver_points",
+                "好友提车",
+                self.referral_deliver_points,
+            ),
         ] {
             if !(0..=MAX_MILESTONE_POINTS).contains(&points) {
                 return Err(ApiError::invalid(
@@ -310,7 +318,11 @@ mod tests {
             (1_000_000, Tier::Platinum, None),
         ] {
             let next = next.map(|(tier, needed)| NextTier { tier, needed });
-            assert_eq!((Tier::of(total), Tier::next(total)), (tier, next), "{total}");
+            assert_eq!(
+                (Tier::of(total), Tier::next(total)),
+                (tier, next),
+                "{total}"
+            );
         }
     }
 
@@ -328,19 +340,32 @@ mod tests {
         };
         for (case, field) in [
             (with(&|s| s.survey_points = -1), Some("survey_points")),
-            (with(&|s| s.service_points = 100_001), Some("service_points")),
-            (with(&|s| s.referral_drive_points = -5), Some("referral_drive_points")),
+            (
+                with(&|s| s.service_points = 100_001),
+                Some("service_points"),
+            ),
+            (
+                with(&|s| s.referral_drive_points = -5),
+                Some("referral_drive_points"),
+            ),
             (
                 with(&|s| s.referral_deliver_points = i64::MAX),
                 Some("referral_deliver_points"),
             ),
-            (with(&|s| s.worth = "积".repeat(MAX_WORTH + 1)), Some("worth")),
+            (
+                with(&|s| s.worth = "积".repeat(MAX_WORTH + 1)),
+                Some("worth"),
+            ),
             (with(&|s| s.worth = "积".repeat(MAX_WORTH)), None),
             (with(&|s| s.referral_deliver_points = 100_000), None),
             (with(&|s| s.survey_points = 0), None),
         ] {
             let got = case.validate();
-            assert_eq!(got.as_ref().err().and_then(|e| e.field.as_deref()), field, "{case:?}");
+            assert_eq!(
+                got.as_ref().err().and_then(|e| e.field.as_deref()),
+                field,
+                "{case:?}"
+            );
         }
     }
 }

@@ -212,11 +212,16 @@ mod tests {
 
     #[test]
     fn tags_keep_the_list_order_and_low_scores_need_a_follow_up() {
-        let a = answer(6, &["环境整洁", "服务热情"], " 还行 ").validate().unwrap();
+        let a = answer(6, &["环境整洁", "服务热情"], " 还行 ")
+            .validate()
+            .unwrap();
         assert_eq!(a.tags_text(), "服务热情,环境整洁");
         assert_eq!(a.comment, "还行");
         for (score, follow) in [(0, true), (6, true), (7, false), (10, false)] {
-            assert_eq!(answer(score, &[], "").validate().unwrap().needs_follow_up(), follow);
+            assert_eq!(
+                answer(score, &[], "").validate().unwrap().needs_follow_up(),
+                follow
+            );
         }
     }
 }
