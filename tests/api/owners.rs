@@ -92,7 +92,10 @@ both! {
 
         let owner = app.phone();
         let response = bind(&app, &owner, &done.binding.code).await;
-        let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+        // The owner cookie, beside the visitor cookie the owner bound with (kept as theirs).
+        let cookies: Vec<String> = response.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_string()).collect();
+        assert!(cookies.iter().any(|c| c.starts_with("cl_demo=")), "{cookies:?}");
+        let cookie = cookies.iter().find(|c| c.starts_with("co_demo=")).cloned().unwrap_or_default();
         assert!(cookie.starts_with("co_demo=") && cookie.contains("HttpOnly"), "{cookie}");
         assert!(!cookie.contains(&format!("co_demo={};", done.car_id)), "the cookie is sealed: {cookie}");
         let home: OwnerHome = ok(response).await;
