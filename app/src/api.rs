@@ -289,3 +289,27 @@ pub async fn add_reading(
     )
     .await
 }
+
+/// `GET /dealers/{dealer}/owner/points`: my ledger, total and tier, and the dealer's rules.
+pub async fn owner_points(dealer: &str) -> Result<shared::loyalty::OwnerPoints, Error> {
+    get(&format!("{}/owner/points", base(dealer))).await
+}
+
+/// `POST /dealers/{dealer}/owner/referral-link`: my referral link to the dealer's home page.
+pub async fn referral_link(dealer: &str) -> Result<shared::loyalty::ReferralLink, Error> {
+    let body = shared::loyalty::NewReferralLink::default();
+    post(&format!("{}/owner/referral-link", base(dealer)), &body).await
+}
+
+/// `GET /dealers/{dealer}/surveys`: my completed test drives and services to rate.
+pub async fn surveys(dealer: &str) -> Result<shared::survey::SurveyVisits, Error> {
+    get(&format!("{}/surveys", base(dealer))).await
+}
+
+/// `POST /dealers/{dealer}/surveys`: my answer for one visit; the points it earned.
+pub async fn answer_survey(
+    dealer: &str,
+    answer: &shared::survey::SurveyAnswer,
+) -> Result<shared::survey::SurveyThanks, Error> {
+    post(&format!("{}/surveys", base(dealer)), answer).await
+}

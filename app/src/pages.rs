@@ -10,11 +10,13 @@ pub mod models;
 pub mod my_bookings;
 pub mod not_found;
 pub mod owner;
+pub mod owner_points;
 pub mod owner_reminders;
 pub mod privacy;
 pub mod select;
 pub mod series;
 pub mod showcase;
+pub mod survey;
 pub mod test_drive;
 
 use leptos::prelude::*;

@@ -530,6 +530,13 @@ pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
         "code": code, "slot": b.slot_id, "series": b.series_id, "trim": b.touch.trim_id,
         "page": b.touch.origin.page, "button": b.touch.origin.button, "channel": b.touch.origin.channel,
     });
+    // Whether the phone was the dealer's customer before: a referral of it earns nothing.
+    let known_before: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM leads WHERE dealer_id = $1 AND phone = $2")
+            .bind(b.touch.dealer_id)
+            .bind(phone)
+            .fetch_optional(&mut *tx)
+            .await?;
     let owned = leads::touch(&mut tx, &b.touch, Event::Booked, &detail.to_string()).await?;
     sqlx::query(
         "INSERT INTO bookings (code, dealer_id, store_id, slot_id, lead_id, series_id, trim_id, \
@@ -557,6 +564,19 @@ pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
     .bind(owned.came_by.referrer.as_deref())
     .bind(owned.came_by.level)
     .execute(&mut *tx)
+    .await?;
+    crate::referrals::on_booking(
+        &mut tx,
+        &crate::referrals::Booked {
+            dealer_id: b.touch.dealer_id,
+            lead_id: owned.lead_id,
+            phone,
+            visitor: b.touch.visitor,
+            link_id: owned.came_by.link_id,
+            known_before: known_before.is_some(),
+            now: b.touch.now,
+        },
+    )
     .await?;
     if let Some((key, request_hash)) = &b.idempotency {
         sqlx::query(

@@ -601,7 +601,16 @@ pub async fn today(db: &Db, viewer: &Staff, clock: Clock) -> sqlx::Result<Today>
         }
     }
     let bookings = staff_bookings(db, viewer, BookingScope::Day(clock.today())).await?;
-    Ok(Today { tasks, bookings })
+    let follow_ups = if viewer.manages() {
+        crate::surveys::follow_ups(db, viewer.dealer_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Today {
+        tasks,
+        bookings,
+        follow_ups,
+    })
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -651,6 +660,14 @@ pub async fn update_booking(
             .bind(lead_id)
             .execute(&mut *tx)
             .await?;
+        crate::referrals::reached(
+            &mut tx,
+            viewer.dealer_id,
+            lead_id,
+            crate::referrals::Milestone::Drive,
+            clock.millis,
+        )
+        .await?;
     }
     let text = format!("预约 {code}：{} → {}", current.status.label(), to.label());
     event(&mut tx, lead_id, "status", viewer.id, &text, clock.millis).await?;

@@ -10,6 +10,7 @@ pub mod dealers;
 pub mod enquiries;
 pub mod error;
 pub mod links;
+pub mod loyalty;
 pub mod me;
 pub mod openapi;
 pub mod owners;
@@ -18,6 +19,7 @@ pub mod quote;
 pub mod series;
 pub mod shares;
 pub mod shell;
+pub mod surveys;
 pub mod test_drive;
 pub mod visitor;
 pub mod wechat;
@@ -141,6 +143,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(owners::add_reading))
         .routes(routes!(owners::wechat_consent, owners::wechat_stop))
         .routes(routes!(owners::wechat_back))
+        .routes(routes!(loyalty::owner_points))
+        .routes(routes!(loyalty::referral_link))
+        .routes(routes!(surveys::visits, surveys::answer))
         .merge(console_router())
 }
 
@@ -177,6 +182,9 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cars::new_binding))
         .routes(routes!(cars::plans))
         .routes(routes!(cars::save_plan))
+        .routes(routes!(loyalty::settings, loyalty::save_settings))
+        .routes(routes!(loyalty::referrals_list))
+        .routes(routes!(surveys::follow_up))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 

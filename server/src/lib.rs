@@ -16,10 +16,12 @@ pub mod leads;
 pub mod links;
 pub mod owners;
 pub mod points;
+pub mod referrals;
 pub mod reminders;
 pub mod seed;
 pub mod shares;
 pub mod staff;
+pub mod surveys;
 pub mod wechat;
 
 /// Starts everything from a configuration: connect, migrate, seed the demo when asked, and

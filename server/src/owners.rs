@@ -159,6 +159,14 @@ pub async fn deliver(
     .bind(format!("交车：{}，{}", d.plate, vin::mask(&d.vin)))
     .execute(&mut *tx)
     .await?;
+    crate::referrals::reached(
+        &mut tx,
+        staff.dealer_id,
+        lead_id,
+        crate::referrals::Milestone::Deliver,
+        clock.millis,
+    )
+    .await?;
     let (code, expires_at) = issue_code(&mut tx, car_id, staff.id, clock.millis).await?;
     tx.commit().await?;
     Ok(Ok((car_id, code, expires_at)))
@@ -183,12 +191,14 @@ pub enum Bound {
 /// A binding code's state: binding id, expires, owner, bound, ended.
 type BindingState = (i64, i64, Option<i64>, Option<i64>, Option<i64>);
 
-/// Binds the car of `code` to the owner `owner` (a new owner when `None` or not of this dealer).
+/// Binds the car of `code` to the owner `owner` (a new owner when `None` or not of this dealer),
+/// keeping the visitor cookie they bound with (the first one: a referral from it is their own).
 pub async fn bind(
     db: &Db,
     dealer_id: i64,
     code: &str,
     owner: Option<i64>,
+    visitor: &str,
     clock: Clock,
 ) -> sqlx::Result<Bound> {
     if !link::is_code(code) {
@@ -230,15 +240,14 @@ pub async fn bind(
     };
     let owner_id = match known {
         Some(id) => id,
-        None => {
-            sqlx::query_scalar(
-                "INSERT INTO owners (dealer_id, created_at) VALUES ($1, $2) RETURNING id",
-            )
-            .bind(dealer_id)
-            .bind(clock.millis)
-            .fetch_one(&mut *tx)
-            .await?
-        }
+        None => sqlx::query_scalar(
+            "INSERT INTO owners (dealer_id, created_at, visitor) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(dealer_id)
+        .bind(clock.millis)
+        .bind(visitor)
+        .fetch_one(&mut *tx)
+        .await?,
     };
     let done = sqlx::query(
         "UPDATE car_bindings SET owner_id = $1, bound_at = $2 \
@@ -252,6 +261,11 @@ pub async fn bind(
     if done.rows_affected() == 0 {
         return Ok(Bound::Used);
     }
+    sqlx::query("UPDATE owners SET visitor = $1 WHERE id = $2 AND visitor IS NULL")
+        .bind(visitor)
+        .bind(owner_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Bound::Yes { owner_id })
 }

@@ -1,5 +1,8 @@
 //! Owners' points: the dealer's milestone points (defaults until the admin sets them) and the
-//! ledger, where each source (a survey, a service, a referral's milestone) earns once.
+//! ledger, where each source (a survey, a service, a referral's milestone) earns once; the
+//! admin's settings (milestone points and what points are worth) and an owner's ledger.
+
+use shared::loyalty::{LoyaltySettings, PointsEntry, PointsReason};
 
 use crate::db::Db;
 
@@ -26,14 +29,8 @@ impl Default for Milestones {
 
 /// The dealer's milestone points.
 pub async fn milestones(db: &Db, dealer_id: i64) -> sqlx::Result<Milestones> {
-    let row: Option<Milestones> = sqlx::query_as(
-        "SELECT survey_points, service_points, referral_drive_points, referral_deliver_points \
-         FROM loyalty_settings WHERE dealer_id = $1",
-    )
-    .bind(dealer_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.unwrap_or_default())
+    let mut conn = db.pool.acquire().await?;
+    milestones_on(&mut conn, dealer_id).await
 }
 
 /// Why points were earned.
@@ -85,4 +82,90 @@ pub async fn award(conn: &mut sqlx::AnyConnection, a: &Award<'_>) -> sqlx::Resul
     .execute(&mut *conn)
     .await?;
     Ok(added.rows_affected() == 1)
+}
+
+/// The dealer's milestone points, read inside the caller's transaction.
+pub async fn milestones_on(
+    conn: &mut sqlx::AnyConnection,
+    dealer_id: i64,
+) -> sqlx::Result<Milestones> {
+    let row: Option<Milestones> = sqlx::query_as(
+        "SELECT survey_points, service_points, referral_drive_points, referral_deliver_points \
+         FROM loyalty_settings WHERE dealer_id = $1",
+    )
+    .bind(dealer_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.unwrap_or_default())
+}
+
+/// The dealer's settings as the admin edits them (the defaults until they do).
+pub async fn settings(db: &Db, dealer_id: i64) -> sqlx::Result<LoyaltySettings> {
+    let row: Option<(i64, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT survey_points, service_points, referral_drive_points, referral_deliver_points, worth \
+         FROM loyalty_settings WHERE dealer_id = $1",
+    )
+    .bind(dealer_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(
+        row.map_or_else(LoyaltySettings::default, |r| LoyaltySettings {
+            survey_points: r.0,
+            service_points: r.1,
+            referral_drive_points: r.2,
+            referral_deliver_points: r.3,
+            worth: r.4,
+        }),
+    )
+}
+
+/// Saves the admin's settings (already checked); they apply to points earned from now on.
+pub async fn save_settings(
+    db: &Db,
+    dealer_id: i64,
+    s: &LoyaltySettings,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO loyalty_settings (dealer_id, survey_points, service_points, \
+         referral_drive_points, referral_deliver_points, worth, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dealer_id) DO UPDATE SET \
+         survey_points = excluded.survey_points, service_points = excluded.service_points, \
+         referral_drive_points = excluded.referral_drive_points, \
+         referral_deliver_points = excluded.referral_deliver_points, worth = excluded.worth, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(dealer_id)
+    .bind(s.survey_points)
+    .bind(s.service_points)
+    .bind(s.referral_drive_points)
+    .bind(s.referral_deliver_points)
+    .bind(&s.worth)
+    .bind(now)
+    .execute(&db.writer)
+    .await?;
+    Ok(())
+}
+
+/// An owner's ledger, newest first.
+pub async fn ledger(db: &Db, dealer_id: i64, owner_id: i64) -> sqlx::Result<Vec<PointsEntry>> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT points, reason, detail, created_at FROM points_ledger \
+         WHERE dealer_id = $1 AND owner_id = $2 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(dealer_id)
+    .bind(owner_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(points, reason, detail, created_at)| {
+            Some(PointsEntry {
+                points,
+                reason: PointsReason::parse(&reason)?,
+                detail,
+                created_at,
+            })
+        })
+        .collect())
 }

@@ -322,6 +322,9 @@ pub struct Today {
     pub tasks: Vec<Task>,
     /// Today's bookings at the viewer's stores, by store and time.
     pub bookings: Vec<StaffBooking>,
+    /// Low survey scores not yet followed up (managers and admins only), oldest first.
+    #[serde(default)]
+    pub follow_ups: Vec<crate::survey::SurveyFollowUp>,
 }
 
 /// `PUT /api/v1/console/bookings/{code}/status`.

@@ -13,6 +13,7 @@ mod console;
 mod dealers;
 mod fake_wechat;
 mod links;
+mod loyalty;
 mod openapi;
 mod owners;
 mod quote;

@@ -14,15 +14,15 @@ use shared::owner::{
 use crate::console::{customer_books, get, send, sign_in};
 use crate::helpers::{err, ok, TestApp};
 
-const VIN: &str = "LVSFCFME37F107967";
-const VIN2: &str = "LFV2A21K9N3123456";
+pub const VIN: &str = "LVSFCFME37F107967";
+pub const VIN2: &str = "LFV2A21K9N3123456";
 
 fn today() -> String {
     server::bookings::Clock::now().today().to_string()
 }
 
 /// A delivery that passes every rule, for the lead's form.
-fn delivery(form: &DeliveryForm, vin: &str) -> serde_json::Value {
+pub fn delivery(form: &DeliveryForm, vin: &str) -> serde_json::Value {
     let day = today();
     json!({
         "trim_id": form.trims[0].id,
@@ -37,7 +37,7 @@ fn delivery(form: &DeliveryForm, vin: &str) -> serde_json::Value {
 
 /// A customer books, their consultant delivers: the consultant's phone, the lead, the car and
 /// its code.
-async fn delivered(app: &TestApp, phone: &str, vin: &str) -> (Client, i64, Delivered) {
+pub async fn delivered(app: &TestApp, phone: &str, vin: &str) -> (Client, i64, Delivered) {
     let (_, lead, consultant) = customer_books(app, "车主甲", phone, 0).await;
     let staff = sign_in(app, &consultant).await;
     let form: DeliveryForm = get(
@@ -59,7 +59,7 @@ async fn delivered(app: &TestApp, phone: &str, vin: &str) -> (Client, i64, Deliv
     (staff, lead, done)
 }
 
-async fn bind(app: &TestApp, phone: &Client, code: &str) -> reqwest::Response {
+pub async fn bind(app: &TestApp, phone: &Client, code: &str) -> reqwest::Response {
     phone
         .post(app.url("/api/v1/dealers/demo/owner/bind"))
         .json(&json!({ "code": code }))
@@ -92,7 +92,10 @@ both! {
 
         let owner = app.phone();
         let response = bind(&app, &owner, &done.binding.code).await;
-        let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+        // The owner cookie, beside the visitor cookie the owner bound with (kept as theirs).
+        let cookies: Vec<String> = response.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_string()).collect();
+        assert!(cookies.iter().any(|c| c.starts_with("cl_demo=")), "{cookies:?}");
+        let cookie = cookies.iter().find(|c| c.starts_with("co_demo=")).cloned().unwrap_or_default();
         assert!(cookie.starts_with("co_demo=") && cookie.contains("HttpOnly"), "{cookie}");
         assert!(!cookie.contains(&format!("co_demo={};", done.car_id)), "the cookie is sealed: {cookie}");
         let home: OwnerHome = ok(response).await;

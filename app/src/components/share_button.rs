@@ -52,7 +52,7 @@ fn in_wechat() -> bool {
 
 /// Copies `text`: the clipboard API where the page may use it (it is missing outside secure
 /// origins), else the selected link and `execCommand("copy")`, which older WeChat still needs.
-async fn copy(text: &str) -> bool {
+pub(crate) async fn copy(text: &str) -> bool {
     let clipboard = prop(&prop(&window(), "navigator"), "clipboard");
     if let Some(promise) = call(&clipboard, "writeText", &JsValue::from_str(text)) {
         let promise: js_sys::Promise = promise.unchecked_into();

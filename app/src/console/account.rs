@@ -1,6 +1,7 @@
 //! `/console/account`: who I am (name, role, dealer), my card (`profile.rs`), changing my
 //! password (which ends every session, so the sign-in page follows) and signing out; admins
-//! also reach the official account's settings and set the attribution window.
+//! also reach the official account's settings and set the attribution window and the points
+//! rules.
 
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
@@ -84,6 +85,7 @@ pub fn Account() -> impl IntoView {
                     <span class="c-sub">"分享卡片设置、菜单链接"</span>
                 </a>
                 <super::attribution::AttributionForm />
+                <super::loyalty::LoyaltyForm />
             </Show>
             <section class="c-section">
                 <h2>"修改密码"</h2>

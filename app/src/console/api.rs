@@ -312,6 +312,28 @@ pub async fn follow_up_reminder(id: i64) -> Result<(), Error> {
     send(Request::post(&format!("{BASE}/reminders/{id}/done"))).await
 }
 
+/// `GET /loyalty` (admins): the dealer's milestone points and what points are worth.
+pub async fn loyalty() -> Result<shared::loyalty::LoyaltySettings, Error> {
+    send(Request::get(&format!("{BASE}/loyalty"))).await
+}
+
+/// `PUT /loyalty` (admins): a 422 names the field out of range.
+pub async fn save_loyalty(
+    settings: &shared::loyalty::LoyaltySettings,
+) -> Result<shared::loyalty::LoyaltySettings, Error> {
+    send_json(Request::put(&format!("{BASE}/loyalty")), settings).await
+}
+
+/// `GET /referrals` (managers and admins): every owner's referrals and withheld reasons.
+pub async fn referrals() -> Result<Vec<shared::loyalty::OwnerReferrals>, Error> {
+    send(Request::get(&format!("{BASE}/referrals"))).await
+}
+
+/// `PUT /surveys/{id}/follow-up` (managers and admins): the low score was followed up.
+pub async fn follow_up(id: i64) -> Result<(), Error> {
+    send(Request::put(&format!("{BASE}/surveys/{id}/follow-up"))).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

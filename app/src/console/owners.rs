@@ -1,7 +1,8 @@
 //! 车主 (`/console/owners`): delivered cars with search by plate, VIN tail or phone tail, and a
 //! car's page (`/console/owners/{id}`): its bindings and readings, the waiting code's QR, and
 //! a new code for a lost phone (the car's service advisor, managers and admins). VINs and
-//! phones come masked from the server unless the viewer serves the car.
+//! phones come masked from the server unless the viewer serves the car. Managers and admins
+//! also see every owner's referrals (`referrals.rs`).
 
 use leptos::prelude::*;
 
@@ -44,6 +45,9 @@ pub fn Owners() -> impl IntoView {
             <input class="c-search" type="search" placeholder="车牌、车架号后几位或手机尾号" data-test="cars-search"
                 on:change=move |ev| q.set(event_target_value(&ev)) />
             {list}
+            <Show when=move || session.manages()>
+                <super::referrals::Referrals />
+            </Show>
         </main>
     }
 }

@@ -1,6 +1,7 @@
 //! `/console/`: my tasks (leads waiting for a first call, with a clock that ticks each
 //! minute; tomorrow's bookings to confirm; 战败 waiting for approval), the reminders to follow
-//! up, then today's bookings by store and time, each workable in place.
+//! up, then today's bookings by store and time, each workable in place; managers also see low
+//! survey scores to call back.
 
 use std::time::Duration;
 
@@ -78,6 +79,7 @@ pub fn Today() -> impl IntoView {
                     {tasks}
                 </section>
                 <ReminderTasks />
+                <super::follow_ups::FollowUps follow_ups=today.follow_ups />
                 <section class="c-section">
                     <h2>"今日预约"</h2>
                     {bookings}

@@ -48,6 +48,7 @@ pub fn MyBookings() -> impl IntoView {
             <h1>{heading}</h1>
             <p class="lede">{lede}</p>
             {content}
+            <super::survey::Surveys kind=shared::survey::VisitKind::TestDrive />
             <p class="page-foot">
                 <a href=dealer.link(&Page::Me) data-test="to-me">"我的信息 ›"</a>
             </p>

@@ -2,12 +2,16 @@
 //! whichever first), the annual inspection and its window, insurance, warranty — with the
 //! odometer to update; and `/{dealer}/owner/bind/{code}`, which binds the car of a delivery's
 //! code to this phone and goes on to the cars, or says in Chinese why it cannot. Reminders and
-//! the WeChat switch are `owner_reminders`'.
+//! the WeChat switch are `owner_reminders`'; below the cars: service surveys (`survey.rs`),
+//! points and the referral link (`owner_points.rs`).
 
 use leptos::prelude::*;
 use shared::owner::OwnerCar;
 use shared::page::{FirstPaint, Page};
+use shared::survey::VisitKind;
 
+use super::owner_points::OwnerPointsCard;
+use super::survey::Surveys;
 use crate::components::field_error::FieldError;
 use crate::components::status::{LoadError, Loading};
 use crate::nav::{use_nav, Entry};
@@ -59,11 +63,9 @@ pub fn Owner() -> impl IntoView {
         }
         .into_any(),
         Some(Ok(home)) => view! {
-            {home
-                .cars
-                .into_iter()
-                .map(|car| view! { <CarCard car /> })
-                .collect_view()}
+            {home.cars.into_iter().map(|car| view! { <CarCard car /> }).collect_view()}
+            <Surveys kind=VisitKind::Service />
+            <OwnerPointsCard />
             <WeChatSwitch state=home.wechat_reminders />
         }
         .into_any(),

@@ -27,7 +27,7 @@ fn cookie_name(dealer: &str) -> String {
 }
 
 /// The owner the dealer's owner cookie names.
-fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
+pub(super) fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
     jar.get(&cookie_name(dealer))?.value().parse().ok()
 }
 
@@ -108,6 +108,7 @@ pub async fn bind(
         record.id,
         request.code.trim(),
         owner_of(&jar, &dealer),
+        &visitor.id,
         clock,
     )
     .await?
@@ -134,6 +135,7 @@ pub async fn bind(
     };
     let cars = owners::cars_of(&state.db, record.id, owner_id, clock).await?;
     tracing::info!(owner = owner_id, "car bound");
+    let jar = visitor.save(jar, &dealer);
     Ok((
         remember(jar, &dealer, owner_id, state.secure_cookies),
         axum::Json(OwnerHome {
