@@ -16,6 +16,8 @@ pub mod owners;
 pub mod qr;
 pub mod quote;
 pub mod series;
+pub mod service;
+pub mod service_desk;
 pub mod shares;
 pub mod shell;
 pub mod test_drive;
@@ -137,6 +139,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(owners::home))
         .routes(routes!(owners::bind))
         .routes(routes!(owners::add_reading))
+        .routes(routes!(service::stores))
+        .routes(routes!(service::slots))
+        .routes(routes!(service::book))
+        .routes(routes!(service::reschedule, service::cancel))
         .merge(console_router())
 }
 
@@ -171,6 +177,8 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cars::new_binding))
         .routes(routes!(cars::plans))
         .routes(routes!(cars::save_plan))
+        .routes(routes!(service_desk::list))
+        .routes(routes!(service_desk::update))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 

@@ -17,6 +17,7 @@ pub mod links;
 pub mod owners;
 pub mod points;
 pub mod seed;
+pub mod service;
 pub mod shares;
 pub mod staff;
 pub mod wechat;

@@ -22,6 +22,7 @@ pub mod profile;
 pub mod quote;
 pub mod reminder;
 pub mod select;
+pub mod service;
 pub mod slots;
 pub mod tax;
 pub mod theme;

@@ -184,6 +184,9 @@ pub struct OwnerCar {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnerHome {
     pub cars: Vec<OwnerCar>,
+    /// The service bookings of these cars, the coming ones first.
+    #[serde(default)]
+    pub service: Vec<crate::service::ServiceBooking>,
 }
 
 /// A car in the console's 车主 list; VIN and phone masked unless the viewer is the car's

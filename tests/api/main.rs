@@ -19,6 +19,7 @@ mod quote;
 mod recommendations;
 mod schema;
 mod seed;
+mod service;
 mod shell;
 mod showcase;
 mod wechat;

@@ -37,7 +37,7 @@ fn delivery(form: &DeliveryForm, vin: &str) -> serde_json::Value {
 
 /// A customer books, their consultant delivers: the consultant's phone, the lead, the car and
 /// its code.
-async fn delivered(app: &TestApp, phone: &str, vin: &str) -> (Client, i64, Delivered) {
+pub async fn delivered(app: &TestApp, phone: &str, vin: &str) -> (Client, i64, Delivered) {
     let (_, lead, consultant) = customer_books(app, "车主甲", phone, 0).await;
     let staff = sign_in(app, &consultant).await;
     let form: DeliveryForm = get(
@@ -59,7 +59,7 @@ async fn delivered(app: &TestApp, phone: &str, vin: &str) -> (Client, i64, Deliv
     (staff, lead, done)
 }
 
-async fn bind(app: &TestApp, phone: &Client, code: &str) -> reqwest::Response {
+pub async fn bind(app: &TestApp, phone: &Client, code: &str) -> reqwest::Response {
     phone
         .post(app.url("/api/v1/dealers/demo/owner/bind"))
         .json(&json!({ "code": code }))

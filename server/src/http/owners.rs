@@ -21,7 +21,7 @@ fn cookie_name(dealer: &str) -> String {
 }
 
 /// The owner the dealer's owner cookie names.
-fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
+pub fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
     jar.get(&cookie_name(dealer))?.value().parse().ok()
 }
 
@@ -43,7 +43,7 @@ fn remember(jar: PrivateCookieJar, dealer: &str, owner_id: i64, secure: bool) ->
     tag = "owner",
     params(("dealer" = String, Path, description = "经销商标识（slug）")),
     responses(
-        (status = 200, description = "本人绑定的车辆与到期事项（凭车主 Cookie；没有则为空）", body = OwnerHome),
+        (status = 200, description = "本人绑定的车辆、到期事项与服务预约（凭车主 Cookie；没有则为空）", body = OwnerHome),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
@@ -53,11 +53,16 @@ pub async fn home(
     jar: PrivateCookieJar,
 ) -> Result<axum::Json<OwnerHome>, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
-    let cars = match owner_of(&jar, &dealer) {
-        Some(owner) => owners::cars_of(&state.db, record.id, owner, Clock::now()).await?,
-        None => Vec::new(),
+    let Some(owner) = owner_of(&jar, &dealer) else {
+        return Ok(axum::Json(OwnerHome {
+            cars: Vec::new(),
+            service: Vec::new(),
+        }));
     };
-    Ok(axum::Json(OwnerHome { cars }))
+    Ok(axum::Json(OwnerHome {
+        cars: owners::cars_of(&state.db, record.id, owner, Clock::now()).await?,
+        service: crate::service::of_owner(&state.db, record.id, owner).await?,
+    }))
 }
 
 #[utoipa::path(
@@ -122,10 +127,11 @@ pub async fn bind(
         Bound::Replaced => return Err(gone("该绑定码已失效，服务顾问已生成新的绑定码")),
     };
     let cars = owners::cars_of(&state.db, record.id, owner_id, clock).await?;
+    let service = crate::service::of_owner(&state.db, record.id, owner_id).await?;
     tracing::info!(owner = owner_id, "car bound");
     Ok((
         remember(jar, &dealer, owner_id, state.secure_cookies),
-        axum::Json(OwnerHome { cars }),
+        axum::Json(OwnerHome { cars, service }),
     ))
 }
 
