@@ -10,6 +10,7 @@ pub mod models;
 pub mod my_bookings;
 pub mod not_found;
 pub mod owner;
+pub mod owner_service;
 pub mod privacy;
 pub mod select;
 pub mod series;

@@ -184,7 +184,7 @@ pub struct OwnerCar {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnerHome {
     pub cars: Vec<OwnerCar>,
-    /// The service bookings of these cars, the coming ones first.
+    /// The service bookings of these cars, the latest slot first.
     #[serde(default)]
     pub service: Vec<crate::service::ServiceBooking>,
 }

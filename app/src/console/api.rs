@@ -302,6 +302,26 @@ pub async fn new_binding(id: i64) -> Result<shared::owner::BindingCode, Error> {
     send(Request::post(&format!("{BASE}/cars/{id}/binding"))).await
 }
 
+/// `GET /console/service`: the service visits of my stores and cars, today and coming.
+pub async fn service_desk() -> Result<Vec<shared::service::StaffService>, Error> {
+    send(Request::get(&format!("{BASE}/service"))).await
+}
+
+/// `PUT /console/service/{code}/status`: completed (with the km read) or no-show.
+pub async fn record_service(
+    code: &str,
+    update: &shared::service::ServiceUpdate,
+) -> Result<shared::service::StaffService, Error> {
+    send_json(
+        Request::put(&format!(
+            "{BASE}/service/{}/status",
+            crate::api::encode(code)
+        )),
+        update,
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ mod links;
 mod owners;
 mod poster;
 mod profile;
+mod service_desk;
 mod share_tree;
 mod sign_in;
 mod store_card;

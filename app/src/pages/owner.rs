@@ -1,12 +1,13 @@
 //! `/{dealer}/owner` (车主服务): my cars and what is due — maintenance (distance or time,
 //! whichever first), the annual inspection and its window, insurance, warranty — with the
-//! odometer to update; and `/{dealer}/owner/bind/{code}`, which binds the car of a delivery's
+//! odometer to update, and its service visits to book (`owner_service.rs`); and `/{dealer}/owner/bind/{code}`, which binds the car of a delivery's
 //! code to this phone and goes on to the cars, or says in Chinese why it cannot.
 
 use leptos::prelude::*;
 use shared::owner::OwnerCar;
 use shared::page::{FirstPaint, Page};
 
+use super::owner_service::OwnerService;
 use crate::components::field_error::FieldError;
 use crate::components::status::{LoadError, Loading};
 use crate::nav::{use_nav, Entry};
@@ -56,12 +57,11 @@ pub fn Owner() -> impl IntoView {
             </div>
         }
         .into_any(),
-        Some(Ok(home)) => home
-            .cars
-            .into_iter()
-            .map(|car| view! { <CarCard car /> })
-            .collect_view()
-            .into_any(),
+        Some(Ok(home)) => view! {
+            {home.cars.iter().cloned().map(|car| view! { <CarCard car /> }).collect_view()}
+            <OwnerService cars=home.cars bookings=home.service />
+        }
+        .into_any(),
     };
     view! {
         <main class="page">
