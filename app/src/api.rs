@@ -13,6 +13,7 @@ use shared::compare::Comparison;
 use shared::profile::ConsultantCard;
 use shared::quote::{DealerTerms, Quote, QuoteRequest};
 use shared::select::{Answers, Recommendation};
+use shared::service::{BookService, ServiceBooking, ServiceReschedule, ServiceStores};
 use shared::{ApiError, ErrorBody};
 
 /// Why a call failed: the network (offline, server down) or an answer from the API.
@@ -94,7 +95,9 @@ struct Conflict {
 
 /// As [`decode`], but a `409 slot_full` keeps the free slots it offers. Kept apart so the
 /// pages that never book do not carry the slot parsing.
-async fn decode_booking(sent: Result<Response, gloo_net::Error>) -> Result<Booking, Error> {
+async fn decode_booking<T: DeserializeOwned>(
+    sent: Result<Response, gloo_net::Error>,
+) -> Result<T, Error> {
     let response = sent.map_err(network)?;
     if response.status() != 409 {
         return decode(Ok(response)).await;
@@ -312,4 +315,48 @@ pub async fn answer_survey(
     answer: &shared::survey::SurveyAnswer,
 ) -> Result<shared::survey::SurveyThanks, Error> {
     post(&format!("{}/surveys", base(dealer)), answer).await
+}
+
+/// `GET /dealers/{dealer}/service/stores`: the stores that take service bookings.
+pub async fn service_stores(dealer: &str) -> Result<ServiceStores, Error> {
+    get(&format!("{}/service/stores", base(dealer))).await
+}
+
+/// `GET /dealers/{dealer}/service/stores/{id}/slots`: a store's service slots, two weeks.
+pub async fn service_slots(dealer: &str, store: i64) -> Result<SlotList, Error> {
+    get(&format!("{}/service/stores/{store}/slots", base(dealer))).await
+}
+
+/// `POST /dealers/{dealer}/owner/cars/{id}/service`: book a service visit for my car.
+pub async fn book_service(
+    dealer: &str,
+    car: i64,
+    request: &BookService,
+) -> Result<ServiceBooking, Error> {
+    let sent = Request::post(&format!("{}/owner/cars/{car}/service", base(dealer)))
+        .json(request)
+        .map_err(network)?
+        .send()
+        .await;
+    decode_booking(sent).await
+}
+
+/// `PUT /dealers/{dealer}/owner/service/{code}`: move my service visit to another slot.
+pub async fn reschedule_service(
+    dealer: &str,
+    code: &str,
+    slot_id: i64,
+) -> Result<ServiceBooking, Error> {
+    let sent = Request::put(&format!("{}/owner/service/{}", base(dealer), encode(code)))
+        .json(&ServiceReschedule { slot_id })
+        .map_err(network)?
+        .send()
+        .await;
+    decode_booking(sent).await
+}
+
+/// `DELETE /dealers/{dealer}/owner/service/{code}`: cancel my service visit.
+pub async fn cancel_service(dealer: &str, code: &str) -> Result<ServiceBooking, Error> {
+    let url = format!("{}/owner/service/{}", base(dealer), encode(code));
+    decode(Request::delete(&url).send().await).await
 }

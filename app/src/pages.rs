@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod owner;
 pub mod owner_points;
 pub mod owner_reminders;
+pub mod owner_service;
 pub mod privacy;
 pub mod select;
 pub mod series;

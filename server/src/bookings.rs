@@ -1,6 +1,7 @@
-//! Test drives in the database: slots planned from each store's templates, seats taken by
-//! one conditional update in the transaction that writes the booking (the `slots` CHECK
-//! refuses overbooking whoever writes), bookings read, cancelled, moved and erased.
+//! Test drives in the database, and the slot machinery service visits share with them: slots
+//! planned from each store's templates (per [`SlotKind`], each in its own tables), seats taken
+//! by one conditional update in the transaction that writes the booking (the slots' CHECK
+//! refuses overbooking whoever writes); test-drive bookings read, cancelled, moved and erased.
 
 use rand::Rng;
 use shared::booking::{Booking, BookingStatus, Consultant, Slot, TestDriveStore};
@@ -8,7 +9,10 @@ use shared::catalog::Store;
 use shared::console::StoreSetup;
 use shared::contact::{Gearbox, Licence};
 use shared::date::Date;
-use shared::slots::{self, Closure, OpeningHours, SlotTemplate, TimeOfDay, BOOKING_DAYS};
+pub use shared::slots::SlotKind;
+use shared::slots::{
+    self, Closure, OpeningHours, PlannedSlot, SlotTemplate, TimeOfDay, BOOKING_DAYS,
+};
 
 use crate::db::{self, Db};
 use crate::leads::{self, Event, Touch};
@@ -62,21 +66,64 @@ fn time(minutes: i64) -> TimeOfDay {
     TimeOfDay::from_minutes(minutes.clamp(0, 1440) as u16).expect("clamped to a day")
 }
 
+/// Where a kind of slot lives: its dated slots, templates, the store's planned-until column,
+/// and the bookings that hold its seats (by phone or car) while open.
+struct Tables {
+    slots: &'static str,
+    templates: &'static str,
+    planned_until: &'static str,
+    bookings: &'static str,
+    holder: &'static str,
+    open: &'static str,
+}
+
+fn tables(kind: SlotKind) -> Tables {
+    match kind {
+        SlotKind::TestDrive => Tables {
+            slots: "slots",
+            templates: "slot_templates",
+            planned_until: "planned_until",
+            bookings: "bookings",
+            holder: "phone",
+            open: "'booked', 'confirmed'",
+        },
+        SlotKind::Service => Tables {
+            slots: "service_slots",
+            templates: "service_templates",
+            planned_until: "service_planned_until",
+            bookings: "service_bookings",
+            holder: "car_id",
+            open: "'booked'",
+        },
+    }
+}
+
+/// A store setup's templates of a kind.
+pub fn templates_of(setup: &StoreSetup, kind: SlotKind) -> &[SlotTemplate] {
+    match kind {
+        SlotKind::TestDrive => &setup.templates,
+        SlotKind::Service => &setup.service_templates,
+    }
+}
+
 pub async fn store_ids(db: &Db) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar("SELECT id FROM stores ORDER BY id")
         .fetch_all(&db.pool)
         .await
 }
 
-/// Makes sure the store's slots exist up to the end of the booking window, from its hours,
-/// closures and templates; slots already there (and their bookings) are kept.
-pub async fn plan(db: &Db, store_id: i64, today: Date) -> sqlx::Result<()> {
+/// Makes sure the store's slots of a kind exist up to the end of the booking window, from its
+/// hours, closures and that kind's templates; slots already there (and their bookings) are kept.
+pub async fn plan(db: &Db, kind: SlotKind, store_id: i64, today: Date) -> sqlx::Result<()> {
+    let t = tables(kind);
     let last = today.add_days(i64::from(BOOKING_DAYS) - 1).to_string();
-    let planned: Option<String> =
-        sqlx::query_scalar("SELECT planned_until FROM stores WHERE id = $1")
-            .bind(store_id)
-            .fetch_optional(&db.pool)
-            .await?;
+    let planned: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT {} FROM stores WHERE id = $1",
+        t.planned_until
+    ))
+    .bind(store_id)
+    .fetch_optional(&db.pool)
+    .await?;
     if planned.is_none_or(|p| p >= last) {
         return Ok(());
     }
@@ -86,33 +133,168 @@ pub async fn plan(db: &Db, store_id: i64, today: Date) -> sqlx::Result<()> {
         BOOKING_DAYS,
         &setup.hours,
         &setup.closures,
-        &setup.templates,
+        templates_of(&setup, kind),
     );
     let mut tx = db::begin_write(db).await?;
-    for slot in planned {
-        sqlx::query(
-            "INSERT INTO slots (store_id, day, start_min, end_min, capacity) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (store_id, day, start_min) DO NOTHING",
-        )
-        .bind(store_id)
-        .bind(slot.date.to_string())
-        .bind(i64::from(slot.start.minutes()))
-        .bind(i64::from(slot.end.minutes()))
-        .bind(i64::from(slot.capacity))
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("UPDATE stores SET planned_until = $1 WHERE id = $2")
-        .bind(&last)
-        .bind(store_id)
-        .execute(&mut *tx)
-        .await?;
+    insert_slots(&mut tx, kind, store_id, &planned).await?;
+    set_planned_until(&mut tx, kind, store_id, &last).await?;
     tx.commit().await
 }
 
-/// A store's test-drive setup as stored: hours, closures, templates, test-drive cars.
+/// Adds the planned slots a store lacks, inside the caller's transaction.
+async fn insert_slots(
+    conn: &mut sqlx::AnyConnection,
+    kind: SlotKind,
+    store_id: i64,
+    planned: &[PlannedSlot],
+) -> sqlx::Result<()> {
+    let sql = format!(
+        "INSERT INTO {} (store_id, day, start_min, end_min, capacity) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (store_id, day, start_min) DO NOTHING",
+        tables(kind).slots
+    );
+    for slot in planned {
+        sqlx::query(&sql)
+            .bind(store_id)
+            .bind(slot.date.to_string())
+            .bind(i64::from(slot.start.minutes()))
+            .bind(i64::from(slot.end.minutes()))
+            .bind(i64::from(slot.capacity))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn set_planned_until(
+    conn: &mut sqlx::AnyConnection,
+    kind: SlotKind,
+    store_id: i64,
+    last: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "UPDATE stores SET {} = $1 WHERE id = $2",
+        tables(kind).planned_until
+    ))
+    .bind(last)
+    .bind(store_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Re-plans a store's slots of a kind from `today` after its setup changed, inside the
+/// caller's transaction: slots the new plan keeps stay with their bookings (capacity never
+/// below what is booked), new ones are added, unbooked ones the plan drops are removed, and
+/// booked ones the plan drops stay; their ids are returned (stranded).
+pub async fn replan(
+    conn: &mut sqlx::AnyConnection,
+    kind: SlotKind,
+    store_id: i64,
+    setup: &StoreSetup,
+    today: Date,
+) -> sqlx::Result<Vec<i64>> {
+    let t = tables(kind);
+    let plan = slots::plan_slots(
+        today,
+        BOOKING_DAYS,
+        &setup.hours,
+        &setup.closures,
+        templates_of(setup, kind),
+    );
+    let existing: Vec<(i64, String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT id, day, start_min, booked FROM {} WHERE store_id = $1 AND day >= $2",
+        t.slots
+    ))
+    .bind(store_id)
+    .bind(today.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut stranded = Vec::new();
+    for (id, day, start, booked) in &existing {
+        let kept = plan
+            .iter()
+            .find(|p| p.date.to_string() == *day && i64::from(p.start.minutes()) == *start);
+        match kept {
+            Some(p) => {
+                sqlx::query(&format!(
+                    "UPDATE {} SET end_min = $1, capacity = $2 WHERE id = $3",
+                    t.slots
+                ))
+                .bind(i64::from(p.end.minutes()))
+                .bind(i64::from(p.capacity).max(*booked))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            None if *booked == 0 => {
+                sqlx::query(&format!(
+                    "DELETE FROM {} WHERE id = $1 AND booked = 0 \
+                     AND NOT EXISTS (SELECT 1 FROM {} WHERE slot_id = $1)",
+                    t.slots, t.bookings
+                ))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            None => stranded.push(*id),
+        }
+    }
+    insert_slots(conn, kind, store_id, &plan).await?;
+    let last = today.add_days(i64::from(BOOKING_DAYS) - 1).to_string();
+    set_planned_until(conn, kind, store_id, &last).await?;
+    Ok(stranded)
+}
+
+/// A store's templates of a kind, as stored.
+async fn read_templates(db: &Db, kind: SlotKind, store_id: i64) -> sqlx::Result<Vec<SlotTemplate>> {
+    let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT weekdays, start_min, end_min, slot_minutes, capacity FROM {} WHERE store_id = $1 ORDER BY id",
+        tables(kind).templates
+    ))
+    .bind(store_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(w, s, e, m, c)| SlotTemplate {
+            weekdays: w.split(',').filter_map(|x| x.parse().ok()).collect(),
+            start: time(s),
+            end: time(e),
+            slot_minutes: m as u16,
+            capacity: c as u16,
+        })
+        .collect())
+}
+
+/// Writes a store's templates of a kind, inside the caller's transaction.
+async fn write_templates(
+    conn: &mut sqlx::AnyConnection,
+    kind: SlotKind,
+    store_id: i64,
+    templates: &[SlotTemplate],
+) -> sqlx::Result<()> {
+    let sql = format!(
+        "INSERT INTO {} (store_id, weekdays, start_min, end_min, slot_minutes, capacity) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        tables(kind).templates
+    );
+    for t in templates {
+        sqlx::query(&sql)
+            .bind(store_id)
+            .bind(weekdays_text(&t.weekdays))
+            .bind(i64::from(t.start.minutes()))
+            .bind(i64::from(t.end.minutes()))
+            .bind(i64::from(t.slot_minutes))
+            .bind(i64::from(t.capacity))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A store's setup as stored: hours, closures, test-drive templates and cars, service templates.
 pub async fn store_setup(db: &Db, store_id: i64) -> sqlx::Result<StoreSetup> {
-    let time = |m: i64| TimeOfDay::from_minutes(m.clamp(0, 1440) as u16).expect("clamped to a day");
     let hours: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT weekday, open_min, close_min FROM store_hours WHERE store_id = $1 ORDER BY weekday, open_min",
     )
@@ -124,12 +306,6 @@ pub async fn store_setup(db: &Db, store_id: i64) -> sqlx::Result<StoreSetup> {
             .bind(store_id)
             .fetch_all(&db.pool)
             .await?;
-    let templates: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT weekdays, start_min, end_min, slot_minutes, capacity FROM slot_templates WHERE store_id = $1 ORDER BY id",
-    )
-    .bind(store_id)
-    .fetch_all(&db.pool)
-    .await?;
     let series_ids: Vec<String> = sqlx::query_scalar(
         "SELECT series_id FROM test_drive_cars WHERE store_id = $1 ORDER BY series_id",
     )
@@ -154,30 +330,27 @@ pub async fn store_setup(db: &Db, store_id: i64) -> sqlx::Result<StoreSetup> {
                 })
             })
             .collect(),
-        templates: templates
-            .into_iter()
-            .map(|(w, s, e, m, c)| SlotTemplate {
-                weekdays: w.split(',').filter_map(|x| x.parse().ok()).collect(),
-                start: time(s),
-                end: time(e),
-                slot_minutes: m as u16,
-                capacity: c as u16,
-            })
-            .collect(),
+        templates: read_templates(db, SlotKind::TestDrive, store_id).await?,
         series_ids,
+        service_templates: read_templates(db, SlotKind::Service, store_id).await?,
     })
 }
 
-/// Writes a store's hours, closures, slot templates and test-drive cars, inside the caller's
-/// transaction (to a store that has none: the seed, or the console after clearing them).
+/// Writes a store's hours, closures, test-drive templates and cars and service templates,
+/// inside the caller's transaction (to a store that has none: the seed, or the console after
+/// clearing them).
 pub async fn write_store_setup(
     conn: &mut sqlx::AnyConnection,
     store_id: i64,
-    hours: &[OpeningHours],
-    closures: &[Closure],
-    templates: &[SlotTemplate],
-    series_ids: &[String],
+    setup: &StoreSetup,
 ) -> sqlx::Result<()> {
+    let StoreSetup {
+        hours,
+        closures,
+        templates,
+        series_ids,
+        service_templates,
+    } = setup;
     for h in hours {
         sqlx::query(
             "INSERT INTO store_hours (store_id, weekday, open_min, close_min) VALUES ($1, $2, $3, $4) \
@@ -201,20 +374,8 @@ pub async fn write_store_setup(
         .execute(&mut *conn)
         .await?;
     }
-    for t in templates {
-        sqlx::query(
-            "INSERT INTO slot_templates (store_id, weekdays, start_min, end_min, slot_minutes, capacity) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(store_id)
-        .bind(weekdays_text(&t.weekdays))
-        .bind(i64::from(t.start.minutes()))
-        .bind(i64::from(t.end.minutes()))
-        .bind(i64::from(t.slot_minutes))
-        .bind(i64::from(t.capacity))
-        .execute(&mut *conn)
-        .await?;
-    }
+    write_templates(conn, SlotKind::TestDrive, store_id, templates).await?;
+    write_templates(conn, SlotKind::Service, store_id, service_templates).await?;
     for series in series_ids {
         sqlx::query(
             "INSERT INTO test_drive_cars (store_id, series_id) VALUES ($1, $2) \
@@ -340,12 +501,18 @@ impl SlotRow {
 const SLOT_COLUMNS: &str =
     "sl.id, sl.store_id, sl.day, sl.start_min, sl.end_min, sl.capacity, sl.booked";
 
-/// The store's slots still bookable now, in time order, full ones included.
-pub async fn window(db: &Db, store_id: i64, clock: Clock) -> sqlx::Result<Vec<Slot>> {
-    plan(db, store_id, clock.today()).await?;
+/// The store's slots of a kind still bookable now, in time order, full ones included.
+pub async fn window(
+    db: &Db,
+    kind: SlotKind,
+    store_id: i64,
+    clock: Clock,
+) -> sqlx::Result<Vec<Slot>> {
+    plan(db, kind, store_id, clock.today()).await?;
     let rows: Vec<SlotRow> = sqlx::query_as(&format!(
-        "SELECT {SLOT_COLUMNS} FROM slots sl WHERE sl.store_id = $1 AND sl.day >= $2 AND sl.day <= $3 \
-         ORDER BY sl.day, sl.start_min"
+        "SELECT {SLOT_COLUMNS} FROM {} sl WHERE sl.store_id = $1 AND sl.day >= $2 AND sl.day <= $3 \
+         ORDER BY sl.day, sl.start_min",
+        tables(kind).slots
     ))
     .bind(store_id)
     .bind(clock.today().to_string())
@@ -359,11 +526,17 @@ pub async fn window(db: &Db, store_id: i64, clock: Clock) -> sqlx::Result<Vec<Sl
         .collect())
 }
 
-/// A slot of one of the dealer's stores.
-pub async fn slot(db: &Db, dealer_id: i64, slot_id: i64) -> sqlx::Result<Option<Slot>> {
+/// A slot of a kind of one of the dealer's stores.
+pub async fn slot(
+    db: &Db,
+    kind: SlotKind,
+    dealer_id: i64,
+    slot_id: i64,
+) -> sqlx::Result<Option<Slot>> {
     let row: Option<SlotRow> = sqlx::query_as(&format!(
-        "SELECT {SLOT_COLUMNS} FROM slots sl JOIN stores st ON st.id = sl.store_id \
-         WHERE sl.id = $1 AND st.dealer_id = $2"
+        "SELECT {SLOT_COLUMNS} FROM {} sl JOIN stores st ON st.id = sl.store_id \
+         WHERE sl.id = $1 AND st.dealer_id = $2",
+        tables(kind).slots
     ))
     .bind(slot_id)
     .bind(dealer_id)
@@ -372,15 +545,16 @@ pub async fn slot(db: &Db, dealer_id: i64, slot_id: i64) -> sqlx::Result<Option<
     Ok(row.and_then(SlotRow::slot))
 }
 
-/// The free slots of the store nearest in time to `wanted` (at most `n`).
+/// The free slots of the kind at the store nearest in time to `wanted` (at most `n`).
 pub async fn nearest_free(
     db: &Db,
+    kind: SlotKind,
     wanted: &Slot,
     clock: Clock,
     n: usize,
 ) -> sqlx::Result<Vec<Slot>> {
     let at = |s: &Slot| s.date.unix_days() * 1440 + i64::from(s.start.minutes());
-    let mut free: Vec<Slot> = window(db, wanted.store_id, clock)
+    let mut free: Vec<Slot> = window(db, kind, wanted.store_id, clock)
         .await?
         .into_iter()
         .filter(|s| s.seats_left > 0 && s.id != wanted.id)
@@ -450,41 +624,72 @@ pub fn new_code() -> String {
         .collect()
 }
 
-/// What taking a seat for a phone found.
-enum Seat {
+/// What taking a seat found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Seat {
     Taken,
     Full,
-    /// The phone already holds an open booking of that slot.
+    /// The holder already has an open booking of that slot.
     Duplicate,
 }
 
-/// Takes a seat of a slot for a phone inside the caller's transaction: one conditional
-/// update, so a full slot changes nothing.
-async fn take_seat(
+/// Who holds a seat: a test drive's phone, a service visit's car.
+#[derive(Clone, Copy, Debug)]
+pub enum Holder<'a> {
+    Phone(&'a str),
+    Car(i64),
+}
+
+impl Holder<'_> {
+    fn kind(self) -> SlotKind {
+        match self {
+            Holder::Phone(_) => SlotKind::TestDrive,
+            Holder::Car(_) => SlotKind::Service,
+        }
+    }
+
+    fn bind<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        match self {
+            Holder::Phone(phone) => query.bind(phone.to_string()),
+            Holder::Car(car) => query.bind(car),
+        }
+    }
+}
+
+/// Takes a seat of a slot for a holder (a phone's test drive, a car's service) inside the
+/// caller's transaction: one conditional update, so a full slot changes nothing.
+pub async fn take_seat(
     conn: &mut sqlx::AnyConnection,
     slot_id: i64,
-    phone: &str,
+    holder: Holder<'_>,
 ) -> sqlx::Result<Seat> {
+    let t = tables(holder.kind());
+    let held = format!(
+        "SELECT 1 FROM {} WHERE slot_id = $1 AND {} = $2 AND status IN ({})",
+        t.bookings, t.holder, t.open
+    );
     // One statement when the seat is there; which refusal it was is asked only after one.
-    let seat = sqlx::query(
-        "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity \
-         AND NOT EXISTS (SELECT 1 FROM bookings WHERE slot_id = $1 AND phone = $2 \
-         AND status IN ('booked', 'confirmed'))",
-    )
-    .bind(slot_id)
-    .bind(phone)
-    .execute(&mut *conn)
-    .await?;
+    let seat = holder
+        .bind(
+            sqlx::query(&format!(
+                "UPDATE {} SET booked = booked + 1 WHERE id = $1 AND booked < capacity \
+                 AND NOT EXISTS ({held})",
+                t.slots
+            ))
+            .bind(slot_id),
+        )
+        .execute(&mut *conn)
+        .await?;
     if seat.rows_affected() == 1 {
         return Ok(Seat::Taken);
     }
-    let twice: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM bookings WHERE slot_id = $1 AND phone = $2 AND status IN ('booked', 'confirmed')",
-    )
-    .bind(slot_id)
-    .bind(phone)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let twice = holder
+        .bind(sqlx::query(&held).bind(slot_id))
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(if twice.is_some() {
         Seat::Duplicate
     } else {
@@ -492,12 +697,19 @@ async fn take_seat(
     })
 }
 
-/// Gives a seat of a slot back, inside the caller's transaction.
-pub async fn free_seat(conn: &mut sqlx::AnyConnection, slot_id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
-        .bind(slot_id)
-        .execute(&mut *conn)
-        .await?;
+/// Gives a seat of a slot of a kind back, inside the caller's transaction.
+pub async fn free_seat(
+    conn: &mut sqlx::AnyConnection,
+    kind: SlotKind,
+    slot_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "UPDATE {} SET booked = booked - 1 WHERE id = $1",
+        tables(kind).slots
+    ))
+    .bind(slot_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -513,14 +725,14 @@ async fn cancel_booking(
         .bind(booking_id)
         .execute(&mut *conn)
         .await?;
-    free_seat(conn, slot_id).await
+    free_seat(conn, SlotKind::TestDrive, slot_id).await
 }
 
 /// Takes a seat and writes the booking, its lead and its timeline in one transaction.
 pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
     let mut tx = db::begin_write(db).await?;
     let phone = &b.touch.contact.phone;
-    match take_seat(&mut tx, b.slot_id, phone).await? {
+    match take_seat(&mut tx, b.slot_id, Holder::Phone(phone)).await? {
         Seat::Taken => {}
         Seat::Full => return Ok(Booked::Full),
         Seat::Duplicate => return Ok(Booked::Duplicate),
@@ -762,12 +974,12 @@ pub async fn reschedule(
     let Some((id, old_slot, lead_id)) = open_booking(&mut tx, dealer_id, phone, code).await? else {
         return Ok(Moved::NoBooking);
     };
-    match take_seat(&mut tx, new_slot, phone).await? {
+    match take_seat(&mut tx, new_slot, Holder::Phone(phone)).await? {
         Seat::Taken => {}
         Seat::Full => return Ok(Moved::Full),
         Seat::Duplicate => return Ok(Moved::Duplicate),
     }
-    free_seat(&mut tx, old_slot).await?;
+    free_seat(&mut tx, SlotKind::TestDrive, old_slot).await?;
     sqlx::query("UPDATE bookings SET slot_id = $1, updated_at = $2 WHERE id = $3")
         .bind(new_slot)
         .bind(clock.millis)

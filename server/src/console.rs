@@ -10,7 +10,7 @@ use shared::console::{
 };
 use shared::contact::mask_phone;
 use shared::date::Date;
-use shared::slots::{self, TimeOfDay, BOOKING_DAYS};
+use shared::slots::{SlotKind, TimeOfDay, BOOKING_DAYS};
 
 use crate::bookings::{self, Clock};
 use crate::db::{self, Db};
@@ -652,7 +652,7 @@ pub async fn update_booking(
         return Ok(BookingChanged::NotAllowed(current.status));
     }
     if to == BookingStatus::Cancelled {
-        bookings::free_seat(&mut tx, current.slot.id).await?;
+        bookings::free_seat(&mut tx, SlotKind::TestDrive, current.slot.id).await?;
     }
     if to == BookingStatus::Completed {
         sqlx::query("UPDATE leads SET status = 'test_driven', updated_at = $1 WHERE id = $2 AND status IN ('new', 'contacted')")
@@ -714,89 +714,34 @@ pub async fn save_store(
             .fetch_all(&db.pool)
             .await?;
     let today = clock.today();
-    let plan = slots::plan_slots(
-        today,
-        BOOKING_DAYS,
-        &new.hours,
-        &new.closures,
-        &new.templates,
-    );
     let mut tx = db::begin_write(db).await?;
     for table in [
         "store_hours",
         "store_closures",
         "slot_templates",
         "test_drive_cars",
+        "service_templates",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE store_id = $1"))
             .bind(store_id)
             .execute(&mut *tx)
             .await?;
     }
-    let cars: Vec<String> = new
-        .series_ids
-        .iter()
-        .filter(|s| sold.contains(s))
-        .cloned()
-        .collect();
-    bookings::write_store_setup(
-        &mut tx,
-        store_id,
-        &new.hours,
-        &new.closures,
-        &new.templates,
-        &cars,
-    )
-    .await?;
-    let existing: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT id, day, start_min, booked FROM slots WHERE store_id = $1 AND day >= $2",
-    )
-    .bind(store_id)
-    .bind(today.to_string())
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut stranded_slots = Vec::new();
-    for (id, day, start, booked) in &existing {
-        let kept = plan
+    let setup = StoreSetup {
+        series_ids: new
+            .series_ids
             .iter()
-            .find(|p| p.date.to_string() == *day && i64::from(p.start.minutes()) == *start);
-        match kept {
-            Some(p) => {
-                sqlx::query("UPDATE slots SET end_min = $1, capacity = $2 WHERE id = $3")
-                    .bind(i64::from(p.end.minutes()))
-                    .bind(i64::from(p.capacity).max(*booked))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            None if *booked == 0 => {
-                sqlx::query(
-                    "DELETE FROM slots WHERE id = $1 AND booked = 0 \
-                             AND NOT EXISTS (SELECT 1 FROM bookings WHERE slot_id = $1)",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            None => stranded_slots.push(*id),
-        }
-    }
-    for p in &plan {
-        sqlx::query("INSERT INTO slots (store_id, day, start_min, end_min, capacity) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (store_id, day, start_min) DO NOTHING")
-            .bind(store_id)
-            .bind(p.date.to_string())
-            .bind(i64::from(p.start.minutes()))
-            .bind(i64::from(p.end.minutes()))
-            .bind(i64::from(p.capacity))
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("UPDATE stores SET planned_until = $1 WHERE id = $2")
-        .bind(clock.last_day().to_string())
-        .bind(store_id)
-        .execute(&mut *tx)
-        .await?;
+            .filter(|s| sold.contains(s))
+            .cloned()
+            .collect(),
+        ..new.clone()
+    };
+    bookings::write_store_setup(&mut tx, store_id, &setup).await?;
+    let stranded_slots =
+        bookings::replan(&mut tx, SlotKind::TestDrive, store_id, &setup, today).await?;
+    // Service bookings a new plan strands stay with their slots, as test drives do; the
+    // advisor sees them in the service list.
+    bookings::replan(&mut tx, SlotKind::Service, store_id, &setup, today).await?;
     tx.commit().await?;
     let mut stranded = Vec::new();
     for day in 0..i64::from(BOOKING_DAYS) {

@@ -17,6 +17,8 @@ pub mod owners;
 pub mod qr;
 pub mod quote;
 pub mod series;
+pub mod service;
+pub mod service_desk;
 pub mod shares;
 pub mod shell;
 pub mod surveys;
@@ -146,6 +148,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(loyalty::owner_points))
         .routes(routes!(loyalty::referral_link))
         .routes(routes!(surveys::visits, surveys::answer))
+        .routes(routes!(service::stores))
+        .routes(routes!(service::slots))
+        .routes(routes!(service::book))
+        .routes(routes!(service::reschedule, service::cancel))
         .merge(console_router())
 }
 
@@ -185,6 +191,8 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(loyalty::settings, loyalty::save_settings))
         .routes(routes!(loyalty::referrals_list))
         .routes(routes!(surveys::follow_up))
+        .routes(routes!(service_desk::list))
+        .routes(routes!(service_desk::update))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 

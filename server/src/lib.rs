@@ -19,6 +19,7 @@ pub mod points;
 pub mod referrals;
 pub mod reminders;
 pub mod seed;
+pub mod service;
 pub mod shares;
 pub mod staff;
 pub mod surveys;

@@ -288,8 +288,7 @@ pub async fn readings(db: &Db, car_id: i64) -> sqlx::Result<Vec<Reading>> {
         .collect())
 }
 
-/// Adds a reading of `km` today, by the owner or a staff member. The car's odometer moves up
-/// in one conditional UPDATE, so two readings at once cannot make it go down.
+/// Adds a reading of `km` today, by the owner or a staff member, in a transaction of its own.
 pub async fn add_reading(
     db: &Db,
     car_id: i64,
@@ -297,20 +296,47 @@ pub async fn add_reading(
     by: (Option<i64>, Option<i64>),
     clock: Clock,
 ) -> Result<(), crate::http::Error> {
+    let mut tx = db::begin_write(db).await?;
+    write_reading(&mut tx, car_id, km, by, clock).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes a reading of `km` today inside the caller's transaction (a service completed at
+/// the workshop writes it with its status and points). Never below the last reading: the
+/// car's odometer moves up in one conditional UPDATE, so two readings at once cannot make it
+/// go down; a refusal is a 422 and the caller's transaction is dropped.
+pub async fn write_reading(
+    conn: &mut sqlx::AnyConnection,
+    car_id: i64,
+    km: i64,
+    by: (Option<i64>, Option<i64>),
+    clock: Clock,
+) -> Result<(), crate::http::Error> {
     let today = clock.today();
-    let last = readings(db, car_id).await?.last().copied();
+    let last: Option<(String, i64)> = sqlx::query_as(
+        "SELECT day, km FROM mileage_readings WHERE car_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(car_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let last = last.and_then(|(day, km)| {
+        Some(Reading {
+            day: Date::parse(&day)?,
+            km,
+        })
+    });
     let plausible = maintenance::check_reading(last, Reading { day: today, km })
         .map_err(crate::http::Error::Unprocessable)?;
-    let mut tx = db::begin_write(db).await?;
     let moved = sqlx::query("UPDATE cars SET odometer_km = $1 WHERE id = $2 AND odometer_km <= $1")
         .bind(km)
         .bind(car_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     if moved.rows_affected() == 0 {
         let current: i64 = sqlx::query_scalar("SELECT odometer_km FROM cars WHERE id = $1")
             .bind(car_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
         return Err(crate::http::Error::Unprocessable(
             shared::ApiError::invalid("km", format!("里程不能低于上次记录的{current}公里")),
@@ -327,9 +353,8 @@ pub async fn add_reading(
     .bind(by.1)
     .bind(i64::from(plausible))
     .bind(clock.millis)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -409,9 +434,10 @@ pub async fn cars_of(
             }),
             _ => None,
         };
-        // No service is recorded yet (service bookings come later): the first service is due.
+        // From the last maintenance done at the workshop; none yet: the first service is due.
+        let last_service = crate::service::last_maintenance(db, row.id).await?;
         let maintenance =
-            plan.map(|p| maintenance::next_maintenance(&p, delivered, None, &readings));
+            plan.map(|p| maintenance::next_maintenance(&p, delivered, last_service, &readings));
         let warranty = row.warranty_years.map(|years| {
             maintenance::warranty_left(
                 &WarrantyTerms {

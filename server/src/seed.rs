@@ -16,7 +16,8 @@ use anyhow::ensure;
 use serde::Deserialize;
 use shared::catalog::{BodyType, EnergyType, SeriesStatus, SpecValue};
 use shared::compare::{Better, SpecGroup};
-use shared::slots::{Closure, OpeningHours, SlotTemplate};
+use shared::console::StoreSetup;
+use shared::slots::{Closure, OpeningHours, SlotKind, SlotTemplate};
 use shared::tax::{Listing, VesselTaxRates};
 
 use crate::bookings;
@@ -134,6 +135,9 @@ pub struct StoreSeed {
     pub city: String,
     pub phone: String,
     pub opening_hours: String,
+    /// How its service slots (保养/维修) are cut.
+    #[serde(default)]
+    pub service: Vec<SlotTemplate>,
     pub test_drive: TestDriveSeed,
 }
 
@@ -219,7 +223,7 @@ impl Catalogue {
                     shared::slots::validate_hours(h)
                         .map_err(|e| anyhow::anyhow!("store {}: {e}", store.name))?;
                 }
-                for t in &td.templates {
+                for t in td.templates.iter().chain(&store.service) {
                     shared::slots::validate_template(t)
                         .map_err(|e| anyhow::anyhow!("store {}: {e}", store.name))?;
                 }
@@ -265,7 +269,9 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<()> {
     // Every store's slots for the booking window, from today.
     let today = bookings::Clock::now().today();
     for store_id in bookings::store_ids(db).await? {
-        bookings::plan(db, store_id, today).await?;
+        for kind in [SlotKind::TestDrive, SlotKind::Service] {
+            bookings::plan(db, kind, store_id, today).await?;
+        }
     }
     Ok(())
 }
@@ -449,6 +455,7 @@ pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
         // The dealer's own to change from here on: written once, while the dealer has none.
         for (store, &store_id) in d.stores.iter().zip(&store_ids) {
             seed_test_drive(&mut tx, store_id, &store.test_drive).await?;
+            seed_service(&mut tx, store_id, &store.service).await?;
         }
         for member in &d.staff {
             let staff_id: i64 = sqlx::query_scalar(
@@ -570,14 +577,39 @@ async fn seed_test_drive(
     if templates > 0 {
         return Ok(());
     }
-    bookings::write_store_setup(
-        tx,
-        store_id,
-        &seed.hours,
-        &seed.closures,
-        &seed.templates,
-        &seed.series,
-    )
-    .await?;
+    let setup = StoreSetup {
+        hours: seed.hours.clone(),
+        closures: seed.closures.clone(),
+        templates: seed.templates.clone(),
+        series_ids: seed.series.clone(),
+        service_templates: Vec::new(),
+    };
+    bookings::write_store_setup(tx, store_id, &setup).await?;
+    Ok(())
+}
+
+/// A store's service templates, when it has none yet (a database seeded before service
+/// bookings gets them too).
+async fn seed_service(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    store_id: i64,
+    templates: &[SlotTemplate],
+) -> anyhow::Result<()> {
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM service_templates WHERE store_id = $1")
+            .bind(store_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if stored > 0 {
+        return Ok(());
+    }
+    let setup = StoreSetup {
+        hours: Vec::new(),
+        closures: Vec::new(),
+        templates: Vec::new(),
+        series_ids: Vec::new(),
+        service_templates: templates.to_vec(),
+    };
+    bookings::write_store_setup(tx, store_id, &setup).await?;
     Ok(())
 }

@@ -346,7 +346,7 @@ pub fn booking_can_move(from: BookingStatus, to: BookingStatus) -> bool {
     )
 }
 
-/// A store's test-drive setup, as a manager edits it.
+/// A store's setup, as a manager edits it: hours, closures, test-drive and service slots.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoreSetup {
@@ -354,6 +354,10 @@ pub struct StoreSetup {
     pub closures: Vec<Closure>,
     pub templates: Vec<SlotTemplate>,
     pub series_ids: Vec<String>,
+    /// How the store's service slots (保养/维修) are cut, with their own capacity; none: the
+    /// store takes no service bookings.
+    #[serde(default)]
+    pub service_templates: Vec<SlotTemplate>,
 }
 
 /// `GET /api/v1/console/stores`: each store with its setup.
@@ -380,6 +384,11 @@ impl StoreSetup {
         }
         for t in &self.templates {
             crate::slots::validate_template(t)?;
+        }
+        for t in &self.service_templates {
+            crate::slots::validate_template(t).map_err(|e| {
+                ApiError::invalid("service_templates", format!("保养维修时段：{}", e.message))
+            })?;
         }
         if self.closures.iter().any(|c| c.reason.chars().count() > 40) {
             return Err(ApiError::invalid("closures", "休息日说明最多40字"));

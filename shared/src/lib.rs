@@ -23,6 +23,7 @@ pub mod profile;
 pub mod quote;
 pub mod reminder;
 pub mod select;
+pub mod service;
 pub mod slots;
 pub mod survey;
 pub mod tax;

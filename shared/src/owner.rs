@@ -189,6 +189,9 @@ pub struct OwnerHome {
     pub cars: Vec<OwnerCar>,
     #[serde(default)]
     pub wechat_reminders: crate::reminder::WeChatReminders,
+    /// The service bookings of these cars, the latest slot first.
+    #[serde(default)]
+    pub service: Vec<crate::service::ServiceBooking>,
 }
 
 /// A car in the console's 车主 list; VIN and phone masked unless the viewer is the car's

@@ -58,6 +58,26 @@ impl From<TimeOfDay> for String {
     }
 }
 
+/// Which slots: test drives (试驾) or service visits (保养/维修). Each has its own templates,
+/// capacity and dated slots; the planning rules are the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SlotKind {
+    TestDrive,
+    Service,
+}
+
+impl SlotKind {
+    /// What the console calls a kind's slots.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::TestDrive => "试驾时段",
+            Self::Service => "保养维修时段",
+        }
+    }
+}
+
 /// When a store is open on one weekday (1 = Monday … 7 = Sunday). A weekday without an
 /// entry is closed; two entries on one weekday make a midday break.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

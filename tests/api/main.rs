@@ -21,6 +21,7 @@ mod recommendations;
 mod reminders;
 mod schema;
 mod seed;
+mod service;
 mod shell;
 mod showcase;
 mod wechat;

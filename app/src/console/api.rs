@@ -334,6 +334,26 @@ pub async fn follow_up(id: i64) -> Result<(), Error> {
     send(Request::put(&format!("{BASE}/surveys/{id}/follow-up"))).await
 }
 
+/// `GET /console/service`: the service visits of my stores and cars, today and coming.
+pub async fn service_desk() -> Result<Vec<shared::service::StaffService>, Error> {
+    send(Request::get(&format!("{BASE}/service"))).await
+}
+
+/// `PUT /console/service/{code}/status`: completed (with the km read) or no-show.
+pub async fn record_service(
+    code: &str,
+    update: &shared::service::ServiceUpdate,
+) -> Result<shared::service::StaffService, Error> {
+    send_json(
+        Request::put(&format!(
+            "{BASE}/service/{}/status",
+            crate::api::encode(code)
+        )),
+        update,
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

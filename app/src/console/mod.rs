@@ -18,6 +18,7 @@ mod poster;
 mod profile;
 mod referrals;
 mod reminder_tasks;
+mod service_desk;
 mod share_tree;
 mod sign_in;
 mod store_card;

@@ -1,9 +1,10 @@
-//! One store's test-drive setup on a card: opening hours per weekday, closures, slot
-//! templates and test-drive cars, checked as the manager edits and saved with one `PUT`;
+//! One store's setup on a card: opening hours per weekday, closures, test-drive and service
+//! slot templates and test-drive cars, checked as the manager edits and saved with one `PUT`;
 //! then 已保存, and the bookings the new rules strand, to move or cancel from here.
 
 use leptos::prelude::*;
 use shared::console::{StaffBooking, StoreSetup, StoreView};
+use shared::slots::SlotKind;
 
 use super::booking_row::BookingRow;
 use super::store_fields::{Cars, Catalogue, Closures, Hours, Templates};
@@ -70,7 +71,8 @@ pub fn StoreCard(view: StoreView, catalogue: Signal<Catalogue>) -> impl IntoView
             <p class="c-sub">{store.address}</p>
             <Hours draft />
             <Closures draft />
-            <Templates draft />
+            <Templates draft kind=SlotKind::TestDrive />
+            <Templates draft kind=SlotKind::Service />
             <Cars draft catalogue />
             <div class="c-save">
                 <button

@@ -1,9 +1,11 @@
 //! The parts of a store's setup form, each editing its slice of the [`StoreDraft`] in place:
-//! opening hours per weekday (with a midday break), closures, slot templates, test-drive
-//! cars; each row shows what to fix as the manager types.
+//! opening hours per weekday (with a midday break), closures, slot templates (test drives
+//! and service visits, each with its own capacity), test-drive cars; each row shows what to
+//! fix as the manager types.
 
 use leptos::ev::Event;
 use leptos::prelude::*;
+use shared::slots::SlotKind;
 use shared::ApiError;
 
 use super::store_form::{ClosureDraft, StoreDraft, TemplateDraft, REASON_MAX_CHARS, WEEKDAYS};
@@ -221,14 +223,19 @@ pub fn Closures(draft: RwSignal<StoreDraft>) -> impl IntoView {
 }
 
 #[component]
-pub fn Templates(draft: RwSignal<StoreDraft>) -> impl IntoView {
-    let count = Memo::new(move |_| draft.with(|d| d.templates.len()));
+/// The slot templates of one kind (test drives or service visits), each with its own capacity.
+pub fn Templates(draft: RwSignal<StoreDraft>, kind: SlotKind) -> impl IntoView {
+    let (test_row, add_test) = match kind {
+        SlotKind::TestDrive => ("template", "add-template"),
+        SlotKind::Service => ("service-template", "add-service-template"),
+    };
+    let count = Memo::new(move |_| draft.with(|d| d.templates(kind).len()));
     let row = move |i: usize| {
-        let error = move || draft.with(|d| d.template_error(i));
+        let error = move || draft.with(|d| d.template_error(kind, i));
         let text = move |get: fn(&TemplateDraft) -> &String| {
             move || {
                 draft.with(|d| {
-                    d.templates
+                    d.templates(kind)
                         .get(i)
                         .map(|t| get(t).clone())
                         .unwrap_or_default()
@@ -236,8 +243,13 @@ pub fn Templates(draft: RwSignal<StoreDraft>) -> impl IntoView {
             }
         };
         let weekday = move |w: u8| {
-            let on =
-                move || draft.with(|d| d.templates.get(i).is_some_and(|t| t.weekdays.contains(&w)));
+            let on = move || {
+                draft.with(|d| {
+                    d.templates(kind)
+                        .get(i)
+                        .is_some_and(|t| t.weekdays.contains(&w))
+                })
+            };
             view! {
                 <label class="c-day-check">
                     <input
@@ -247,7 +259,7 @@ pub fn Templates(draft: RwSignal<StoreDraft>) -> impl IntoView {
                         on:change=move |ev| {
                             let checked = event_target_checked(&ev);
                             draft.update(|d| {
-                                if let Some(t) = d.templates.get_mut(i) {
+                                if let Some(t) = d.templates_mut(kind).get_mut(i) {
                                     t.weekdays.retain(|x| *x != w);
                                     if checked {
                                         t.weekdays.push(w);
@@ -265,13 +277,13 @@ pub fn Templates(draft: RwSignal<StoreDraft>) -> impl IntoView {
         };
         let set = move |put: fn(&mut TemplateDraft, String)| {
             write(draft, move |d, t| {
-                if let Some(x) = d.templates.get_mut(i) {
+                if let Some(x) = d.templates_mut(kind).get_mut(i) {
                     put(x, t);
                 }
             })
         };
         view! {
-            <div class="c-template" data-test="template">
+            <div class="c-template" data-test=test_row>
                 <div
                     class="c-weekdays"
                     role="group"
@@ -331,8 +343,8 @@ pub fn Templates(draft: RwSignal<StoreDraft>) -> impl IntoView {
                         class="c-icon-btn"
                         aria-label="删除这个时段模板"
                         on:click=move |_| draft.update(|d| {
-                            if i < d.templates.len() {
-                                d.templates.remove(i);
+                            if i < d.templates(kind).len() {
+                                d.templates_mut(kind).remove(i);
                             }
                         })
                     >
@@ -345,13 +357,13 @@ pub fn Templates(draft: RwSignal<StoreDraft>) -> impl IntoView {
     };
     view! {
         <fieldset class="c-group">
-            <legend>"试驾时段"</legend>
+            <legend>{kind.label()}</legend>
             {move || (0..count.get()).map(row).collect_view()}
             <button
                 type="button"
                 class="c-link-btn"
-                data-test="add-template"
-                on:click=move |_| draft.update(|d| d.templates.push(TemplateDraft::default()))
+                data-test=add_test
+                on:click=move |_| draft.update(|d| d.templates_mut(kind).push(TemplateDraft::default()))
             >
                 "+ 添加时段模板"
             </button>

@@ -1,11 +1,14 @@
-//! A store's test-drive setup as the form holds it while a manager edits: text as typed,
+//! A store's setup (hours, closures, test-drive and service slots, test-drive cars) as the
+//! form holds it while a manager edits: text as typed,
 //! turned back into a `StoreSetup` with the same checks the server makes
 //! (`validate_hours`, `validate_template`), one message per row. Pure, tested natively.
 
 use shared::console::StoreSetup;
 use shared::date::Date;
 use shared::slots::TimeOfDay;
-use shared::slots::{validate_hours, validate_template, Closure, OpeningHours, SlotTemplate};
+use shared::slots::{
+    validate_hours, validate_template, Closure, OpeningHours, SlotKind, SlotTemplate,
+};
 use shared::ApiError;
 
 /// 周一 … 周日, for weekdays 1 … 7.
@@ -71,6 +74,20 @@ pub struct StoreDraft {
     pub closures: Vec<ClosureDraft>,
     pub templates: Vec<TemplateDraft>,
     pub series_ids: Vec<String>,
+    /// The service slots' templates, with their own capacity.
+    pub service_templates: Vec<TemplateDraft>,
+}
+
+impl TemplateDraft {
+    fn from_template(t: &SlotTemplate) -> Self {
+        Self {
+            weekdays: t.weekdays.clone(),
+            start: t.start.to_string(),
+            end: t.end.to_string(),
+            slot_minutes: t.slot_minutes.to_string(),
+            capacity: t.capacity.to_string(),
+        }
+    }
 }
 
 impl StoreDraft {
@@ -105,15 +122,29 @@ impl StoreDraft {
             templates: setup
                 .templates
                 .iter()
-                .map(|t| TemplateDraft {
-                    weekdays: t.weekdays.clone(),
-                    start: t.start.to_string(),
-                    end: t.end.to_string(),
-                    slot_minutes: t.slot_minutes.to_string(),
-                    capacity: t.capacity.to_string(),
-                })
+                .map(TemplateDraft::from_template)
                 .collect(),
             series_ids: setup.series_ids.clone(),
+            service_templates: setup
+                .service_templates
+                .iter()
+                .map(TemplateDraft::from_template)
+                .collect(),
+        }
+    }
+
+    /// The templates of a kind of slot.
+    pub fn templates(&self, kind: SlotKind) -> &Vec<TemplateDraft> {
+        match kind {
+            SlotKind::TestDrive => &self.templates,
+            SlotKind::Service => &self.service_templates,
+        }
+    }
+
+    pub fn templates_mut(&mut self, kind: SlotKind) -> &mut Vec<TemplateDraft> {
+        match kind {
+            SlotKind::TestDrive => &mut self.templates,
+            SlotKind::Service => &mut self.service_templates,
         }
     }
 
@@ -183,8 +214,8 @@ impl StoreDraft {
         })
     }
 
-    fn template(&self, i: usize) -> Result<SlotTemplate, ApiError> {
-        let t = &self.templates[i];
+    fn template(&self, kind: SlotKind, i: usize) -> Result<SlotTemplate, ApiError> {
+        let t = &self.templates(kind)[i];
         let time = |text: &str, field: &str, message: &str| {
             TimeOfDay::parse(text).ok_or_else(|| ApiError::invalid(field, message))
         };
@@ -218,9 +249,9 @@ impl StoreDraft {
             .flatten()
     }
 
-    pub fn template_error(&self, i: usize) -> Option<ApiError> {
-        (i < self.templates.len())
-            .then(|| self.template(i).err())
+    pub fn template_error(&self, kind: SlotKind, i: usize) -> Option<ApiError> {
+        (i < self.templates(kind).len())
+            .then(|| self.template(kind, i).err())
             .flatten()
     }
 
@@ -233,14 +264,17 @@ impl StoreDraft {
         let closures = (0..self.closures.len())
             .map(|i| self.closure(i))
             .collect::<Result<_, _>>()?;
-        let templates = (0..self.templates.len())
-            .map(|i| self.template(i))
-            .collect::<Result<_, _>>()?;
+        let of = |kind| {
+            (0..self.templates(kind).len())
+                .map(|i| self.template(kind, i))
+                .collect::<Result<Vec<_>, _>>()
+        };
         let setup = StoreSetup {
             hours,
             closures,
-            templates,
+            templates: of(SlotKind::TestDrive)?,
             series_ids: self.series_ids.clone(),
+            service_templates: of(SlotKind::Service)?,
         };
         setup.validate()?;
         Ok(setup)
@@ -279,6 +313,13 @@ mod tests {
                 capacity: 2,
             }],
             series_ids: vec!["qin-plus".into()],
+            service_templates: vec![SlotTemplate {
+                weekdays: vec![1, 2, 3, 4, 5],
+                start: t("09:00"),
+                end: t("17:00"),
+                slot_minutes: 60,
+                capacity: 4,
+            }],
         }
     }
 
@@ -370,12 +411,25 @@ mod tests {
                 "capacity",
             ),
         ] {
-            draft.templates = vec![edit];
-            assert_eq!(field(draft.template_error(0)).as_deref(), Some(field_name));
+            for kind in [SlotKind::TestDrive, SlotKind::Service] {
+                *draft.templates_mut(kind) = vec![edit.clone()];
+                assert_eq!(
+                    field(draft.template_error(kind, 0)).as_deref(),
+                    Some(field_name)
+                );
+            }
         }
         draft.templates = vec![TemplateDraft::default()];
-        assert_eq!(draft.template_error(0), None);
-        assert_eq!(draft.template_error(5), None);
+        assert_eq!(draft.template_error(SlotKind::TestDrive, 0), None);
+        assert_eq!(draft.template_error(SlotKind::TestDrive, 5), None);
+        // A service template is checked on its own: test-drive rows are fine, it is not.
+        assert_eq!(
+            draft
+                .template_error(SlotKind::Service, 0)
+                .map(|e| e.message)
+                .as_deref(),
+            Some("请填写每场可约人数")
+        );
         assert_eq!(
             draft.to_setup().map_err(|e| e.message),
             Err("同一天的营业时段不能重叠".to_string())

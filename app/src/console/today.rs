@@ -1,16 +1,18 @@
 //! `/console/`: my tasks (leads waiting for a first call, with a clock that ticks each
 //! minute; tomorrow's bookings to confirm; 战败 waiting for approval), the reminders to follow
 //! up, then today's bookings by store and time, each workable in place; managers also see low
-//! survey scores to call back.
+//! survey scores to call back. Service advisors see the service visits (`service_desk.rs`)
+//! first; managers and admins after the test drives.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::console::{Task, TaskKind};
+use shared::console::{Role, Task, TaskKind};
 
 use super::booking_row::BookingRow;
 use super::format::{by_store, waited};
 use super::reminder_tasks::ReminderTasks;
+use super::service_desk::ServiceDesk;
 use super::{api, lead_href, use_session};
 use crate::components::status::{LoadError, Loading};
 
@@ -88,10 +90,15 @@ pub fn Today() -> impl IntoView {
             .into_any()
         }
     };
+    let role = move || session.me().map(|me| me.staff.role);
+    let advises = move || role() == Some(Role::ServiceAdvisor);
+    let manages = move || role().is_some_and(Role::manages);
     view! {
         <main class="c-page">
             <h1 class="c-title">"今日"</h1>
+            {move || advises().then(|| view! { <ServiceDesk /> })}
             {content}
+            {move || manages().then(|| view! { <ServiceDesk /> })}
         </main>
     }
 }

@@ -1,9 +1,10 @@
 //! `/{dealer}/owner` (车主服务): my cars and what is due — maintenance (distance or time,
 //! whichever first), the annual inspection and its window, insurance, warranty — with the
-//! odometer to update; and `/{dealer}/owner/bind/{code}`, which binds the car of a delivery's
-//! code to this phone and goes on to the cars, or says in Chinese why it cannot. Reminders and
-//! the WeChat switch are `owner_reminders`'; below the cars: service surveys (`survey.rs`),
-//! points and the referral link (`owner_points.rs`).
+//! odometer to update, and its service visits to book (`owner_service.rs`); and
+//! `/{dealer}/owner/bind/{code}`, which binds the car of a delivery's code to this phone and
+//! goes on to the cars, or says in Chinese why it cannot. Reminders and the WeChat switch are
+//! `owner_reminders`'; below the cars: service surveys (`survey.rs`), points and the referral
+//! link (`owner_points.rs`).
 
 use leptos::prelude::*;
 use shared::owner::OwnerCar;
@@ -11,6 +12,7 @@ use shared::page::{FirstPaint, Page};
 use shared::survey::VisitKind;
 
 use super::owner_points::OwnerPointsCard;
+use super::owner_service::OwnerService;
 use super::survey::Surveys;
 use crate::components::field_error::FieldError;
 use crate::components::status::{LoadError, Loading};
@@ -63,7 +65,8 @@ pub fn Owner() -> impl IntoView {
         }
         .into_any(),
         Some(Ok(home)) => view! {
-            {home.cars.into_iter().map(|car| view! { <CarCard car /> }).collect_view()}
+            {home.cars.iter().cloned().map(|car| view! { <CarCard car /> }).collect_view()}
+            <OwnerService cars=home.cars bookings=home.service />
             <Surveys kind=VisitKind::Service />
             <OwnerPointsCard />
             <WeChatSwitch state=home.wechat_reminders />

@@ -12,7 +12,7 @@ use shared::{ApiError, ErrorBody};
 use super::test_drive::bookable_slot;
 use super::visitor::Visitor;
 use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::{self, Clock, Moved};
+use crate::bookings::{self, Clock, Moved, SlotKind};
 
 #[utoipa::path(
     get,
@@ -83,7 +83,14 @@ pub async fn reschedule(
         .filter(|b| b.status.is_open())
         .ok_or_else(|| Error::NotFound("未找到可改期的预约".into()))?;
     let clock = Clock::now();
-    let slot = bookable_slot(&state, record.id, request.slot_id, clock).await?;
+    let slot = bookable_slot(
+        &state,
+        SlotKind::TestDrive,
+        record.id,
+        request.slot_id,
+        clock,
+    )
+    .await?;
     if slot.store_id != current.store.id {
         return Err(Error::Unprocessable(ApiError::invalid(
             "slot",
@@ -100,7 +107,8 @@ pub async fn reschedule(
         Moved::Done => {}
         Moved::NoBooking => return Err(Error::NotFound("未找到可改期的预约".into())),
         Moved::Full => {
-            let free = bookings::nearest_free(&state.db, &slot, clock, 3).await?;
+            let free =
+                bookings::nearest_free(&state.db, SlotKind::TestDrive, &slot, clock, 3).await?;
             return Err(Error::SlotFull(free));
         }
         Moved::Duplicate => {

@@ -27,7 +27,7 @@ fn cookie_name(dealer: &str) -> String {
 }
 
 /// The owner the dealer's owner cookie names.
-pub(super) fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
+pub fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
     jar.get(&cookie_name(dealer))?.value().parse().ok()
 }
 
@@ -49,7 +49,7 @@ fn remember(jar: PrivateCookieJar, dealer: &str, owner_id: i64, secure: bool) ->
     tag = "owner",
     params(("dealer" = String, Path, description = "经销商标识（slug）")),
     responses(
-        (status = 200, description = "本人绑定的车辆与到期事项（凭车主 Cookie；没有则为空）", body = OwnerHome),
+        (status = 200, description = "本人绑定的车辆、到期事项与服务预约（凭车主 Cookie；没有则为空）", body = OwnerHome),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
@@ -60,13 +60,17 @@ pub async fn home(
 ) -> Result<axum::Json<OwnerHome>, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
     let owner = owner_of(&jar, &dealer);
-    let cars = match owner {
-        Some(owner) => owners::cars_of(&state.db, record.id, owner, Clock::now()).await?,
-        None => Vec::new(),
-    };
     let wechat_reminders = reminders::wechat_state(&state.db, record.id, owner).await?;
+    let Some(owner) = owner else {
+        return Ok(axum::Json(OwnerHome {
+            cars: Vec::new(),
+            service: Vec::new(),
+            wechat_reminders,
+        }));
+    };
     Ok(axum::Json(OwnerHome {
-        cars,
+        cars: owners::cars_of(&state.db, record.id, owner, Clock::now()).await?,
+        service: crate::service::of_owner(&state.db, record.id, owner).await?,
         wechat_reminders,
     }))
 }
@@ -134,12 +138,14 @@ pub async fn bind(
         Bound::Replaced => return Err(gone("该绑定码已失效，服务顾问已生成新的绑定码")),
     };
     let cars = owners::cars_of(&state.db, record.id, owner_id, clock).await?;
+    let service = crate::service::of_owner(&state.db, record.id, owner_id).await?;
     tracing::info!(owner = owner_id, "car bound");
     let jar = visitor.save(jar, &dealer);
     Ok((
         remember(jar, &dealer, owner_id, state.secure_cookies),
         axum::Json(OwnerHome {
             cars,
+            service,
             wechat_reminders: reminders::wechat_state(&state.db, record.id, Some(owner_id)).await?,
         }),
     ))

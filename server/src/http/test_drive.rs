@@ -16,7 +16,7 @@ use shared::{ApiError, ErrorBody};
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::{self, Booked, Clock, NewBooking};
+use crate::bookings::{self, Booked, Clock, NewBooking, SlotKind};
 use crate::leads::Touch;
 
 #[utoipa::path(
@@ -76,7 +76,7 @@ pub async fn slots(
             return Err(no_test_drive_car());
         }
     }
-    let slots = bookings::window(&state.db, store, Clock::now()).await?;
+    let slots = bookings::window(&state.db, SlotKind::TestDrive, store, Clock::now()).await?;
     Ok(axum::Json(SlotList { slots }))
 }
 
@@ -143,7 +143,14 @@ pub async fn book(
     let contact = request.contact.validate().map_err(Error::Unprocessable)?;
     request.origin.validate().map_err(Error::Unprocessable)?;
     let clock = Clock::now();
-    let slot = bookable_slot(&state, record.id, request.slot_id, clock).await?;
+    let slot = bookable_slot(
+        &state,
+        SlotKind::TestDrive,
+        record.id,
+        request.slot_id,
+        clock,
+    )
+    .await?;
     if !bookings::can_test_drive(&state.db, record.id, slot.store_id, &request.series_id).await? {
         return Err(no_test_drive_car());
     }
@@ -185,7 +192,8 @@ pub async fn book(
     let code = match bookings::book(&state.db, &booking).await {
         Ok(Booked::Done(code)) => code,
         Ok(Booked::Full) => {
-            let free = bookings::nearest_free(&state.db, &slot, clock, 3).await?;
+            let free =
+                bookings::nearest_free(&state.db, SlotKind::TestDrive, &slot, clock, 3).await?;
             return Err(Error::SlotFull(free));
         }
         Ok(Booked::Duplicate) => return Err(duplicate()),
@@ -219,11 +227,12 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// A slot of the dealer that can still be booked now, or 422 naming the slot.
 pub async fn bookable_slot(
     state: &AppState,
+    kind: SlotKind,
     dealer_id: i64,
     slot_id: i64,
     clock: Clock,
 ) -> Result<Slot, Error> {
-    let slot = bookings::slot(&state.db, dealer_id, slot_id)
+    let slot = bookings::slot(&state.db, kind, dealer_id, slot_id)
         .await?
         .ok_or_else(|| Error::Unprocessable(ApiError::invalid("slot", "该时段不存在")))?;
     if !clock.is_bookable(&slot) {
