@@ -82,7 +82,7 @@ async fn book_maintenance(app: &TestApp, car: i64, day: Date) {
     let dealer = app.dealer_id("demo").await;
     sqlx::query(
         "INSERT INTO service_slots (store_id, day, start_min, end_min, capacity, booked) \
-         VALUES ($1, $2, 600, 660, 2, 1)",
+         VALUES ($1, $2, 1400, 1430, 2, 1)",
     )
     .bind(store)
     .bind(day.to_string())
@@ -93,7 +93,7 @@ async fn book_maintenance(app: &TestApp, car: i64, day: Date) {
         "INSERT INTO service_bookings (code, dealer_id, store_id, slot_id, car_id, work, \
              created_at, updated_at) \
          SELECT 'SVC12345', $1, $2, id, $3, 'maintenance', 0, 0 FROM service_slots \
-         WHERE store_id = $2 AND day = $4",
+         WHERE store_id = $2 AND day = $4 AND start_min = 1400",
     )
     .bind(dealer)
     .bind(store)
