@@ -435,7 +435,9 @@ pub async fn cars_of(
             _ => None,
         };
         // From the last maintenance done at the workshop; none yet: the first service is due.
-        let last_service = crate::service::last_maintenance(db, row.id).await?;
+        let last_service = crate::service::last_maintenance(db, row.id)
+            .await?
+            .remove(&row.id);
         let maintenance =
             plan.map(|p| maintenance::next_maintenance(&p, delivered, last_service, &readings));
         let warranty = row.warranty_years.map(|years| {

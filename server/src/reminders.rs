@@ -108,29 +108,6 @@ async fn all_readings(db: &Db) -> sqlx::Result<HashMap<i64, Vec<Reading>>> {
     Ok(readings)
 }
 
-/// Every car's last completed maintenance (its day and the odometer then).
-async fn last_services(db: &Db) -> sqlx::Result<HashMap<i64, Reading>> {
-    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT sb.car_id, sl.day, sb.km FROM service_bookings sb \
-         JOIN service_slots sl ON sl.id = sb.slot_id \
-         WHERE sb.status = 'completed' AND sb.work = 'maintenance' ORDER BY sl.day, sb.id",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(car, day, km)| {
-            Some((
-                car,
-                Reading {
-                    day: Date::parse(&day)?,
-                    km: km?,
-                },
-            ))
-        })
-        .collect())
-}
-
 /// Every car's open service bookings from `today`: (day, work, what a reminder says).
 async fn open_services(
     db: &Db,
@@ -177,7 +154,7 @@ async fn make(db: &Db, now: i64) -> sqlx::Result<Pass> {
     .fetch_all(&db.pool)
     .await?;
     let readings = all_readings(db).await?;
-    let serviced = last_services(db).await?;
+    let serviced = crate::service::last_maintenance(db, 0).await?;
     let mut open = open_services(db, today).await?;
     let mut due: HashMap<Key, (i64, String)> = HashMap::new();
     for car in &cars {

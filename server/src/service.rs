@@ -57,20 +57,28 @@ pub async fn owns(db: &Db, dealer_id: i64, owner_id: i64, car_id: i64) -> sqlx::
     Ok(found.is_some())
 }
 
-/// The last maintenance done at the workshop: the day it was completed and the km read.
-pub async fn last_maintenance(db: &Db, car_id: i64) -> sqlx::Result<Option<Reading>> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT completed_at, km FROM service_bookings WHERE car_id = $1 AND work = 'maintenance' \
-         AND status = 'completed' AND km IS NOT NULL AND completed_at IS NOT NULL \
-         ORDER BY completed_at DESC, id DESC LIMIT 1",
+/// The last maintenance done at the workshop, by car: the day it was completed and the km
+/// read. `car_id` 0: every car (the reminder scheduler's pass).
+pub async fn last_maintenance(
+    db: &Db,
+    car_id: i64,
+) -> sqlx::Result<std::collections::HashMap<i64, Reading>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT car_id, completed_at, km FROM service_bookings \
+         WHERE ($1 = 0 OR car_id = $1) AND work = 'maintenance' AND status = 'completed' \
+         AND km IS NOT NULL AND completed_at IS NOT NULL ORDER BY completed_at, id",
     )
     .bind(car_id)
-    .fetch_optional(&db.pool)
+    .fetch_all(&db.pool)
     .await?;
-    Ok(row.map(|(at, km)| Reading {
-        day: Date::shanghai_from_unix_millis(at),
-        km,
-    }))
+    // In time order: each car keeps its latest.
+    Ok(rows
+        .into_iter()
+        .map(|(car, at, km)| {
+            let day = Date::shanghai_from_unix_millis(at);
+            (car, Reading { day, km })
+        })
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]
