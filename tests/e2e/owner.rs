@@ -2,14 +2,17 @@
 //! console and gets the binding QR and link; a fresh phone opens the link, sees the car, the
 //! next maintenance and the annual inspection, and updates the mileage (a lower reading is
 //! refused in Chinese); the scheduler's insurance reminder shows on the owner page and the
-//! service advisor follows it up from 今日.
+//! service advisor follows it up from 今日; the owner books a maintenance visit, the advisor
+//! completes it, the owner answers the survey (points for both), and the owner's referral link
+//! brings a friend whose completed test drive adds the milestone's points, while booking
+//! through one's own link on one's own phone earns nothing and the admin sees why.
 
-use crate::browser::{erase, find, screenshot, tap_on, wait_text, wait_url, Driver};
+use crate::browser::{erase, find, screenshot, tap_on, wait_count, wait_text, wait_url, Driver};
 use crate::console::sign_in;
 use crate::Site;
 
 #[tokio::test]
-async fn a_consultant_delivers_a_car_and_the_owner_binds_it_and_updates_the_mileage() {
+async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_referral_points() {
     let site = Site::start().await;
     let (_, login) = site.customer_books("周车主", "13900000071").await;
     let lead: i64 = sqlx::query_scalar("SELECT id FROM leads WHERE phone = '13900000071'")
@@ -156,4 +159,185 @@ async fn a_consultant_delivers_a_car_and_the_owner_binds_it_and_updates_the_mile
     other.goto(&link).await.unwrap();
     wait_text(&other, "[data-test=bind-error]", |t| t.contains("已被使用")).await;
     screenshot(&other, "64-owner-bind-used").await;
+
+    // The owner books a maintenance visit at the first free service slot.
+    let stores: shared::service::ServiceStores =
+        site.api("/api/v1/dealers/demo/service/stores").await;
+    let store = stores.stores[0].id;
+    let slots: shared::booking::SlotList = site
+        .api(&format!(
+            "/api/v1/dealers/demo/service/stores/{store}/slots"
+        ))
+        .await;
+    let slot = slots
+        .slots
+        .iter()
+        .find(|s| s.seats_left > 0)
+        .unwrap()
+        .clone();
+    owner.refresh().await.unwrap();
+    tap_on(&owner, "[data-test=service-open]").await;
+    tap_on(
+        &owner,
+        &format!("[data-test=service-store][data-id='{store}']"),
+    )
+    .await;
+    tap_on(
+        &owner,
+        &format!("[data-test=day-option][data-date='{}']", slot.date),
+    )
+    .await;
+    tap_on(
+        &owner,
+        &format!("[data-test=slot-option][data-id='{}']", slot.id),
+    )
+    .await;
+    tap_on(&owner, "[data-test=service-work][data-work=maintenance]").await;
+    screenshot(&owner, "68-owner-service-form").await;
+    tap_on(&owner, "[data-test=service-submit]").await;
+    wait_count(&owner, "[data-test=my-service-booking]", |n| n == 1).await;
+    screenshot(&owner, "69-owner-service-booked").await;
+
+    // The visit's day comes; the advisor completes it with the workshop's reading.
+    sqlx::query("UPDATE service_slots SET day = $1 WHERE id = $2")
+        .bind(server::bookings::Clock::now().today().to_string())
+        .bind(slot.id)
+        .execute(&site.db.pool)
+        .await
+        .unwrap();
+    advisor.refresh().await.unwrap();
+    let km = find(&advisor, "[data-test=service-row] [data-test=service-km]").await;
+    km.send_keys("1500").await.unwrap();
+    tap_on(
+        &advisor,
+        "[data-test=service-row] [data-test=service-complete]",
+    )
+    .await;
+    wait_text(
+        &advisor,
+        "[data-test=service-row] [data-test=service-status]",
+        |t| t.contains("完成"),
+    )
+    .await;
+    screenshot(&advisor, "70-console-service-completed").await;
+
+    // The owner answers the one-screen survey: points for the service and the survey.
+    owner.refresh().await.unwrap();
+    tap_on(
+        &owner,
+        "[data-test=survey] [data-test=survey-score]:nth-child(10)",
+    )
+    .await;
+    tap_on(&owner, "[data-test=survey] [data-test=survey-tag]").await;
+    screenshot(&owner, "71-owner-survey").await;
+    tap_on(&owner, "[data-test=survey-submit]").await;
+    find(&owner, "[data-test=survey-done]").await;
+    wait_text(&owner, "[data-test=points-total]", |t| t.contains("60")).await;
+    screenshot(&owner, "72-owner-points").await;
+
+    // The owner's referral link brings a friend, who books a test drive.
+    let referral = wait_text(&owner, "[data-test=owner-referral]", |t| !t.is_empty()).await;
+    assert!(!referral.is_empty());
+    let url: String = owner
+        .execute(
+            "return document.querySelector('[data-test=referral-url]').value",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(url.contains("/s/"), "{url}");
+    let friend = driver.phone().await;
+    friend.goto(&url).await.unwrap();
+    wait_url(&friend, |u| u.contains("/demo")).await;
+    let offer: shared::booking::TestDriveOffer = site.api("/api/v1/dealers/demo/test-drive").await;
+    let drive_store = offer.stores[0].store.id;
+    let drive_slots: shared::booking::SlotList = site
+        .api(&format!("/api/v1/dealers/demo/stores/{drive_store}/slots"))
+        .await;
+    let drive = drive_slots
+        .slots
+        .iter()
+        .find(|s| s.seats_left > 0)
+        .unwrap()
+        .clone();
+    friend
+        .goto(&site.url("/demo/test-drive?series=byd-qin-plus"))
+        .await
+        .unwrap();
+    crate::booking::fill(
+        &friend,
+        drive_store,
+        &drive.date.to_string(),
+        drive.id,
+        "吴朋友",
+        "13900000072",
+    )
+    .await;
+    tap_on(&friend, "[data-test=submit]").await;
+    let code = wait_text(&friend, "[data-test=booking-code]", |t| t.len() >= 8).await;
+
+    // The store marks the friend's test drive completed: the owner's points grow by the
+    // milestone's 200.
+    let manager = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let signed = manager
+        .post(site.url("/api/v1/console/session"))
+        .json(&serde_json::json!({"login": "demo-admin", "password": crate::console::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert!(signed.status().is_success());
+    for status in ["arrived", "completed"] {
+        let moved = manager
+            .put(site.url(&format!("/api/v1/console/bookings/{code}/status")))
+            .json(&serde_json::json!({ "status": status }))
+            .send()
+            .await
+            .unwrap();
+        assert!(moved.status().is_success(), "{status}: {}", moved.status());
+    }
+    owner.refresh().await.unwrap();
+    wait_text(&owner, "[data-test=points-total]", |t| t.contains("260")).await;
+    wait_text(&owner, "[data-test=points-ledger]", |t| t.contains("推荐")).await;
+
+    // A farming attempt: the owner books through their own link on their own phone. It
+    // earns nothing, and the admin sees why.
+    owner.goto(&url).await.unwrap();
+    wait_url(&owner, |u| u.contains("/demo")).await;
+    let other_slot = drive_slots
+        .slots
+        .iter()
+        .filter(|s| s.seats_left > 0 && s.id != drive.id)
+        .next()
+        .unwrap()
+        .clone();
+    owner
+        .goto(&site.url("/demo/test-drive?series=byd-qin-plus"))
+        .await
+        .unwrap();
+    crate::booking::fill(
+        &owner,
+        drive_store,
+        &other_slot.date.to_string(),
+        other_slot.id,
+        "周车主的朋友",
+        "13900000073",
+    )
+    .await;
+    tap_on(&owner, "[data-test=submit]").await;
+    wait_text(&owner, "[data-test=booking-code]", |t| t.len() >= 8).await;
+    let admin = driver.phone().await;
+    sign_in(&site, &admin, "demo-admin").await;
+    admin.goto(&site.url("/console/owners")).await.unwrap();
+    wait_text(&admin, "[data-test=referrals]", |t| t.contains("吴朋友")).await;
+    let reason = wait_text(&admin, "[data-test=withheld-reason]", |t| !t.is_empty()).await;
+    assert!(reason.contains("本人"), "{reason}");
+    screenshot(&admin, "73-console-referrals").await;
+    owner.goto(&site.url("/demo/owner")).await.unwrap();
+    wait_text(&owner, "[data-test=points-total]", |t| t.contains("260")).await;
 }
