@@ -168,6 +168,19 @@ pub async fn of_owner(db: &Db, dealer_id: i64, owner_id: i64) -> sqlx::Result<Ve
     Ok(rows.into_iter().filter_map(Row::booking).collect())
 }
 
+/// A car's service bookings, the latest slot first (the console's car page).
+pub async fn of_car(db: &Db, dealer_id: i64, car_id: i64) -> sqlx::Result<Vec<ServiceBooking>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE b.dealer_id = $1 AND b.car_id = $2 \
+         ORDER BY sl.day DESC, sl.start_min DESC, b.id DESC"
+    ))
+    .bind(dealer_id)
+    .bind(car_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().filter_map(Row::booking).collect())
+}
+
 /// One of the owner's service bookings by its code.
 pub async fn of_owner_by_code(
     db: &Db,

@@ -190,6 +190,34 @@ struct FollowUpRow {
     created_at: i64,
 }
 
+/// The answers to a car's service surveys, newest first.
+pub async fn of_car(db: &Db, car_id: i64) -> sqlx::Result<Vec<shared::survey::CarSurvey>> {
+    let rows: Vec<(String, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT sb.code, s.score, s.tags, s.comment, s.created_at FROM surveys s \
+         JOIN service_bookings sb ON sb.id = s.visit_id \
+         WHERE s.visit_kind = 'service' AND sb.car_id = $1 ORDER BY s.created_at DESC, s.id DESC",
+    )
+    .bind(car_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(code, score, tags, comment, created_at)| shared::survey::CarSurvey {
+                code,
+                score,
+                tags: tags
+                    .split(',')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                comment,
+                created_at,
+            },
+        )
+        .collect())
+}
+
 /// The dealer's low scores nobody followed up yet, oldest first.
 pub async fn follow_ups(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<SurveyFollowUp>> {
     let mut rows: Vec<FollowUpRow> = sqlx::query_as(

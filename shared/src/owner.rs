@@ -269,6 +269,15 @@ pub struct CarDetail {
     /// Every reminder of the car, newest first.
     #[serde(default)]
     pub reminders: Vec<crate::reminder::ReminderTask>,
+    /// The car's service visits, the latest slot first.
+    #[serde(default)]
+    pub service: Vec<crate::service::ServiceBooking>,
+    /// The answers to its service visits' surveys, newest first.
+    #[serde(default)]
+    pub surveys: Vec<crate::survey::CarSurvey>,
+    /// The points ledger of the owner it is bound to now (empty when unbound), newest first.
+    #[serde(default)]
+    pub points: Vec<crate::loyalty::PointsEntry>,
     pub readings: Vec<ReadingRow>,
     /// The code waiting to be scanned, to print again (only for who may issue one).
     pub waiting: Option<BindingCode>,

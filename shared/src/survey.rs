@@ -157,6 +157,19 @@ pub struct SurveyThanks {
 }
 
 /// A low score for a manager to follow up (on 今日).
+/// A service visit's answer, as the car's page in the console shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CarSurvey {
+    /// The service booking's code.
+    pub code: String,
+    pub score: i64,
+    pub tags: Vec<String>,
+    pub comment: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyFollowUp {

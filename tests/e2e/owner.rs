@@ -198,13 +198,16 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     wait_count(&owner, "[data-test=my-service-booking]", |n| n == 1).await;
     screenshot(&owner, "69-owner-service-booked").await;
 
-    // The visit's day comes; the advisor completes it with the workshop's reading.
-    sqlx::query("UPDATE service_slots SET day = $1 WHERE id = $2")
-        .bind(server::bookings::Clock::now().today().to_string())
-        .bind(slot.id)
-        .execute(&site.db.pool)
-        .await
-        .unwrap();
+    // The visit's day comes (today, late, clear of the store's own slots); the advisor
+    // completes it with the workshop's reading.
+    sqlx::query(
+        "UPDATE service_slots SET day = $1, start_min = 1420, end_min = 1439 WHERE id = $2",
+    )
+    .bind(server::bookings::Clock::now().today().to_string())
+    .bind(slot.id)
+    .execute(&site.db.pool)
+    .await
+    .unwrap();
     advisor.refresh().await.unwrap();
     let km = find(&advisor, "[data-test=service-row] [data-test=service-km]").await;
     km.send_keys("1500").await.unwrap();
@@ -338,6 +341,26 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     let reason = wait_text(&admin, "[data-test=withheld-reason]", |t| !t.is_empty()).await;
     assert!(reason.contains("本人"), "{reason}");
     screenshot(&admin, "73-console-referrals").await;
+    // The car's page keeps the whole after-sales story.
+    let car: i64 = sqlx::query_scalar("SELECT id FROM cars")
+        .fetch_one(&site.db.pool)
+        .await
+        .unwrap();
+    admin
+        .goto(&site.url(&format!("/console/owners/{car}")))
+        .await
+        .unwrap();
+    wait_text(&admin, "[data-test=car-service]", |t| {
+        t.contains("1500公里")
+    })
+    .await;
+    wait_text(&admin, "[data-test=car-survey]", |t| t.starts_with("9分")).await;
+    wait_text(&admin, "[data-test=car-ledger]", |t| t.contains("共260分")).await;
+    wait_text(&admin, "[data-test=car-reminders]", |t| {
+        t.contains("保险续保提醒")
+    })
+    .await;
+    screenshot(&admin, "74-console-car-history").await;
     owner.goto(&site.url("/demo/owner")).await.unwrap();
     wait_text(&owner, "[data-test=points-total]", |t| t.contains("260")).await;
 }

@@ -6,6 +6,7 @@ mod account;
 mod api;
 mod attribution;
 mod booking_row;
+mod car_history;
 mod delivery;
 mod follow_ups;
 mod format;

@@ -1,11 +1,13 @@
 //! 车主 (`/console/owners`): delivered cars with search by plate, VIN tail or phone tail, and a
-//! car's page (`/console/owners/{id}`): its bindings and readings, the waiting code's QR, and
-//! a new code for a lost phone (the car's service advisor, managers and admins). VINs and
+//! car's page (`/console/owners/{id}`): its bindings, readings, reminders, service visits,
+//! survey answers and the owner's points (`car_history.rs`), the waiting code's QR, and a new
+//! code for a lost phone (the car's service advisor, managers and admins). VINs and
 //! phones come masked from the server unless the viewer serves the car. Managers and admins
 //! also see every owner's referrals (`referrals.rs`).
 
 use leptos::prelude::*;
 
+use super::car_history::CarHistory;
 use super::delivery::BindingCard;
 use super::format::short_time;
 use super::reminder_tasks::CarReminderHistory;
@@ -96,6 +98,7 @@ pub fn Car(id: i64) -> impl IntoView {
                     <p class="c-error" role="alert">{move || issue.value().get().and_then(Result::err).map(|e| e.message())}</p>
                 </section>
                 <CarReminderHistory reminders=d.reminders />
+                <CarHistory service=d.service surveys=d.surveys points=d.points />
                 <section class="c-card">
                     <h2>"里程记录"</h2>
                     {d.readings.into_iter().map(|r| view! {

@@ -26,6 +26,7 @@ pub fn Owner() -> impl IntoView {
     let FirstPaint { heading, lede } = Page::Owner.first_paint().unwrap_or_default();
     crate::set_title(&heading);
     let dealer = use_dealer();
+    provide_context(super::owner_points::PointsEarned(RwSignal::new(0)));
     let code = match crate::current_page() {
         Some(Page::OwnerBind(code)) => Some(code),
         _ => None,

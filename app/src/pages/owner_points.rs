@@ -11,10 +11,19 @@ use crate::components::share_button::copy;
 use crate::components::status::LoadError;
 use crate::{api, use_dealer, use_toast};
 
+/// Bumped when something on the owner page earned points (an answered survey): the card
+/// reads the ledger again. Provided by the owner page only.
+#[derive(Clone, Copy)]
+pub struct PointsEarned(pub RwSignal<u32>);
+
 #[component]
 pub fn OwnerPointsCard() -> impl IntoView {
     let dealer = use_dealer();
+    let earned = use_context::<PointsEarned>();
     let points = LocalResource::new(move || {
+        if let Some(earned) = earned {
+            earned.0.track();
+        }
         let slug = dealer.slug.get();
         async move { api::owner_points(&slug).await }
     });

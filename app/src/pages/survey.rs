@@ -41,10 +41,14 @@ fn SurveyCard(visit: SurveyVisit) -> impl IntoView {
         let (slug, answer) = (dealer.slug.get_untracked(), answer.clone());
         async move { api::answer_survey(&slug, &answer).await }
     });
+    let points_earned = use_context::<super::owner_points::PointsEarned>();
     Effect::new(move |_| match send.value().get() {
         Some(Ok(thanks)) => {
             earned.set(thanks.points);
             answered.set(score.get_untracked());
+            if let Some(p) = points_earned.filter(|_| thanks.points > 0) {
+                p.0.update(|n| *n += 1);
+            }
         }
         Some(Err(e)) => error.set(Some((
             match &e {

@@ -1,7 +1,8 @@
 //! `/api/v1/console/...` for cars and owners: delivering a lead's car (the form's trims and
 //! advisors, then the delivery with its binding QR), the 车主 list with search by plate, VIN
 //! tail or phone tail, a car's detail (bindings, readings), a new binding code, and the
-//! dealer's maintenance plans per series, and the reminders an advisor follows up. VINs and phones are shown in full only to the car's
+//! dealer's maintenance plans per series, and the reminders an advisor follows up. A car's page
+//! also carries its service visits, their survey answers and its owner's points ledger. VINs and phones are shown in full only to the car's
 //! service advisor, managers and admins.
 
 use axum::extract::{Path, Query, State};
@@ -309,7 +310,7 @@ async fn car_row(state: &AppState, staff: &Staff, car_id: i64) -> Result<CarRow,
     tag = "console",
     params(("id" = i64, Path, description = "车辆编号")),
     responses(
-        (status = 200, description = "车辆详情：绑定记录与里程记录", body = CarDetail),
+        (status = 200, description = "车辆详情：绑定、里程、提醒、服务记录、评价与车主积分", body = CarDetail),
         (status = 404, description = "不是本人可见的车辆", body = ErrorBody),
     )
 )]
@@ -359,8 +360,23 @@ pub async fn car(
     .fetch_all(&state.db.pool)
     .await?;
     let reminders = crate::reminders::of_car(&state.db, car_id).await?;
+    let owner: Option<i64> = sqlx::query_scalar(
+        "SELECT owner_id FROM car_bindings WHERE car_id = $1 AND bound_at IS NOT NULL \
+         AND ended_at IS NULL",
+    )
+    .bind(car_id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .flatten();
+    let points = match owner {
+        Some(owner) => crate::points::ledger(&state.db, staff.dealer_id, owner).await?,
+        None => Vec::new(),
+    };
     Ok(axum::Json(CarDetail {
         reminders,
+        service: crate::service::of_car(&state.db, staff.dealer_id, car_id).await?,
+        surveys: crate::surveys::of_car(&state.db, car_id).await?,
+        points,
         car: row.summary(&staff),
         registered_on: Date::parse(&row.registered_on).unwrap_or(Date::new(1970, 1, 1)),
         insurance_ends_on: row.insurance_ends_on.as_deref().and_then(Date::parse),
