@@ -37,12 +37,20 @@ pub fn CarHistory(
         surveys
             .into_iter()
             .map(|s| {
+                let score = format!("{}分", s.score);
                 let tags = s.tags.join("、");
-                view! {
-                    <p class="c-sub" data-test="car-survey">
-                        {format!("{}分 · {tags} · {} · {}", s.score, s.comment, short_time(s.created_at))}
-                    </p>
-                }
+                let when = short_time(s.created_at);
+                let line = [
+                    score.as_str(),
+                    tags.as_str(),
+                    s.comment.as_str(),
+                    when.as_str(),
+                ]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+                view! { <p class="c-sub" data-test="car-survey">{line}</p> }
             })
             .collect_view()
             .into_any()
