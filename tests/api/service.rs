@@ -393,3 +393,38 @@ both! {
         assert!(stores.stores.iter().all(|s| s.id != view.store.id));
     }
 }
+
+both! {
+    async fn hostile_text_bad_bodies_and_bursts_change_nothing(app) {
+        let (owner, car) = owner_with_car(&app, "13900000301", 31).await;
+        let (_, slots) = service_slots(&app).await;
+        // Markup and SQL in the note are kept as text, never run.
+        let payload = "<script>alert(1)</script>' OR 1=1; DROP TABLE cars; --";
+        let response = book(&app, &owner, car, json!({"slot_id": slots[0].id, "work": "repair", "note": payload})).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let made: ServiceBooking = response.json().await.unwrap();
+        assert_eq!(made.note, payload);
+        let cars: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cars").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(cars, 1);
+        let path = app.url(&format!("/api/v1/dealers/demo/owner/cars/{car}/service"));
+        // Malformed JSON: 400. Over 64 KiB: 413. Neither writes.
+        let broken = owner.post(&path).header("content-type", "application/json").body("{\"slot_id\": ").send().await.unwrap();
+        assert_eq!(err(broken, StatusCode::BAD_REQUEST).await.error.code, "bad_json");
+        let huge = json!({"slot_id": slots[1].id, "work": "repair", "note": "长".repeat(30_000)});
+        let large = owner.post(&path).json(&huge).send().await.unwrap();
+        assert_eq!(err(large, StatusCode::PAYLOAD_TOO_LARGE).await.error.code, "too_large");
+        // A burst from one owner on an instance allowing 2 writes a minute: the third is 429.
+        let limited = app.instance(&app.dist, 2).await;
+        let limited_path = format!("{limited}/api/v1/dealers/demo/owner/cars/{car}/service");
+        for slot in &slots[1..3] {
+            let r = owner.post(&limited_path).json(&json!({"slot_id": slot.id, "work": "other"})).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+        let r = owner.post(&limited_path).json(&json!({"slot_id": slots[3].id, "work": "other"})).send().await.unwrap();
+        assert!(r.headers().get("retry-after").is_some());
+        assert_eq!(err(r, StatusCode::TOO_MANY_REQUESTS).await.error.code, "rate_limited");
+        let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM service_bookings").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(written, 3);
+        assert_eq!(seats_taken(&app, slots[3].id).await, 0);
+    }
+}

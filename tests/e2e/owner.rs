@@ -71,6 +71,10 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     })
     .await;
     wait_text(&owner, "[data-test=car-inspection]", |t| t.contains("免检")).await;
+    wait_text(&owner, "[data-test=advisor-wechat]", |t| {
+        t.contains("zhangtao_chelink")
+    })
+    .await;
     screenshot(&owner, "62-owner").await;
 
     // The mileage: lower than the last reading is refused, higher is kept.

@@ -173,10 +173,18 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
                     <FieldError message=error id="km-error" />
                     <button class="btn" type="submit" data-test="km-save" disabled=save.pending()>"更新里程"</button>
                 </form>
-                {advisor.map(|a| view! {
-                    <p data-test="car-advisor">"服务顾问 " {a.name} " "
-                        <a href=format!("tel:{}", a.phone)>"拨打电话"</a>
-                    </p>
+                {advisor.map(|a| {
+                    let initial = a.name.chars().next().map(String::from).unwrap_or_default();
+                    view! {
+                        <div class="advisor-card" data-test="car-advisor">
+                            <span class="advisor-initial" aria-hidden="true">{initial}</span>
+                            <div>
+                                <p>"服务顾问 " <strong>{a.name}</strong></p>
+                                {a.wechat.map(|w| view! { <p class="hint" data-test="advisor-wechat">"微信号 " {w}</p> })}
+                            </div>
+                            <a class="btn btn-line" href=format!("tel:{}", a.phone)>"拨打电话"</a>
+                        </div>
+                    }
                 })}
             </section>
         }
