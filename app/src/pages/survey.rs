@@ -130,14 +130,14 @@ fn SurveyCard(visit: SurveyVisit) -> impl IntoView {
                 prop:value=comment on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             <FieldError message=error_of("comment") id="survey-comment-error" />
             <FieldError message=error_of("code") id="survey-code-error" />
-            <button class="btn btn-block" type="submit" data-test="survey-submit" disabled=send.pending()>
+            <button class="btn btn-primary btn-block" type="submit" data-test="survey-submit" disabled=send.pending()>
                 "提交评价"
             </button>
         </form>
     };
     let form = StoredValue::new_local(Some(form));
     view! {
-        <section class="card" data-test="survey">
+        <section class="card loyalty-card" data-test="survey">
             <h2>"服务评价"</h2>
             <p class="hint">{format!("{} · {}", visit.title, visit.day)}</p>
             {move || match answered.get() {
