@@ -80,7 +80,7 @@ fn Points(p: OwnerPoints) -> impl IntoView {
         .into_any()
     };
     view! {
-        <section class="card" data-test="owner-points">
+        <section class="card loyalty-card" data-test="owner-points">
             <h2>"我的积分"</h2>
             <p class="points-total">
                 <strong data-test="points-total">{p.total}</strong> " 分 "
@@ -116,14 +116,14 @@ fn Referral(link: ReferralLink, rules: Option<shared::loyalty::LoyaltySettings>)
         )
     });
     view! {
-        <section class="card" data-test="owner-referral">
+        <section class="card loyalty-card" data-test="owner-referral">
             <h2>"推荐好友"</h2>
             <p class="hint">{rules}</p>
             <div class="referral">
                 <img class="referral-qr" src=link.qr_svg alt="我的推荐二维码" width="120" height="120" data-test="referral-qr" />
                 <div class="referral-link">
                     <input id="share-url" type="text" readonly aria-label="我的推荐链接" data-test="referral-url" prop:value=url />
-                    <button type="button" class="btn" data-test="referral-copy" on:click=on_copy>"复制链接"</button>
+                    <button type="button" class="btn btn-primary" data-test="referral-copy" on:click=on_copy>"复制链接"</button>
                 </div>
             </div>
         </section>

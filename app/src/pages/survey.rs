@@ -141,7 +141,7 @@ fn SurveyCard(visit: SurveyVisit) -> impl IntoView {
     };
     let form = StoredValue::new_local(Some(form));
     view! {
-        <section class="card" data-test="survey">
+        <section class="card loyalty-card" data-test="survey">
             <h2>"服务评价"</h2>
             <p class="hint">{format!("{} · {}", visit.title, visit.day)}</p>
             {move || match answered.get() {
