@@ -203,6 +203,26 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
             format!("/api/v1/console/stores/{store}"),
             json!({"hours": [], "closures": [], "templates": [], "series_ids": []}),
         ),
+        ("GET", "/api/v1/console/reminders".into(), json!({})),
+        ("POST", "/api/v1/console/reminders/1/done".into(), json!({})),
+        ("GET", "/api/v1/console/service".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/service/ABCDEFGH/status".into(),
+            json!({"status": "no_show"}),
+        ),
+        ("GET", "/api/v1/console/loyalty".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/loyalty".into(),
+            json!({"survey_points": 10, "service_points": 50, "referral_drive_points": 200, "referral_deliver_points": 1000, "worth": ""}),
+        ),
+        ("GET", "/api/v1/console/referrals".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/surveys/1/follow-up".into(),
+            json!({}),
+        ),
         (
             "PUT",
             "/api/v1/console/password".into(),
@@ -222,7 +242,7 @@ both! {
         }
         let consultant = sign_in(&app, "demo-wang").await;
         for (method, path, body) in routes(lead, &booking.code, store) {
-            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.contains("/prices/") || path.ends_with("/wechat") || path.ends_with("/attribution") || path.contains("/maintenance-plans/") {
+            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.contains("/prices/") || path.ends_with("/wechat") || path.ends_with("/attribution") || path.contains("/maintenance-plans/") || path.contains("/service") || path.ends_with("/loyalty") || path.ends_with("/referrals") || path.ends_with("/follow-up") {
                 let e = err(send(&consultant, &app, method, &path, body).await, StatusCode::FORBIDDEN).await;
                 assert_eq!(e.error.code, "forbidden", "{method} {path}");
             }

@@ -141,6 +141,11 @@ both! {
         let insurance_task = tasks.iter().find(|t| t.kind == ReminderKind::Insurance).unwrap().id;
         let path = format!("/api/v1/console/reminders/{insurance_task}/done");
         assert_eq!(send(&consultant, &app, "POST", &path, json!({})).await.status(), StatusCode::NOT_FOUND);
+        // Another dealer's manager neither sees nor follows up this dealer's reminders.
+        let other = sign_in(&app, "leap-manager").await;
+        let theirs: Vec<ReminderTask> = get(&other, &app, "/api/v1/console/reminders").await;
+        assert!(theirs.is_empty(), "{theirs:?}");
+        assert_eq!(send(&other, &app, "POST", &path, json!({})).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(send(&advisor, &app, "POST", &path, json!({})).await.status(), StatusCode::NO_CONTENT);
         let tasks: Vec<ReminderTask> = get(&advisor, &app, "/api/v1/console/reminders").await;
         assert_eq!(tasks.len(), 2);
