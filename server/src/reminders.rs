@@ -432,7 +432,7 @@ async fn reminder_account(
         .await?;
     Ok(wechat::settings(db, dealer)
         .await?
-        .filter(|s| !s.reminder_template.is_empty() && !s.app_secret.is_empty())
+        .filter(wechat::Settings::sends_reminders)
         .zip(slug)
         .map(|(s, slug)| {
             let page = format!("https://{}/{slug}/owner", s.domain);
@@ -573,7 +573,7 @@ pub async fn wechat_state(
 ) -> sqlx::Result<shared::reminder::WeChatReminders> {
     let offered = wechat::settings(db, dealer_id)
         .await?
-        .is_some_and(|s| !s.reminder_template.is_empty());
+        .is_some_and(|s| s.sends_reminders());
     let on = match owner_id {
         Some(owner) => sqlx::query_scalar::<_, i64>(
             "SELECT notify FROM owners WHERE id = $1 AND dealer_id = $2 \
@@ -643,21 +643,20 @@ impl TaskRow {
     }
 }
 
-/// Reminders joined to their car and its lead, for staff; `$1` the dealer, `$2` 1 when the
-/// viewer manages, `$3` the viewer: managers see every car, an advisor their own cars'.
+/// Reminders joined to their car and its lead, as staff read them (`TaskRow`).
 const TASKS: &str = "SELECT r.id, r.car_id, c.plate, l.name AS owner_name, r.kind, r.due_on, \
          r.detail, r.sent_at, r.last_error, r.followed_up_at \
-     FROM reminders r JOIN cars c ON c.id = r.car_id LEFT JOIN leads l ON l.id = c.lead_id \
-     WHERE r.dealer_id = $1 AND ($2 = 1 OR c.advisor_id = $3)";
+     FROM reminders r JOIN cars c ON c.id = r.car_id LEFT JOIN leads l ON l.id = c.lead_id";
 
-/// The viewer's open tasks: reminders still due and not followed up, soonest first.
+/// The viewer's open tasks: reminders still due and not followed up, soonest first; managers
+/// see every car's, an advisor their own cars'.
 pub async fn tasks(
     db: &Db,
     viewer: &crate::staff::Staff,
 ) -> sqlx::Result<Vec<shared::reminder::ReminderTask>> {
     let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-        "{TASKS} AND r.settled_at IS NULL AND r.followed_up_at IS NULL \
-         ORDER BY r.due_on, r.id LIMIT 200"
+        "{TASKS} WHERE r.dealer_id = $1 AND ($2 = 1 OR c.advisor_id = $3) \
+         AND r.settled_at IS NULL AND r.followed_up_at IS NULL ORDER BY r.due_on, r.id LIMIT 200"
     ))
     .bind(viewer.dealer_id)
     .bind(i64::from(viewer.manages()))
@@ -669,12 +668,9 @@ pub async fn tasks(
 
 /// Every reminder of a car the caller may see, newest first.
 pub async fn of_car(db: &Db, car_id: i64) -> sqlx::Result<Vec<shared::reminder::ReminderTask>> {
-    let rows: Vec<TaskRow> = sqlx::query_as(
-        "SELECT r.id, r.car_id, c.plate, l.name AS owner_name, r.kind, r.due_on, r.detail, \
-             r.sent_at, r.last_error, r.followed_up_at \
-         FROM reminders r JOIN cars c ON c.id = r.car_id LEFT JOIN leads l ON l.id = c.lead_id \
-         WHERE r.car_id = $1 ORDER BY r.made_at DESC, r.id DESC",
-    )
+    let rows: Vec<TaskRow> = sqlx::query_as(&format!(
+        "{TASKS} WHERE r.car_id = $1 ORDER BY r.made_at DESC, r.id DESC"
+    ))
     .bind(car_id)
     .fetch_all(&db.pool)
     .await?;

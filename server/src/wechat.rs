@@ -417,6 +417,12 @@ impl std::fmt::Debug for Settings {
 }
 
 impl Settings {
+    /// Reminders go out as subscription messages: a template is set (and a secret, always
+    /// stored with the settings, to fetch the token).
+    pub fn sends_reminders(&self) -> bool {
+        !self.reminder_template.is_empty() && !self.app_secret.is_empty()
+    }
+
     /// As the console sees them: without the secret.
     pub fn view(&self) -> shared::wechat::WeChatSettings {
         shared::wechat::WeChatSettings {

@@ -215,7 +215,7 @@ pub async fn wechat_consent(
     let owner = owner_of(&jar, &dealer).ok_or_else(|| Error::NotFound("请先绑定车辆".into()))?;
     let settings = crate::wechat::settings(&state.db, record.id)
         .await?
-        .filter(|s| !s.reminder_template.is_empty())
+        .filter(crate::wechat::Settings::sends_reminders)
         .ok_or_else(|| Error::NotFound("本店尚未开通微信提醒".into()))?;
     let nonce: String =
         shared::link::code_from(rand::random::<[u8; 32]>()).unwrap_or_else(|| owner.to_string());
