@@ -15,6 +15,7 @@ use shared::slots::{
 };
 
 use crate::db::{self, Db};
+use crate::idempotency::{self, Claim, Key};
 use crate::leads::{self, Event, Touch};
 
 /// Now, in Unix milliseconds, and what it is in Shanghai.
@@ -604,8 +605,8 @@ pub struct NewBooking<'a> {
     pub slot_id: i64,
     pub series_id: &'a str,
     pub licence: Option<Licence>,
-    /// The replayable answer to store with the booking, for an `Idempotency-Key`.
-    pub idempotency: Option<(&'a str, String)>,
+    /// The `Idempotency-Key` the request came with: claimed first, its answer replayed.
+    pub idempotency: Option<Key<'a>>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -613,6 +614,10 @@ pub enum Booked {
     Done(String),
     Full,
     Duplicate,
+    /// A retry: the code the first request with the same key made.
+    Replayed(String),
+    /// The key was first used for another request.
+    KeyReused,
 }
 
 /// An 8-character code from letters and digits that cannot be misread (no 0/O, 1/I/L).
@@ -731,13 +736,20 @@ async fn cancel_booking(
 /// Takes a seat and writes the booking, its lead and its timeline in one transaction.
 pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
     let mut tx = db::begin_write(db).await?;
+    let code = new_code();
+    if let Some(key) = &b.idempotency {
+        match idempotency::claim(&mut tx, b.touch.dealer_id, key, &code, b.touch.now).await? {
+            Claim::Fresh => {}
+            Claim::Replay(code) => return Ok(Booked::Replayed(code)),
+            Claim::Reused => return Ok(Booked::KeyReused),
+        }
+    }
     let phone = &b.touch.contact.phone;
     match take_seat(&mut tx, b.slot_id, Holder::Phone(phone)).await? {
         Seat::Taken => {}
         Seat::Full => return Ok(Booked::Full),
         Seat::Duplicate => return Ok(Booked::Duplicate),
     }
-    let code = new_code();
     let detail = serde_json::json!({
         "code": code, "slot": b.slot_id, "series": b.series_id, "trim": b.touch.trim_id,
         "page": b.touch.origin.page, "button": b.touch.origin.button, "channel": b.touch.origin.channel,
@@ -790,36 +802,8 @@ pub async fn book(db: &Db, b: &NewBooking<'_>) -> sqlx::Result<Booked> {
         },
     )
     .await?;
-    if let Some((key, request_hash)) = &b.idempotency {
-        sqlx::query(
-            "INSERT INTO idempotent_requests (dealer_id, idem_key, request_hash, status, body, created_at) \
-             VALUES ($1, $2, $3, 201, $4, $5)",
-        )
-        .bind(b.touch.dealer_id)
-        .bind(*key)
-        .bind(request_hash)
-        .bind(&code)
-        .bind(b.touch.now)
-        .execute(&mut *tx)
-        .await?;
-    }
     tx.commit().await?;
     Ok(Booked::Done(code))
-}
-
-/// What a key was first used for: the request's hash and the booking code it made.
-pub async fn idempotent(
-    db: &Db,
-    dealer_id: i64,
-    key: &str,
-) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as(
-        "SELECT request_hash, body FROM idempotent_requests WHERE dealer_id = $1 AND idem_key = $2",
-    )
-    .bind(dealer_id)
-    .bind(key)
-    .fetch_optional(&db.pool)
-    .await
 }
 
 #[derive(sqlx::FromRow)]

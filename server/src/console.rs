@@ -8,7 +8,7 @@ use shared::console::{
     LeadDetail, LeadStatus, LeadSummary, Role, StaffBooking, StaffRef, StoreSetup, StoreView, Task,
     TaskKind, TimelineEntry, Today,
 };
-use shared::contact::mask_phone;
+use shared::contact::{self, mask_phone};
 use shared::date::Date;
 use shared::slots::{SlotKind, TimeOfDay, BOOKING_DAYS};
 
@@ -185,6 +185,7 @@ pub async fn lead(db: &Db, viewer: &Staff, lead_id: i64) -> sqlx::Result<Option<
         .collect();
     let bookings = staff_bookings(db, viewer, BookingScope::Lead(lead_id)).await?;
     Ok(Some(LeadDetail {
+        phone_risk: row.phone.as_deref().and_then(contact::phone_risk_note),
         lead: row.summary(viewer),
         timeline,
         bookings,

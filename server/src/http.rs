@@ -183,6 +183,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cars::delivery_form, cars::deliver))
         .routes(routes!(cars::cars))
         .routes(routes!(cars::car))
+        .routes(routes!(cars::mark_inspection))
         .routes(routes!(cars::reminder_tasks))
         .routes(routes!(cars::follow_up))
         .routes(routes!(cars::new_binding))

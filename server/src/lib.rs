@@ -12,6 +12,7 @@ pub mod console;
 pub mod consultants;
 pub mod db;
 pub mod http;
+pub mod idempotency;
 pub mod leads;
 pub mod links;
 pub mod owners;

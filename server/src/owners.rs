@@ -4,10 +4,10 @@
 //! go up, and a car with everything due, as the owner sees it.
 
 use shared::date::Date;
-use shared::inspection;
+use shared::inspection::{self, InspectionFacts};
 use shared::link;
 use shared::maintenance::{self, MaintenancePlan, Reading, WarrantyTerms};
-use shared::owner::{Advisor, Delivery, OwnerCar, BINDING_DAYS};
+use shared::owner::{Advisor, Delivery, InspectionMarks, OwnerCar, BINDING_DAYS};
 use shared::vin;
 
 use crate::bookings::Clock;
@@ -113,8 +113,9 @@ pub async fn deliver(
     let mut tx = db::begin_write(db).await?;
     let car_id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO cars (dealer_id, lead_id, series_id, trim_id, vin, plate, delivered_on, \
-             registered_on, insurance_ends_on, odometer_km, advisor_id, delivered_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             registered_on, insurance_ends_on, odometer_km, advisor_id, delivered_by, created_at, \
+             manufactured_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (dealer_id, vin) DO NOTHING RETURNING id",
     )
     .bind(staff.dealer_id)
@@ -130,6 +131,7 @@ pub async fn deliver(
     .bind(d.advisor_id)
     .bind(staff.id)
     .bind(clock.millis)
+    .bind(d.manufactured_on.map(|x| x.to_string()))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(car_id) = car_id else {
@@ -339,7 +341,7 @@ pub async fn write_reading(
             .fetch_one(&mut *conn)
             .await?;
         return Err(crate::http::Error::Unprocessable(
-            shared::ApiError::invalid("km", format!("里程不能低于上次记录的{current}公里")),
+            maintenance::mileage_decreased(current),
         ));
     }
     sqlx::query(
@@ -358,6 +360,18 @@ pub async fn write_reading(
     Ok(())
 }
 
+/// Records staff's marks on a car: an accident with casualties, a penalty for illegal
+/// modification (either puts its annual inspection under Art. 16).
+pub async fn mark_inspection(db: &Db, car_id: i64, marks: InspectionMarks) -> sqlx::Result<()> {
+    sqlx::query("UPDATE cars SET casualty_accident = $1, modification_penalty = $2 WHERE id = $3")
+        .bind(i64::from(marks.casualty_accident))
+        .bind(i64::from(marks.modification_penalty))
+        .bind(car_id)
+        .execute(&db.writer)
+        .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct CarRow {
     id: i64,
@@ -370,7 +384,9 @@ struct CarRow {
     registered_on: String,
     insurance_ends_on: Option<String>,
     odometer_km: i64,
-    old_inspection_cycle: i64,
+    manufactured_on: Option<String>,
+    casualty_accident: i64,
+    modification_penalty: i64,
     advisor_name: Option<String>,
     advisor_phone: Option<String>,
     advisor_wechat: Option<String>,
@@ -393,7 +409,7 @@ pub async fn cars_of(
     let rows: Vec<CarRow> = sqlx::query_as(
         "SELECT c.id, br.name_zh AS brand, s.name_zh AS series, t.name_zh AS trim, \
              c.plate, c.vin, c.delivered_on, c.registered_on, c.insurance_ends_on, c.odometer_km, \
-             c.old_inspection_cycle, a.name AS advisor_name, a.phone AS advisor_phone, \
+             c.manufactured_on, c.casualty_accident, c.modification_penalty, a.name AS advisor_name, a.phone AS advisor_phone, \
              a.wechat AS advisor_wechat, p.first_km, p.first_months, p.interval_km, \
              p.interval_months, p.demo AS plan_demo, w.years AS warranty_years, w.km AS warranty_km \
          FROM car_bindings b JOIN cars c ON c.id = b.car_id \
@@ -463,7 +479,11 @@ pub async fn cars_of(
             inspection: inspection::next_inspection(
                 registered,
                 today,
-                row.old_inspection_cycle == 1,
+                &InspectionFacts {
+                    manufactured_on: row.manufactured_on.as_deref().and_then(Date::parse),
+                    casualty_accident: row.casualty_accident == 1,
+                    modification_penalty: row.modification_penalty == 1,
+                },
             ),
             insurance_ends_on: row.insurance_ends_on.as_deref().and_then(Date::parse),
             warranty,

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use shared::date::Date;
-use shared::inspection;
+use shared::inspection::{self, InspectionFacts};
 use shared::maintenance::{self, MaintenancePlan, Reading};
 use shared::reminder::{self, CarFacts, ReminderKind, Sent, ServiceWork};
 
@@ -78,7 +78,6 @@ struct CarRow {
     delivered_on: String,
     registered_on: String,
     insurance_ends_on: Option<String>,
-    old_inspection_cycle: i64,
     first_km: Option<i64>,
     first_months: Option<i64>,
     interval_km: Option<i64>,
@@ -88,6 +87,8 @@ struct CarRow {
     read_first_km: Option<i64>,
     read_last_day: Option<String>,
     read_last_km: Option<i64>,
+    /// The manufacture date and staff's marks: whether the annual inspection follows Art. 16.
+    inspection: InspectionFacts,
 }
 
 /// The columns of a car a pass reads, in `CarRow`'s order: the car, its dealer's plan for the
@@ -98,7 +99,7 @@ const CAR_FIELDS: &[&str] = &[
     "c.delivered_on",
     "c.registered_on",
     "c.insurance_ends_on",
-    "c.old_inspection_cycle",
+    "c.casualty_accident",
     "p.first_km",
     "p.first_months",
     "p.interval_km",
@@ -107,6 +108,8 @@ const CAR_FIELDS: &[&str] = &[
     "r.first_km",
     "r.last_day",
     "r.last_km",
+    "c.manufactured_on",
+    "c.modification_penalty",
 ];
 const CARS_FROM: &str = "cars c LEFT JOIN maintenance_plans p \
      ON p.dealer_id = c.dealer_id AND p.series_id = c.series_id \
@@ -124,7 +127,6 @@ impl CarRow {
             delivered_on: text(2)?,
             registered_on: text(3)?,
             insurance_ends_on: text(4),
-            old_inspection_cycle: int(5)?,
             first_km: int(6),
             first_months: int(7),
             interval_km: int(8),
@@ -133,6 +135,11 @@ impl CarRow {
             read_first_km: int(11),
             read_last_day: text(12),
             read_last_km: int(13),
+            inspection: InspectionFacts {
+                manufactured_on: text(14).as_deref().and_then(Date::parse),
+                casualty_accident: int(5)? == 1,
+                modification_penalty: int(15)? == 1,
+            },
         })
     }
 
@@ -264,7 +271,7 @@ async fn make(db: &Db, now: i64) -> sqlx::Result<Pass> {
             inspection: Some(inspection::next_inspection(
                 registered,
                 today,
-                car.old_inspection_cycle == 1,
+                &car.inspection,
             )),
             insurance_ends_on: car.insurance_ends_on.as_deref().and_then(Date::parse),
             open_services: open.remove(&car.id).unwrap_or_default(),

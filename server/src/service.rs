@@ -14,8 +14,9 @@ use shared::service::{
 };
 use shared::slots::TimeOfDay;
 
-use crate::bookings::{self, Clock, Holder, Moved, Seat, SlotKind};
+use crate::bookings::{self, Booked, Clock, Holder, Moved, Seat, SlotKind};
 use crate::db::{self, Db};
+use crate::idempotency::{self, Claim, Key};
 use crate::points::{self, Award, Reason};
 use crate::staff::Staff;
 
@@ -194,30 +195,42 @@ pub async fn of_owner_by_code(
         .find(|b| b.code == code))
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum Booked {
-    Done(String),
-    Full,
-    Duplicate,
+/// A service visit to write: the owner's car, the slot and what is to be done.
+pub struct NewService<'a> {
+    pub dealer_id: i64,
+    pub slot: &'a Slot,
+    pub car_id: i64,
+    pub owner_id: i64,
+    pub request: &'a ValidService,
+    /// The `Idempotency-Key` the request came with: claimed first, its answer replayed.
+    pub idempotency: Option<Key<'a>>,
 }
 
-/// Takes a seat of the service slot and writes the booking in one transaction.
-pub async fn book(
-    db: &Db,
-    dealer_id: i64,
-    slot: &Slot,
-    car_id: i64,
-    owner_id: i64,
-    request: &ValidService,
-    clock: Clock,
-) -> sqlx::Result<Booked> {
+/// Takes a seat of the service slot and writes the booking in one transaction (the test
+/// drives' outcomes: done, full, a duplicate, or a retry's replay).
+pub async fn book(db: &Db, visit: &NewService<'_>, clock: Clock) -> sqlx::Result<Booked> {
+    let NewService {
+        dealer_id,
+        slot,
+        car_id,
+        owner_id,
+        request,
+        ..
+    } = *visit;
     let mut tx = db::begin_write(db).await?;
+    let code = bookings::new_code();
+    if let Some(key) = &visit.idempotency {
+        match idempotency::claim(&mut tx, dealer_id, key, &code, clock.millis).await? {
+            Claim::Fresh => {}
+            Claim::Replay(code) => return Ok(Booked::Replayed(code)),
+            Claim::Reused => return Ok(Booked::KeyReused),
+        }
+    }
     match bookings::take_seat(&mut tx, slot.id, Holder::Car(car_id)).await? {
         Seat::Taken => {}
         Seat::Full => return Ok(Booked::Full),
         Seat::Duplicate => return Ok(Booked::Duplicate),
     }
-    let code = bookings::new_code();
     sqlx::query(
         "INSERT INTO service_bookings (code, dealer_id, store_id, slot_id, car_id, owner_id, work, \
          note, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $9)",

@@ -17,15 +17,18 @@ pub enum EnergyType {
     Phev,
     Erev,
     Bev,
+    /// 燃料电池 (hydrogen fuel cell): new energy, no engine, no plug.
+    Fcev,
 }
 
 impl EnergyType {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Petrol,
         Self::Hybrid,
         Self::Phev,
         Self::Erev,
         Self::Bev,
+        Self::Fcev,
     ];
 
     pub fn key(self) -> &'static str {
@@ -35,6 +38,7 @@ impl EnergyType {
             Self::Phev => "phev",
             Self::Erev => "erev",
             Self::Bev => "bev",
+            Self::Fcev => "fcev",
         }
     }
 
@@ -42,7 +46,7 @@ impl EnergyType {
         Self::ALL.into_iter().find(|e| e.key() == key)
     }
 
-    /// The short label on filter chips: 燃油/混动/插混/增程/纯电.
+    /// The short label on filter chips: 燃油/混动/插混/增程/纯电/燃料电池.
     pub fn label(self) -> &'static str {
         match self {
             Self::Petrol => "燃油",
@@ -50,12 +54,20 @@ impl EnergyType {
             Self::Phev => "插混",
             Self::Erev => "增程",
             Self::Bev => "纯电",
+            Self::Fcev => "燃料电池",
         }
     }
 
-    /// New-energy vehicles (新能源) in the purchase-tax sense: plug-in, range-extended, electric.
+    /// New-energy vehicles (新能源) in the purchase-tax sense: plug-in, range-extended,
+    /// battery-electric and fuel-cell (公告2023年第10号).
     pub fn is_new_energy(self) -> bool {
-        matches!(self, Self::Phev | Self::Erev | Self::Bev)
+        matches!(self, Self::Phev | Self::Erev | Self::Bev | Self::Fcev)
+    }
+
+    /// Whether the car has a combustion engine: its displacement prices the 车船税. Battery-
+    /// electric and fuel-cell cars have none and are outside that tax.
+    pub fn has_engine(self) -> bool {
+        !matches!(self, Self::Bev | Self::Fcev)
     }
 }
 
@@ -367,6 +379,29 @@ pub fn validate_dealer_slug(slug: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn energy_types_their_keys_labels_and_what_they_are() {
+        use EnergyType::*;
+        // energy, key, label, new energy, engine
+        let cases = [
+            (Petrol, "petrol", "燃油", false, true),
+            (Hybrid, "hybrid", "混动", false, true),
+            (Phev, "phev", "插混", true, true),
+            (Erev, "erev", "增程", true, true),
+            (Bev, "bev", "纯电", true, false),
+            (Fcev, "fcev", "燃料电池", true, false),
+        ];
+        assert_eq!(cases.len(), EnergyType::ALL.len());
+        for (energy, key, label, new_energy, engine) in cases {
+            assert_eq!(energy.key(), key);
+            assert_eq!(EnergyType::from_key(key), Some(energy));
+            assert_eq!(serde_json::to_value(energy).unwrap(), key);
+            assert_eq!(energy.label(), label);
+            assert_eq!(energy.is_new_energy(), new_energy, "{key}");
+            assert_eq!(energy.has_engine(), engine, "{key}");
+        }
+    }
 
     #[test]
     fn a_dealer_may_not_take_a_platform_path_as_its_slug() {

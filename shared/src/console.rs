@@ -290,6 +290,10 @@ pub struct LeadDetail {
     pub lead: LeadSummary,
     pub timeline: Vec<TimelineEntry>,
     pub bookings: Vec<StaffBooking>,
+    /// Why the phone number deserves a second look (`contact::phone_risk`: a virtual-operator
+    /// or data-card range, a reward-fraud signal), as the chip says it; never a refusal.
+    #[serde(default)]
+    pub phone_risk: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

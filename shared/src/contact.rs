@@ -198,12 +198,21 @@ pub fn mask_phone(phone: &str) -> String {
 /// Why a valid number deserves a second look (reward fraud favours these ranges), if it
 /// does. Expects a number from [`validate_phone`]; it is a signal, never a refusal.
 pub fn phone_risk(phone: &str) -> Option<&'static str> {
+    // Only mainland mobiles have ranges: an HK/Macau or IoT number is no 14x data card.
+    if phone.len() != 11 {
+        return None;
+    }
     let prefix = phone.get(..3)?;
     match prefix.as_bytes() {
         b"162" | b"165" | b"167" | b"170" | b"171" => Some("虚拟运营商号段"),
         [b'1', b'4', d] if d.is_ascii_digit() => Some("物联网/上网卡号段"),
         _ => None,
     }
+}
+
+/// The chip staff see on a lead whose number is in a risky range: the range and what to do.
+pub fn phone_risk_note(phone: &str) -> Option<String> {
+    phone_risk(phone).map(|why| format!("{why}，注意核实"))
 }
 
 /// The longest name we keep, in characters.
@@ -455,8 +464,14 @@ mod tests {
             ("17212345678", None),
             ("19912345678", None),
             ("", None),
+            ("1701234", None),
         ] {
             assert_eq!(phone_risk(phone), risk, "{phone:?}");
+            assert_eq!(
+                phone_risk_note(phone),
+                risk.map(|r| format!("{r}，注意核实")),
+                "{phone:?}"
+            );
             if risk.is_some() {
                 assert!(validate_phone(phone).is_ok(), "{phone} is still accepted");
             }

@@ -92,7 +92,10 @@ impl CatalogFilter {
                 "price_max" => filter.price_max = Some(price(key, value)?),
                 "energy" => {
                     filter.energy = Some(EnergyType::from_key(value).ok_or_else(|| {
-                        ApiError::invalid(key, "能源类型只能是燃油、混动、插混、增程或纯电")
+                        ApiError::invalid(
+                            key,
+                            "能源类型只能是燃油、混动、插混、增程、纯电或燃料电池",
+                        )
                     })?)
                 }
                 "body" => {

@@ -5,7 +5,9 @@
 //! in years 2, 4 and 8; over 10 years on-site every year; over 15 years every 6 months. The
 //! due month is the registration month; the owner may apply in the 3 months before the
 //! validity ends. Cars in an accident with casualties, punished for illegal modification, or
-//! first registered more than 4 years after manufacture keep the old annual cycle.
+//! first registered more than 4 years after manufacture keep the cycle of Art. 16 of the
+//! implementing regulations (《道路交通安全法实施条例》): on site every 2 years within 6 years
+//! of registration, every year after 6 years, every 6 months after 15 years.
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,58 @@ impl InspectionKind {
     }
 }
 
+/// Why a car keeps the cycle of Art. 16 instead of the 2022 exemption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Exception {
+    /// 发生过造成人员伤亡的交通事故.
+    CasualtyAccident,
+    /// 因非法改装被依法处罚.
+    ModificationPenalty,
+    /// 出厂超过4年才注册登记.
+    LateRegistration,
+}
+
+impl Exception {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CasualtyAccident => "发生过造成人员伤亡的交通事故",
+            Self::ModificationPenalty => "因非法改装被依法处罚",
+            Self::LateRegistration => "出厂超过4年才注册登记",
+        }
+    }
+}
+
+/// What the exemption depends on besides the registration date: the manufacture date (出厂日期,
+/// recorded at delivery when known) and what staff marked later.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionFacts {
+    #[serde(default)]
+    pub manufactured_on: Option<Date>,
+    #[serde(default)]
+    pub casualty_accident: bool,
+    #[serde(default)]
+    pub modification_penalty: bool,
+}
+
+impl InspectionFacts {
+    /// The reason the car keeps the cycle of Art. 16, if any (the first that applies).
+    pub fn exception(&self, registered: Date) -> Option<Exception> {
+        if self.casualty_accident {
+            return Some(Exception::CasualtyAccident);
+        }
+        if self.modification_penalty {
+            return Some(Exception::ModificationPenalty);
+        }
+        match self.manufactured_on {
+            Some(made) if registered > made.add_months(48) => Some(Exception::LateRegistration),
+            _ => None,
+        }
+    }
+}
+
 /// The next inspection: what, the last day it is valid until (the end of the due month) and
 /// the first day the owner may apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,18 +97,23 @@ pub struct InspectionDue {
     pub window_opens: Date,
     /// Today is inside the window.
     pub window_open: bool,
+    /// Why the car follows Art. 16 rather than the 2022 exemption, if it does.
+    #[serde(default)]
+    pub exception: Option<Exception>,
 }
 
-/// The due points, in months after registration, and what each asks; `old_cycle`: the
-/// pre-reform annual cycle.
-fn due_point(index: u32, old_cycle: bool) -> (i32, InspectionKind) {
+/// The due points, in months after registration, and what each asks; `art16`: the cycle of
+/// Art. 16 for the cars the exemption leaves out.
+fn due_point(index: u32, art16: bool) -> (i32, InspectionKind) {
     use InspectionKind::{MarkOnly, OnSite};
-    if old_cycle {
-        // Every year up to 15 years, then every 6 months.
-        return if index < 15 {
-            ((index as i32 + 1) * 12, OnSite)
-        } else {
-            (180 + (index as i32 - 14) * 6, OnSite)
+    if art16 {
+        return match index {
+            // Years 2, 4 and 6, on site.
+            0..=2 => ((index as i32 + 1) * 24, OnSite),
+            // Years 7 to 15, every year.
+            3..=11 => ((index as i32 + 4) * 12, OnSite),
+            // Past 15 years, every 6 months.
+            _ => (180 + (index as i32 - 11) * 6, OnSite),
         };
     }
     match index {
@@ -76,11 +135,12 @@ fn due_point(index: u32, old_cycle: bool) -> (i32, InspectionKind) {
 }
 
 /// The first inspection whose validity has not ended before `today`, for a car first
-/// registered on `registered`.
-pub fn next_inspection(registered: Date, today: Date, old_cycle: bool) -> InspectionDue {
+/// registered on `registered` with `facts` deciding whether the exemption applies.
+pub fn next_inspection(registered: Date, today: Date, facts: &InspectionFacts) -> InspectionDue {
+    let exception = facts.exception(registered);
     let mut index = 0;
     loop {
-        let (months, kind) = due_point(index, old_cycle);
+        let (months, kind) = due_point(index, exception.is_some());
         let due = registered.add_months(months).end_of_month();
         // A car older than anyone keeps one: the loop ends within a few hundred steps.
         if due >= today || index > 400 {
@@ -90,6 +150,7 @@ pub fn next_inspection(registered: Date, today: Date, old_cycle: bool) -> Inspec
                 due,
                 window_opens,
                 window_open: today >= window_opens,
+                exception,
             };
         }
         index += 1;
@@ -213,18 +274,37 @@ mod tests {
                 "2026-07-01",
                 false,
             ),
-            // The old annual cycle.
+            // Art. 16: on site in years 2, 4, 6, then every year, every 6 months past 15.
             (
                 "2024-05-15",
                 "2024-06-01",
                 true,
                 OnSite,
-                "2025-05-31",
-                "2025-03-01",
+                "2026-05-31",
+                "2026-03-01",
                 false,
             ),
             (
-                "2024-05-15",
+                "2020-05-15",
+                "2024-06-01",
+                true,
+                OnSite,
+                "2026-05-31",
+                "2026-03-01",
+                false,
+            ),
+            // After year 6 every year: year 7 (the reform's year 8 would be mark only).
+            (
+                "2019-05-15",
+                "2025-06-01",
+                true,
+                OnSite,
+                "2026-05-31",
+                "2026-03-01",
+                false,
+            ),
+            (
+                "2012-05-15",
                 "2025-06-01",
                 true,
                 OnSite,
@@ -242,16 +322,70 @@ mod tests {
                 false,
             ),
         ] {
+            let facts = InspectionFacts {
+                casualty_accident: old,
+                ..InspectionFacts::default()
+            };
             assert_eq!(
-                next_inspection(d(registered), d(today), old),
+                next_inspection(d(registered), d(today), &facts),
                 InspectionDue {
                     kind,
                     due: d(due),
                     window_opens: d(opens),
-                    window_open: open
+                    window_open: open,
+                    exception: old.then_some(Exception::CasualtyAccident),
                 },
-                "{registered} on {today} (old cycle {old})"
+                "{registered} on {today} (Art. 16: {old})"
             );
         }
+    }
+
+    #[test]
+    fn any_of_three_facts_takes_the_car_out_of_the_exemption() {
+        let registered = d("2024-05-15");
+        let made = |text| InspectionFacts {
+            manufactured_on: Some(d(text)),
+            ..InspectionFacts::default()
+        };
+        let cases = [
+            (InspectionFacts::default(), None),
+            (made("2024-01-10"), None),
+            // Exactly 4 years is not more than 4 years.
+            (made("2020-05-15"), None),
+            (made("2020-05-14"), Some(Exception::LateRegistration)),
+            (made("2019-03-01"), Some(Exception::LateRegistration)),
+            (
+                InspectionFacts {
+                    casualty_accident: true,
+                    ..made("2024-01-10")
+                },
+                Some(Exception::CasualtyAccident),
+            ),
+            (
+                InspectionFacts {
+                    modification_penalty: true,
+                    ..InspectionFacts::default()
+                },
+                Some(Exception::ModificationPenalty),
+            ),
+        ];
+        for (facts, exception) in cases {
+            assert_eq!(facts.exception(registered), exception, "{facts:?}");
+            // Two years on: the reform asks for the mark only, Art. 16 for the station.
+            let next = next_inspection(registered, d("2025-06-01"), &facts);
+            assert_eq!(next.exception, exception);
+            let kind = if exception.is_some() {
+                OnSite
+            } else {
+                MarkOnly
+            };
+            assert_eq!((next.kind, next.due), (kind, d("2026-05-31")), "{facts:?}");
+        }
+        // Year 8: mark only under the reform, on site (year 8 of yearly) under Art. 16.
+        let late = made("2015-01-01");
+        let reform = next_inspection(registered, d("2031-06-01"), &InspectionFacts::default());
+        let art16 = next_inspection(registered, d("2031-06-01"), &late);
+        assert_eq!((reform.kind, reform.due), (MarkOnly, d("2032-05-31")));
+        assert_eq!((art16.kind, art16.due), (OnSite, d("2032-05-31")));
     }
 }

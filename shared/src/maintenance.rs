@@ -59,6 +59,18 @@ pub struct Reading {
     pub km: i64,
 }
 
+/// The error code of a reading below the last one (422, field `km`).
+pub const MILEAGE_DECREASED: &str = "mileage_decreased";
+
+/// A reading below the last one, `last_km`: never accepted (a replaced odometer is staff's).
+pub fn mileage_decreased(last_km: i64) -> ApiError {
+    ApiError {
+        code: MILEAGE_DECREASED.into(),
+        message: format!("里程不能低于上次记录的{last_km}公里"),
+        field: Some("km".into()),
+    }
+}
+
 /// Checks a new reading against the last one: never lower, never absurd; `Ok(true)` when it
 /// is plausible, `Ok(false)` when it implies more than 1,000 km a day (kept, but worth a look).
 pub fn check_reading(last: Option<Reading>, new: Reading) -> Result<bool, ApiError> {
@@ -69,10 +81,7 @@ pub fn check_reading(last: Option<Reading>, new: Reading) -> Result<bool, ApiErr
         return Ok(true);
     };
     if new.km < last.km {
-        return Err(ApiError::invalid(
-            "km",
-            format!("里程不能低于上次记录的{}公里", last.km),
-        ));
+        return Err(mileage_decreased(last.km));
     }
     if new.day < last.day {
         return Err(ApiError::invalid("day", "读数日期不能早于上次记录"));
@@ -349,6 +358,11 @@ mod tests {
                 "{new:?}"
             );
         }
+        // A lower reading has its own code; the others are plain invalid input.
+        let lower = check_reading(Some(r("2026-01-10", 5_000)), r("2026-02-10", 4_999));
+        assert_eq!(lower.unwrap_err().code, MILEAGE_DECREASED);
+        let absurd = check_reading(None, r("2026-02-10", -1));
+        assert_eq!(absurd.unwrap_err().code, "invalid");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::error::ApiError;
-use crate::inspection::InspectionDue;
+use crate::inspection::{InspectionDue, InspectionFacts};
 use crate::maintenance::{self, MaintenanceDue, MaintenancePlan, Reading, WarrantyLeft};
 
 /// A binding code is good for 7 days.
@@ -22,6 +22,10 @@ pub struct Deliver {
     /// `YYYY-MM-DD`.
     pub delivered_on: String,
     pub registered_on: String,
+    /// 出厂日期, optional but asked: a car registered more than 4 years after it was made
+    /// follows Art. 16 for its annual inspection.
+    #[serde(default)]
+    pub manufactured_on: String,
     /// Optional: the policy's end date, when known.
     #[serde(default)]
     pub insurance_ends_on: String,
@@ -37,6 +41,7 @@ pub struct Delivery {
     pub plate: String,
     pub delivered_on: Date,
     pub registered_on: Date,
+    pub manufactured_on: Option<Date>,
     pub insurance_ends_on: Option<Date>,
     pub odometer_km: i64,
     pub advisor_id: i64,
@@ -68,6 +73,21 @@ impl Deliver {
                 "交车日期不能早于上牌日期",
             ));
         }
+        let manufactured_on = match self.manufactured_on.trim() {
+            "" => None,
+            text => Some(date(text, "manufactured_on", "出厂日期")?),
+        };
+        if let Some(made) = manufactured_on {
+            if made > today {
+                return Err(ApiError::invalid("manufactured_on", "出厂日期不能晚于今天"));
+            }
+            if made > registered_on {
+                return Err(ApiError::invalid(
+                    "manufactured_on",
+                    "出厂日期不能晚于上牌日期",
+                ));
+            }
+        }
         let insurance_ends_on = match self.insurance_ends_on.trim() {
             "" => None,
             text => Some(date(text, "insurance_ends_on", "保险到期日")?),
@@ -89,6 +109,7 @@ impl Deliver {
             plate,
             delivered_on,
             registered_on,
+            manufactured_on,
             insurance_ends_on,
             odometer_km: self.odometer_km,
             advisor_id: self.advisor_id,
@@ -265,6 +286,12 @@ pub struct CarDetail {
     pub registered_on: Date,
     pub insurance_ends_on: Option<Date>,
     pub odometer_km: i64,
+    /// The manufacture date and the marks that decide the inspection cycle.
+    #[serde(default)]
+    pub inspection_facts: InspectionFacts,
+    /// The next annual inspection by those facts.
+    #[serde(default)]
+    pub inspection: Option<InspectionDue>,
     pub bindings: Vec<BindingRow>,
     /// Every reminder of the car, newest first.
     #[serde(default)]
@@ -281,6 +308,15 @@ pub struct CarDetail {
     pub readings: Vec<ReadingRow>,
     /// The code waiting to be scanned, to print again (only for who may issue one).
     pub waiting: Option<BindingCode>,
+}
+
+/// `PUT /api/v1/console/cars/{id}/inspection`: staff mark an accident with casualties or a
+/// penalty for illegal modification (or take a mark back).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionMarks {
+    pub casualty_accident: bool,
+    pub modification_penalty: bool,
 }
 
 /// A series' maintenance plan as the console edits it (`PUT
@@ -305,6 +341,7 @@ mod tests {
             plate: "粤b·d12345".into(),
             delivered_on: "2026-03-02".into(),
             registered_on: "2026-03-01".into(),
+            manufactured_on: "2026-01-15".into(),
             insurance_ends_on: String::new(),
             odometer_km: 12,
             advisor_id: 7,
@@ -317,6 +354,44 @@ mod tests {
         assert_eq!(d.vin, "LVSFCFME37F107967");
         assert_eq!(d.plate, "粤BD12345");
         assert_eq!(d.insurance_ends_on, None);
+        assert_eq!(d.manufactured_on, Some(Date::new(2026, 1, 15)));
+        // The manufacture date is optional.
+        let unknown = Deliver {
+            manufactured_on: " ".into(),
+            ..good()
+        };
+        assert_eq!(
+            unknown
+                .validate(Date::new(2026, 3, 2))
+                .unwrap()
+                .manufactured_on,
+            None
+        );
+    }
+
+    #[test]
+    fn a_manufacture_date_is_a_date_not_after_registration_nor_today() {
+        let today = Date::new(2026, 3, 2);
+        for (made, message) in [
+            ("2026-13-01", "请填写出厂日期（年-月-日）"),
+            ("2026-03-02", "出厂日期不能晚于上牌日期"),
+            ("2026-03-03", "出厂日期不能晚于今天"),
+        ] {
+            let e = Deliver {
+                manufactured_on: made.into(),
+                ..good()
+            }
+            .validate(today)
+            .unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("manufactured_on"), "{made}");
+            assert_eq!(e.message, message, "{made}");
+        }
+        // On the day of registration is fine.
+        let same_day = Deliver {
+            manufactured_on: "2026-03-01".into(),
+            ..good()
+        };
+        assert!(same_day.validate(today).is_ok());
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! Licence plates (号牌, GA 36-2018): the ordinary 7-character plate and the 8-character
-//! new-energy plate (small cars: D/F third, four digits last; large vehicles: five digits
-//! then D/F), normalised the way people type them.
+//! Licence plates (号牌, GA 36-2018): the ordinary 7-character plate (province, authority
+//! letter, five letters or digits of which at most two letters) and the 8-character new-energy
+//! plate (small cars: D/F third — or one of the letters the 2020s expansions added, A B C E /
+//! G H J K, whose energy is not inferred —, four digits last; large vehicles: five digits then
+//! D/F), normalised the way people type them.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +25,30 @@ pub enum PlateKind {
     /// 8 characters, green, a further city letter in place of D/F: new energy, type unknown.
     NewEnergy,
 }
+
+impl PlateKind {
+    /// As the console and the owner page show it beside the plate.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ordinary => "普通号牌",
+            Self::Electric => "新能源·纯电",
+            Self::OtherNewEnergy => "新能源·非纯电",
+            Self::NewEnergy => "新能源",
+        }
+    }
+}
+
+/// The kind of a plate as stored (already checked); `None` for one that no longer parses.
+pub fn kind_of(plate: &str) -> Option<PlateKind> {
+    parse(plate).ok().map(|(_, kind)| kind)
+}
+
+/// The letters a small new-energy plate may carry third besides D and F (序号扩容: A B C E
+/// for pure electric, G H J K for the others). Only D and F say the energy type.
+const EXPANSION_LETTERS: &str = "ABCEGHJK";
+
+/// At most this many letters among an ordinary plate's five (GA 36-2018).
+const MAX_ORDINARY_LETTERS: usize = 2;
 
 /// NFKC for what plates hold (full-width letters and digits to ASCII), upper-cased, with
 /// spaces and the `·` separator (and its look-alikes) removed.
@@ -64,9 +90,14 @@ pub fn parse(text: &str) -> Result<(String, PlateKind), ApiError> {
         return bad("车牌号不含字母I、O，请核对（可能是数字1或0）");
     }
     let kind = match rest.len() {
-        5 if rest.iter().all(|&c| letter_or_digit(c)) => PlateKind::Ordinary,
+        5 if rest.iter().all(|&c| letter_or_digit(c)) => {
+            if rest.iter().filter(|c| c.is_ascii_uppercase()).count() > MAX_ORDINARY_LETTERS {
+                return bad("车牌号后5位最多含2个字母，请核对");
+            }
+            PlateKind::Ordinary
+        }
         6 => {
-            let small = letter(rest[0])
+            let small = (matches!(rest[0], 'D' | 'F') || EXPANSION_LETTERS.contains(rest[0]))
                 && letter_or_digit(rest[1])
                 && rest[2..].iter().all(char::is_ascii_digit);
             let large = rest[..5].iter().all(char::is_ascii_digit) && matches!(rest[5], 'D' | 'F');
@@ -105,6 +136,11 @@ mod tests {
             ("粤BDA1234", "粤BDA1234", PlateKind::Electric),
             ("京AF12345", "京AF12345", PlateKind::OtherNewEnergy),
             ("沪AK12345", "沪AK12345", PlateKind::NewEnergy),
+            ("沪AA12345", "沪AA12345", PlateKind::NewEnergy),
+            ("京AG12345", "京AG12345", PlateKind::NewEnergy),
+            // Two letters among the five are allowed.
+            ("京AB12C4", "京AB12C4", PlateKind::Ordinary),
+            ("京A1234Z", "京A1234Z", PlateKind::Ordinary),
             ("川A12345D", "川A12345D", PlateKind::Electric),
             ("川A12345F", "川A12345F", PlateKind::OtherNewEnergy),
             ("琼A·D1234 5", "琼AD12345", PlateKind::Electric),
@@ -137,10 +173,34 @@ mod tests {
                 "粤B1D2345",
                 "新能源车牌格式不正确，如“粤BD12345”或“粤B12345D”",
             ),
+            // Z and L are no new-energy letters: only D and F (and the expansion letters).
+            (
+                "京AZ12345",
+                "新能源车牌格式不正确，如“粤BD12345”或“粤B12345D”",
+            ),
+            (
+                "京AL12345",
+                "新能源车牌格式不正确，如“粤BD12345”或“粤B12345D”",
+            ),
+            ("京AABCDE", "车牌号后5位最多含2个字母，请核对"),
+            ("京AAB1CD", "车牌号后5位最多含2个字母，请核对"),
         ] {
             let error = parse(text).unwrap_err();
             assert_eq!(error.message, message, "{text}");
             assert_eq!(error.field.as_deref(), Some("plate"));
+        }
+    }
+
+    #[test]
+    fn a_plates_kind_is_labelled() {
+        for (plate, label) in [
+            ("京A12345", Some("普通号牌")),
+            ("粤BD12345", Some("新能源·纯电")),
+            ("川A12345F", Some("新能源·非纯电")),
+            ("沪AK12345", Some("新能源")),
+            ("京AZ12345", None),
+        ] {
+            assert_eq!(kind_of(plate).map(PlateKind::label), label, "{plate}");
         }
     }
 }

@@ -12,8 +12,8 @@ use crate::date::Date;
 use crate::error::ApiError;
 use crate::filter::PRICE_LIMIT;
 use crate::tax::{
-    div_round, fen_to_yuan, known_listing, purchase_tax, vessel_tax, Listing, ReliefPeriod,
-    VesselTaxRates, DISPLACEMENT_ML,
+    div_round, fen_to_yuan, known_listing, purchase_tax, ruled_out, vessel_tax, Listing,
+    ReliefPeriod, VesselTaxRates, DISPLACEMENT_ML,
 };
 
 pub const MIN_PRICE: i64 = 10_000;
@@ -22,6 +22,8 @@ pub const MAX_TERM: i64 = 60;
 /// 36% a year in basis points: above it a loan rate is not protected by Chinese courts.
 pub const MAX_RATE_BP: i64 = 3_600;
 pub const MAX_DOWN_PAYMENT_PCT: i64 = 90;
+/// The longest equivalent all-electric range the calculator accepts, in km.
+pub const MAX_EAER_KM: i64 = 2_000;
 /// Plate and registration fees the calculator assumes until the buyer changes them.
 pub const DEFAULT_PLATE_FEE: i64 = 500;
 /// The loan the comparison shows: 30% down over 36 months, at the dealer's rate.
@@ -70,6 +72,11 @@ pub struct QuoteRequest {
     /// it) or for a battery-electric car.
     #[cfg_attr(feature = "openapi", schema(minimum = 100, maximum = 10000))]
     pub displacement_ml: Option<i64>,
+    /// A plug-in or range-extended car's equivalent all-electric range (有条件的等效全电里程)
+    /// in km, when known: under 100 km no listing for 2026–2027 can be assumed.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 2000))]
+    pub eaer_km: Option<i64>,
     /// Listings in the MIIT catalogue, at most one per period: with a source when known, without
     /// one when the buyer assumes it. A period not given is unknown and quoted as not listed.
     #[serde(default)]
@@ -157,6 +164,14 @@ impl QuoteRequest {
                 ));
             }
         }
+        if let Some(km) = self.eaer_km {
+            if !(0..=MAX_EAER_KM).contains(&km) {
+                return Err(ApiError::invalid(
+                    "eaer_km",
+                    "等效全电里程应在0到2000公里之间",
+                ));
+            }
+        }
         for (i, listing) in self.listings.iter().enumerate() {
             if self.listings[..i]
                 .iter()
@@ -166,6 +181,17 @@ impl QuoteRequest {
                     "listings",
                     format!("{}的目录情况只能填写一次", listing.period.label()),
                 ));
+            }
+            if listing.listed {
+                if let Some(why) = ruled_out(self.energy_type, self.eaer_km, listing.period) {
+                    return Err(ApiError::invalid(
+                        "listings",
+                        format!(
+                            "{why}，不能列入{}减免目录，不能按已列入计算",
+                            listing.period.label()
+                        ),
+                    ));
+                }
             }
         }
         if !(FIRST_PURCHASE_DATE..=LAST_PURCHASE_DATE).contains(&self.purchase_date) {
@@ -222,6 +248,7 @@ impl QuoteRequest {
             seats: trim.seats.unwrap_or(DEFAULT_SEATS),
             energy_type,
             displacement_ml: trim.displacement_ml,
+            eaer_km: trim.eaer_km,
             listings,
             purchase_date: date,
             commercial_insurance: None,
@@ -437,6 +464,7 @@ mod tests {
             seats: 5,
             energy_type: EnergyType::Bev,
             displacement_ml: None,
+            eaer_km: None,
             listings: vec![listed_2026()],
             purchase_date: Date::new(2026, 11, 23),
             commercial_insurance: None,
@@ -506,6 +534,10 @@ mod tests {
         let relieved = quote(&listed, Some(&zhejiang()));
         assert_eq!(line(&relieved, "purchase_tax").amount, 4_425);
         assert_eq!(full.total - relieved.total, 4_425 + 60);
+        // ... which the rules rule out: the request is refused, naming why.
+        let refused = listed.validate().unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("listings"));
+        assert!(refused.message.contains("55km"), "{}", refused.message);
     }
 
     #[test]
@@ -543,6 +575,7 @@ mod tests {
             seats: 5,
             energy_type: EnergyType::Petrol,
             displacement_ml: Some(1_498),
+            eaer_km: None,
             listings: Vec::new(),
             purchase_date: Date::new(2026, 1, 1),
             commercial_insurance: Some(3_000),
@@ -677,6 +710,13 @@ mod tests {
                 },
                 "down_payment_pct",
             ),
+            (
+                QuoteRequest {
+                    eaer_km: Some(-1),
+                    ..good.clone()
+                },
+                "eaer_km",
+            ),
         ];
         for (request, field) in cases {
             assert_eq!(
@@ -690,6 +730,96 @@ mod tests {
                 ..good.clone()
             };
             assert_eq!(ok.validate(), Ok(()), "{edge}");
+        }
+    }
+
+    #[test]
+    fn an_assumption_the_rules_rule_out_is_refused() {
+        use ReliefPeriod::*;
+        let listing = |period, listed| Listing {
+            period,
+            listed,
+            source: None,
+        };
+        let phev = |eaer_km, energy_type, date, listings| QuoteRequest {
+            price: 100_000,
+            seats: 5,
+            energy_type,
+            displacement_ml: Some(1_498),
+            eaer_km,
+            listings,
+            purchase_date: date,
+            commercial_insurance: None,
+            plate_fee: 500,
+            vessel_tax_rates: None,
+            loan: None,
+        };
+        let d2026 = Date::new(2026, 12, 7);
+        let d2025 = Date::new(2025, 6, 1);
+        let cases = [
+            // eaer, energy, date, listings, refused
+            (
+                Some(55),
+                EnergyType::Phev,
+                d2026,
+                vec![listing(From2026To2027, true)],
+                true,
+            ),
+            (
+                Some(99),
+                EnergyType::Erev,
+                d2026,
+                vec![listing(From2026To2027, true)],
+                true,
+            ),
+            (
+                Some(55),
+                EnergyType::Phev,
+                d2026,
+                vec![listing(From2026To2027, false)],
+                false,
+            ),
+            (
+                Some(100),
+                EnergyType::Phev,
+                d2026,
+                vec![listing(From2026To2027, true)],
+                false,
+            ),
+            (
+                None,
+                EnergyType::Phev,
+                d2026,
+                vec![listing(From2026To2027, true)],
+                false,
+            ),
+            (
+                Some(55),
+                EnergyType::Phev,
+                d2025,
+                vec![listing(From2024To2025, true)],
+                false,
+            ),
+            (
+                Some(55),
+                EnergyType::Bev,
+                d2026,
+                vec![listing(From2026To2027, true)],
+                false,
+            ),
+        ];
+        for (eaer, energy, date, listings, refused) in cases {
+            let request = phev(eaer, energy, date, listings.clone());
+            let got = request.validate();
+            assert_eq!(
+                got.is_err(),
+                refused,
+                "{eaer:?} {energy:?} {date} {listings:?}"
+            );
+            if let Err(e) = got {
+                assert_eq!(e.field.as_deref(), Some("listings"));
+                assert!(e.message.contains("不能按已列入计算"), "{}", e.message);
+            }
         }
     }
 

@@ -283,6 +283,7 @@ mod tests {
             due: d("2026-05-31"),
             window_opens: d("2026-03-01"),
             window_open: true,
+            exception: None,
         };
         let car = CarFacts {
             maintenance: Some(maintenance),

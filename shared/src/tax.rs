@@ -99,9 +99,23 @@ pub struct Listing {
 /// The all-electric range a plug-in or range-extended car needs from 2026 (有条件的等效全电里程).
 pub const MIN_EAER_KM_2026: i64 = 100;
 
-/// What is known of a trim's listing for `period`: its stated listing, else, for a plug-in or
-/// range-extended car whose equivalent all-electric range is known to miss the 2026–2027
-/// requirement, "not listed" with that reason; else unknown (`None`).
+/// Why the rules rule out a listing for `period`, when they do: a plug-in hybrid or
+/// range-extended car whose equivalent all-electric range is known to be under 100 km cannot
+/// be in the 2026–2027 catalogue. `None` when a listing is possible (or nothing is known).
+pub fn ruled_out(energy: EnergyType, eaer_km: Option<i64>, period: ReliefPeriod) -> Option<String> {
+    let plug_in = matches!(energy, EnergyType::Phev | EnergyType::Erev);
+    match eaer_km {
+        Some(km) if plug_in && period == ReliefPeriod::From2026To2027 && km < MIN_EAER_KM_2026 => {
+            Some(format!(
+                "等效全电里程{km}km，低于2026—2027年技术要求的{MIN_EAER_KM_2026}km"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// What is known of a trim's listing for `period`: its stated listing, else "not listed" with
+/// the reason when the rules rule a listing out ([`ruled_out`]); else unknown (`None`).
 pub fn known_listing(
     energy: EnergyType,
     eaer_km: Option<i64>,
@@ -111,19 +125,11 @@ pub fn known_listing(
     if let Some(stated) = listings.iter().find(|l| l.period == period) {
         return Some(stated.clone());
     }
-    let plug_in = matches!(energy, EnergyType::Phev | EnergyType::Erev);
-    match eaer_km {
-        Some(km) if plug_in && period == ReliefPeriod::From2026To2027 && km < MIN_EAER_KM_2026 => {
-            Some(Listing {
-                period,
-                listed: false,
-                source: Some(format!(
-                    "等效全电里程{km}km，低于2026—2027年技术要求的{MIN_EAER_KM_2026}km"
-                )),
-            })
-        }
-        _ => None,
-    }
+    ruled_out(energy, eaer_km, period).map(|why| Listing {
+        period,
+        listed: false,
+        source: Some(why),
+    })
 }
 
 /// The new-energy purchase-tax relief in force from a date on.
@@ -329,8 +335,8 @@ impl VesselTaxRates {
 
 /// 车船税 due in the year of purchase, in yuan, and the rule that gave it; `None` when the
 /// displacement it depends on is unknown. Counted by month from the purchase month
-/// (annual × remaining months / 12). Battery-electric cars are outside the tax
-/// (财税〔2018〕74号); listed plug-in and range-extended cars are exempt; listed
+/// (annual × remaining months / 12). Battery-electric and fuel-cell passenger cars are outside
+/// the tax (财税〔2018〕74号); listed plug-in and range-extended cars are exempt; listed
 /// energy-saving (petrol, hybrid) cars pay half.
 pub fn vessel_tax(
     energy: EnergyType,
@@ -339,8 +345,10 @@ pub fn vessel_tax(
     rates: Option<&VesselTaxRates>,
     date: Date,
 ) -> (Option<i64>, String) {
-    if energy == EnergyType::Bev {
-        return (Some(0), "纯电动乘用车不属于车船税征税范围".into());
+    match energy {
+        EnergyType::Bev => return (Some(0), "纯电动乘用车不属于车船税征税范围".into()),
+        EnergyType::Fcev => return (Some(0), "燃料电池乘用车不属于车船税征税范围".into()),
+        _ => {}
     }
     let listed_for = listing.filter(|l| l.listed).map(|l| l.period.label());
     if let (EnergyType::Phev | EnergyType::Erev, Some(label)) = (energy, listed_for) {
@@ -398,6 +406,34 @@ mod tests {
             province: "浙江".into(),
             annual: vec![180, 360, 420, 720, 1_800, 3_000, 4_500],
             source: Some("测试".into()),
+        }
+    }
+
+    #[test]
+    fn the_rules_rule_out_a_listing_only_for_a_short_range_plug_in_from_2026() {
+        use EnergyType::*;
+        use ReliefPeriod::*;
+        let cases = [
+            // energy, equivalent all-electric range, period, ruled out
+            (Phev, Some(55), From2026To2027, true),
+            (Erev, Some(99), From2026To2027, true),
+            (Phev, Some(100), From2026To2027, false),
+            (Erev, Some(180), From2026To2027, false),
+            (Phev, None, From2026To2027, false),
+            (Phev, Some(55), From2024To2025, false),
+            (Phev, Some(55), From2014To2023, false),
+            (Bev, Some(55), From2026To2027, false),
+            (Petrol, Some(0), From2026To2027, false),
+        ];
+        for (energy, km, period, out) in cases {
+            let why = ruled_out(energy, km, period);
+            assert_eq!(why.is_some(), out, "{energy:?} {km:?} {period:?}");
+            if let Some(why) = why {
+                assert!(
+                    why.contains("等效全电里程") && why.contains("100km"),
+                    "{why}"
+                );
+            }
         }
     }
 
@@ -468,6 +504,23 @@ mod tests {
                 Date::new(2024, 1, 1),
                 0,
                 "不超过3万元",
+            ),
+            // a listed fuel-cell car has the new-energy relief
+            (
+                300_000,
+                Fcev,
+                yes(From2024To2025),
+                Date::new(2025, 6, 1),
+                0,
+                "已列入2024—2025年",
+            ),
+            (
+                300_000,
+                Fcev,
+                yes(From2026To2027),
+                Date::new(2026, 6, 1),
+                13_274,
+                "减半征收",
             ),
             // exemption capped at 30,000: tax 44,248 on 500,000 → 14,248 due
             (
@@ -679,6 +732,14 @@ mod tests {
         let no = listed(ReliefPeriod::From2026To2027, false);
         let cases = [
             (Bev, None, None, Some(0), "纯电动"),
+            (Fcev, None, None, Some(0), "燃料电池"),
+            (
+                Fcev,
+                Some(1_498),
+                Some(&no),
+                Some(0),
+                "不属于车船税征税范围",
+            ),
             (Phev, Some(1_498), Some(&yes), Some(0), "免征"),
             (Erev, Some(1_496), Some(&no), Some(360), "按月计"),
             (Hybrid, Some(2_487), Some(&yes), Some(360), "减半"), // 720 / 2

@@ -423,6 +423,39 @@ both! {
 }
 
 both! {
+    async fn twenty_retries_at_once_with_one_key_all_answer_201_with_one_booking(app) {
+        let slot = free_slot(&app, "byd-qin-plus").await;
+        let body = booking("byd-qin-plus", &slot, "同时重试", &phone(8));
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let client = app.client.clone();
+            let url = app.url(&format!("{DEMO}/bookings"));
+            let body = body.clone();
+            tasks.push(tokio::spawn(async move {
+                let response = client
+                    .post(url)
+                    .header("Idempotency-Key", "same-retry-20")
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("request");
+                let status = response.status();
+                (status, response.text().await.expect("body"))
+            }));
+        }
+        let mut codes = std::collections::BTreeSet::new();
+        for task in tasks {
+            let (status, text) = task.await.expect("task");
+            assert_eq!(status, StatusCode::CREATED, "{text}");
+            let booking: Booking = serde_json::from_str(&text).expect("a booking");
+            codes.insert(booking.code);
+        }
+        assert_eq!(codes.len(), 1, "retries answered different bookings: {codes:?}");
+        assert_eq!(booked(&app, &slot).await.0, 1);
+    }
+}
+
+both! {
     async fn too_many_writes_from_one_visitor_get_429_with_retry_after(app) {
         let limited = app.instance(&app.dist, 2).await;
         let slot = free_slot(&app, "byd-qin-plus").await;

@@ -187,6 +187,11 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
         ("GET", "/api/v1/console/cars".into(), json!({})),
         ("GET", "/api/v1/console/cars/1".into(), json!({})),
         ("POST", "/api/v1/console/cars/1/binding".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/cars/1/inspection".into(),
+            json!({"casualty_accident": true, "modification_penalty": false}),
+        ),
         ("GET", "/api/v1/console/maintenance-plans".into(), json!({})),
         (
             "PUT",
@@ -516,5 +521,27 @@ both! {
         assert!(after.bookings.iter().all(|b| b.name.is_empty() && b.phone.is_empty()));
         let listed = serde_json::to_string(&get::<Vec<LeadSummary>>(&manager, &app, "/api/v1/console/leads").await).unwrap();
         assert!(!listed.contains("要删除") && !listed.contains("13900000041"));
+    }
+}
+
+both! {
+    async fn a_lead_with_a_virtual_operator_or_data_card_number_shows_staff_a_warning(app) {
+        let manager = sign_in(&app, "demo-manager").await;
+        for (slot, (phone, risk)) in [
+            ("17012345678", Some("虚拟运营商号段，注意核实")),
+            ("14512345678", Some("物联网/上网卡号段，注意核实")),
+            ("13812345678", None),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (_, lead, consultant) = customer_books(&app, "风险", phone, slot).await;
+            for viewer in [sign_in(&app, &consultant).await, manager.clone()] {
+                let d: LeadDetail = get(&viewer, &app, &format!("/api/v1/console/leads/{lead}")).await;
+                assert_eq!(d.phone_risk.as_deref(), risk, "{phone}");
+                // A signal, never a refusal: the lead is there with its number.
+                assert_eq!(d.lead.phone, phone);
+            }
+        }
     }
 }

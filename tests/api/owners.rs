@@ -152,6 +152,17 @@ both! {
             (with("registered_on", json!(tomorrow)), "registered_on", "上牌日期不能晚于今天"),
             (with("delivered_on", json!(yesterday)), "delivered_on", "交车日期不能早于上牌日期"),
             (with("registered_on", json!("2026-02-30")), "registered_on", "请填写上牌日期（年-月-日）"),
+            (with("manufactured_on", json!("2026-02-30")), "manufactured_on", "请填写出厂日期（年-月-日）"),
+            (with("manufactured_on", json!(tomorrow)), "manufactured_on", "出厂日期不能晚于今天"),
+            (
+                {
+                    let mut body = with("registered_on", json!(yesterday));
+                    body["manufactured_on"] = json!(today());
+                    body
+                },
+                "manufactured_on",
+                "出厂日期不能晚于上牌日期",
+            ),
             (with("odometer_km", json!(-1)), "odometer_km", "里程应在0到2000000公里之间"),
             (with("advisor_id", json!(consultant_id)), "advisor_id", "请选择本店的服务顾问"),
             (with("trim_id", json!("no-such-trim")), "trim_id", "请选择本店在售的车型"),
@@ -172,6 +183,51 @@ both! {
 }
 
 both! {
+    async fn a_late_registered_or_marked_car_follows_article_16_on_the_owner_page_and_the_car_page(app) {
+        use shared::inspection::{Exception, InspectionDue, InspectionKind};
+        // Made five years before it was registered today: on site in year 2, not the mark only.
+        let (_, lead, consultant) = customer_books(&app, "丙", "13900000105", 0).await;
+        let staff = sign_in(&app, &consultant).await;
+        let form: DeliveryForm = get(&staff, &app, &format!("/api/v1/console/leads/{lead}/delivery")).await;
+        let today = server::bookings::Clock::now().today();
+        let mut body = delivery(&form, VIN);
+        body["manufactured_on"] = json!(today.add_months(-60).to_string());
+        let response = send(&staff, &app, "POST", &format!("/api/v1/console/leads/{lead}/delivery"), body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let late: Delivered = response.json().await.unwrap();
+        let owner = app.phone();
+        ok::<OwnerHome>(bind(&app, &owner, &late.binding.code).await).await;
+        let car = my_cars(&app, &owner).await.remove(0);
+        assert_eq!(car.inspection.kind, InspectionKind::OnSite);
+        assert_eq!(car.inspection.exception, Some(Exception::LateRegistration));
+        assert_eq!(car.inspection.due, today.add_months(24).end_of_month());
+        let manager = sign_in(&app, "demo-admin").await;
+        let detail: CarDetail = get(&manager, &app, &format!("/api/v1/console/cars/{}", late.car_id)).await;
+        assert_eq!(detail.inspection_facts.manufactured_on, Some(today.add_months(-60)));
+        assert_eq!(detail.inspection.map(|i| i.exception), Some(Some(Exception::LateRegistration)));
+
+        // A car without the facts keeps the exemption until staff mark an accident with casualties.
+        let (_, _, plain) = delivered(&app, "13900000106", VIN2).await;
+        let other = app.phone();
+        ok::<OwnerHome>(bind(&app, &other, &plain.binding.code).await).await;
+        let car = my_cars(&app, &other).await.remove(0);
+        assert_eq!((car.inspection.kind, car.inspection.exception), (InspectionKind::MarkOnly, None));
+        let path = format!("/api/v1/console/cars/{}/inspection", plain.car_id);
+        // The car's consultant is not its service advisor: marks are the advisor's or a manager's.
+        let consultant = sign_in(&app, &sqlx::query_scalar::<_, String>("SELECT s.login FROM staff s JOIN leads l ON l.consultant_id = s.id JOIN cars c ON c.lead_id = l.id WHERE c.id = $1").bind(plain.car_id).fetch_one(&app.db.pool).await.unwrap()).await;
+        err(send(&consultant, &app, "PUT", &path, json!({"casualty_accident": true, "modification_penalty": false})).await, StatusCode::FORBIDDEN).await;
+        let marked: InspectionDue = ok(send(&manager, &app, "PUT", &path, json!({"casualty_accident": true, "modification_penalty": false})).await).await;
+        assert_eq!((marked.kind, marked.exception), (InspectionKind::OnSite, Some(Exception::CasualtyAccident)));
+        let car = my_cars(&app, &other).await.remove(0);
+        assert_eq!((car.inspection.kind, car.inspection.exception), (InspectionKind::OnSite, Some(Exception::CasualtyAccident)));
+        // Taken back: the exemption again.
+        ok::<InspectionDue>(send(&manager, &app, "PUT", &path, json!({"casualty_accident": false, "modification_penalty": false})).await).await;
+        let car = my_cars(&app, &other).await.remove(0);
+        assert_eq!((car.inspection.kind, car.inspection.exception), (InspectionKind::MarkOnly, None));
+    }
+}
+
+both! {
     async fn mileage_never_goes_down_and_another_owners_car_is_not_found(app) {
         let (_, _, done) = delivered(&app, "13900000103", VIN).await;
         let owner = app.phone();
@@ -179,7 +235,7 @@ both! {
         let car: OwnerCar = ok(reading(&app, &owner, done.car_id, 800).await).await;
         assert_eq!(car.odometer_km, 800);
         let e = err(reading(&app, &owner, done.car_id, 799).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-        assert_eq!((e.error.field.as_deref(), e.error.message.as_str()), (Some("km"), "里程不能低于上次记录的800公里"));
+        assert_eq!((e.error.code.as_str(), e.error.field.as_deref(), e.error.message.as_str()), ("mileage_decreased", Some("km"), "里程不能低于上次记录的800公里"));
         err(reading(&app, &owner, done.car_id, 3_000_000).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         let km: i64 = sqlx::query_scalar("SELECT MAX(km) FROM mileage_readings WHERE car_id = $1").bind(done.car_id).fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(km, 800);

@@ -19,6 +19,7 @@ fn known_case() -> QuoteRequest {
         seats: 5,
         energy_type: EnergyType::Bev,
         displacement_ml: None,
+        eaer_km: None,
         listings: vec![listing(ReliefPeriod::From2026To2027, true)],
         purchase_date: Date::new(2026, 11, 23),
         commercial_insurance: None,
@@ -47,6 +48,7 @@ fn phev(date: Date, listings: Vec<Listing>) -> QuoteRequest {
         seats: 5,
         energy_type: EnergyType::Phev,
         displacement_ml: Some(1_498),
+        eaer_km: None,
         listings,
         purchase_date: date,
         commercial_insurance: Some(3_000),
@@ -112,6 +114,48 @@ both! {
             assert_eq!(amount(&got, "vessel_tax"), vessel, "{date} {listings:?}");
             assert_eq!(got.total, 100_000 + tax + vessel + 950 + 3_000);
         }
+    }
+}
+
+both! {
+    async fn a_short_range_phev_cannot_be_quoted_as_listed_from_2026(app) {
+        let date = Date::new(2026, 12, 7);
+        let assumed = Listing { period: ReliefPeriod::From2026To2027, listed: true, source: None };
+        let short = QuoteRequest { eaer_km: Some(55), ..phev(date, vec![assumed.clone()]) };
+        let refused = err(app.post_json(PATH, &short).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(refused.error.code, "invalid");
+        assert_eq!(refused.error.field.as_deref(), Some("listings"));
+        assert!(refused.error.message.contains("等效全电里程55km"), "{}", refused.error.message);
+        assert!(refused.error.message.contains("100km"), "{}", refused.error.message);
+        // Not listed it is the full tax and the 车船税 (浙江 300 a year, December: 25).
+        let full = QuoteRequest { listings: vec![listing(ReliefPeriod::From2026To2027, false)], ..short.clone() };
+        let got: Quote = ok(app.post_json(PATH, &full).await).await;
+        assert_eq!((amount(&got, "purchase_tax"), amount(&got, "vessel_tax")), (8_850, 25));
+        // A range of 100 km and more may be assumed listed: halved, no 车船税.
+        let long = QuoteRequest { eaer_km: Some(100), ..short };
+        let got: Quote = ok(app.post_json(PATH, &long).await).await;
+        assert_eq!((amount(&got, "purchase_tax"), amount(&got, "vessel_tax")), (4_425, 0));
+    }
+}
+
+both! {
+    async fn a_fuel_cell_car_is_quoted_as_new_energy_outside_the_vessel_tax(app) {
+        let listed = listing(ReliefPeriod::From2026To2027, true);
+        let request = QuoteRequest {
+            energy_type: EnergyType::Fcev,
+            displacement_ml: None,
+            price: 300_000,
+            ..phev(Date::new(2026, 6, 1), vec![listed])
+        };
+        let body = serde_json::to_value(&request).unwrap();
+        assert_eq!(body["energy_type"], "fcev");
+        let got: Quote = ok(app.post_json(PATH, &body).await).await;
+        // 26,548.67 halved (the reduction under the 15,000 cap); no 车船税 at all.
+        assert_eq!((amount(&got, "purchase_tax"), amount(&got, "vessel_tax")), (13_274, 0));
+        assert!(got.missing.is_empty(), "{:?}", got.missing);
+        // The catalogue's filter takes it too (the demo sells none).
+        let list: serde_json::Value = app.get_ok("/api/v1/dealers/demo/series?energy=fcev").await;
+        assert!(list.is_object(), "{list}");
     }
 }
 

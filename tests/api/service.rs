@@ -172,6 +172,36 @@ both! {
 }
 
 both! {
+    async fn retries_of_a_service_booking_with_one_key_sent_at_once_book_once(app) {
+        let (owner, car) = owner_with_car(&app, "13900000206", 6).await;
+        let (_, slots) = service_slots(&app).await;
+        let slot = slots[2].id;
+        let body = json!({"slot_id": slot, "work": "maintenance", "note": ""});
+        let send = |body: serde_json::Value| {
+            let owner = owner.clone();
+            let url = app.url(&format!("/api/v1/dealers/demo/owner/cars/{car}/service"));
+            async move {
+                let response = owner.post(url).header("Idempotency-Key", "svc-retry").json(&body).send().await.unwrap();
+                (response.status(), response.text().await.unwrap())
+            }
+        };
+        let tasks: Vec<_> = (0..10).map(|_| tokio::spawn(send(body.clone()))).collect();
+        let mut codes = std::collections::BTreeSet::new();
+        for task in tasks {
+            let (status, text) = task.await.unwrap();
+            assert_eq!(status, StatusCode::CREATED, "{text}");
+            codes.insert(serde_json::from_str::<ServiceBooking>(&text).unwrap().code);
+        }
+        assert_eq!(codes.len(), 1, "{codes:?}");
+        assert_eq!(seats_taken(&app, slot).await, 1);
+        // The same key with another request is refused, naming the header.
+        let (status, text) = send(json!({"slot_id": slots[3].id, "work": "maintenance"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        assert!(text.contains("idempotency_key"), "{text}");
+    }
+}
+
+both! {
     async fn another_owners_car_and_booking_are_404(app) {
         let (mine, car) = owner_with_car(&app, "13900000206", 6).await;
         let (theirs, _) = owner_with_car(&app, "13900000207", 7).await;

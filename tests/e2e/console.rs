@@ -86,7 +86,8 @@ pub async fn sign_in(site: &Site, phone: &Client, login: &str) {
 #[tokio::test]
 async fn a_consultant_works_a_booking_and_a_manager_approves_the_lost_claim_and_reassigns() {
     let site = Site::start().await;
-    let (booking, login) = site.customer_books("林小雨", "13900000061").await;
+    // A virtual-operator number (170): accepted, and the lead warns staff to check it.
+    let (booking, login) = site.customer_books("林小雨", "17000000061").await;
     let driver = Driver::start().await;
 
     // The consultant on their phone: a wrong password first, then in.
@@ -131,7 +132,11 @@ async fn a_consultant_works_a_booking_and_a_manager_approves_the_lost_claim_and_
     tap_on(&phone, "[data-test=lead-row]").await;
     wait_text(&phone, "[data-test=lead-name]", |t| t.contains("林小雨")).await;
     wait_text(&phone, "[data-test=lead-phone]", |t| {
-        t.contains("13900000061")
+        t.contains("17000000061")
+    })
+    .await;
+    wait_text(&phone, "[data-test=phone-risk]", |t| {
+        t == "虚拟运营商号段，注意核实"
     })
     .await;
     wait_text(&phone, "[data-test=lead-status]", |t| t.contains("已试驾")).await;

@@ -51,6 +51,12 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     let vin = find(&staff, "[data-test=delivery-vin]").await;
     erase(&vin).await;
     vin.send_keys("LVSFCFME37F107967").await.unwrap();
+    // The manufacture date is asked (optional): it decides the annual-inspection cycle.
+    find(&staff, "[data-test=delivery-manufactured_on]").await;
+    wait_text(&staff, "label[for=c-delivery-manufactured_on]", |t| {
+        t.contains("出厂日期")
+    })
+    .await;
     screenshot(&staff, "60-console-delivery").await;
     tap_on(&staff, "[data-test=deliver]").await;
     let link = wait_text(&staff, "[data-test=binding-link]", |t| {
@@ -64,7 +70,10 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     let owner = driver.phone().await;
     owner.goto(&link).await.unwrap();
     wait_url(&owner, |u| u.ends_with("/demo/owner")).await;
-    wait_text(&owner, "[data-test=car-plate]", |t| t == "粤BD12345").await;
+    wait_text(&owner, "[data-test=car-plate]", |t| {
+        t == "粤BD12345（新能源·纯电）"
+    })
+    .await;
     wait_text(&owner, "[data-test=car-vin]", |t| t == "LVSFCF*****107967").await;
     wait_text(&owner, "[data-test=car-maintenance]", |t| {
         t.contains("先到为准")
@@ -365,6 +374,20 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     })
     .await;
     screenshot(&admin, "74-console-car-history").await;
+    // The plate's kind, and the inspection: exempt until staff mark an accident with casualties.
+    wait_text(&admin, "[data-test=car-plate-kind]", |t| t == "新能源·纯电").await;
+    wait_text(&admin, "[data-test=inspection-due]", |t| t.contains("免检")).await;
+    tap_on(&admin, "[data-test=mark-casualty]").await;
+    tap_on(&admin, "[data-test=save-marks]").await;
+    wait_text(&admin, "[data-test=inspection-due]", |t| {
+        t.starts_with("上线检验") && t.contains("第16条")
+    })
+    .await;
+    screenshot(&admin, "75-console-car-inspection").await;
     owner.goto(&site.url("/demo/owner")).await.unwrap();
     wait_text(&owner, "[data-test=points-total]", |t| t.contains("260")).await;
+    wait_text(&owner, "[data-test=car-inspection]", |t| {
+        t.starts_with("上线检验") && t.contains("不适用6年免检")
+    })
+    .await;
 }

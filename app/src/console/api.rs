@@ -297,6 +297,14 @@ pub async fn car(id: i64) -> Result<shared::owner::CarDetail, Error> {
     send(Request::get(&format!("{BASE}/cars/{id}"))).await
 }
 
+/// `PUT /cars/{id}/inspection`: staff's marks; the next inspection they give.
+pub async fn mark_inspection(
+    id: i64,
+    marks: &shared::owner::InspectionMarks,
+) -> Result<shared::inspection::InspectionDue, Error> {
+    send_json(Request::put(&format!("{BASE}/cars/{id}/inspection")), marks).await
+}
+
 /// `POST /cars/{id}/binding`: a new binding code, ending the car's binding.
 pub async fn new_binding(id: i64) -> Result<shared::owner::BindingCode, Error> {
     send(Request::post(&format!("{BASE}/cars/{id}/binding"))).await

@@ -1,5 +1,5 @@
-//! `/console/leads/{id}/delivery` (交车): the car handed over — trim, VIN, plate, delivery
-//! and registration dates, odometer, insurance end and service advisor, each checked as
+//! `/console/leads/{id}/delivery` (交车): the car handed over — trim, VIN, plate, delivery,
+//! registration and manufacture dates (出厂日期 decides the annual-inspection cycle), odometer, insurance end and service advisor, each checked as
 //! typed by the rules the server applies (`shared::owner::Deliver::validate`) — then the
 //! one-time binding QR and link to print or show the owner (7 days, usable once).
 
@@ -126,6 +126,8 @@ fn DeliveryFields(lead: i64, form: DeliveryForm) -> impl IntoView {
                 {text("plate", "车牌号", "text", |d| d.plate.clone(), |d, v| d.plate = v)}
                 {text("delivered_on", "交车日期", "date", |d| d.delivered_on.clone(), |d, v| d.delivered_on = v)}
                 {text("registered_on", "上牌日期", "date", |d| d.registered_on.clone(), |d, v| d.registered_on = v)}
+                {text("manufactured_on", "出厂日期（见合格证，选填）", "date", |d| d.manufactured_on.clone(), |d, v| d.manufactured_on = v)}
+                <p class="c-sub">"出厂超过4年才上牌的车不享受6年免检，按每2年上线检验"</p>
                 <div class="c-field">
                     <label for="c-delivery-odometer">"交车里程（公里）"</label>
                     <input id="c-delivery-odometer" type="number" inputmode="numeric" data-test="delivery-odometer_km"

@@ -123,6 +123,8 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
             view! { <span class="c-phone" data-test="lead-phone">{lead.phone.clone()}</span> }
                 .into_any()
         };
+        // A virtual-operator or data-card number: a reward-fraud signal to check, never a refusal.
+        let risk = detail.with(|d| d.phone_risk.clone());
         let mut origin = vec![lead.origin_page.clone(), lead.origin_button.clone()];
         origin.extend(lead.origin_channel.clone());
         origin.retain(|o| !o.is_empty());
@@ -144,7 +146,10 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
                         {lead.status.label()}
                     </span>
                 </div>
-                <p class="c-who">{phone}</p>
+                <p class="c-who">
+                    {phone}
+                    {risk.map(|r| view! { " " <span class="c-badge" role="note" data-test="phone-risk">{r}</span> })}
+                </p>
                 <dl class="c-facts">
                     <dt>"顾问"</dt>
                     <dd data-test="lead-consultant">

@@ -10,6 +10,7 @@ mod car_history;
 mod delivery;
 mod follow_ups;
 mod format;
+mod inspection;
 mod lead;
 mod leads;
 mod links;

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::car_history::CarHistory;
 use super::delivery::BindingCard;
 use super::format::short_time;
+use super::inspection::InspectionCard;
 use super::reminder_tasks::CarReminderHistory;
 use super::{api, use_session, OWNERS};
 use crate::components::status::{LoadError, Loading};
@@ -79,6 +80,7 @@ pub fn Car(id: i64) -> impl IntoView {
                 <section class="c-card" data-test="car-detail">
                     <h2>{format!("{} {}", c.plate, c.model)}</h2>
                     <dl class="c-facts">
+                        <dt>"号牌"</dt><dd data-test="car-plate-kind">{shared::plate::kind_of(&c.plate).map_or("—", shared::plate::PlateKind::label)}</dd>
                         <dt>"车架号"</dt><dd data-test="car-vin">{c.vin}</dd>
                         <dt>"车主"</dt><dd data-test="car-phone">{format!("{} {}", c.owner_name.unwrap_or_default(), c.owner_phone.unwrap_or_default())}</dd>
                         <dt>"交车 / 上牌"</dt><dd>{format!("{} / {}", c.delivered_on, d.registered_on)}</dd>
@@ -97,6 +99,7 @@ pub fn Car(id: i64) -> impl IntoView {
                         on:click=move |_| { issue.dispatch(()); }>"生成新绑定码（原绑定将解除）"</button>
                     <p class="c-error" role="alert">{move || issue.value().get().and_then(Result::err).map(|e| e.message())}</p>
                 </section>
+                <InspectionCard car=id facts=d.inspection_facts due=d.inspection version />
                 <CarReminderHistory reminders=d.reminders />
                 <CarHistory service=d.service surveys=d.surveys points=d.points />
                 <section class="c-card">

@@ -14,7 +14,7 @@ use shared::quote::{
     parse_percent_bp, percent_text, quote, LoanTerms, Quote, QuoteRequest,
     DEFAULT_DOWN_PAYMENT_PCT, DEFAULT_PLATE_FEE, DEFAULT_SEATS, DEFAULT_TERM_MONTHS,
 };
-use shared::tax::{litres, parse_displacement_ml, Listing, ReliefPeriod};
+use shared::tax::{litres, parse_displacement_ml, ruled_out, Listing, ReliefPeriod};
 
 use crate::components::field_error::FieldError;
 use crate::components::price_tag::PriceTag;
@@ -101,6 +101,18 @@ pub fn Calculator() -> impl IntoView {
     // what the buyer has chosen to assume.
     let known = RwSignal::new(None::<Listing>);
     let listed = RwSignal::new(false);
+    // The trim's equivalent all-electric range: a short-range plug-in cannot be assumed listed.
+    let eaer = RwSignal::new(None::<i64>);
+    let excluded = Memo::new(move |_| {
+        let energy = energy.get()?;
+        ruled_out(energy, eaer.get(), period?)
+    });
+    // An assumption the rules rule out is never offered, nor kept when the energy type changes.
+    Effect::new(move |_| {
+        if excluded.with(Option::is_some) && listed.get_untracked() {
+            listed.set(false);
+        }
+    });
     let commercial = RwSignal::new(String::new());
     let plate = RwSignal::new(DEFAULT_PLATE_FEE.to_string());
     let loan = RwSignal::new(query.with_untracked(|q| q.get("pay") == Some("loan")));
@@ -123,8 +135,10 @@ pub fn Calculator() -> impl IntoView {
                 price.set(p.to_string());
             }
             energy.set(head.energy_type);
+            eaer.set(head.eaer_km);
             return;
         };
+        eaer.set(request.eaer_km);
         price.set(request.price.to_string());
         seats.set(request.seats.to_string());
         energy.set(Some(request.energy_type));
@@ -150,7 +164,7 @@ pub fn Calculator() -> impl IntoView {
             return bad("energy_type", "请选择能源类型");
         };
         let displacement_ml =
-            if energy_type == EnergyType::Bev || displacement.with(|d| d.trim().is_empty()) {
+            if !energy_type.has_engine() || displacement.with(|d| d.trim().is_empty()) {
                 None
             } else {
                 match displacement.with(|d| parse_displacement_ml(d)) {
@@ -215,6 +229,7 @@ pub fn Calculator() -> impl IntoView {
             seats,
             energy_type,
             displacement_ml,
+            eaer_km: eaer.get(),
             listings,
             purchase_date: today,
             commercial_insurance,
@@ -378,10 +393,10 @@ pub fn Calculator() -> impl IntoView {
                         </select>
                         <FieldError message=energy_error id="err-energy_type" />
                     </div>
-                    <Show when=move || energy.get() != Some(EnergyType::Bev)>
+                    <Show when=move || energy.get().is_none_or(EnergyType::has_engine)>
                         {field("displacement_ml", "发动机排量（升，车船税按排量）", displacement, "如 1.5")}
                     </Show>
-                    {move || period.map(|p| view! { <Listed period=p energy known listed /> })}
+                    {move || period.map(|p| view! { <Listed period=p energy known listed excluded /> })}
                     {field("commercial_insurance", "商业险（元，留空按估算）", commercial, "留空自动估算")}
                     {field("plate_fee", "上牌费（元）", plate, "500")}
                     <Show when=move || loan.get()>
@@ -401,13 +416,15 @@ pub fn Calculator() -> impl IntoView {
 }
 
 /// Whether the car is in the MIIT catalogue for today's period: what its data says, with the
-/// source, or that nobody knows yet; and the choice of what the quote assumes.
+/// source, or that nobody knows yet; and the choice of what the quote assumes — none where the
+/// rules rule a listing out (`excluded`, the reason), which the page says instead.
 #[component]
 fn Listed(
     period: ReliefPeriod,
     energy: RwSignal<Option<EnergyType>>,
     known: RwSignal<Option<Listing>>,
     listed: RwSignal<bool>,
+    excluded: Memo<Option<String>>,
 ) -> impl IntoView {
     let catalogue = move || match energy.get() {
         Some(e) if e.is_new_energy() => "减免车辆购置税的新能源汽车车型目录",
@@ -416,6 +433,9 @@ fn Listed(
     };
     let said = move || {
         let label = period.label();
+        if let Some(why) = excluded.get() {
+            return format!("不符合{label}减免条件（{why}），按未列入计算。");
+        }
         known.with(|k| match k {
             Some(l) => format!(
                 "{}{label}目录（{}）。",
@@ -442,10 +462,12 @@ fn Listed(
     view! {
         <fieldset class="question field" data-test="listed">
             <legend>{period.label()} {catalogue}</legend>
-            <div class="tabs" role="radiogroup" aria-label="目录情况">
-                {choice(true, "按已列入计算", "listed-yes")}
-                {choice(false, "按未列入计算", "listed-no")}
-            </div>
+            <Show when=move || excluded.with(Option::is_none)>
+                <div class="tabs" role="radiogroup" aria-label="目录情况">
+                    {choice(true, "按已列入计算", "listed-yes")}
+                    {choice(false, "按未列入计算", "listed-no")}
+                </div>
+            </Show>
             <p class="muted small" data-test="listed-said">{said} "以工信部目录为准。"</p>
         </fieldset>
     }

@@ -106,6 +106,11 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match km.get_untracked().trim().parse::<i64>() {
+            // Never below the last reading: the server's rule and words, at once.
+            Ok(km) if km < car.with_untracked(|c| c.odometer_km) => {
+                let last = car.with_untracked(|c| c.odometer_km);
+                set_error.set(Some(shared::maintenance::mileage_decreased(last).message));
+            }
             Ok(km) => {
                 save.dispatch(km);
             }
@@ -133,10 +138,14 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
         };
         let i = c.inspection;
         let inspection = format!(
-            "{}，有效期至{}，{}起可办理",
+            "{}，有效期至{}，{}起可办理{}",
             i.kind.label(),
             i.due,
-            i.window_opens
+            i.window_opens,
+            i.exception.map_or(String::new(), |e| format!(
+                "（{}，不适用6年免检，每2年上线检验，6年后每年）",
+                e.label()
+            ))
         );
         let warranty = match c.warranty {
             Some(w) if w.expired => "已过保".to_string(),
@@ -150,12 +159,16 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
             .insurance_ends_on
             .map_or("未登记".into(), |d| d.to_string());
         let advisor = c.advisor.clone();
+        let plate = match shared::plate::kind_of(&c.plate) {
+            Some(kind) => format!("{}（{}）", c.plate, kind.label()),
+            None => c.plate.clone(),
+        };
         view! {
             <section class="card" data-test="owner-car">
                 <h2 data-test="car-model">{c.model.clone()}</h2>
                 <CarReminders reminders=c.reminders.clone() />
                 <dl class="facts">
-                    {fact("车牌", c.plate.clone(), "car-plate")}
+                    {fact("车牌", plate, "car-plate")}
                     {fact("车架号", c.vin.clone(), "car-vin")}
                     {fact("交车日期", c.delivered_on.to_string(), "car-delivered")}
                     {fact("当前里程", format!("{}公里", c.odometer_km), "car-odometer")}

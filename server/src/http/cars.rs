@@ -1,6 +1,7 @@
 //! `/api/v1/console/...` for cars and owners: delivering a lead's car (the form's trims and
 //! advisors, then the delivery with its binding QR), the 车主 list with search by plate, VIN
-//! tail or phone tail, a car's detail (bindings, readings), a new binding code, and the
+//! tail or phone tail, a car's detail (bindings, readings, the annual inspection and the
+//! marks that put it under Art. 16, `PUT .../inspection`), a new binding code, and the
 //! dealer's maintenance plans per series, and the reminders an advisor follows up. A car's page
 //! also carries its service visits, their survey answers and its owner's points ledger. VINs and phones are shown in full only to the car's
 //! service advisor, managers and admins.
@@ -11,10 +12,11 @@ use serde::Deserialize;
 use shared::console::{Role, StaffRef};
 use shared::contact::mask_phone;
 use shared::date::Date;
+use shared::inspection::{self, InspectionDue, InspectionFacts};
 use shared::maintenance::MaintenancePlan;
 use shared::owner::{
     BindingCode, BindingRow, BindingState, CarDetail, CarSummary, Deliver, Delivered, DeliveryForm,
-    PlanRow, ReadingRow, TrimChoice,
+    InspectionMarks, PlanRow, ReadingRow, TrimChoice,
 };
 use shared::page::Page;
 use shared::reminder::ReminderTask;
@@ -206,6 +208,9 @@ struct CarRow {
     registered_on: String,
     insurance_ends_on: Option<String>,
     odometer_km: i64,
+    manufactured_on: Option<String>,
+    casualty_accident: i64,
+    modification_penalty: i64,
     advisor_id: Option<i64>,
     advisor: Option<String>,
     bound: i64,
@@ -213,7 +218,8 @@ struct CarRow {
 
 const CAR_QUERY: &str = "SELECT c.id, c.lead_id, br.name_zh AS brand, s.name_zh AS series, \
          t.name_zh AS trim, c.plate, c.vin, l.name AS owner_name, l.phone AS owner_phone, \
-         c.delivered_on, c.registered_on, c.insurance_ends_on, c.odometer_km, c.advisor_id, \
+         c.delivered_on, c.registered_on, c.insurance_ends_on, c.odometer_km, \
+         c.manufactured_on, c.casualty_accident, c.modification_penalty, c.advisor_id, \
          a.name AS advisor, \
          (SELECT COUNT(*) FROM car_bindings b WHERE b.car_id = c.id AND b.bound_at IS NOT NULL \
               AND b.ended_at IS NULL) AS bound \
@@ -228,6 +234,18 @@ fn serves(viewer: &Staff, advisor_id: Option<i64>) -> bool {
 }
 
 impl CarRow {
+    fn registered_on(&self) -> Date {
+        Date::parse(&self.registered_on).unwrap_or(Date::new(1970, 1, 1))
+    }
+
+    fn inspection_facts(&self) -> InspectionFacts {
+        InspectionFacts {
+            manufactured_on: self.manufactured_on.as_deref().and_then(Date::parse),
+            casualty_accident: self.casualty_accident == 1,
+            modification_penalty: self.modification_penalty == 1,
+        }
+    }
+
     fn summary(&self, viewer: &Staff) -> CarSummary {
         let full = serves(viewer, self.advisor_id);
         CarSummary {
@@ -378,7 +396,13 @@ pub async fn car(
         surveys: crate::surveys::of_car(&state.db, car_id).await?,
         points,
         car: row.summary(&staff),
-        registered_on: Date::parse(&row.registered_on).unwrap_or(Date::new(1970, 1, 1)),
+        registered_on: row.registered_on(),
+        inspection_facts: row.inspection_facts(),
+        inspection: Some(inspection::next_inspection(
+            row.registered_on(),
+            Clock::now().today(),
+            &row.inspection_facts(),
+        )),
         insurance_ends_on: row.insurance_ends_on.as_deref().and_then(Date::parse),
         odometer_km: row.odometer_km,
         bindings: rows,
@@ -399,6 +423,42 @@ pub async fn car(
             .collect(),
         waiting,
     }))
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/console/cars/{id}/inspection",
+    tag = "console",
+    params(("id" = i64, Path, description = "车辆编号")),
+    request_body = InspectionMarks,
+    responses(
+        (status = 200, description = "已记录：按这些情况的下次年检（出现任一情况即按《实施条例》第16条）", body = InspectionDue),
+        (status = 403, description = "仅该车的服务顾问、经理和管理员", body = ErrorBody),
+        (status = 404, description = "不是本人可见的车辆", body = ErrorBody),
+    )
+)]
+pub async fn mark_inspection(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(car_id): Path<i64>,
+    Json(marks): Json<InspectionMarks>,
+) -> Result<axum::Json<InspectionDue>, Error> {
+    let row = car_row(&state, &staff, car_id).await?;
+    if !serves(&staff, row.advisor_id) {
+        return Err(Error::Forbidden);
+    }
+    owners::mark_inspection(&state.db, car_id, marks).await?;
+    tracing::info!(car = car_id, staff = staff.id, "inspection marks set");
+    let facts = InspectionFacts {
+        casualty_accident: marks.casualty_accident,
+        modification_penalty: marks.modification_penalty,
+        ..row.inspection_facts()
+    };
+    Ok(axum::Json(inspection::next_inspection(
+        row.registered_on(),
+        Clock::now().today(),
+        &facts,
+    )))
 }
 
 #[utoipa::path(

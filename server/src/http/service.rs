@@ -4,18 +4,19 @@
 //! owner's car or booking is a 404.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::booking::{SlotFull, SlotList};
 use shared::service::{BookService, ServiceBooking, ServiceReschedule, ServiceStores};
 use shared::{ApiError, ErrorBody};
 
 use super::owners::owner_of;
-use super::test_drive::bookable_slot;
+use super::test_drive::{bookable_slot, hash, idempotency_key, key_reused};
 use super::visitor::ClientAddr;
 use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::{self, Clock, Moved, SlotKind};
-use crate::service::{self, Booked};
+use crate::bookings::{self, Booked, Clock, Moved, SlotKind};
+use crate::idempotency::Key;
+use crate::service::{self, NewService};
 
 fn no_store() -> Error {
     Error::NotFound("未找到该门店".into())
@@ -89,6 +90,7 @@ pub async fn slots(
     params(
         ("dealer" = String, Path, description = "经销商标识（slug）"),
         ("id" = i64, Path, description = "车辆编号"),
+        ("Idempotency-Key" = Option<String>, Header, description = "重试同一预约时带上同一编号：返回第一次的结果，不会重复预约"),
     ),
     request_body = BookService,
     responses(
@@ -97,7 +99,7 @@ pub async fn slots(
         (status = 404, description = "不是本人绑定的车辆", body = ErrorBody),
         (status = 409, description = "该时段已约满（slot_full，附最近的空闲时段），或这辆车已预约该时段（duplicate）", body = SlotFull),
         (status = 413, description = "请求内容超过64KB", body = ErrorBody),
-        (status = 422, description = "服务类型、备注或时段不符合规则（field 指明字段）", body = ErrorBody),
+        (status = 422, description = "服务类型、备注或时段不符合规则（field 指明字段），或同一 Idempotency-Key 用于不同的预约", body = ErrorBody),
         (status = 429, description = "操作太频繁", body = ErrorBody),
     )
 )]
@@ -106,6 +108,7 @@ pub async fn book(
     Path((dealer, car_id)): Path<(String, i64)>,
     jar: PrivateCookieJar,
     addr: ClientAddr,
+    headers: HeaderMap,
     Json(request): Json<BookService>,
 ) -> Result<(StatusCode, axum::Json<ServiceBooking>), Error> {
     let record = dealer_or_404(&state, &dealer).await?;
@@ -114,19 +117,33 @@ pub async fn book(
     if !service::owns(&state.db, record.id, owner, car_id).await? {
         return Err(no_car());
     }
+    let key = idempotency_key(&headers)?;
+    // The owner and car are part of what was asked: the same key from another owner is refused.
+    let request_hash = hash(&("service", owner, car_id, &request));
     let valid = request.validate().map_err(Error::Unprocessable)?;
     let clock = Clock::now();
     let slot = bookable_slot(&state, SlotKind::Service, record.id, valid.slot_id, clock).await?;
-    let code =
-        match service::book(&state.db, record.id, &slot, car_id, owner, &valid, clock).await? {
-            Booked::Done(code) => code,
-            Booked::Full => {
-                let free =
-                    bookings::nearest_free(&state.db, SlotKind::Service, &slot, clock, 3).await?;
-                return Err(Error::SlotFull(free));
-            }
-            Booked::Duplicate => return Err(duplicate()),
-        };
+    let visit = NewService {
+        dealer_id: record.id,
+        slot: &slot,
+        car_id,
+        owner_id: owner,
+        request: &valid,
+        idempotency: key.as_deref().map(|key| Key {
+            key,
+            request_hash: request_hash.clone(),
+        }),
+    };
+    let code = match service::book(&state.db, &visit, clock).await? {
+        Booked::Done(code) | Booked::Replayed(code) => code,
+        Booked::Full => {
+            let free =
+                bookings::nearest_free(&state.db, SlotKind::Service, &slot, clock, 3).await?;
+            return Err(Error::SlotFull(free));
+        }
+        Booked::Duplicate => return Err(duplicate()),
+        Booked::KeyReused => return Err(key_reused()),
+    };
     tracing::info!(owner, car = car_id, "service booked");
     let booking = service::of_owner_by_code(&state.db, record.id, owner, &code)
         .await?

@@ -17,6 +17,7 @@ use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::{self, Booked, Clock, NewBooking, SlotKind};
+use crate::idempotency::{self, Key};
 use crate::leads::Touch;
 
 #[utoipa::path(
@@ -88,7 +89,7 @@ fn no_test_drive_car() -> Error {
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// The key, when sent: 1–64 visible ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
     let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
         return Ok(None);
     };
@@ -187,26 +188,20 @@ pub async fn book(
         slot_id: slot.id,
         series_id: &request.series_id,
         licence: request.licence,
-        idempotency: key.as_deref().map(|k| (k, request_hash.clone())),
+        idempotency: key.as_deref().map(|key| Key {
+            key,
+            request_hash: request_hash.clone(),
+        }),
     };
-    let code = match bookings::book(&state.db, &booking).await {
-        Ok(Booked::Done(code)) => code,
-        Ok(Booked::Full) => {
+    let code = match bookings::book(&state.db, &booking).await? {
+        Booked::Done(code) | Booked::Replayed(code) => code,
+        Booked::Full => {
             let free =
                 bookings::nearest_free(&state.db, SlotKind::TestDrive, &slot, clock, 3).await?;
             return Err(Error::SlotFull(free));
         }
-        Ok(Booked::Duplicate) => return Err(duplicate()),
-        // Two retries with one key at the same moment: the one that lost replays the winner.
-        Err(e) if is_unique_violation(&e) && key.is_some() => {
-            let key = key.as_deref().unwrap_or_default();
-            match replay(&state, record.id, key, &request_hash).await? {
-                Some(code) => code,
-                None => return Err(duplicate()),
-            }
-        }
-        Err(e) if is_unique_violation(&e) => return Err(duplicate()),
-        Err(e) => return Err(e.into()),
+        Booked::Duplicate => return Err(duplicate()),
+        Booked::KeyReused => return Err(key_reused()),
     };
     created(&state, record.id, &code, jar, &dealer, visitor, &request).await
 }
@@ -217,11 +212,6 @@ fn duplicate() -> Error {
         message: "您已预约该时段，请勿重复预约".into(),
         field: Some("slot".into()),
     })
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
 /// A slot of the dealer that can still be booked now, or 422 naming the slot.
@@ -252,17 +242,23 @@ async fn replay(
     key: &str,
     request_hash: &str,
 ) -> Result<Option<String>, Error> {
-    match bookings::idempotent(&state.db, dealer_id, key).await? {
+    match idempotency::first_use(&state.db.pool, dealer_id, key).await? {
         None => Ok(None),
         Some((hash, code)) if hash == request_hash => Ok(Some(code)),
-        Some(_) => Err(Error::Unprocessable(ApiError::invalid(
-            "idempotency_key",
-            "该 Idempotency-Key 已用于另一份预约，请换一个",
-        ))),
+        Some(_) => Err(key_reused()),
     }
 }
 
-fn hash(request: &BookingRequest) -> String {
+/// 422: the key was first sent with another request.
+pub fn key_reused() -> Error {
+    Error::Unprocessable(ApiError::invalid(
+        "idempotency_key",
+        "该 Idempotency-Key 已用于另一份预约，请换一个",
+    ))
+}
+
+/// The SHA-256 of a request's JSON, kept with its `Idempotency-Key`.
+pub fn hash(request: &impl serde::Serialize) -> String {
     let bytes = serde_json::to_vec(request).unwrap_or_default();
     Sha256::digest(bytes)
         .iter()

@@ -92,6 +92,7 @@ pub fn energy_label(energy: EnergyType) -> &'static str {
         EnergyType::Phev => "插电式混合动力",
         EnergyType::Erev => "增程式",
         EnergyType::Bev => "纯电动",
+        EnergyType::Fcev => "燃料电池",
     }
 }
 
