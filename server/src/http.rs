@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod owners;
 pub mod qr;
 pub mod quote;
+pub mod security;
 pub mod series;
 pub mod service;
 pub mod service_desk;
@@ -76,6 +77,8 @@ pub struct AppState {
     /// The origin short links are shared under (`CHELINK_PUBLIC_ORIGIN`); `None`: the
     /// request's own.
     pub public_origin: Option<String>,
+    /// Staff password hashes, on the blocking pool a few at a time.
+    pub hasher: staff::Hasher,
 }
 
 impl AppState {
@@ -97,6 +100,7 @@ impl AppState {
                 shared::wechat::JS_SDK_URL,
             ),
             public_origin: None,
+            hasher: staff::Hasher::per_core(),
         })
     }
 
@@ -199,6 +203,11 @@ fn console_router() -> OpenApiRouter<AppState> {
 
 /// The whole application, serving the built app in `dist`.
 pub fn app(state: AppState) -> Router {
+    let policy = Arc::new(security::Policy::new(
+        state.shell.pages(),
+        state.wechat.script(),
+        state.secure_cookies,
+    ));
     let (api, doc) = api_router().split_for_parts();
     let doc = doc
         .to_json()
@@ -249,6 +258,8 @@ pub fn app(state: AppState) -> Router {
         // Share-link redirects run outside every layer above: a click is answered with no
         // session, compression or span work (the staff check reads the session cookie itself).
         .route("/s/{code}", get(links::open))
+        // Every answer, a redirect too, gets the security headers.
+        .layer(axum::middleware::from_fn_with_state(policy, security::secure))
         .with_state(state)
 }
 

@@ -1,12 +1,26 @@
 //! The dealer's colour as CSS variables: `--brand` as given and `--brand-ink` darkened until
-//! white text on it (and it on white) reaches WCAG's 4.5:1. The server paints it into the
-//! consumer shell; the console sets it on its root.
+//! white text on it (and it on white) reaches WCAG's 4.5:1. The server writes them into the
+//! consumer shell, whose script sets them on the root; the console sets them on its root.
+//! Both go through CSSOM: the Content-Security-Policy refuses `style` attributes.
 
-/// CSS variables for the dealer's colour: `--brand` as given (decoration) and `--brand-ink`,
-/// darkened until white text on it (and it on white) reaches a 4.5:1 contrast ratio.
+/// The variables `brand_vars` sets, by name.
+pub const BRAND_VARS: [&str; 3] = ["--brand", "--brand-ink", "--brand-soft"];
+
+/// CSS variables for the dealer's colour as `name:value;...` (what the shell carries).
 pub fn brand_style(color: &str) -> String {
+    brand_vars(color)
+        .iter()
+        .map(|(name, value)| format!("{name}:{value}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// CSS variables for the dealer's colour: `--brand` as given (decoration), `--brand-ink`,
+/// darkened until white text on it (and it on white) reaches a 4.5:1 contrast ratio, and
+/// `--brand-soft`, a tint; none for a colour that is not `#rrggbb`.
+pub fn brand_vars(color: &str) -> Vec<(&'static str, String)> {
     let Some((r, g, b)) = parse_hex(color) else {
-        return String::new();
+        return Vec::new();
     };
     let (mut ir, mut ig, mut ib) = (f64::from(r), f64::from(g), f64::from(b));
     for _ in 0..40 {
@@ -17,10 +31,15 @@ pub fn brand_style(color: &str) -> String {
         ig *= 0.92;
         ib *= 0.92;
     }
-    format!(
-        "--brand:#{r:02x}{g:02x}{b:02x};--brand-ink:#{:02x}{:02x}{:02x};--brand-soft:rgba({r},{g},{b},.1)",
-        ir as u8, ig as u8, ib as u8
-    )
+    let [brand, ink, soft] = BRAND_VARS;
+    vec![
+        (brand, format!("#{r:02x}{g:02x}{b:02x}")),
+        (
+            ink,
+            format!("#{:02x}{:02x}{:02x}", ir as u8, ig as u8, ib as u8),
+        ),
+        (soft, format!("rgba({r},{g},{b},.1)")),
+    ]
 }
 
 fn parse_hex(color: &str) -> Option<(u8, u8, u8)> {

@@ -156,12 +156,22 @@ impl TestApp {
 
     /// Another instance allowing `writes` bookings and enquiries per visitor and minute.
     pub async fn instance(&self, dist: &Path, writes: u32) -> String {
+        self.instance_with(dist, |state| state.with_write_limit(writes))
+            .await
+    }
+
+    /// Another instance with its state changed by `configure` first (`secure_cookies`, say).
+    pub async fn instance_with(
+        &self,
+        dist: &Path,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> String {
         let state = AppState::new(self.db.clone(), dist)
             .await
             .expect("state")
-            .with_write_limit(writes)
+            .with_write_limit(WRITES_PER_MINUTE)
             .with_wechat(&self.wechat.url, &self.wechat.url, &self.wechat.script());
-        serve(state).await
+        serve(configure(state)).await
     }
 
     /// A server on a fresh migrated and seeded database, or `None` for PostgreSQL when

@@ -227,4 +227,14 @@ async fn a_forwarded_link_keeps_the_lead_with_the_consultant_and_the_console_sho
     .await
     .unwrap();
     screenshot(&li, "43-console-link-stats").await;
+    // Nothing on these pages was refused by the Content-Security-Policy.
+    driver
+        .assert_no_csp_violations(&li, "the share tree and link stats (li)")
+        .await;
+    driver
+        .assert_no_csp_violations(&friend, "the share tree and link stats (friend)")
+        .await;
+    driver
+        .assert_no_csp_violations(&third, "the share tree and link stats (third)")
+        .await;
 }

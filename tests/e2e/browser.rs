@@ -1,5 +1,6 @@
 //! The browser side of the end-to-end tests: Debian's ChromeDriver and headless Chromium as
-//! a 375x812 phone with a WeChat user agent, and waits that poll for what a user would see.
+//! a 375x812 phone with a WeChat user agent, waits that poll for what a user would see, and
+//! what the browser's log says the Content-Security-Policy refused.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -67,6 +68,8 @@ impl Driver {
             std::env::temp_dir().join(format!("chelink-e2e-{}-{}", std::process::id(), next()));
         let caps = serde_json::json!({
             "browserName": "chrome",
+            // The console log, where Chromium reports what the CSP refused (`csp_violations`).
+            "goog:loggingPrefs": { "browser": "ALL" },
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
                 "args": [
@@ -89,6 +92,43 @@ impl Driver {
             .connect(&self.url)
             .await
             .expect("a Chromium session")
+    }
+}
+
+impl Driver {
+    /// What Chromium logged about the Content-Security-Policy since the last call (each call
+    /// empties the log): its console log, kept by `goog:loggingPrefs`, read through
+    /// ChromeDriver's log endpoint. A violation is logged even when it happened before any
+    /// script of ours could listen.
+    pub async fn csp_violations(&self, client: &Client) -> Vec<String> {
+        let session = client
+            .session_id()
+            .await
+            .expect("session id")
+            .expect("a session");
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/session/{session}/se/log", self.url))
+            .json(&serde_json::json!({"type": "browser"}))
+            .send()
+            .await
+            .expect("ChromeDriver's log")
+            .json()
+            .await
+            .expect("a JSON log");
+        answer["value"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no browser log: {answer}"))
+            .iter()
+            .filter_map(|entry| entry["message"].as_str())
+            .filter(|message| message.contains("Content Security Policy"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Fails when Chromium refused anything on the pages opened since the last check.
+    pub async fn assert_no_csp_violations(&self, client: &Client, pages: &str) {
+        let seen = self.csp_violations(client).await;
+        assert!(seen.is_empty(), "CSP violations on {pages}: {seen:#?}");
     }
 }
 

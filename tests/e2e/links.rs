@@ -93,4 +93,11 @@ async fn a_consultant_shares_a_link_and_the_friend_who_opens_it_books_with_its_c
     )
     .await;
     screenshot(&consultant, "26-console-link-clicked").await;
+    // Nothing on these pages was refused by the Content-Security-Policy.
+    driver
+        .assert_no_csp_violations(&consultant, "links and booking (consultant)")
+        .await;
+    driver
+        .assert_no_csp_violations(&friend, "links and booking (friend)")
+        .await;
 }

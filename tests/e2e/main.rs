@@ -7,6 +7,7 @@ mod booking;
 mod browser;
 mod budget;
 mod console;
+mod csp;
 /// The local fake of WeChat's API and JS-SDK, shared with the API tests.
 #[path = "../api/fake_wechat.rs"]
 #[expect(

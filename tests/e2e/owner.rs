@@ -319,6 +319,22 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     }
     owner.refresh().await.unwrap();
     wait_text(&owner, "[data-test=points-total]", |t| t.contains("260")).await;
+    // Nothing on these pages was refused by the Content-Security-Policy.
+    driver
+        .assert_no_csp_violations(&staff, "the owner centre and car history (staff)")
+        .await;
+    driver
+        .assert_no_csp_violations(&owner, "the owner centre and car history (owner)")
+        .await;
+    driver
+        .assert_no_csp_violations(&advisor, "the owner centre and car history (advisor)")
+        .await;
+    driver
+        .assert_no_csp_violations(&other, "the owner centre and car history (other)")
+        .await;
+    driver
+        .assert_no_csp_violations(&friend, "the owner centre and car history (friend)")
+        .await;
     wait_text(&owner, "[data-test=points-ledger]", |t| t.contains("推荐")).await;
 
     // A farming attempt: the owner books through their own link on their own phone. It

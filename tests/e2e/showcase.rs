@@ -225,4 +225,14 @@ async fn a_consultant_edits_their_card_and_shares_a_poster_of_their_showcase_tha
         .find(Locator::Css("[data-test=my-consultant]"))
         .await
         .is_err());
+    // Nothing on these pages was refused by the Content-Security-Policy.
+    driver
+        .assert_no_csp_violations(&consultant, "the card, poster and showcase (consultant)")
+        .await;
+    driver
+        .assert_no_csp_violations(&friend, "the card, poster and showcase (friend)")
+        .await;
+    driver
+        .assert_no_csp_violations(&stranger, "the card, poster and showcase (stranger)")
+        .await;
 }

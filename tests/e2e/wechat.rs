@@ -171,6 +171,13 @@ async fn a_buyer_in_wechat_shares_a_model_page_with_its_title_and_a_signed_confi
     assert!(wx["app"][0]["desc"].as_str().unwrap().contains("比亚迪"));
     assert_eq!((wechat.token_calls(), wechat.ticket_calls()), (1, 1));
     screenshot(&phone, "wechat-model-page").await;
+    // The JS-SDK came from its configured origin, which the consumer pages' CSP allows.
+    driver
+        .assert_no_csp_violations(&phone, "a model page in WeChat")
+        .await;
+    driver
+        .assert_no_csp_violations(&admin, "the official account's settings")
+        .await;
 }
 
 /// The asset folder the built shell names.

@@ -5,7 +5,8 @@
 //! that no slot was overbooked. `cargo xtask bench writes` runs only the booking writes;
 //! `cargo xtask bench reads` only the catalogue reads and the shell against nginx serving the
 //! same bytes. `cargo xtask bench scheduler` times the reminder scheduler's pass over
-//! 100,000 cars on SQLite.
+//! 100,000 cars on SQLite. `cargo xtask bench signin` times catalogue reads alone and while
+//! bursts of 24 staff sign-ins hash their passwords.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -36,6 +37,9 @@ pub enum Part {
     /// Only the consumer's first load and Lighthouse (the release app is built): the loop
     /// for work on how pages paint.
     Pages,
+    /// Only catalogue reads timed alone and during bursts of 24 parallel staff sign-ins
+    /// (argon2 hashes), on the debug server: no wasm or release build.
+    SignIn,
 }
 
 /// What a page's Lighthouse medians must reach.
@@ -150,8 +154,17 @@ impl Server {
     /// Starts the server on `database_url` with the demo data, its write limit lifted so that
     /// the booking load measures the database rather than 429s, and waits until it answers.
     fn start(root: &Path, dist: &Path, database_url: &str) -> Result<Self> {
+        Self::start_built(
+            &root.join("target/release/chelink-server"),
+            dist,
+            database_url,
+        )
+    }
+
+    /// The same, with the server binary at `binary`.
+    fn start_built(binary: &Path, dist: &Path, database_url: &str) -> Result<Self> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let process = Command::new(root.join("target/release/chelink-server"))
+        let process = Command::new(binary)
             .env("PORT", port.to_string())
             .env("DATABASE_URL", database_url)
             .env("CHELINK_DIST", dist)
@@ -237,13 +250,26 @@ pub fn bench(root: &Path, part: Part, only: &[String]) -> Result<()> {
             build::build(root, build::Mode::Dev)?
         }
         // The API needs no built app; the server only warns that pages are missing.
-        Part::Writes | Part::Redirects | Part::Scheduler => root.join("dist"),
+        Part::Writes | Part::Redirects | Part::Scheduler | Part::SignIn => root.join("dist"),
     };
-    run(Command::new("cargo").args(["build", "--release", "--package", "chelink-server"]))?;
-
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out)?;
     let sqlite = BenchDatabase::fresh_sqlite(out.join("bench.db"))?;
+    if part == Part::SignIn {
+        // The debug server: argon2 is built with opt-level 3 in dev too, so a sign-in costs
+        // what it costs in release, and the bench needs no release build (minutes with LTO).
+        run(Command::new("cargo").args(["build", "--package", "chelink-server"]))?;
+        let server = Server::start_built(
+            &root.join("target/debug/chelink-server"),
+            &dist,
+            &sqlite.url(),
+        )?;
+        let mut report = String::from("# Chelink benchmark\n\n");
+        reads_during_sign_ins(server.port, &mut report)?;
+        drop(server);
+        return write_report(root, "report-signin.md", &report);
+    }
+    run(Command::new("cargo").args(["build", "--release", "--package", "chelink-server"]))?;
     let server = Server::start(root, &dist, &sqlite.url())?;
 
     let mut report = String::from("# Chelink benchmark\n\n");
@@ -266,6 +292,9 @@ pub fn bench(root: &Path, part: Part, only: &[String]) -> Result<()> {
     }
     if matches!(part, Part::All | Part::Reads) {
         reads(server.port, &out, &mut report)?;
+    }
+    if part == Part::All {
+        reads_during_sign_ins(server.port, &mut report)?;
     }
     if matches!(part, Part::All | Part::Redirects) {
         // Stops the server cleanly, to count the clicks it wrote.
@@ -298,6 +327,7 @@ pub fn bench(root: &Path, part: Part, only: &[String]) -> Result<()> {
         Part::Redirects => "report-redirects.md",
         Part::Pages => "report-pages.md",
         Part::Scheduler => "report-scheduler.md",
+        Part::SignIn => "report-signin.md",
     };
     write_report(root, file, &report)
 }
@@ -1223,6 +1253,105 @@ fn reads(port: u16, out: &Path, report: &mut String) -> Result<()> {
         }
     );
     Ok(())
+}
+
+/// The catalogue read timed while staff sign in: the series list, answered from memory.
+const SIGN_IN_READ: &str = "/api/v1/dealers/demo/series";
+
+/// Staff sign-ins sent at once in each burst, and the bursts.
+const SIGN_IN_BURST: usize = 24;
+const SIGN_IN_BURSTS: usize = 5;
+
+/// Catalogue reads one after another, alone and then while bursts of 24 staff sign in at once
+/// (each an argon2id verification): a sign-in burst must not slow a consumer's page.
+fn reads_during_sign_ins(port: u16, report: &mut String) -> Result<()> {
+    let read = || -> Result<f64> {
+        let started = Instant::now();
+        let response = get(port, SIGN_IN_READ, "br")?;
+        ensure!(
+            response.status == 200,
+            "{SIGN_IN_READ} answered {}",
+            response.status
+        );
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    };
+    let load = uptime();
+    let mut alone = Vec::new();
+    for _ in 0..300 {
+        alone.push(read()?);
+    }
+    let mut during = Vec::new();
+    let mut sign_ins = Vec::new();
+    for _ in 0..SIGN_IN_BURSTS {
+        let burst: Vec<_> = (0..SIGN_IN_BURST)
+            .map(|_| {
+                std::thread::spawn(move || -> Result<f64> {
+                    let started = Instant::now();
+                    let status = post_json(
+                        port,
+                        "/api/v1/console/session",
+                        r#"{"login":"demo-admin","password":"chelink-demo-2026"}"#,
+                    )?;
+                    ensure!(status == 200, "a sign-in answered {status}");
+                    Ok(started.elapsed().as_secs_f64() * 1000.0)
+                })
+            })
+            .collect();
+        while !burst.iter().all(|t| t.is_finished()) {
+            during.push(read()?);
+        }
+        for thread in burst {
+            let took = thread
+                .join()
+                .map_err(|_| anyhow::anyhow!("a sign-in thread panicked"))??;
+            sign_ins.push(took);
+        }
+    }
+    let figures = |mut ms: Vec<f64>| {
+        ms.sort_by(f64::total_cmp);
+        let at = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
+        format!(
+            "{} | {:.2} ms | {:.2} ms | {:.2} ms",
+            ms.len(),
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        )
+    };
+    let _ = writeln!(
+        report,
+        "## Catalogue reads while staff sign in\n\n\
+         `GET {SIGN_IN_READ}` one after another on a fresh connection each, alone and then during \
+         {SIGN_IN_BURSTS} bursts of {SIGN_IN_BURST} sign-ins sent at once (demo-admin, the right \
+         password). Load before: {load}.\n\n\
+         | what | n | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n\
+         | reads alone | {} |\n| reads during sign-in bursts | {} |\n| sign-ins (each) | {} |\n\n\
+         Load after: {}.\n",
+        figures(alone),
+        figures(during),
+        figures(sign_ins),
+        uptime()
+    );
+    Ok(())
+}
+
+/// A plain HTTP/1.1 POST of a JSON body on loopback; the answer's status.
+fn post_json(port: u16, path: &str, body: &str) -> Result<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let head = String::from_utf8_lossy(&raw);
+    head.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .context("no status line")
 }
 
 /// The machine's load averages (`uptime`), to read the figures by: other work on the machine

@@ -16,14 +16,15 @@ const USAGE: &str = "usage: cargo xtask <command>
                  (PORT to change) with SQLite and the demo data
   test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
-  bench [reads|writes|redirects|scheduler|pages [WORD...]]
+  bench [reads|writes|redirects|scheduler|signin|pages [WORD...]]
                  measure first-load bytes (consumer app and console), Lighthouse mobile
                  scores, catalogue reads and the shell against nginx, share-link redirects
                  against nginx and booking writes on SQLite (and PostgreSQL when
                  TEST_DATABASE_URL is set); `reads`, `writes` or `redirects`: only that part
                  (`reads` builds the app's debug wasm for its shell; the others build no app);
                  `pages`: only the first loads and Lighthouse (of the pages whose name or
-                 path has a WORD)";
+                 path has a WORD); `signin`: catalogue reads alone and during bursts of
+                 24 staff sign-ins";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,10 +52,11 @@ fn main() -> Result<()> {
             Some("writes") => bench::bench(&root, bench::Part::Writes, &[]),
             Some("redirects") => bench::bench(&root, bench::Part::Redirects, &[]),
             Some("scheduler") => bench::bench(&root, bench::Part::Scheduler, &[]),
+            Some("signin") => bench::bench(&root, bench::Part::SignIn, &[]),
             Some("pages") => bench::bench(&root, bench::Part::Pages, &args[2..]),
             Some(other) => {
                 eprintln!("{USAGE}");
-                bail!("unknown bench part {other:?}: only `reads`, `writes`, `redirects`, `scheduler` or `pages` runs alone")
+                bail!("unknown bench part {other:?}: only `reads`, `writes`, `redirects`, `scheduler`, `signin` or `pages` runs alone")
             }
         },
         _ => {

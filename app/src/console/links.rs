@@ -380,7 +380,7 @@ fn Breakdown(stats: LinkStats) -> impl IntoView {
                 "{}/{} 点击{} 线索{}",
                 d.day.month, d.day.day, d.clicks, d.leads
             );
-            let height = format!("height:{}%", d.clicks * 100 / most);
+            let height = format!("{}%", d.clicks * 100 / most);
             view! {
                 <li aria-label=said.clone() title=said data-test="link-day" data-clicks=d.clicks>
                     <span class="c-bar-n">{(d.clicks > 0).then_some(d.clicks)}</span>
@@ -388,7 +388,7 @@ fn Breakdown(stats: LinkStats) -> impl IntoView {
                         class="c-bar"
                         class:c-bar-on={d.clicks > 0}
                         class:c-bar-lead={d.leads > 0}
-                        style=height
+                        style:height=height
                     ></span>
                 </li>
             }

@@ -132,6 +132,24 @@ pub fn Console() -> impl IntoView {
     view! { <Gate /> }
 }
 
+/// Sets the dealer's colour variables on the document's root (and clears the old ones).
+fn paint_brand(vars: &[(&'static str, String)]) {
+    use wasm_bindgen::JsCast;
+    let Some(root) = document()
+        .document_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let style = root.style();
+    for name in shared::theme::BRAND_VARS {
+        let _ = style.remove_property(name);
+    }
+    for (name, value) in vars {
+        let _ = style.set_property(name, value);
+    }
+}
+
 /// Which of the four states shows; the pages re-render only when it changes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shown {
@@ -152,15 +170,14 @@ fn Gate() -> impl IntoView {
             Auth::SignedIn(_) => Shown::SignedIn,
         })
     });
-    let theme = move || {
-        session
-            .0
-            .with(|a| match a {
-                Auth::SignedIn(me) => Some(shared::theme::brand_style(&me.brand_color)),
-                _ => None,
-            })
-            .unwrap_or_default()
-    };
+    // The dealer's colour on the root through CSSOM: the CSP refuses a `style` attribute.
+    Effect::new(move |_| {
+        let vars = session.0.with(|a| match a {
+            Auth::SignedIn(me) => shared::theme::brand_vars(&me.brand_color),
+            _ => Vec::new(),
+        });
+        paint_brand(&vars);
+    });
     let notice = move || {
         session.0.with_untracked(|a| match a {
             Auth::SignedOut(notice) => notice.clone(),
@@ -168,7 +185,7 @@ fn Gate() -> impl IntoView {
         })
     };
     view! {
-        <div class="c-app" style=theme>
+        <div class="c-app">
             {move || match shown.get() {
                 Shown::Checking => view! {
                     <main class="c-page"><Loading count=2 /></main>

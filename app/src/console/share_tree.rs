@@ -48,7 +48,7 @@ fn TreeView(tree: ShareTree) -> impl IntoView {
         .nodes
         .into_iter()
         .map(|node| {
-            let indent = format!("--level:{}", node.level.clamp(1, 6));
+            let indent = ("--level", node.level.clamp(1, 6).to_string());
             let when = node.at.map(short_time).unwrap_or_default();
             let via = node.channel.map(|c| format!("经{}", c.label()));
             let name = match node.lead_id {

@@ -16,6 +16,7 @@ use shared::console::{
 use shared::{ApiError, ErrorBody};
 use tower_sessions::Session;
 
+use super::visitor::ClientAddr;
 use super::{AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::console::{self, BookingChanged, Changed, LeadFilter};
@@ -96,18 +97,29 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     request_body = SignIn,
     responses(
         (status = 200, description = "已登录（会话 Cookie：HttpOnly，SameSite=Strict）", body = StaffMe),
-        (status = 401, description = "账号或密码错误", body = ErrorBody),
-        (status = 429, description = "失败次数过多，账号暂时锁定（Retry-After 秒）", body = ErrorBody),
+        (status = 401, description = "账号或密码错误（不存在的账号同样回答）", body = ErrorBody),
+        (status = 429, description = "该账号失败次数过多暂时锁定（locked），或本地址失败次数过多（rate_limited）；Retry-After 秒", body = ErrorBody),
     )
 )]
 pub async fn sign_in(
     State(state): State<AppState>,
+    address: ClientAddr,
     session: Session,
     Json(request): Json<SignIn>,
 ) -> Result<axum::Json<StaffMe>, Error> {
     let clock = Clock::now();
     let login = request.login.trim();
-    match staff::sign_in(&state.db, login, &request.password, clock.millis).await? {
+    let address = address.0.map(staff::address_key);
+    let signed_in = staff::sign_in(
+        &state.db,
+        &state.hasher,
+        login,
+        &request.password,
+        address.as_deref(),
+        clock.millis,
+    )
+    .await?;
+    match signed_in {
         SignedIn::Yes(id) => {
             let session_error = |e: tower_sessions::session::Error| {
                 Error::Internal(anyhow::anyhow!("session: {e}"))
@@ -125,6 +137,9 @@ pub async fn sign_in(
         }
         SignedIn::No => Err(Error::BadCredentials),
         SignedIn::Locked(millis) => Err(Error::Locked {
+            retry_after: (millis / 1000).max(1) as u64,
+        }),
+        SignedIn::Throttled(millis) => Err(Error::TooMany {
             retry_after: (millis / 1000).max(1) as u64,
         }),
     }
@@ -174,7 +189,15 @@ pub async fn change_password(
     Json(request): Json<PasswordChange>,
 ) -> Result<StatusCode, Error> {
     request.validate().map_err(Error::Unprocessable)?;
-    if !staff::change_password(&state.db, staff.id, &request.current, &request.new).await? {
+    let changed = staff::change_password(
+        &state.db,
+        &state.hasher,
+        staff.id,
+        &request.current,
+        &request.new,
+    )
+    .await?;
+    if !changed {
         return Err(Error::Unprocessable(ApiError::invalid(
             "current",
             "当前密码不正确",

@@ -129,12 +129,9 @@ fn gone(status: StatusCode, dealer: Option<&str>) -> Response {
     let body = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} - 车链</title><style>body{{margin:0;background:#ededed;font:17px/1.5 \
-         -apple-system,\"PingFang SC\",\"Noto Sans CJK SC\",sans-serif;color:#191919}}\
-         main{{padding:30vh 24px 0;text-align:center}}p{{color:#5f5f5f;font-size:15px}}\
-         a{{display:inline-block;margin-top:16px;padding:10px 24px;border-radius:8px;\
-         background:#067d40;color:#fff;text-decoration:none}}</style></head>\
-         <body><main><h1>{title}</h1><p>{text}</p><a href=\"{home}\">去门店首页</a></main></body></html>"
+         <title>{title} - 车链</title><style>{style}</style></head>\
+         <body><main><h1>{title}</h1><p>{text}</p><a href=\"{home}\">去门店首页</a></main></body></html>",
+        style = super::security::PAGE_STYLE
     );
     super::shell::html(status, body)
 }

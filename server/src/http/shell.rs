@@ -66,6 +66,15 @@ impl Shell {
     pub fn is_built(&self) -> bool {
         self.template.is_some()
     }
+
+    /// The shells as read, for the hashes of their inline script and style
+    /// (`security::Policy`).
+    pub fn pages(&self) -> impl Iterator<Item = &str> {
+        self.template
+            .iter()
+            .chain(self.console.iter())
+            .map(String::as_str)
+    }
 }
 
 /// What a page is about, for its meta tags.
@@ -79,8 +88,9 @@ pub struct PageMeta {
     pub heading: String,
     /// The page's own heading and lede, painted instead where it has them.
     pub first_paint: Option<Painted>,
-    /// The dealer's colour as CSS variables on `<html>` (`shared::theme::brand_style`), so
-    /// the first paint is in it too.
+    /// The dealer's colour as CSS variables (`shared::theme::brand_style`) in `<html
+    /// data-theme>`, which the shell's first script sets on the root, so the first paint is in
+    /// it too.
     pub theme: String,
 }
 
@@ -443,9 +453,13 @@ pub fn fill_shell(shell: &str, meta: &PageMeta, image: Option<&str>) -> String {
     if meta.theme.is_empty() {
         return shell;
     }
+    // The shell's script sets it through CSSOM: the CSP refuses a `style` attribute.
     shell.replacen(
         "<html lang=\"zh-CN\">",
-        &format!("<html lang=\"zh-CN\" style=\"{}\">", escape(&meta.theme)),
+        &format!(
+            "<html lang=\"zh-CN\" data-theme=\"{}\">",
+            escape(&meta.theme)
+        ),
         1,
     )
 }
@@ -571,7 +585,7 @@ mod tests {
         assert!(!out.contains(META_MARKER));
         assert!(out.contains("<h1>车链&lt;演示&gt;</h1>"));
         assert!(
-            out.starts_with("<html lang=\"zh-CN\" style=\"--brand:#c8102e;--brand-ink:#"),
+            out.starts_with("<html lang=\"zh-CN\" data-theme=\"--brand:#c8102e;--brand-ink:#"),
             "{out}"
         );
         let test_drive = PageMeta {
