@@ -393,6 +393,9 @@ impl StoreSetup {
         if self.closures.iter().any(|c| c.reason.chars().count() > 40) {
             return Err(ApiError::invalid("closures", "休息日说明最多40字"));
         }
+        for c in &self.closures {
+            crate::text::check_line(&c.reason, "closures", "休息日说明")?;
+        }
         Ok(())
     }
 }

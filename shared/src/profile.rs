@@ -54,9 +54,7 @@ pub fn validate_title(input: &str) -> Result<String, ApiError> {
     if title.chars().count() > TITLE_MAX_CHARS {
         return Err(ApiError::invalid("title", "职位最多12个字"));
     }
-    if title.chars().any(char::is_control) {
-        return Err(ApiError::invalid("title", "职位含有不可见字符"));
-    }
+    crate::text::check_line(title, "title", "职位")?;
     Ok(title.to_owned())
 }
 
@@ -199,6 +197,8 @@ mod tests {
             ("", None),
             ("   ", None),
             ("销售\u{7}顾问", None),
+            ("销售\u{2029}顾问", None),
+            ("销售\u{F8FF}", None),
         ] {
             assert_eq!(validate_title(input).ok().as_deref(), expected, "{input:?}");
         }

@@ -5,7 +5,7 @@
 //! also carries its service visits, their survey answers and its owner's points ledger. VINs and phones are shown in full only to the car's
 //! service advisor, managers and admins.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use shared::console::{Role, StaffRef};
@@ -22,6 +22,7 @@ use shared::{vin, ApiError, ErrorBody};
 
 use super::visitor::ClientAddr;
 use super::{AppState, Error, Json};
+use super::{Path, Query};
 use crate::bookings::Clock;
 use crate::owners::{self, NotDelivered};
 use crate::staff::Staff;

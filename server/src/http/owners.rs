@@ -5,7 +5,7 @@
 //! WeChat's OAuth (`snsapi_base`, which names them by openid), guarded by a one-time state
 //! kept in a private cookie, and can stop them.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Redirect;
 use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
@@ -15,6 +15,7 @@ use shared::{ApiError, ErrorBody};
 
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
+use super::{Path, Query};
 use crate::bookings::Clock;
 use crate::owners::{self, Bound};
 use crate::reminders;

@@ -2,11 +2,12 @@
 //! `shared::quote::quote` with the dealer's 车船税 amounts) and `POST /api/v1/dealers/{dealer}/recommendations` (smart
 //! selection, exactly `shared::select::rank`). Neither writes anything.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use shared::quote::{Quote, QuoteRequest};
 use shared::select::{rank, Answers, Recommendation};
 use shared::ErrorBody;
 
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::catalog;
 

@@ -2,8 +2,7 @@
 //! `GET /api/v1/dealers/{dealer}/series/{series}` (the model page), from the ready answers of
 //! `crate::cache`.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use shared::catalog::{BodyType, EnergyType, SeriesDetail, SeriesList};
@@ -12,6 +11,7 @@ use shared::filter::{CatalogFilter, Sort};
 use shared::ErrorBody;
 
 use super::{dealer_or_404, AppState, Error};
+use super::{Path, Query};
 use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};
 
@@ -42,10 +42,10 @@ pub async fn list(
     State(state): State<AppState>,
     Path(dealer): Path<String>,
     uri: Uri,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<Query<Vec<(String, String)>>, Error>,
     headers: HeaderMap,
 ) -> Response {
-    let filter = match query.map_err(Error::from).and_then(|Query(pairs)| {
+    let filter = match query.and_then(|Query(pairs)| {
         CatalogFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(Error::BadRequest)
     }) {

@@ -3,7 +3,7 @@
 //! slots are; booking, cancelling and moving go through the owner cookie only, so another
 //! owner's car or booking is a 404.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::booking::{SlotFull, SlotList};
@@ -13,6 +13,7 @@ use shared::{ApiError, ErrorBody};
 use super::owners::owner_of;
 use super::test_drive::bookable_slot;
 use super::visitor::ClientAddr;
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::{self, Clock, Moved, SlotKind};
 use crate::service::{self, Booked};
