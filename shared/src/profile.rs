@@ -12,15 +12,19 @@ use crate::error::ApiError;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// 姓名, as the card shows it.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub name: String,
     /// 职位: 销售顾问, 销售经理 ...
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub title: String,
     /// The work phone a customer taps to call: a mobile, a landline or a 400/800 number.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub phone: String,
     /// 微信号 (optional).
     #[serde(default)]
     pub wechat: Option<String>,
     /// The showcase's URL name (`/{dealer}/c/{handle}`), unique within the dealer.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub handle: String,
 }
 

@@ -75,10 +75,10 @@ mod tests {
     #[test]
     fn any_text_refuses_control_characters_but_tab_and_line_breaks() {
         for c in ['\0', '\u{1}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}'] {
-            assert!(refused_anywhere(c), "{:?}", c);
+            assert!(refused_anywhere(c), "{c:?}");
         }
         for c in ['\t', '\n', '\r', ' ', 'a', '王', '\u{2028}', '\u{e000}'] {
-            assert!(!refused_anywhere(c), "{:?}", c);
+            assert!(!refused_anywhere(c), "{c:?}");
         }
     }
 
@@ -107,7 +107,7 @@ mod tests {
             '\u{10ffff}',
         ];
         for c in refused {
-            assert!(unfit_for_a_line(c), "{:?}", c);
+            assert!(unfit_for_a_line(c), "{c:?}");
         }
         let kept = [
             'a',
@@ -123,7 +123,7 @@ mod tests {
             '\u{20000}',
         ];
         for c in kept {
-            assert!(!unfit_for_a_line(c), "{:?}", c);
+            assert!(!unfit_for_a_line(c), "{c:?}");
         }
     }
 

@@ -144,6 +144,7 @@ pub async fn delivery_form(
         (status = 404, description = "不是本人可见的线索", body = ErrorBody),
         (status = 409, description = "该车架号已交付", body = ErrorBody),
         (status = 422, description = "车架号、车牌、日期、里程或服务顾问不符合规则", body = ErrorBody),
+        (status = 429, description = "操作太频繁（rate_limited），Retry-After 秒后再试", body = ErrorBody),
     )
 )]
 pub async fn deliver(

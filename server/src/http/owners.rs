@@ -165,6 +165,7 @@ pub async fn bind(
         (status = 200, description = "已记录，返回更新后的车辆", body = OwnerCar),
         (status = 404, description = "不是本人绑定的车辆", body = ErrorBody),
         (status = 422, description = "里程低于上次记录或超出范围", body = ErrorBody),
+        (status = 429, description = "操作太频繁（rate_limited），Retry-After 秒后再试", body = ErrorBody),
     )
 )]
 pub async fn add_reading(

@@ -47,7 +47,7 @@ pub async fn quote(
         (status = 400, description = "请求不是有效的JSON", body = ErrorBody),
         (status = 404, description = "经销商不存在", body = ErrorBody),
         (status = 413, description = "请求内容超过64KB", body = ErrorBody),
-        (status = 422, description = "回答不符合规则（field 指明字段）", body = ErrorBody),
+        (status = 422, description = "回答不符合规则（field 指明字段），含预算下限高于上限（field = budget）", body = ErrorBody),
     )
 )]
 pub async fn recommendations(

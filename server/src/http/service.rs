@@ -177,6 +177,7 @@ async fn changeable(
         (status = 404, description = "没有这份本人的服务预约", body = ErrorBody),
         (status = 409, description = "预约已取消、已完成或未到店（not_open）", body = ErrorBody),
         (status = 422, description = "预约时段已开始或已过", body = ErrorBody),
+        (status = 429, description = "操作太频繁（rate_limited），Retry-After 秒后再试", body = ErrorBody),
     )
 )]
 pub async fn cancel(
@@ -211,6 +212,7 @@ pub async fn cancel(
         (status = 404, description = "没有这份本人的服务预约", body = ErrorBody),
         (status = 409, description = "新时段已约满（slot_full，附最近的空闲时段）、已预约，或预约已取消/已完成", body = SlotFull),
         (status = 422, description = "新时段不存在、已过、不在同一门店或与原时段相同；原预约已开始", body = ErrorBody),
+        (status = 429, description = "操作太频繁（rate_limited），Retry-After 秒后再试", body = ErrorBody),
     )
 )]
 pub async fn reschedule(
