@@ -7,6 +7,7 @@ pub mod compare;
 pub mod console;
 pub mod consultants;
 pub mod dealers;
+pub mod edge;
 pub mod enquiries;
 pub mod error;
 pub mod links;
@@ -27,7 +28,7 @@ pub mod test_drive;
 pub mod visitor;
 pub mod wechat;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
@@ -48,7 +49,7 @@ use crate::clicks::Clicks;
 use crate::db::Db;
 use crate::links as links_db;
 use crate::staff;
-pub use error::{Error, Json};
+pub use error::{Error, Json, Path, Query};
 
 /// The largest request body accepted: 64 KiB (more → 413 `too_large`).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -83,7 +84,7 @@ pub struct AppState {
 
 impl AppState {
     /// The state for a database and a built app, with the default write limits.
-    pub async fn new(db: Db, dist: &Path) -> sqlx::Result<Self> {
+    pub async fn new(db: Db, dist: &std::path::Path) -> sqlx::Result<Self> {
         Ok(Self {
             cookie_key: visitor::cookie_key(&db).await?,
             clicks: Clicks::start(db.clone()),
@@ -208,7 +209,10 @@ pub fn app(state: AppState) -> Router {
         state.wechat.script(),
         state.secure_cookies,
     ));
-    let (api, doc) = api_router().split_for_parts();
+    let (api, mut doc) = api_router().split_for_parts();
+    openapi::complete(&mut doc);
+    // No control character in an API address reaches a handler (nor a NUL PostgreSQL).
+    let api = api.layer(axum::middleware::from_fn(edge::refuse_control_characters));
     let doc = doc
         .to_json()
         .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));

@@ -110,7 +110,10 @@ impl Origin {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactForm {
+    /// 1–20 characters once trimmed, nothing invisible.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub phone: String,
     /// The version of the privacy notice agreed to; `None` when not agreed.
     pub consent_version: Option<String>,

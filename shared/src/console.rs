@@ -73,6 +73,8 @@ pub const PASSWORD_MIN_CHARS: usize = 10;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
     pub current: String,
+    /// 10 to 128 characters, not the current password (else 422 on `new`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
     pub new: String,
 }
 
@@ -199,6 +201,7 @@ impl StatusChange {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Note {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub text: String,
 }
 
@@ -397,6 +400,9 @@ impl StoreSetup {
         if self.closures.iter().any(|c| c.reason.chars().count() > 40) {
             return Err(ApiError::invalid("closures", "休息日说明最多40字"));
         }
+        for c in &self.closures {
+            crate::text::check_line(&c.reason, "closures", "休息日说明")?;
+        }
         Ok(())
     }
 }
@@ -406,6 +412,7 @@ impl StoreSetup {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DealerPrice {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10000000))]
     pub dealer_price: Option<i64>,
 }
 

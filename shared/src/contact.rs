@@ -146,7 +146,9 @@ pub fn normalize_phone(input: &str) -> String {
     }
     let cleaned: String = folded
         .chars()
-        .filter(|&c| !(c.is_whitespace() || matches!(c, '-' | '(' | ')') || is_format(c)))
+        .filter(|&c| {
+            !(c.is_whitespace() || matches!(c, '-' | '(' | ')') || crate::text::is_format(c))
+        })
         .collect();
     for prefix in ["+86", "0086", "86"] {
         if let Some(rest) = cleaned.strip_prefix(prefix) {
@@ -228,9 +230,7 @@ pub fn validate_name(input: &str) -> Result<String, ApiError> {
     if name.chars().count() > NAME_MAX_CHARS {
         return Err(ApiError::invalid("name", "姓名最多20个字"));
     }
-    if name.chars().any(|c| c.is_control() || is_format(c)) {
-        return Err(ApiError::invalid("name", "姓名含有不可见字符"));
-    }
+    crate::text::check_line(name, "name", "姓名")?;
     Ok(name.to_owned())
 }
 
@@ -326,36 +326,6 @@ pub fn check_consent(consent_version: Option<&str>) -> Result<(), ApiError> {
             "隐私说明已更新，请重新阅读并同意",
         )),
     }
-}
-
-/// Unicode general category Cf (format characters: zero-width spaces and joiners, bidi
-/// controls, soft hyphen, BOM ...), as of Unicode 15.
-fn is_format(c: char) -> bool {
-    const CF: [(u32, u32); 21] = [
-        (0x00AD, 0x00AD),
-        (0x0600, 0x0605),
-        (0x061C, 0x061C),
-        (0x06DD, 0x06DD),
-        (0x070F, 0x070F),
-        (0x0890, 0x0891),
-        (0x08E2, 0x08E2),
-        (0x180E, 0x180E),
-        (0x200B, 0x200F),
-        (0x202A, 0x202E),
-        (0x2060, 0x2064),
-        (0x2066, 0x206F),
-        (0xFEFF, 0xFEFF),
-        (0xFFF9, 0xFFFB),
-        (0x110BD, 0x110BD),
-        (0x110CD, 0x110CD),
-        (0x13430, 0x1343F),
-        (0x1BCA0, 0x1BCA3),
-        (0x1D173, 0x1D17A),
-        (0xE0001, 0xE0001),
-        (0xE0020, 0xE007F),
-    ];
-    let c = u32::from(c);
-    CF.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
 }
 
 /// `word` occurs in `text` with no ASCII letter right before or after it.
@@ -497,12 +467,15 @@ mod tests {
                 "欧阳娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜",
                 Err("姓名最多20个字"),
             ),
-            ("张\u{200B}三", Err("姓名含有不可见字符")),
-            ("张三\u{202E}", Err("姓名含有不可见字符")),
-            ("\u{FEFF}张三", Err("姓名含有不可见字符")),
-            ("张\n三", Err("姓名含有不可见字符")),
-            ("张\u{0}三", Err("姓名含有不可见字符")),
-            ("张\u{7F}三", Err("姓名含有不可见字符")),
+            ("张\u{200B}三", Err("姓名含有不可见或无法显示的字符")),
+            ("张三\u{202E}", Err("姓名含有不可见或无法显示的字符")),
+            ("\u{FEFF}张三", Err("姓名含有不可见或无法显示的字符")),
+            ("张\n三", Err("姓名含有不可见或无法显示的字符")),
+            ("张\u{0}三", Err("姓名含有不可见或无法显示的字符")),
+            ("张\u{7F}三", Err("姓名含有不可见或无法显示的字符")),
+            ("张\u{2028}三", Err("姓名含有不可见或无法显示的字符")),
+            ("张三\u{E000}", Err("姓名含有不可见或无法显示的字符")),
+            ("张\u{FFFF}三", Err("姓名含有不可见或无法显示的字符")),
         ] {
             let expected = result
                 .map(str::to_owned)

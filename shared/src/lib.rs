@@ -27,6 +27,7 @@ pub mod service;
 pub mod slots;
 pub mod survey;
 pub mod tax;
+pub mod text;
 pub mod theme;
 pub mod vin;
 pub mod wechat;

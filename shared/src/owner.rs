@@ -29,6 +29,7 @@ pub struct Deliver {
     /// Optional: the policy's end date, when known.
     #[serde(default)]
     pub insurance_ends_on: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 2000000))]
     pub odometer_km: i64,
     pub advisor_id: i64,
 }
@@ -167,6 +168,8 @@ pub struct Bind {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewReading {
+    /// 里程（公里），不低于上一次读数（否则 422）。
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 2000000))]
     pub km: i64,
 }
 

@@ -12,15 +12,19 @@ use crate::error::ApiError;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// 姓名, as the card shows it.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub name: String,
     /// 职位: 销售顾问, 销售经理 ...
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub title: String,
     /// The work phone a customer taps to call: a mobile, a landline or a 400/800 number.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub phone: String,
     /// 微信号 (optional).
     #[serde(default)]
     pub wechat: Option<String>,
     /// The showcase's URL name (`/{dealer}/c/{handle}`), unique within the dealer.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub handle: String,
 }
 
@@ -54,9 +58,7 @@ pub fn validate_title(input: &str) -> Result<String, ApiError> {
     if title.chars().count() > TITLE_MAX_CHARS {
         return Err(ApiError::invalid("title", "职位最多12个字"));
     }
-    if title.chars().any(char::is_control) {
-        return Err(ApiError::invalid("title", "职位含有不可见字符"));
-    }
+    crate::text::check_line(title, "title", "职位")?;
     Ok(title.to_owned())
 }
 
@@ -199,6 +201,8 @@ mod tests {
             ("", None),
             ("   ", None),
             ("销售\u{7}顾问", None),
+            ("销售\u{2029}顾问", None),
+            ("销售\u{F8FF}", None),
         ] {
             assert_eq!(validate_title(input).ok().as_deref(), expected, "{input:?}");
         }

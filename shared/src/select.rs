@@ -64,9 +64,11 @@ impl Priority {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Answers {
-    /// Budget in yuan; either end may be open.
+    /// Budget in yuan; either end may be open. Not above `budget_max` (JSON Schema cannot
+    /// say so): a lower bound above the upper answers 422 on `budget`.
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000))]
     pub budget_min: Option<i64>,
+    /// Not below `budget_min` (else 422 on `budget`).
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000))]
     pub budget_max: Option<i64>,
     pub usage: Usage,

@@ -11,6 +11,7 @@ mod catalogue_cache;
 mod compare;
 mod console;
 mod dealers;
+mod edge;
 mod fake_wechat;
 mod links;
 mod loyalty;

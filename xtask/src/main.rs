@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod schemathesis;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +15,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
   serve          build the app for release, start the server on http://127.0.0.1:3000
                  (PORT to change) with SQLite and the demo data
-  test           run every test: unit, API on SQLite and PostgreSQL, browser end-to-end
+  test           run every test: unit, API on SQLite and PostgreSQL, the API's contract
+                 (Schemathesis against /api/v1/openapi.json), browser end-to-end
+  contract       only the API's contract check (Schemathesis)
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
   bench [reads|writes|redirects|scheduler|signin|pages [WORD...]]
                  measure first-load bytes (consumer app and console), Lighthouse mobile
@@ -33,6 +36,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("serve") => serve(&root),
         Some("test") => test(&root),
+        Some("contract") => schemathesis::check_contract(&root),
         Some("build") => {
             let dev = args.iter().any(|a| a == "--dev");
             tools::ensure_app_toolchain(&root)?;
@@ -119,6 +123,8 @@ fn test(root: &Path) -> Result<()> {
     }
     // Unit tests (the app's too, natively) and the API tests on both databases.
     run(Command::new("cargo").args(["test", "--workspace"]))?;
+    // Every answer the API gives is one its OpenAPI document describes, and none is a 5xx.
+    schemathesis::check_contract(root)?;
     // The browser tests drive the real release build.
     let dist = build::build(root, build::Mode::Release)?;
     run(Command::new("cargo")

@@ -6,7 +6,7 @@
 //! also carries its service visits, their survey answers and its owner's points ledger. VINs and phones are shown in full only to the car's
 //! service advisor, managers and admins.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use shared::console::{Role, StaffRef};
@@ -24,6 +24,7 @@ use shared::{vin, ApiError, ErrorBody};
 
 use super::visitor::ClientAddr;
 use super::{AppState, Error, Json};
+use super::{Path, Query};
 use crate::bookings::Clock;
 use crate::owners::{self, NotDelivered};
 use crate::staff::Staff;
@@ -145,6 +146,7 @@ pub async fn delivery_form(
         (status = 404, description = "不是本人可见的线索", body = ErrorBody),
         (status = 409, description = "该车架号已交付", body = ErrorBody),
         (status = 422, description = "车架号、车牌、日期、里程或服务顾问不符合规则", body = ErrorBody),
+        (status = 429, description = "操作太频繁（rate_limited），Retry-After 秒后再试", body = ErrorBody),
     )
 )]
 pub async fn deliver(

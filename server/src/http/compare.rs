@@ -2,14 +2,14 @@
 //! standard layout; ids the dealer does not sell are dropped and listed. Only those trims are
 //! read, and the answer is kept ready by `crate::cache`.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use shared::compare::{compare, head, parse_trim_ids, Comparison, MAX_COMPARE};
 use shared::{ApiError, ErrorBody};
 
 use super::{dealer_or_404, AppState, Error};
+use super::{Path, Query};
 use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};
 
@@ -31,10 +31,10 @@ use crate::catalog::{self, Scope};
 pub async fn compare_trims(
     State(state): State<AppState>,
     Path(dealer): Path<String>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<Query<Vec<(String, String)>>, Error>,
     headers: HeaderMap,
 ) -> Response {
-    let ids = match query.map_err(Error::from).and_then(trim_ids) {
+    let ids = match query.and_then(trim_ids) {
         Ok(ids) => ids,
         Err(e) => return e.into_response(),
     };

@@ -3,7 +3,7 @@
 //! one answers 401, without the role 403, and a cross-site write 403. Everything is scoped
 //! by `crate::console` to the staff member's dealer and, for consultants, their own leads.
 
-use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -18,6 +18,7 @@ use tower_sessions::Session;
 
 use super::visitor::ClientAddr;
 use super::{AppState, Error, Json};
+use super::{Path, Query};
 use crate::bookings::Clock;
 use crate::console::{self, BookingChanged, Changed, LeadFilter};
 use crate::staff::{self, SignedIn, Staff, SESSION_STAFF};

@@ -3,7 +3,7 @@
 //! (`GET .../my-consultant`), and a staff member's own profile in the console
 //! (`GET`/`PUT /api/v1/console/profile`).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::PrivateCookieJar;
@@ -13,6 +13,7 @@ use sqlx::error::ErrorKind;
 
 use super::links::ClicksWritten;
 use super::visitor::Visitor;
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::consultants;

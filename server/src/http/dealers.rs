@@ -2,13 +2,14 @@
 //! answers of `crate::cache`), and `GET /api/v1/dealers/{dealer}/terms`: what every price the
 //! dealer shows depends on.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use shared::catalog::DealerHome;
 use shared::quote::DealerTerms;
 use shared::ErrorBody;
 
+use super::Path;
 use super::{dealer_or_404, AppState, Error};
 use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};

@@ -2,7 +2,7 @@
 //! rules, the lead created or updated and given a consultant, and the answer says who will
 //! call back and when.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::PrivateCookieJar;
@@ -11,6 +11,7 @@ use shared::{ApiError, ErrorBody};
 
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::{self, Clock};
 use crate::leads::Touch;

@@ -1,11 +1,16 @@
 //! The one error type of the API: every rejection becomes a 4xx with `shared::ErrorBody`
 //! (`{"error":{"code","message","field"}}`) and a Chinese message; a 5xx is logged and its
-//! detail replaced by a generic message. Also our `Json` extractor, whose rejections use it.
+//! detail replaced by a generic message. Also our `Json`, `Path` and `Query` extractors, whose
+//! rejections use it, so no rejection of axum's own answers plain text.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, Request};
-use axum::http::{header, StatusCode};
+use axum::body::Bytes;
+use axum::extract::path::ErrorKind as PathErrorKind;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use shared::booking::{Slot, SlotFull};
 use shared::{ApiError, ErrorBody};
 use sqlx::error::ErrorKind;
@@ -163,22 +168,142 @@ impl IntoResponse for Error {
 }
 
 /// `axum::Json` with our rejections: malformed JSON → 400 `bad_json`, a body over the limit
-/// → 413 `too_large`, a value of the wrong type or a missing field → 422 naming the field.
+/// → 413 `too_large`, a control character in any string (tab and line breaks allowed) → 422
+/// naming its key, a value of the wrong type or a missing field → 422 naming the field.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
 impl<S, T> FromRequest<S> for Json<T>
 where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(rejection.into()),
+        if !json_content_type(req.headers()) {
+            return Err(Self::Rejection::BadJson("not application/json".into()));
         }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::TooLarge
+            } else {
+                Error::BadJson(rejection.body_text())
+            }
+        })?;
+        // Every string is looked at before any field is read, so no NUL reaches a query.
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| Error::BadJson(e.to_string()))?;
+        super::edge::check_json_strings(&value)?;
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
+        Ok(Self(value))
+    }
+}
+
+/// `application/json` or `application/*+json`, as `axum::Json` accepts.
+fn json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let essence = essence.to_ascii_lowercase();
+    essence
+        .strip_prefix("application/")
+        .is_some_and(|sub| sub == "json" || sub.ends_with("+json"))
+}
+
+/// `axum::extract::Path` with our rejections: a segment that is not UTF-8 or not of the
+/// parameter's type (an id that overflows i64, a word for a number) → 400 `invalid` naming
+/// the parameter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Path<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                // A tuple's error says which segment by its index: name it by its key.
+                let keys: Vec<String> = RawPathParams::from_request_parts(parts, state)
+                    .await
+                    .map(|raw| raw.iter().map(|(k, _)| k.to_string()).collect())
+                    .unwrap_or_default();
+                Err(path_error(&rejection, &keys))
+            }
+        }
+    }
+}
+
+/// The error for a path the route matched but its parameters could not be read from; `keys`
+/// are the route's parameter names in order.
+fn path_error(rejection: &PathRejection, keys: &[String]) -> Error {
+    let PathRejection::FailedToDeserializePathParams(e) = rejection else {
+        return Error::Internal(anyhow::anyhow!("path: {}", rejection.body_text()));
+    };
+    let invalid =
+        |key: &str| Error::BadRequest(ApiError::invalid(key, format!("网址中的 {key} 无效")));
+    match e.kind() {
+        PathErrorKind::InvalidUtf8InPathParam { key } => Error::BadRequest(ApiError::invalid(
+            key,
+            format!("网址中的 {key} 不是有效的UTF-8文字"),
+        )),
+        PathErrorKind::ParseErrorAtKey { key, .. }
+        | PathErrorKind::DeserializeError { key, .. } => invalid(key),
+        PathErrorKind::ParseErrorAtIndex { index, .. } => {
+            invalid(keys.get(*index).map_or("path", String::as_str))
+        }
+        PathErrorKind::ParseError { .. } if keys.len() == 1 => invalid(&keys[0]),
+        PathErrorKind::WrongNumberOfParameters { .. } | PathErrorKind::UnsupportedType { .. } => {
+            Error::Internal(anyhow::anyhow!("path: {}", e.body_text()))
+        }
+        _ => invalid("path"),
+    }
+}
+
+/// `axum::extract::Query` with our rejections: a parameter missing or of the wrong type →
+/// 400 `invalid` naming the parameter.
+#[derive(Debug, Clone, Default)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> Query<T> {
+    /// The query of `uri`, read as `T`.
+    pub fn try_from_uri(uri: &Uri) -> Result<Self, Error> {
+        let query = uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Self)
+            .map_err(|e| {
+                let text = format!("{}: {}", e.path(), e.inner());
+                let field = data_error_field(&text).unwrap_or_else(|| "query".into());
+                let message = if e.inner().to_string().starts_with("missing field") {
+                    format!("缺少查询参数 {field}")
+                } else {
+                    format!("查询参数 {field} 的值无效")
+                };
+                Error::BadRequest(ApiError::invalid(&field, message))
+            })
+    }
+}
+
+impl<S, T> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Self::try_from_uri(&parts.uri)
     }
 }
 
@@ -204,15 +329,6 @@ impl From<JsonRejection> for Error {
             }
             other => Self::BadJson(other.body_text()),
         }
-    }
-}
-
-impl From<QueryRejection> for Error {
-    fn from(rejection: QueryRejection) -> Self {
-        Self::BadRequest(ApiError::invalid(
-            "query",
-            format!("查询参数无效：{}", rejection.body_text()),
-        ))
     }
 }
 

@@ -3,7 +3,7 @@
 //! get a friendly Chinese page; the console makes links (`POST /api/v1/console/links`) and
 //! lists a staff member's own with what they brought.
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +12,7 @@ use shared::link::{self, Agent, Link, NewLink};
 use shared::ErrorBody;
 
 use super::visitor::{ClientAddr, Visitor};
+use super::Path;
 use super::{AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::clicks::Visit;

@@ -4,7 +4,7 @@
 //! (`/api/v1/console/loyalty`); every referral per owner with its status and withheld reason
 //! (`GET /api/v1/console/referrals`, admins and managers).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::link;
@@ -17,6 +17,7 @@ use super::console::admin;
 use super::links::ClicksWritten;
 use super::owners::owner_of;
 use super::visitor::{ClientAddr, Visitor};
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::staff::Staff;

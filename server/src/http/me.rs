@@ -2,7 +2,7 @@
 //! `GET .../me` (what is kept), `PUT`/`DELETE .../me/bookings/{code}` (move or cancel a
 //! booking, capacity checked again) and `DELETE .../me` (erase it all, at once).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::PrivateCookieJar;
@@ -11,6 +11,7 @@ use shared::{ApiError, ErrorBody};
 
 use super::test_drive::bookable_slot;
 use super::visitor::Visitor;
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::{self, Clock, Moved, SlotKind};
 

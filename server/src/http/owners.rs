@@ -5,7 +5,7 @@
 //! WeChat's OAuth (`snsapi_base`, which names them by openid), guarded by a one-time state
 //! kept in a private cookie, and can stop them.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Redirect;
 use axum_extra::extract::cookie::{Cookie, PrivateCookieJar, SameSite};
@@ -15,6 +15,7 @@ use shared::{ApiError, ErrorBody};
 
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
+use super::{Path, Query};
 use crate::bookings::Clock;
 use crate::owners::{self, Bound};
 use crate::reminders;
@@ -164,6 +165,7 @@ pub async fn bind(
         (status = 200, description = "已记录，返回更新后的车辆", body = OwnerCar),
         (status = 404, description = "不是本人绑定的车辆", body = ErrorBody),
         (status = 422, description = "里程低于上次记录或超出范围", body = ErrorBody),
+        (status = 429, description = "操作太频繁（rate_limited），Retry-After 秒后再试", body = ErrorBody),
     )
 )]
 pub async fn add_reading(

@@ -6,7 +6,7 @@
 
 use std::io::Cursor;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use image::{ImageFormat, Luma};
@@ -14,6 +14,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use shared::link;
 
+use super::Path;
 use super::{AppState, Error};
 use crate::links;
 

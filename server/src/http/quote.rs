@@ -2,11 +2,12 @@
 //! `shared::quote::quote` with the dealer's 车船税 amounts) and `POST /api/v1/dealers/{dealer}/recommendations` (smart
 //! selection, exactly `shared::select::rank`). Neither writes anything.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use shared::quote::{Quote, QuoteRequest};
 use shared::select::{rank, Answers, Recommendation};
 use shared::ErrorBody;
 
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::catalog;
 
@@ -46,7 +47,7 @@ pub async fn quote(
         (status = 400, description = "请求不是有效的JSON", body = ErrorBody),
         (status = 404, description = "经销商不存在", body = ErrorBody),
         (status = 413, description = "请求内容超过64KB", body = ErrorBody),
-        (status = 422, description = "回答不符合规则（field 指明字段）", body = ErrorBody),
+        (status = 422, description = "回答不符合规则（field 指明字段），含预算下限高于上限（field = budget）", body = ErrorBody),
     )
 )]
 pub async fn recommendations(

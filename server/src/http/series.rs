@@ -2,8 +2,7 @@
 //! `GET /api/v1/dealers/{dealer}/series/{series}` (the model page), from the ready answers of
 //! `crate::cache`.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use shared::catalog::{BodyType, EnergyType, SeriesDetail, SeriesList};
@@ -12,6 +11,7 @@ use shared::filter::{CatalogFilter, Sort};
 use shared::ErrorBody;
 
 use super::{dealer_or_404, AppState, Error};
+use super::{Path, Query};
 use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};
 
@@ -22,7 +22,7 @@ use crate::catalog::{self, Scope};
     tag = "catalogue",
     params(
         ("dealer" = String, Path, description = "经销商标识（slug）"),
-        ("price_min" = Option<i64>, Query, description = "最低价（元），不高于最高价", minimum = 0, maximum = 10000000),
+        ("price_min" = Option<i64>, Query, description = "最低价（元），不高于最高价（高于时 400，field = price_min；JSON Schema 无法表达）", minimum = 0, maximum = 10000000),
         ("price_max" = Option<i64>, Query, description = "最高价（元）", minimum = 0, maximum = 10000000),
         ("energy" = Option<EnergyType>, Query, description = "能源类型"),
         ("body" = Option<BodyType>, Query, description = "车身类型"),
@@ -34,7 +34,7 @@ use crate::catalog::{self, Scope};
     responses(
         (status = 200, description = "车型库（带 ETag；If-None-Match 相同时 304）", body = SeriesList),
         (status = 304, description = "未变化"),
-        (status = 400, description = "筛选参数无效（field 指明参数）", body = ErrorBody),
+        (status = 400, description = "筛选参数无效（field 指明参数），含最低价高于最高价、控制字符", body = ErrorBody),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
@@ -42,10 +42,10 @@ pub async fn list(
     State(state): State<AppState>,
     Path(dealer): Path<String>,
     uri: Uri,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: Result<Query<Vec<(String, String)>>, Error>,
     headers: HeaderMap,
 ) -> Response {
-    let filter = match query.map_err(Error::from).and_then(|Query(pairs)| {
+    let filter = match query.and_then(|Query(pairs)| {
         CatalogFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(Error::BadRequest)
     }) {

@@ -3,7 +3,7 @@
 //! slots are; booking, cancelling and moving go through the owner cookie only, so another
 //! owner's car or booking is a 404.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::booking::{SlotFull, SlotList};
@@ -13,6 +13,7 @@ use shared::{ApiError, ErrorBody};
 use super::owners::owner_of;
 use super::test_drive::{bookable_slot, hash, idempotency_key, key_reused};
 use super::visitor::ClientAddr;
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::{self, Booked, Clock, Moved, SlotKind};
 use crate::idempotency::Key;
@@ -193,6 +194,7 @@ async fn changeable(
         (status = 404, description = "没有这份本人的服务预约", body = ErrorBody),
         (status = 409, description = "预约已取消、已完成或未到店（not_open）", body = ErrorBody),
         (status = 422, description = "预约时段已开始或已过", body = ErrorBody),
+        (status = 429, description = "操作太频繁（rate_limited），Retry-After 秒后再试", body = ErrorBody),
     )
 )]
 pub async fn cancel(
@@ -227,6 +229,7 @@ pub async fn cancel(
         (status = 404, description = "没有这份本人的服务预约", body = ErrorBody),
         (status = 409, description = "新时段已约满（slot_full，附最近的空闲时段）、已预约，或预约已取消/已完成", body = SlotFull),
         (status = 422, description = "新时段不存在、已过、不在同一门店或与原时段相同；原预约已开始", body = ErrorBody),
+        (status = 429, description = "操作太频繁（rate_limited），Retry-After 秒后再试", body = ErrorBody),
     )
 )]
 pub async fn reschedule(

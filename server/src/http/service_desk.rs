@@ -3,11 +3,12 @@
 //! visit as completed, with the odometer read at the workshop, or as no-show; consultants get
 //! 403, another dealer's booking is a 404.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use shared::console::Role;
 use shared::service::{ServiceUpdate, StaffService};
 use shared::{ApiError, ErrorBody};
 
+use super::Path;
 use super::{AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::service::{self, Recorded, Scope};

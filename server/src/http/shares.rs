@@ -4,7 +4,7 @@
 //! (`GET /api/v1/console/leads/{id}/share-tree`); the admin sets how long a first touch
 //! credits its link's owner (`/api/v1/console/attribution`).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::PrivateCookieJar;
@@ -15,6 +15,7 @@ use shared::ErrorBody;
 use super::console::admin;
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::staff::Staff;

@@ -8,13 +8,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use shared::money;
 use shared::page::{FirstPaint, Page};
 
 use super::AppState;
+use super::Query;
 use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};
 

@@ -4,7 +4,7 @@
 //! 409), and the manager marking a low score followed up
 //! (`PUT /api/v1/console/surveys/{id}/follow-up`).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::survey::{SurveyAnswer, SurveyThanks, SurveyVisits};
@@ -12,6 +12,7 @@ use shared::{ApiError, ErrorBody};
 
 use super::owners::owner_of;
 use super::visitor::{ClientAddr, Visitor};
+use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::Clock;
 use crate::staff::Staff;

@@ -3,7 +3,7 @@
 //! transaction takes the seat; a full slot answers 409 with the nearest free ones; an
 //! `Idempotency-Key` replays the first answer), `GET .../bookings/{code}` and its `.ics`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::PrivateCookieJar;
@@ -16,6 +16,7 @@ use shared::{ApiError, ErrorBody};
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{dealer_or_404, AppState, Error, Json};
+use super::{Path, Query};
 use crate::bookings::{self, Booked, Clock, NewBooking, SlotKind};
 use crate::idempotency::{self, Key};
 use crate::leads::Touch;

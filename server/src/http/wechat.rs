@@ -3,8 +3,7 @@
 //! `GET`/`PUT /api/v1/console/wechat` (admins only) read and save the dealer's official-account
 //! settings, never returning the AppSecret; and `/MP_verify_<random>.txt` is served from them.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -14,6 +13,7 @@ use shared::{ApiError, ErrorBody};
 
 use super::console::admin;
 use super::{dealer_or_404, shell, AppState, Error, Json};
+use super::{Path, Query};
 use crate::bookings::Clock;
 use crate::staff::Staff;
 use crate::wechat::{self, Failure};
@@ -47,7 +47,7 @@ pub struct JsConfigQuery {
 pub async fn js_config(
     State(state): State<AppState>,
     Path(dealer): Path<String>,
-    query: Result<Query<JsConfigQuery>, QueryRejection>,
+    query: Result<Query<JsConfigQuery>, Error>,
 ) -> Result<Response, Error> {
     let Query(query) = query?;
     let record = dealer_or_404(&state, &dealer).await?;
