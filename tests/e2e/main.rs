@@ -16,6 +16,7 @@ mod console;
 mod fake_wechat;
 mod links;
 mod owner;
+mod screens;
 mod showcase;
 mod wechat;
 
