@@ -203,15 +203,16 @@ pub fn event_text(kind: &str, detail: &str) -> String {
             .to_string()
     };
     let origin = || {
-        let mut parts = vec![field("page"), field("button")];
-        if !field("channel").is_empty() {
-            parts.push(field("channel"));
-        }
-        parts.retain(|p| !p.is_empty());
-        if parts.is_empty() {
+        let channel = field("channel");
+        let said = shared::booking::origin_label(
+            &field("page"),
+            &field("button"),
+            Some(channel.as_str()).filter(|c| !c.is_empty()),
+        );
+        if said.is_empty() {
             String::new()
         } else {
-            format!("（来源 {}）", parts.join(" / "))
+            format!("（来源 {said}）")
         }
     };
     match kind {
@@ -563,8 +564,9 @@ pub async fn today(db: &Db, viewer: &Staff, clock: Clock) -> sqlx::Result<Today>
             kind: TaskKind::CallBack,
             lead_id: Some(id),
             booking_code: None,
+            // The tag beside it says 待回电: the title is whom, and for which car.
             title: format!(
-                "回电 {}{}",
+                "{}{}",
                 name.unwrap_or_default(),
                 series.map(|s| format!("（{s}）")).unwrap_or_default()
             ),
@@ -577,7 +579,7 @@ pub async fn today(db: &Db, viewer: &Staff, clock: Clock) -> sqlx::Result<Today>
             tasks.push(Task {
                 kind: TaskKind::ConfirmBooking,
                 lead_id: b.lead_id,
-                title: format!("确认明日 {} {} 试驾{}", b.slot.start, b.name, b.series_name),
+                title: format!("{} {} 试驾{}", b.slot.start, b.name, b.series_name),
                 since: day_start(b.slot.date) + i64::from(b.slot.start.minutes()) * 60_000,
                 booking_code: Some(b.code),
             });
@@ -596,7 +598,7 @@ pub async fn today(db: &Db, viewer: &Staff, clock: Clock) -> sqlx::Result<Today>
                 kind: TaskKind::ApproveLost,
                 lead_id: Some(id),
                 booking_code: None,
-                title: format!("审批战败 {}：{reason}", name.unwrap_or_default()),
+                title: format!("{}：{reason}", name.unwrap_or_default()),
                 since: at,
             });
         }
@@ -774,12 +776,12 @@ mod tests {
             r#"{"code":"K7P2Q9XM","page":"model","button":"book-test-drive","channel":"朋友圈"}"#;
         assert_eq!(
             event_text("booked", booked),
-            "预约试驾，预约码 K7P2Q9XM（来源 model / book-test-drive / 朋友圈）"
+            "预约试驾，预约码 K7P2Q9XM（来源 车型页 / 预约试驾 / 朋友圈）"
         );
         assert_eq!(event_text("note", "客户周末来店"), "客户周末来店");
         assert_eq!(
             event_text("enquired", r#"{"page":"compare","button":"ask-price"}"#),
-            "询底价（来源 compare / ask-price）"
+            "询底价（来源 车型对比 / 询底价）"
         );
     }
 }

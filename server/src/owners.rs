@@ -469,7 +469,7 @@ pub async fn cars_of(
         });
         cars.push(OwnerCar {
             id: row.id,
-            model: format!("{} {} {}", row.brand, row.series, row.trim),
+            model: shared::catalog::car_name(&row.brand, &row.series, &row.trim),
             plate: row.plate,
             vin: vin::mask(&row.vin),
             delivered_on: delivered,

@@ -106,6 +106,33 @@ impl Origin {
     }
 }
 
+/// An origin's page as staff read it: `车型页` for `model`; a page no one named is shown as
+/// it was sent.
+pub fn origin_page_label(page: &str) -> String {
+    crate::page::Page::of_origin(page).map_or_else(|| page.to_string(), |p| p.name().to_string())
+}
+
+/// Where a lead came from as staff read it: `车型页 / 预约试驾 / 朋友圈` for `model`,
+/// `book-test-drive` and `moments`; a button that says what its page says is named once.
+pub fn origin_label(page: &str, button: &str, channel: Option<&str>) -> String {
+    let page = origin_page_label(page);
+    let button = match button {
+        "book-test-drive" => "预约试驾".to_string(),
+        "ask-price" => "询底价".to_string(),
+        other => other.to_string(),
+    };
+    let channel = channel.map(|c| {
+        crate::link::Channel::parse(c).map_or_else(|| c.to_string(), |c| c.label().to_string())
+    });
+    let mut parts = vec![page];
+    if !parts.contains(&button) {
+        parts.push(button);
+    }
+    parts.extend(channel);
+    parts.retain(|p| !p.is_empty());
+    parts.join(" / ")
+}
+
 /// The person's name, phone and consent, as every form that stores them asks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -320,6 +347,53 @@ mod tests {
                 phone: "13812345678".into()
             })
         );
+    }
+
+    #[test]
+    fn origins_read_as_their_chinese_names() {
+        for (page, button, channel, shown) in [
+            ("model", "book-test-drive", None, "车型页 / 预约试驾"),
+            (
+                "compare",
+                "ask-price",
+                Some("moments"),
+                "车型对比 / 询底价 / 朋友圈",
+            ),
+            (
+                "test-drive",
+                "book-test-drive",
+                Some("朋友圈"),
+                "预约试驾 / 朋友圈",
+            ),
+            (
+                "showcase",
+                "ask-price",
+                Some("menu"),
+                "顾问名片 / 询底价 / 公众号菜单",
+            ),
+            ("home", "book-test-drive", None, "首页 / 预约试驾"),
+            (
+                "calculator",
+                "book-test-drive",
+                None,
+                "购车计算器 / 预约试驾",
+            ),
+            (
+                "campaign-x",
+                "banner",
+                Some("live"),
+                "campaign-x / banner / 直播",
+            ),
+            ("", "", None, ""),
+        ] {
+            assert_eq!(
+                origin_label(page, button, channel),
+                shown,
+                "{page} {button}"
+            );
+        }
+        assert_eq!(origin_page_label("model"), "车型页");
+        assert_eq!(origin_page_label("unknown"), "unknown");
     }
 
     #[test]

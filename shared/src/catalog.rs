@@ -376,6 +376,41 @@ pub fn validate_dealer_slug(slug: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A car's name as people say it, from its brand, series and trim, each word once:
+/// `小米SU7 标准版` (not `小米汽车 小米SU7 SU7 标准版`), `比亚迪 秦PLUS`, `特斯拉 Model 3
+/// 焕新版`. The brand goes when the series already starts with it (`小米汽车` → `小米SU7`);
+/// the trim loses the series it repeats (`SU7 标准版`, `理想L7 Air`).
+pub fn car_name(brand: &str, series: &str, trim: &str) -> String {
+    let short_brand = brand.strip_suffix("汽车").unwrap_or(brand);
+    let brand_in_series = !short_brand.is_empty() && series.starts_with(short_brand);
+    let bare_series = series
+        .strip_prefix(short_brand)
+        .filter(|_| brand_in_series)
+        .unwrap_or(series)
+        .trim();
+    let rest = [series, bare_series]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .find_map(|s| trim.strip_prefix(s))
+        .unwrap_or(trim)
+        .trim();
+    let mut name = if brand_in_series || brand.is_empty() {
+        series.to_string()
+    } else {
+        format!("{brand} {series}")
+    };
+    match rest.chars().next() {
+        None => {}
+        // A bracket follows the name without a space: `蔚来ES6（起售价）`.
+        Some('（' | '(') => name.push_str(rest),
+        Some(_) => {
+            name.push(' ');
+            name.push_str(rest);
+        }
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +435,55 @@ mod tests {
             assert_eq!(energy.label(), label);
             assert_eq!(energy.is_new_energy(), new_energy, "{key}");
             assert_eq!(energy.has_engine(), engine, "{key}");
+        }
+    }
+
+    #[test]
+    fn a_car_is_named_with_each_word_once() {
+        for (brand, series, trim, name) in [
+            ("小米汽车", "小米SU7", "SU7 标准版", "小米SU7 标准版"),
+            ("理想汽车", "理想L7", "理想L7 Air", "理想L7 Air"),
+            (
+                "零跑汽车",
+                "零跑B01",
+                "零跑B01 2025款 430舒享版",
+                "零跑B01 2025款 430舒享版",
+            ),
+            ("小鹏汽车", "小鹏G6", "G6 580 Pro", "小鹏G6 580 Pro"),
+            (
+                "比亚迪",
+                "秦PLUS",
+                "秦PLUS（价格表条目，未注明配置）",
+                "比亚迪 秦PLUS（价格表条目，未注明配置）",
+            ),
+            ("蔚来", "蔚来ES6", "ES6（起售价）", "蔚来ES6（起售价）"),
+            (
+                "特斯拉",
+                "Model 3",
+                "Model 3 焕新版",
+                "特斯拉 Model 3 焕新版",
+            ),
+            (
+                "特斯拉",
+                "Model Y",
+                "Model Y（基础版）",
+                "特斯拉 Model Y（基础版）",
+            ),
+            (
+                "问界",
+                "问界M7",
+                "问界M7 Plus 五座后驱版",
+                "问界M7 Plus 五座后驱版",
+            ),
+            ("丰田", "凯美瑞", "2.0G 豪华版", "丰田 凯美瑞 2.0G 豪华版"),
+            ("本田", "本田CR-V", "本田CR-V", "本田CR-V"),
+            ("", "秦PLUS", "DM-i 55km", "秦PLUS DM-i 55km"),
+        ] {
+            assert_eq!(
+                car_name(brand, series, trim),
+                name,
+                "{brand}|{series}|{trim}"
+            );
         }
     }
 

@@ -162,6 +162,43 @@ impl Page {
         }
     }
 
+    /// The page's name as staff read it, in a link's target or a lead's source.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Page::Home => "首页",
+            Page::Models => "车型库",
+            Page::Series(_) => "车型页",
+            Page::Compare => "车型对比",
+            Page::Select => "智能选车",
+            Page::Calculator => "购车计算器",
+            Page::TestDrive => "预约试驾",
+            Page::Booking(_) => "预约详情",
+            Page::MyBookings => "我的预约",
+            Page::Me => "我的信息",
+            Page::Privacy => "隐私说明",
+            Page::Consultant(_) => "顾问名片",
+            Page::Owner => "车主服务",
+            Page::OwnerBind(_) => "车辆绑定",
+        }
+    }
+
+    /// The page a lead's origin names (`shared::booking::Origin::page`: `model`, `compare`,
+    /// `test-drive`…), as the pages that book or enquire write it.
+    pub fn of_origin(page: &str) -> Option<Page> {
+        Some(match page {
+            "home" => Page::Home,
+            Self::MODELS => Page::Models,
+            "model" => Page::Series(String::new()),
+            Self::COMPARE => Page::Compare,
+            Self::SELECT => Page::Select,
+            Self::CALCULATOR => Page::Calculator,
+            Self::TEST_DRIVE => Page::TestDrive,
+            "showcase" => Page::Consultant(String::new()),
+            Self::OWNER => Page::Owner,
+            _ => return None,
+        })
+    }
+
     /// The lazily loaded wasm chunk the page needs; the home page is in the main module.
     pub fn chunk(&self) -> Option<&'static str> {
         match self {

@@ -163,14 +163,14 @@ async fn a_forwarded_link_keeps_the_lead_with_the_consultant_and_the_console_sho
         .await
         .unwrap();
     wait_text(&li, "[data-test=lead-consultant]", |t| t.contains(LI)).await;
-    wait_text(&li, "[data-test=lead-origin]", |t| t.contains("moments")).await;
+    wait_text(&li, "[data-test=lead-origin]", |t| t.contains("朋友圈")).await;
     let second_lead = lead_id(&site, "13900000082").await;
     li.goto(&site.url(&format!("/console/leads/{second_lead}")))
         .await
         .unwrap();
     wait_text(&li, "[data-test=lead-name]", |t| t == "朋友乙").await;
     wait_text(&li, "[data-test=lead-consultant]", |t| t.contains(LI)).await;
-    wait_text(&li, "[data-test=lead-origin]", |t| t.contains("chat")).await;
+    wait_text(&li, "[data-test=lead-origin]", |t| t.contains("聊天")).await;
     // Its share tree: 李娜's 朋友圈 link, then the friend (level 1), then this lead (level 2).
     wait_text(&li, "[data-test=share-root]", |t| {
         t.contains(LI) && t.contains("朋友圈")

@@ -1,6 +1,6 @@
 //! The browser side of the end-to-end tests: Debian's ChromeDriver and headless Chromium as
-//! a 375x812 phone with a WeChat user agent, waits that poll for what a user would see, and
-//! what the browser's log says the Content-Security-Policy refused.
+//! a 375x812 phone with a WeChat user agent (or a 1280x800 desktop), waits that poll for what
+//! a user would see, and what the browser's log says the Content-Security-Policy refused.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -64,6 +64,23 @@ impl Driver {
 
     /// A fresh browser context: its own profile, no cookies or storage from another.
     pub async fn phone(&self) -> Client {
+        self.open(serde_json::json!({
+            "deviceMetrics": { "width": 375, "height": 812, "pixelRatio": 2.0, "touch": true, "mobile": true },
+            "userAgent": WECHAT_UA,
+        }))
+        .await
+    }
+
+    /// A fresh browser context 1280x800 wide, as on a desktop (WeChat for Windows or Mac, a
+    /// manager's laptop): no touch, a pixel ratio of 1.
+    pub async fn desktop(&self) -> Client {
+        self.open(serde_json::json!({
+            "deviceMetrics": { "width": 1280, "height": 800, "pixelRatio": 1.0, "touch": false, "mobile": false },
+        }))
+        .await
+    }
+
+    async fn open(&self, emulation: serde_json::Value) -> Client {
         let profile =
             std::env::temp_dir().join(format!("chelink-e2e-{}-{}", std::process::id(), next()));
         let caps = serde_json::json!({
@@ -77,10 +94,7 @@ impl Driver {
                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                     "--hide-scrollbars", format!("--user-data-dir={}", profile.display()),
                 ],
-                "mobileEmulation": {
-                    "deviceMetrics": { "width": 375, "height": 812, "pixelRatio": 2.0, "touch": true, "mobile": true },
-                    "userAgent": WECHAT_UA,
-                },
+                "mobileEmulation": emulation,
             },
         });
         let serde_json::Value::Object(caps) = caps else {

@@ -17,6 +17,7 @@ mod csp;
 mod fake_wechat;
 mod links;
 mod owner;
+mod screens;
 mod showcase;
 mod wechat;
 

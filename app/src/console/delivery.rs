@@ -23,7 +23,7 @@ pub fn Delivery(id: i64) -> impl IntoView {
     view! {
         <main class="c-page">
             <a class="c-back" href=lead_href(id)>"‹ 线索"</a>
-            <h1>"交车"</h1>
+            <h1 class="c-title">"交车"</h1>
             {content}
         </main>
     }

@@ -125,9 +125,11 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
         };
         // A virtual-operator or data-card number: a reward-fraud signal to check, never a refusal.
         let risk = detail.with(|d| d.phone_risk.clone());
-        let mut origin = vec![lead.origin_page.clone(), lead.origin_button.clone()];
-        origin.extend(lead.origin_channel.clone());
-        origin.retain(|o| !o.is_empty());
+        let origin = shared::booking::origin_label(
+            &lead.origin_page,
+            &lead.origin_button,
+            lead.origin_channel.as_deref(),
+        );
         let claim = lead.lost_claim.clone().map(|why| {
             view! {
                 <p class="notice" role="status" data-test="lost-claim">
@@ -158,7 +160,7 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
                     <dt>"意向"</dt>
                     <dd>{lead.series_name.clone().unwrap_or_else(|| "未选车型".into())}</dd>
                     <dt>"来源"</dt>
-                    <dd data-test="lead-origin">{origin.join(" / ")}</dd>
+                    <dd data-test="lead-origin">{origin}</dd>
                     <dt>"创建"</dt>
                     <dd>{short_time(lead.created_at)}</dd>
                 </dl>
@@ -167,13 +169,23 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
         }
     };
 
+    // A service advisor hands nothing over; a lost lead buys nothing.
+    let delivers = move || {
+        session
+            .me()
+            .is_some_and(|m| m.staff.role != shared::console::Role::ServiceAdvisor)
+            && lead().status != LeadStatus::Lost
+    };
     let moves = move || {
         let (status, claimed) = detail.with(|d| (d.lead.status, d.lead.lost_claim.is_some()));
-        LeadStatus::ALL
+        let delivers = delivers();
+        let buttons = LeadStatus::ALL
             .into_iter()
             .filter(|next| status.can_move_to(*next))
             // A claim already waits: a second 战败 would say nothing new.
             .filter(|next| !(claimed && *next == LeadStatus::Lost))
+            // 交车登记 below marks the lead 已交车 with its car: not a bare status beside it.
+            .filter(|next| !(delivers && *next == LeadStatus::Delivered))
             .map(|next| {
                 let on_click = move |_| {
                     if next == LeadStatus::Lost {
@@ -202,7 +214,13 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
                     </button>
                 }
             })
-            .collect_view()
+            .collect::<Vec<_>>();
+        (!buttons.is_empty()).then(|| {
+            view! {
+                <span class="c-actions-label">"标记为"</span>
+                {buttons}
+            }
+        })
     };
     let submit_lost = move |_| {
         let change = StatusChange {
@@ -278,10 +296,13 @@ fn LeadView(detail: LeadDetail) -> impl IntoView {
         <section class="c-section">
             <h2>"推进"</h2>
             <div class="c-actions">{moves}</div>
-            // A service advisor hands nothing over; a lost lead buys nothing.
-            <Show when=move || session.me().is_some_and(|m| m.staff.role != shared::console::Role::ServiceAdvisor)
-                && lead().status != shared::console::LeadStatus::Lost>
-                <a class="btn btn-line" href=format!("{}/delivery", lead_href(id)) data-test="deliver-car">"交车"</a>
+            <Show when=delivers>
+                <div class="c-card c-deliver">
+                    <p class="c-sub">"车辆交付后，登记车架号、车牌和服务顾问，生成车主绑定码。"</p>
+                    <a class="btn btn-primary btn-small" href=format!("{}/delivery", lead_href(id)) data-test="deliver-car">
+                        "交车登记"
+                    </a>
+                </div>
             </Show>
             <Show when=move || losing.get()>
                 <div class="c-card c-form">

@@ -171,7 +171,7 @@ pub fn Leads() -> impl IntoView {
                 let selected =
                     move || filter.with(|f| f.origin.as_deref() == Some(current.as_str()));
                 let value = page.clone();
-                view! { <option value=value selected=selected>{page}</option> }
+                view! { <option value=value selected=selected>{shared::booking::origin_page_label(&page)}</option> }
             })
             .collect_view()
     };

@@ -169,7 +169,8 @@ pub fn Links() -> impl IntoView {
                             let facts = me.as_ref().and_then(|me| {
                                 poster_facts(&link, &models, &card, &me.dealer_name, &me.brand_color)
                             });
-                            view! { <LinkCard link stats facts /> }
+                            let opens = target_name(&link.target, &models);
+                            view! { <LinkCard link opens stats facts /> }
                         })
                         .collect_view()}
                 </div>
@@ -285,6 +286,23 @@ fn poster_facts(
     })
 }
 
+/// The page a link opens, by its name: `车型页：小米SU7`, `首页`, `顾问名片`; a path that is
+/// no page stays a path.
+fn target_name(target: &str, models: &[SeriesSummary]) -> String {
+    let path = target.split('?').next().unwrap_or_default();
+    match Page::parse(path) {
+        Some((_, Page::Series(id))) => {
+            let name = Page::Series(String::new()).name();
+            match models.iter().find(|s| s.id == id) {
+                Some(s) => format!("{name}：{}", s.name_zh),
+                None => name.to_string(),
+            }
+        }
+        Some((_, page)) => page.name().to_string(),
+        None => target.to_string(),
+    }
+}
+
 /// What a link card shows under it: nothing, its QR code or its poster.
 #[derive(Clone, Debug, PartialEq)]
 enum Shown {
@@ -296,7 +314,12 @@ enum Shown {
 }
 
 #[component]
-fn LinkCard(link: Link, stats: Option<LinkStats>, facts: Option<PosterFacts>) -> impl IntoView {
+fn LinkCard(
+    link: Link,
+    opens: String,
+    stats: Option<LinkStats>,
+    facts: Option<PosterFacts>,
+) -> impl IntoView {
     let url = full_url(&link.path);
     let campaign = link.campaign.map(|c| format!(" · {c}"));
     let totals = match &stats {
@@ -315,7 +338,7 @@ fn LinkCard(link: Link, stats: Option<LinkStats>, facts: Option<PosterFacts>) ->
                 <strong>{link.channel.label()}</strong>
                 {campaign}
             </p>
-            <p class="c-sub">{link.target}</p>
+            <p class="c-sub" data-test="link-opens">{opens}</p>
             <input
                 class="c-link-url"
                 type="url"

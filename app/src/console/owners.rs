@@ -29,7 +29,7 @@ pub fn Owners() -> impl IntoView {
         None => view! { <Loading count=3 /> }.into_any(),
         Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
         Some(Ok(cars)) if cars.is_empty() => view! { <p class="c-sub" data-test="cars-empty">"没有车辆"</p> }.into_any(),
-        Some(Ok(cars)) => cars
+        Some(Ok(cars)) => view! { <div class="c-list">{cars
             .into_iter()
             .map(|c| view! {
                 <a class="c-card c-row" href=format!("{OWNERS}/{}", c.id) data-test="car-row">
@@ -38,14 +38,13 @@ pub fn Owners() -> impl IntoView {
                     <p class="c-sub">{format!("交车 {} · 服务顾问 {} · {}", c.delivered_on, c.advisor.unwrap_or_default(), if c.bound { "已绑定" } else { "未绑定" })}</p>
                 </a>
             })
-            .collect_view()
-            .into_any(),
+            .collect_view()}</div> }.into_any(),
     }
     };
     view! {
         <main class="c-page">
-            <h1>"车主"</h1>
-            <input class="c-search" type="search" placeholder="车牌、车架号后几位或手机尾号" data-test="cars-search"
+            <h1 class="c-title">"车主"</h1>
+            <input class="c-search-box" type="search" aria-label="搜索车辆" placeholder="车牌、车架号后几位或手机尾号" data-test="cars-search"
                 on:change=move |ev| q.set(event_target_value(&ev)) />
             {list}
             <Show when=move || session.manages()>
@@ -78,7 +77,8 @@ pub fn Car(id: i64) -> impl IntoView {
             let c = d.car.clone();
             view! {
                 <section class="c-card" data-test="car-detail">
-                    <h2>{format!("{} {}", c.plate, c.model)}</h2>
+                    <h1 class="c-car-plate">{c.plate}</h1>
+                    <p class="c-sub">{c.model}</p>
                     <dl class="c-facts">
                         <dt>"号牌"</dt><dd data-test="car-plate-kind">{shared::plate::kind_of(&c.plate).map_or("—", shared::plate::PlateKind::label)}</dd>
                         <dt>"车架号"</dt><dd data-test="car-vin">{c.vin}</dd>

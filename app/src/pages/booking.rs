@@ -49,7 +49,7 @@ pub fn Booking() -> impl IntoView {
                         <dt>"销售顾问"</dt>
                         <dd data-test="consultant">
                             {c.name} " "
-                            <a href=tel data-test="consultant-tel">{c.phone}</a>
+                            <a class="phone" href=tel data-test="consultant-tel">{c.phone}</a>
                         </dd>
                     </div>
                 }
@@ -101,7 +101,7 @@ pub fn Booking() -> impl IntoView {
                     </div>
                     <div>
                         <dt>"门店电话"</dt>
-                        <dd><a href=store_tel data-test="store-tel">{b.store.phone}</a></dd>
+                        <dd><a class="phone" href=store_tel data-test="store-tel">{b.store.phone}</a></dd>
                     </div>
                     {consultant}
                     <div>

@@ -178,13 +178,15 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
                     {fact("整车质保", warranty, "car-warranty")}
                 </dl>
                 <p class="hint">{note}</p>
-                <form class="field" on:submit=submit>
+                <form class="field km-form" on:submit=submit>
                     <label for="km">"更新我的里程（公里）"</label>
-                    <input id="km" type="number" inputmode="numeric" data-test="km-input"
-                        aria-describedby="km-error"
-                        prop:value=km on:input=move |ev| set_km.set(event_target_value(&ev)) />
+                    <div class="inline-field">
+                        <input id="km" type="number" inputmode="numeric" data-test="km-input"
+                            aria-describedby="km-error" placeholder=c.odometer_km.to_string()
+                            prop:value=km on:input=move |ev| set_km.set(event_target_value(&ev)) />
+                        <button class="btn btn-primary" type="submit" data-test="km-save" disabled=save.pending()>"更新"</button>
+                    </div>
                     <FieldError message=error id="km-error" />
-                    <button class="btn" type="submit" data-test="km-save" disabled=save.pending()>"更新里程"</button>
                 </form>
                 {advisor.map(|a| {
                     let initial = a.name.chars().next().map(String::from).unwrap_or_default();

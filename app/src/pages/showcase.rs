@@ -104,7 +104,7 @@ fn ShowcaseView(
         <CardView card />
         <section class="section" aria-labelledby="showcase-models-h">
             <h2 id="showcase-models-h">"在售车型（" {count} "款）"</h2>
-            <div class="results" data-test="showcase-models">{cards}</div>
+            <div class="list" data-test="showcase-models">{cards}</div>
         </section>
         <div class="action-bar">
             <button

@@ -119,7 +119,7 @@ pub async fn delivery_form(
             .into_iter()
             .map(|(id, brand, series, trim)| TrimChoice {
                 id,
-                name: format!("{brand} {series} {trim}"),
+                name: shared::catalog::car_name(&brand, &series, &trim),
             })
             .collect(),
         advisors: advisors
@@ -253,7 +253,7 @@ impl CarRow {
         CarSummary {
             id: self.id,
             lead_id: self.lead_id,
-            model: format!("{} {} {}", self.brand, self.series, self.trim),
+            model: shared::catalog::car_name(&self.brand, &self.series, &self.trim),
             plate: self.plate.clone(),
             vin: if full {
                 self.vin.clone()
@@ -530,7 +530,7 @@ async fn plan_rows(
         .into_iter()
         .map(|(id, brand, name, fk, fm, ik, im, demo)| PlanRow {
             series_id: id,
-            series: format!("{brand} {name}"),
+            series: shared::catalog::car_name(&brand, &name, ""),
             plan: MaintenancePlan {
                 first_km: fk,
                 first_months: fm as i32,
