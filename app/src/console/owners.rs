@@ -75,12 +75,13 @@ pub fn Car(id: i64) -> impl IntoView {
         Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
         Some(Ok(d)) => {
             let c = d.car.clone();
+            let plate_kind = shared::plate::kind_of(&c.plate).map_or("—", shared::plate::PlateKind::label);
             view! {
                 <section class="c-card" data-test="car-detail">
                     <h1 class="c-car-plate">{c.plate}</h1>
                     <p class="c-sub">{c.model}</p>
                     <dl class="c-facts">
-                        <dt>"号牌"</dt><dd data-test="car-plate-kind">{shared::plate::kind_of(&c.plate).map_or("—", shared::plate::PlateKind::label)}</dd>
+                        <dt>"号牌"</dt><dd data-test="car-plate-kind">{plate_kind}</dd>
                         <dt>"车架号"</dt><dd data-test="car-vin">{c.vin}</dd>
                         <dt>"车主"</dt><dd data-test="car-phone">{format!("{} {}", c.owner_name.unwrap_or_default(), c.owner_phone.unwrap_or_default())}</dd>
                         <dt>"交车 / 上牌"</dt><dd>{format!("{} / {}", c.delivered_on, d.registered_on)}</dd>
