@@ -35,6 +35,15 @@ pub struct Config {
     /// The origin short links and their QR codes are written with (`CHELINK_PUBLIC_ORIGIN`,
     /// such as `https://che.example.com`); unset: the origin each request came to.
     pub public_origin: Option<String>,
+    /// Seconds a request's headers may take, and a keep-alive connection may stay idle
+    /// (`CHELINK_HEADER_TIMEOUT_SECS`).
+    pub header_timeout_secs: u64,
+    /// Connections held at once (`CHELINK_MAX_CONNECTIONS`; kept below the open-file limit).
+    pub max_connections: usize,
+    /// The SQLite write-ahead log's bound in MiB (`CHELINK_WAL_LIMIT_MB`).
+    pub wal_limit_mb: u64,
+    /// Share-link visits waiting for the writer at most (`CHELINK_CLICK_BACKLOG`).
+    pub click_backlog: usize,
 }
 
 impl Default for Config {
@@ -52,6 +61,10 @@ impl Default for Config {
             wechat_js: shared::wechat::JS_SDK_URL.into(),
             reminder_seconds: 60,
             public_origin: None,
+            header_timeout_secs: crate::http::connections::DEFAULT_HEADER_TIMEOUT.as_secs(),
+            max_connections: crate::http::connections::DEFAULT_MAX_CONNECTIONS,
+            wal_limit_mb: crate::db::DEFAULT_WAL_LIMIT / (1024 * 1024),
+            click_backlog: crate::clicks::DEFAULT_BACKLOG,
         }
     }
 }
@@ -59,7 +72,8 @@ impl Default for Config {
 impl Config {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO`,
     /// `CHELINK_WRITES_PER_MINUTE`, `CHELINK_SECURE_COOKIES`, `CHELINK_WECHAT_API`,
-    /// `CHELINK_WECHAT_JS` and `CHELINK_PUBLIC_ORIGIN`.
+    /// `CHELINK_WECHAT_JS`, `CHELINK_PUBLIC_ORIGIN`, `CHELINK_HEADER_TIMEOUT_SECS`,
+    /// `CHELINK_MAX_CONNECTIONS`, `CHELINK_WAL_LIMIT_MB` and `CHELINK_CLICK_BACKLOG`.
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -108,6 +122,23 @@ impl Config {
             }
             None => None,
         };
+        let positive = |key: &str, default: u64| match set(key) {
+            Some(n) => n
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .with_context(|| format!("{key} must be a positive number, got {n:?}")),
+            None => Ok(default),
+        };
+        let count = |key: &str, default: usize| {
+            positive(key, default as u64).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        let header_timeout_secs =
+            positive("CHELINK_HEADER_TIMEOUT_SECS", defaults.header_timeout_secs)?;
+        let max_connections = count("CHELINK_MAX_CONNECTIONS", defaults.max_connections)?;
+        let wal_limit_mb = positive("CHELINK_WAL_LIMIT_MB", defaults.wal_limit_mb)?;
+        let click_backlog = count("CHELINK_CLICK_BACKLOG", defaults.click_backlog)?;
         let url = |key: &str, default: String| match set(key) {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
                 Ok(url.trim().to_string())
@@ -126,6 +157,10 @@ impl Config {
                 None => defaults.reminder_seconds,
             },
             public_origin,
+            header_timeout_secs,
+            max_connections,
+            wal_limit_mb,
+            click_backlog,
             writes_per_minute,
             secure_cookies,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),
@@ -136,6 +171,21 @@ impl Config {
                 .unwrap_or(defaults.dist),
             demo,
         })
+    }
+
+    /// How connections are held: the header timeout, and the connection cap kept below
+    /// `descriptors`, the open-file limit in force.
+    pub fn connection_limits(
+        &self,
+        descriptors: Option<u64>,
+    ) -> crate::http::connections::ConnectionLimits {
+        crate::http::connections::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+            max_connections: crate::http::connections::max_connections(
+                self.max_connections,
+                descriptors,
+            ),
+        }
     }
 
     pub fn addr(&self) -> anyhow::Result<SocketAddr> {
@@ -171,6 +221,22 @@ mod tests {
 
         assert!(Config::from_lookup(|k| (k == "PORT").then(|| "x".into())).is_err());
         assert!(Config::from_lookup(|k| (k == "CHELINK_DEMO").then(|| "maybe".into())).is_err());
+        for key in [
+            "CHELINK_HEADER_TIMEOUT_SECS",
+            "CHELINK_MAX_CONNECTIONS",
+            "CHELINK_WAL_LIMIT_MB",
+            "CHELINK_CLICK_BACKLOG",
+        ] {
+            assert!(Config::from_lookup(|k| (k == key).then(|| "0".into())).is_err());
+            assert!(Config::from_lookup(|k| (k == key).then(|| "x".into())).is_err());
+            assert!(Config::from_lookup(|k| (k == key).then(|| "7".into())).is_ok());
+        }
+        let limits =
+            Config::from_lookup(|k| (k == "CHELINK_MAX_CONNECTIONS").then(|| "100000".into()))
+                .unwrap()
+                .connection_limits(Some(1_024));
+        assert_eq!(limits.max_connections, 768);
+        assert_eq!(limits.header_timeout.as_secs(), 10);
         assert_eq!(config.wechat_api, "https://api.weixin.qq.com");
         let fake = Config::from_lookup(|k| {
             (k == "CHELINK_WECHAT_API").then(|| "http://127.0.0.1:9/".into())

@@ -2,12 +2,14 @@
 //! checked at start-up; readers in parallel, writers queued on one connection) or PostgreSQL,
 //! and the migrations of each backend.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::AnyPoolOptions;
+use sqlx::error::DatabaseError;
 use sqlx::migrate::Migrator;
-use sqlx::{AnyConnection, AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 /// How long a SQLite writer waits for a lock before giving up, in milliseconds.
 pub const SQLITE_BUSY_TIMEOUT_MS: i64 = 5_000;
@@ -47,10 +49,19 @@ pub struct Db {
     pub backend: Backend,
 }
 
+/// The write-ahead log's bound when none is configured: 64 MiB.
+pub const DEFAULT_WAL_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Connects to `url` with the default write-ahead log bound ([`connect_with`]).
+pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    connect_with(url, DEFAULT_WAL_LIMIT).await
+}
+
 /// Connects to `url`. On SQLite every connection gets WAL, foreign keys and a busy timeout,
 /// and a connection of each pool is checked before they are handed out: a pragma not in force
-/// is an error, never a silent default.
-pub async fn connect(url: &str) -> anyhow::Result<Db> {
+/// is an error, never a silent default. The write-ahead log is kept near `wal_limit` bytes
+/// (`checkpoint_beside_the_writer`).
+pub async fn connect_with(url: &str, wal_limit: u64) -> anyhow::Result<Db> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url)?;
     let open = |connections: u32| {
@@ -63,7 +74,8 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
             // SQLite is a round trip to the connection's worker thread.
             Backend::Sqlite => options
                 .test_before_acquire(false)
-                .after_connect(|conn, _meta| Box::pin(sqlite_pragmas(conn))),
+                .after_connect(move |conn, _meta| Box::pin(sqlite_pragmas(conn, wal_limit)))
+                .after_release(|conn, _meta| Box::pin(transaction_ended(conn))),
         };
         async move {
             options
@@ -89,14 +101,15 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
             };
             check_sqlite(&mut *db.pool.acquire().await?).await?;
             check_sqlite(&mut *db.writer.acquire().await?).await?;
-            checkpoint_beside_the_writer(db.pool.clone());
+            let wal = wal_file(&db).await?;
+            checkpoint_beside_the_writer(db.clone(), wal, wal_limit);
             db
         }
     };
     Ok(db)
 }
 
-async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+async fn sqlite_pragmas(conn: &mut AnyConnection, wal_limit: u64) -> Result<(), sqlx::Error> {
     conn.execute("PRAGMA journal_mode = WAL").await?;
     conn.execute("PRAGMA foreign_keys = ON").await?;
     conn.execute(format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str())
@@ -105,25 +118,129 @@ async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     // Checkpoints run beside the writer (`checkpoint_beside_the_writer`), not inside the
     // commit that happens to fill the log: that commit used to wait for the copy.
     conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+    // A log reset by a checkpoint is cut back to this size, not left at its largest.
+    conn.execute(format!("PRAGMA journal_size_limit = {wal_limit}").as_str())
+        .await?;
     Ok(())
+}
+
+/// The path of the database's write-ahead log: the main file's with `-wal`.
+async fn wal_file(db: &Db) -> anyhow::Result<PathBuf> {
+    let file: String =
+        sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .fetch_one(&db.pool)
+            .await
+            .context("reading where the SQLite database is")?;
+    Ok(PathBuf::from(format!("{file}-wal")))
+}
+
+/// Whether a SQLite connection going back to its pool may be used again: not while sqlx
+/// still counts a transaction on it. A COMMIT or ROLLBACK that failed (a full disk, an I/O
+/// error) leaves SQLite's transaction ended and sqlx's open, and every `BEGIN IMMEDIATE` on
+/// that connection after it fails (`InvalidSavePointStatement`); the writer pool holds one
+/// connection, so every write failed until the pool happened to replace it. Closed here, it is
+/// replaced by the next write. A transaction dropped without a commit (a 409, an early `?`)
+/// has queued its ROLLBACK: the ping runs it, and a connection whose rollback worked is kept.
+async fn transaction_ended(conn: &mut AnyConnection) -> Result<bool, sqlx::Error> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!(
+            "a SQLite transaction could not end (a failed COMMIT or ROLLBACK): \
+             its connection is closed and the next write opens a new one"
+        );
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Why the database refuses writes for now, from its error's code: the disk is full
+/// (SQLite's `SQLITE_FULL`, PostgreSQL's `53100 disk_full`) or the database is read-only
+/// (`SQLITE_READONLY` and its extended codes, PostgreSQL's `25006 read_only_sql_transaction`,
+/// as on a standby). Both pass once the cause goes away, so they are worth a retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    StorageFull,
+    ReadOnly,
+}
+
+impl Refusal {
+    /// The refusal `e` is, if it is one.
+    pub fn of(e: &sqlx::Error) -> Option<Self> {
+        let e = e.as_database_error()?;
+        if let Some(sqlite) = e.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+            // The extended result code: its low byte is the primary code.
+            let code: i32 = sqlite.code()?.parse().ok()?;
+            return match code & 0xff {
+                13 => Some(Self::StorageFull),
+                8 => Some(Self::ReadOnly),
+                _ => None,
+            };
+        }
+        if let Some(postgres) = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+            return match postgres.code() {
+                "53100" => Some(Self::StorageFull),
+                "25006" => Some(Self::ReadOnly),
+                _ => None,
+            };
+        }
+        None
+    }
 }
 
 /// How often the write-ahead log is copied into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
-/// Copies the write-ahead log into the database file every second from a reading
-/// connection (PASSIVE: it waits for no reader and no writer), so no booking waits for it.
-fn checkpoint_beside_the_writer(pool: AnyPool) {
+/// How often the write-ahead log's size is looked at (a `stat`, no lock).
+const WAL_LOOK_EVERY: Duration = Duration::from_millis(100);
+
+/// Keeps the write-ahead log small beside the writer. Every second its pages are copied into
+/// the database file from a reading connection (PASSIVE: it waits for no reader and no
+/// writer), so no booking waits for it. That alone never shortens the log under steady
+/// writes and reads: SQLite starts the log over only when a writer begins while no reader
+/// still reads from it, which under load never happens (16 writers for 60 s left a 2.56 GB log
+/// beside a 22 MB database, replayed whole after a crash). So when the log passes `limit`, a
+/// TRUNCATE checkpoint is taken on the writer's own connection: writers wait their turn in the
+/// pool, as for any write, while it copies what the last PASSIVE left (a second's writes at
+/// most), waits for the readers of the log to finish (milliseconds) and empties the file.
+fn checkpoint_beside_the_writer(db: Db, wal: PathBuf, limit: u64) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while !pool.is_closed() {
-            every.tick().await;
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&pool)
-                .await
-            {
-                tracing::warn!(error = %e, "SQLite checkpoint failed");
+        let mut look = tokio::time::interval(WAL_LOOK_EVERY);
+        look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_passive = tokio::time::Instant::now();
+        let mut failing = false;
+        while !db.pool.is_closed() {
+            look.tick().await;
+            let size = tokio::fs::metadata(&wal).await.map_or(0, |m| m.len());
+            let outcome = if size > limit {
+                sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_one(&db.writer)
+                    .await
+                    .map(|(busy, _, _)| busy == 0)
+            } else if last_passive.elapsed() >= CHECKPOINT_EVERY {
+                last_passive = tokio::time::Instant::now();
+                sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&db.pool)
+                    .await
+                    .map(|_| true)
+            } else {
+                continue;
+            };
+            match outcome {
+                Ok(true) if failing => {
+                    tracing::info!("SQLite checkpoints work again");
+                    failing = false;
+                }
+                Ok(true) => {}
+                // Readers held the log past the busy timeout: the next look tries again.
+                Ok(false) => tracing::warn!(wal_bytes = size, "SQLite could not empty its log"),
+                Err(e) if !failing => {
+                    tracing::warn!(error = %e, "SQLite checkpoint failed");
+                    failing = true;
+                }
+                Err(_) => {}
             }
         }
     });

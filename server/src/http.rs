@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod cars;
 pub mod compare;
+pub mod connections;
 pub mod console;
 pub mod consultants;
 pub mod dealers;
@@ -282,18 +283,16 @@ pub async fn dealer_or_404(state: &AppState, slug: &str) -> Result<DealerRecord,
         .ok_or_else(|| Error::NotFound("未找到该经销商".into()))
 }
 
-/// Serves the app on `listener` until Ctrl-C or SIGTERM, then writes the share-link visits
-/// still held.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+/// Serves the app on `listener` within `limits` (`connections::serve_until`) until Ctrl-C or
+/// SIGTERM, then writes the share-link visits still held.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    limits: connections::ConnectionLimits,
+) {
     let clicks = state.clicks.clone();
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    connections::serve_until(listener, app(state), limits, shutdown_signal()).await;
     clicks.flush().await;
-    Ok(())
 }
 
 async fn shutdown_signal() {

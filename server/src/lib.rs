@@ -32,7 +32,11 @@ pub async fn prepare(
     config: &config::Config,
 ) -> anyhow::Result<(http::AppState, tokio::net::TcpListener)> {
     use anyhow::Context;
-    let db = db::connect(&config.database_url).await?;
+    let db = db::connect_with(
+        &config.database_url,
+        config.wal_limit_mb.saturating_mul(1024 * 1024),
+    )
+    .await?;
     db::migrate(&db).await?;
     if config.demo {
         seed::load_demo(&db)
@@ -47,6 +51,7 @@ pub async fn prepare(
         .await?
         .with_write_limit(config.writes_per_minute);
     let state = http::AppState {
+        clicks: clicks::Clicks::holding(state.db.clone(), config.click_backlog),
         secure_cookies: config.secure_cookies,
         public_origin: config.public_origin.clone(),
         ..state

@@ -15,6 +15,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = chelink_server::config::Config::from_env()?;
+    // Idle connections hold a descriptor each: the usual soft limit of 1,024 stopped the server
+    // accepting at 1,100 of them.
+    let descriptors = chelink_server::http::connections::raise_descriptor_limit();
     let (state, listener) = chelink_server::prepare(&config).await?;
     if config.reminder_seconds > 0 {
         chelink_server::reminders::run(
@@ -27,5 +30,6 @@ async fn main() -> anyhow::Result<()> {
     let first = chelink_server::catalog::first_dealer_slug(&state.db).await?;
     let path = first.map(|slug| format!("{slug}/")).unwrap_or_default();
     println!("车链 Chelink is serving on http://{addr}/{path}");
-    chelink_server::http::serve(listener, state).await
+    chelink_server::http::serve(listener, state, config.connection_limits(descriptors)).await;
+    Ok(())
 }

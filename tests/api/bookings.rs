@@ -13,7 +13,7 @@ use crate::helpers::{err, TestApp};
 
 const DEMO: &str = "/api/v1/dealers/demo";
 
-fn contact(name: &str, phone: &str) -> ContactForm {
+pub(crate) fn contact(name: &str, phone: &str) -> ContactForm {
     ContactForm {
         name: name.into(),
         phone: phone.into(),
@@ -21,7 +21,7 @@ fn contact(name: &str, phone: &str) -> ContactForm {
     }
 }
 
-fn origin() -> Origin {
+pub(crate) fn origin() -> Origin {
     Origin {
         page: "model".into(),
         button: "book-test-drive".into(),
@@ -29,7 +29,7 @@ fn origin() -> Origin {
     }
 }
 
-fn booking(series: &str, slot: &Slot, name: &str, phone: &str) -> BookingRequest {
+pub(crate) fn booking(series: &str, slot: &Slot, name: &str, phone: &str) -> BookingRequest {
     BookingRequest {
         series_id: series.into(),
         trim_id: None,
@@ -41,16 +41,16 @@ fn booking(series: &str, slot: &Slot, name: &str, phone: &str) -> BookingRequest
 }
 
 /// A phone number unique to `n`.
-fn phone(n: usize) -> String {
+pub(crate) fn phone(n: usize) -> String {
     format!("139{n:08}")
 }
 
-async fn offer(app: &TestApp) -> TestDriveOffer {
+pub(crate) async fn offer(app: &TestApp) -> TestDriveOffer {
     app.get_ok(&format!("{DEMO}/test-drive")).await
 }
 
 /// The first store offering `series` and its bookable slots.
-async fn slots_for(app: &TestApp, series: &str) -> (i64, Vec<Slot>) {
+pub(crate) async fn slots_for(app: &TestApp, series: &str) -> (i64, Vec<Slot>) {
     let offer = offer(app).await;
     let store = offer
         .stores
@@ -66,7 +66,7 @@ async fn slots_for(app: &TestApp, series: &str) -> (i64, Vec<Slot>) {
     (store.store.id, list.slots)
 }
 
-async fn free_slot(app: &TestApp, series: &str) -> Slot {
+pub(crate) async fn free_slot(app: &TestApp, series: &str) -> Slot {
     let (_, slots) = slots_for(app, series).await;
     slots
         .into_iter()
@@ -94,7 +94,7 @@ async fn book(client: &reqwest::Client, app: &TestApp, body: &BookingRequest) ->
         .expect("request")
 }
 
-async fn created<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
+pub(crate) async fn created<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
     let status = response.status();
     let text = response.text().await.expect("body");
     assert_eq!(status, StatusCode::CREATED, "{text}");

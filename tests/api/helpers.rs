@@ -1,4 +1,4 @@
-//! The harness: `TestApp::spawn(backend)` serves `server::http::app` on
+//! The harness: `TestApp::spawn_in(backend, dir)` serves `server::http::app` on
 //! 127.0.0.1:0 with a fresh, migrated, seeded database (a temp SQLite file, or a uniquely
 //! named PostgreSQL database created from `TEST_DATABASE_URL` and dropped afterwards) and a
 //! temp `dist` folder; `both!` turns one test body into `<name>::sqlite` and
@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use server::db::{self, Backend, Db};
+use server::http::connections::{serve_until, ConnectionLimits};
 use server::http::{app, AppState};
 use server::seed;
 use shared::ErrorBody;
@@ -59,7 +60,16 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
-    let Some(app) = TestApp::spawn(backend).await else {
+    run_in(backend, &std::env::temp_dir(), body).await;
+}
+
+/// [`run`] with a SQLite database file in `dir` (a small filesystem the test fills).
+pub async fn run_in<F, Fut>(backend: Backend, dir: &Path, body: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let Some(app) = TestApp::spawn_in(backend, dir).await else {
         return;
     };
     let cleanup = app.cleanup.clone();
@@ -127,14 +137,21 @@ pub const WRITES_PER_MINUTE: u32 = 100_000;
 
 /// Starts a server for `state` on a free loopback port and returns its `http://` address.
 async fn serve(state: AppState) -> String {
+    serve_within(state, ConnectionLimits::default()).await
+}
+
+/// [`serve`] holding connections to `limits`, as the server binary does.
+async fn serve_within(state: AppState, limits: ConnectionLimits) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move {
-        let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, app).await.expect("serve");
-    });
+    tokio::spawn(serve_until(
+        listener,
+        app(state),
+        limits,
+        std::future::pending(),
+    ));
     address
 }
 
@@ -152,6 +169,15 @@ impl TestApp {
     /// `http://` address. Several instances on one PostgreSQL database are how Chelink scales.
     pub async fn another_instance(&self, dist: &Path) -> String {
         self.instance(dist, WRITES_PER_MINUTE).await
+    }
+
+    /// Another instance holding connections to `limits`; its `http://` address.
+    pub async fn instance_within(&self, limits: ConnectionLimits) -> String {
+        let state = AppState::new(self.db.clone(), &self.dist)
+            .await
+            .expect("state")
+            .with_write_limit(WRITES_PER_MINUTE);
+        serve_within(state, limits).await
     }
 
     /// Another instance allowing `writes` bookings and enquiries per visitor and minute.
@@ -174,9 +200,10 @@ impl TestApp {
         serve(configure(state)).await
     }
 
-    /// A server on a fresh migrated and seeded database, or `None` for PostgreSQL when
-    /// `TEST_DATABASE_URL` is unset outside CI (it says so loudly; under `CI=true` it panics).
-    pub async fn spawn(backend: Backend) -> Option<Self> {
+    /// A server on a fresh migrated and seeded database (on SQLite a file in `dir`), or `None`
+    /// for PostgreSQL when `TEST_DATABASE_URL` is unset outside CI (it says so loudly; under
+    /// `CI=true` it panics).
+    pub async fn spawn_in(backend: Backend, dir: &Path) -> Option<Self> {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let pid = std::process::id();
         let tmp = std::env::temp_dir();
@@ -188,7 +215,7 @@ impl TestApp {
         };
         let url = match backend {
             Backend::Sqlite => {
-                let file = tmp.join(format!("chelink-test-{pid}-{n}.db"));
+                let file = dir.join(format!("chelink-test-{pid}-{n}.db"));
                 for suffix in ["", "-wal", "-shm"] {
                     cleanup
                         .files

@@ -827,6 +827,8 @@ struct BookingRun {
     p99_ms: f64,
     /// Bookings the database gained during the load.
     stored: u64,
+    /// SQLite's write-ahead log: its largest size during the load and its size after it.
+    wal: Option<(u64, u64)>,
 }
 
 impl BookingRun {
@@ -848,6 +850,7 @@ fn book_test_drives(server: &Server, database: &BenchDatabase, out: &Path) -> Re
     let stem = format!("booking-writes-{}", name.to_lowercase());
     let script = out.join(format!("{stem}.lua"));
     std::fs::write(&script, booking_script(&target, name))?;
+    let wal = WalWatch::start(database);
     let output = Command::new("wrk")
         .args(["-t2", "-c32", "-d10s", "--latency", "-s"])
         .arg(&script)
@@ -911,6 +914,7 @@ fn book_test_drives(server: &Server, database: &BenchDatabase, out: &Path) -> Re
         p50_ms: one("p50_us")? as f64 / 1000.0,
         p99_ms: one("p99_us")? as f64 / 1000.0,
         stored: database.count("SELECT COUNT(*) FROM bookings")? - before,
+        wal: wal.stop(),
         target,
     };
     let overbooked = database.count(OVERBOOKED_SLOTS)?;
@@ -929,6 +933,47 @@ fn book_test_drives(server: &Server, database: &BenchDatabase, out: &Path) -> Re
         );
     }
     Ok(run)
+}
+
+/// Watches a SQLite database's write-ahead log during a load: its largest size, every 20 ms.
+struct WalWatch {
+    file: Option<PathBuf>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    largest: Option<std::thread::JoinHandle<u64>>,
+}
+
+impl WalWatch {
+    fn start(database: &BenchDatabase) -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let file = match database {
+            BenchDatabase::Sqlite(path) => Some(PathBuf::from(format!("{}-wal", path.display()))),
+            BenchDatabase::Postgres(_) => None,
+        };
+        let largest = file.clone().map(|file| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut largest = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    largest = largest.max(std::fs::metadata(&file).map_or(0, |m| m.len()));
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                largest
+            })
+        });
+        Self {
+            file,
+            stop,
+            largest,
+        }
+    }
+
+    /// (largest during the load, size now).
+    fn stop(self) -> Option<(u64, u64)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let largest = self.largest?.join().ok()?;
+        let now = std::fs::metadata(self.file?).map_or(0, |m| m.len());
+        Some((largest.max(now), now))
+    }
 }
 
 /// The wrk script: every request a new mobile number (each thread its own range), the slots
@@ -1099,6 +1144,16 @@ fn booking_writes_report(runs: &[BookingRun], postgres_measured: bool, report: &
              within its capacity ({} bookings stored, {} answered 201).",
             run.database, run.stored, run.booked
         );
+        if let Some((largest, after)) = run.wal {
+            let _ = writeln!(
+                report,
+                "- {}: the write-ahead log peaked at {:.1} MB during the load and was {:.1} MB \
+                 after it (bound: `CHELINK_WAL_LIMIT_MB`, 64 by default).",
+                run.database,
+                largest as f64 / 1e6,
+                after as f64 / 1e6
+            );
+        }
     }
     if !postgres_measured {
         let _ = writeln!(

@@ -15,6 +15,12 @@ use shared::booking::{Slot, SlotFull};
 use shared::{ApiError, ErrorBody};
 use sqlx::error::ErrorKind;
 
+use crate::db::Refusal;
+
+/// Seconds a client is told to wait (`Retry-After`) when the database refuses writes for now
+/// (a full disk, a read-only database): writes resume within a second of the cause going away.
+pub const REFUSAL_RETRY_AFTER: u64 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// 404 `not_found` with a Chinese message saying what was not found.
@@ -63,7 +69,8 @@ pub enum Error {
     #[error("method not allowed")]
     MethodNotAllowed,
     /// A database error, keeping its kind: a unique violation is a 409, a check, foreign-key
-    /// or not-null violation a 422, anything else a 500. SQLite's errors carry no constraint
+    /// or not-null violation a 422, a full disk 503 `storage_full` and a read-only database 503
+    /// `read_only` (both with `Retry-After`, `db::Refusal`), anything else a 500. SQLite's errors carry no constraint
     /// name, so the kind is what both backends agree on.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -89,6 +96,7 @@ impl Error {
             Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::CrossSite => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Database(e) if Refusal::of(e).is_some() => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(e) => match e.as_database_error().map(|d| d.kind()) {
                 Some(ErrorKind::UniqueViolation) => StatusCode::CONFLICT,
                 Some(
@@ -134,6 +142,13 @@ impl Error {
             Self::BadJson(_) => plain("bad_json", "请求内容不是有效的JSON"),
             Self::TooLarge => plain("too_large", "请求内容过大（最多64KB）"),
             Self::MethodNotAllowed => plain("method_not_allowed", "不支持该请求方式"),
+            Self::Database(e) if Refusal::of(e) == Some(Refusal::StorageFull) => plain(
+                "storage_full",
+                "服务器存储空间已满，暂时无法保存，请稍后再试",
+            ),
+            Self::Database(e) if Refusal::of(e) == Some(Refusal::ReadOnly) => {
+                plain("read_only", "系统维护中，暂时无法保存，请稍后再试")
+            }
             Self::Database(_) => match self.status() {
                 StatusCode::CONFLICT => plain("conflict", "该记录已存在，请勿重复提交"),
                 StatusCode::UNPROCESSABLE_ENTITY => plain("invalid", "提交的内容不符合规则"),
@@ -159,6 +174,12 @@ impl IntoResponse for Error {
             Self::TooMany { retry_after } | Self::Locked { retry_after } => (
                 status,
                 [(header::RETRY_AFTER, retry_after.to_string())],
+                axum::Json(self.body()),
+            )
+                .into_response(),
+            Self::Database(ref e) if Refusal::of(e).is_some() => (
+                status,
+                [(header::RETRY_AFTER, REFUSAL_RETRY_AFTER.to_string())],
                 axum::Json(self.body()),
             )
                 .into_response(),
