@@ -35,6 +35,8 @@ pub struct Config {
     /// The origin short links and their QR codes are written with (`CHELINK_PUBLIC_ORIGIN`,
     /// such as `https://che.example.com`); unset: the origin each request came to.
     pub public_origin: Option<String>,
+    /// The SMS provider for one-time codes (`CHELINK_SMS` and its keys); `None`: no SMS.
+    pub sms: Option<crate::sms::SmsConfig>,
 }
 
 impl Default for Config {
@@ -52,6 +54,7 @@ impl Default for Config {
             wechat_js: shared::wechat::JS_SDK_URL.into(),
             reminder_seconds: 60,
             public_origin: None,
+            sms: None,
         }
     }
 }
@@ -59,7 +62,7 @@ impl Default for Config {
 impl Config {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO`,
     /// `CHELINK_WRITES_PER_MINUTE`, `CHELINK_SECURE_COOKIES`, `CHELINK_WECHAT_API`,
-    /// `CHELINK_WECHAT_JS` and `CHELINK_PUBLIC_ORIGIN`.
+    /// `CHELINK_WECHAT_JS`, `CHELINK_PUBLIC_ORIGIN` and the SMS provider's (`CHELINK_SMS...`).
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -126,6 +129,7 @@ impl Config {
                 None => defaults.reminder_seconds,
             },
             public_origin,
+            sms: crate::sms::SmsConfig::from_lookup(set)?,
             writes_per_minute,
             secure_cookies,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),

@@ -16,6 +16,7 @@ use server::seed;
 use shared::ErrorBody;
 use sqlx::Connection;
 
+use crate::fake_sms::FakeSms;
 use crate::fake_wechat::FakeWeChat;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -118,6 +119,8 @@ pub struct TestApp {
     pub clicks: server::clicks::Clicks,
     /// The fake WeChat API the server calls (`AppState::with_wechat`).
     pub wechat: FakeWeChat,
+    /// The fake SMS API (Aliyun's) the server sends one-time codes through (`AppState::with_sms`).
+    pub sms: FakeSms,
     cleanup: Cleanup,
 }
 
@@ -156,12 +159,24 @@ impl TestApp {
 
     /// Another instance allowing `writes` bookings and enquiries per visitor and minute.
     pub async fn instance(&self, dist: &Path, writes: u32) -> String {
+        self.instance_with(dist, |state| state.with_write_limit(writes))
+            .await
+    }
+
+    /// Another instance on the same database, its state changed by `configure` (no SMS
+    /// provider, other limits).
+    pub async fn instance_with(
+        &self,
+        dist: &Path,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> String {
         let state = AppState::new(self.db.clone(), dist)
             .await
             .expect("state")
-            .with_write_limit(writes)
-            .with_wechat(&self.wechat.url, &self.wechat.url, &self.wechat.script());
-        serve(state).await
+            .with_write_limit(WRITES_PER_MINUTE)
+            .with_wechat(&self.wechat.url, &self.wechat.url, &self.wechat.script())
+            .with_sms(Some(self.sms.config()));
+        serve(configure(state)).await
     }
 
     /// A server on a fresh migrated and seeded database, or `None` for PostgreSQL when
@@ -207,11 +222,13 @@ impl TestApp {
         db::migrate(&db).await.expect("migrate");
         seed::load_demo(&db).await.expect("seed");
         let wechat = FakeWeChat::start().await;
+        let sms = FakeSms::start().await;
         let state = AppState::new(db.clone(), &dist)
             .await
             .expect("state")
             .with_write_limit(WRITES_PER_MINUTE)
-            .with_wechat(&wechat.url, &wechat.url, &wechat.script());
+            .with_wechat(&wechat.url, &wechat.url, &wechat.script())
+            .with_sms(Some(sms.config()));
         let clicks = state.clicks.clone();
         let address = serve(state).await;
         let client = reqwest::Client::builder()
@@ -226,6 +243,7 @@ impl TestApp {
             backend,
             clicks,
             wechat,
+            sms,
             cleanup,
         })
     }
