@@ -7,6 +7,9 @@ mod booking;
 mod browser;
 mod budget;
 mod console;
+/// The local fake of Aliyun's SMS API, shared with the API tests.
+#[path = "../api/fake_sms.rs"]
+mod fake_sms;
 /// The local fake of WeChat's API and JS-SDK, shared with the API tests.
 #[path = "../api/fake_wechat.rs"]
 #[expect(
@@ -16,6 +19,7 @@ mod console;
 mod fake_wechat;
 mod links;
 mod owner;
+mod privacy;
 mod showcase;
 mod wechat;
 
