@@ -25,20 +25,31 @@ async fn a_booking_made_on_another_phone_shows_after_the_phone_is_proved_and_is_
         ))
         .await;
     let slot = slots.slots.iter().find(|s| s.seats_left > 0).unwrap();
-    let body = serde_json::json!({
-        "series_id": store.series_ids[0], "trim_id": null, "slot_id": slot.id, "licence": null,
-        "contact": { "name": "周杰", "phone": PHONE, "consent_version": shared::contact::PRIVACY_NOTICE_VERSION },
-        "origin": { "page": "home", "button": "book-test-drive", "channel": null },
-    });
-    let made: shared::booking::Booking = reqwest::Client::new()
+    let body = shared::booking::BookingRequest {
+        series_id: store.series_ids[0].clone(),
+        trim_id: None,
+        slot_id: slot.id,
+        contact: shared::booking::ContactForm {
+            name: "周杰".into(),
+            phone: PHONE.into(),
+            consent_version: Some(shared::contact::PRIVACY_NOTICE_VERSION.into()),
+        },
+        licence: None,
+        origin: shared::booking::Origin {
+            page: "home".into(),
+            button: "book-test-drive".into(),
+            channel: None,
+        },
+    };
+    let response = reqwest::Client::new()
         .post(site.url("/api/v1/dealers/demo/bookings"))
         .json(&body)
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    let text = response.text().await.unwrap();
+    let made: shared::booking::Booking =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
 
     let driver = Driver::start().await;
     let phone = driver.phone().await;
