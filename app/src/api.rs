@@ -237,6 +237,22 @@ pub async fn cancel_booking(dealer: &str, code: &str) -> Result<Booking, Error> 
     decode(Request::delete(&url).send().await).await
 }
 
+/// `POST /dealers/{dealer}/me/phone-code`: send a one-time code to a phone by SMS.
+pub async fn send_phone_code(
+    dealer: &str,
+    request: &shared::proof::PhoneCodeRequest,
+) -> Result<shared::proof::PhoneCodeSent, Error> {
+    post(&format!("{}/me/phone-code", base(dealer)), request).await
+}
+
+/// `POST /dealers/{dealer}/me/phone-proof`: prove the phone with the code; my new `/me`.
+pub async fn prove_phone(
+    dealer: &str,
+    request: &shared::proof::PhoneProofRequest,
+) -> Result<Me, Error> {
+    post(&format!("{}/me/phone-proof", base(dealer)), request).await
+}
+
 /// `DELETE /dealers/{dealer}/me` (204): erase my data at this dealer and forget this phone.
 pub async fn delete_me(dealer: &str) -> Result<(), Error> {
     decode(

@@ -13,6 +13,7 @@ pub mod owner;
 pub mod owner_points;
 pub mod owner_reminders;
 pub mod owner_service;
+pub mod phone_proof;
 pub mod privacy;
 pub mod select;
 pub mod series;

@@ -17,6 +17,7 @@ use shared::slots::{
 use crate::db::{self, Db};
 use crate::idempotency::{self, Claim, Key};
 use crate::leads::{self, Event, Touch};
+use crate::proofs::Access;
 
 /// Now, in Unix milliseconds, and what it is in Shanghai.
 #[derive(Clone, Copy, Debug)]
@@ -887,46 +888,81 @@ pub async fn by_code(db: &Db, dealer_id: i64, code: &str) -> sqlx::Result<Option
     Ok(row.and_then(BookingRow::booking))
 }
 
-/// The bookings of a phone at the dealer, newest slot first.
-pub async fn of_phone(db: &Db, dealer_id: i64, phone: &str) -> sqlx::Result<Vec<Booking>> {
-    let rows: Vec<BookingRow> = sqlx::query_as(&format!(
-        "{BOOKING_QUERY} WHERE b.dealer_id = $1 AND b.phone = $2 ORDER BY sl.day DESC, sl.start_min DESC"
-    ))
-    .bind(dealer_id)
-    .bind(phone)
-    .fetch_all(&db.pool)
-    .await?;
+/// The bookings of the dealer a browser may see (made by its visitor, or tied to a phone it
+/// proved), newest slot first.
+pub async fn visible(db: &Db, dealer_id: i64, access: &Access) -> sqlx::Result<Vec<Booking>> {
+    let (seen, values) = access.condition("b", 2);
+    let sql = format!(
+        "{BOOKING_QUERY} WHERE b.dealer_id = $1 AND {seen} ORDER BY sl.day DESC, sl.start_min DESC"
+    );
+    let mut query = sqlx::query_as(&sql).bind(dealer_id);
+    for value in values {
+        query = query.bind(value);
+    }
+    let rows: Vec<BookingRow> = query.fetch_all(&db.pool).await?;
     Ok(rows.into_iter().filter_map(BookingRow::booking).collect())
 }
 
-/// An open booking of this phone, with its slot and lead.
+/// Whether a browser may see the booking `code` in full.
+pub async fn sees(db: &Db, dealer_id: i64, code: &str, access: &Access) -> sqlx::Result<bool> {
+    let (seen, values) = access.condition("b", 3);
+    let sql =
+        format!("SELECT b.id FROM bookings b WHERE b.dealer_id = $1 AND b.code = $2 AND {seen}");
+    let mut query = sqlx::query_scalar(&sql).bind(dealer_id).bind(code);
+    for value in values {
+        query = query.bind(value);
+    }
+    let found: Option<i64> = query.fetch_optional(&db.pool).await?;
+    Ok(found.is_some())
+}
+
+/// The price enquiries a browser may see: made by its visitor, or on a proven phone's lead.
+pub async fn enquiries_seen(db: &Db, dealer_id: i64, access: &Access) -> sqlx::Result<i64> {
+    let (seen, values) = access.condition("x", 2);
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT e.visitor, l.phone FROM lead_events e \
+         JOIN leads l ON l.id = e.lead_id WHERE l.dealer_id = $1 AND e.kind = 'enquired') x \
+         WHERE {seen}"
+    );
+    let mut query = sqlx::query_scalar(&sql).bind(dealer_id);
+    for value in values {
+        query = query.bind(value);
+    }
+    query.fetch_one(&db.pool).await
+}
+
+/// An open booking a browser may change, with its slot, lead and phone.
 async fn open_booking(
     conn: &mut sqlx::AnyConnection,
     dealer_id: i64,
-    phone: &str,
+    access: &Access,
     code: &str,
-) -> sqlx::Result<Option<(i64, i64, i64)>> {
-    sqlx::query_as(
-        "SELECT id, slot_id, lead_id FROM bookings WHERE dealer_id = $1 AND phone = $2 AND code = $3 \
-         AND status IN ('booked', 'confirmed')",
-    )
-    .bind(dealer_id)
-    .bind(phone)
-    .bind(code)
-    .fetch_optional(&mut *conn)
-    .await
+) -> sqlx::Result<Option<(i64, i64, i64, String)>> {
+    let (seen, values) = access.condition("b", 3);
+    let sql = format!(
+        "SELECT b.id, b.slot_id, b.lead_id, b.phone FROM bookings b \
+         WHERE b.dealer_id = $1 AND b.code = $2 AND b.status IN ('booked', 'confirmed') \
+         AND b.phone IS NOT NULL AND {seen}"
+    );
+    let mut query = sqlx::query_as(&sql).bind(dealer_id).bind(code);
+    for value in values {
+        query = query.bind(value);
+    }
+    query.fetch_optional(&mut *conn).await
 }
 
-/// Cancels an open booking of this phone and frees its seat; `false` when there is none.
+/// Cancels an open booking the browser may change and frees its seat; `false` when there is
+/// none.
 pub async fn cancel(
     db: &Db,
     dealer_id: i64,
-    phone: &str,
+    access: &Access,
     code: &str,
     clock: Clock,
 ) -> sqlx::Result<bool> {
     let mut tx = db::begin_write(db).await?;
-    let Some((id, slot_id, lead_id)) = open_booking(&mut tx, dealer_id, phone, code).await? else {
+    let Some((id, slot_id, lead_id, _)) = open_booking(&mut tx, dealer_id, access, code).await?
+    else {
         return Ok(false);
     };
     cancel_booking(&mut tx, id, slot_id, clock.millis).await?;
@@ -944,21 +980,23 @@ pub enum Moved {
     Duplicate,
 }
 
-/// Moves an open booking of this phone to another slot: the new seat is taken by the same
-/// conditional update as a booking, the old one freed, in one transaction.
+/// Moves an open booking the browser may change to another slot: the new seat is taken by
+/// the same conditional update as a booking, the old one freed, in one transaction.
 pub async fn reschedule(
     db: &Db,
     dealer_id: i64,
-    phone: &str,
+    access: &Access,
     code: &str,
     new_slot: i64,
     clock: Clock,
 ) -> sqlx::Result<Moved> {
     let mut tx = db::begin_write(db).await?;
-    let Some((id, old_slot, lead_id)) = open_booking(&mut tx, dealer_id, phone, code).await? else {
+    let Some((id, old_slot, lead_id, phone)) =
+        open_booking(&mut tx, dealer_id, access, code).await?
+    else {
         return Ok(Moved::NoBooking);
     };
-    match take_seat(&mut tx, new_slot, Holder::Phone(phone)).await? {
+    match take_seat(&mut tx, new_slot, Holder::Phone(&phone)).await? {
         Seat::Taken => {}
         Seat::Full => return Ok(Moved::Full),
         Seat::Duplicate => return Ok(Moved::Duplicate),
@@ -1042,6 +1080,11 @@ pub async fn erase(db: &Db, dealer_id: i64, phone: &str, clock: Clock) -> sqlx::
             .await?;
         leads::record(&mut tx, lead_id, Event::Erased, clock.millis, "").await?;
     }
+    sqlx::query("DELETE FROM phone_codes WHERE dealer_id = $1 AND phone = $2")
+        .bind(dealer_id)
+        .bind(phone)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await
 }
 

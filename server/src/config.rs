@@ -44,6 +44,8 @@ pub struct Config {
     pub wal_limit_mb: u64,
     /// Share-link visits waiting for the writer at most (`CHELINK_CLICK_BACKLOG`).
     pub click_backlog: usize,
+    /// The SMS provider for one-time codes (`CHELINK_SMS` and its keys); `None`: no SMS.
+    pub sms: Option<crate::sms::SmsConfig>,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             max_connections: crate::http::connections::DEFAULT_MAX_CONNECTIONS,
             wal_limit_mb: crate::db::DEFAULT_WAL_LIMIT / (1024 * 1024),
             click_backlog: crate::clicks::DEFAULT_BACKLOG,
+            sms: None,
         }
     }
 }
@@ -73,7 +76,8 @@ impl Config {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO`,
     /// `CHELINK_WRITES_PER_MINUTE`, `CHELINK_SECURE_COOKIES`, `CHELINK_WECHAT_API`,
     /// `CHELINK_WECHAT_JS`, `CHELINK_PUBLIC_ORIGIN`, `CHELINK_HEADER_TIMEOUT_SECS`,
-    /// `CHELINK_MAX_CONNECTIONS`, `CHELINK_WAL_LIMIT_MB` and `CHELINK_CLICK_BACKLOG`.
+    /// `CHELINK_MAX_CONNECTIONS`, `CHELINK_WAL_LIMIT_MB`, `CHELINK_CLICK_BACKLOG` and the SMS
+    /// provider's (`CHELINK_SMS...`).
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -161,6 +165,7 @@ impl Config {
             max_connections,
             wal_limit_mb,
             click_backlog,
+            sms: crate::sms::SmsConfig::from_lookup(set)?,
             writes_per_minute,
             secure_cookies,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),

@@ -16,6 +16,7 @@ pub mod loyalty;
 pub mod me;
 pub mod openapi;
 pub mod owners;
+pub mod proof;
 pub mod qr;
 pub mod quote;
 pub mod security;
@@ -68,6 +69,10 @@ pub struct AppState {
     /// Encrypts and signs visitors' cookies; the same on every instance.
     pub cookie_key: axum_extra::extract::cookie::Key,
     pub limits: visitor::WriteLimits,
+    /// Booking lookups by code per address.
+    pub lookups: visitor::LookupLimits,
+    /// The SMS provider one-time codes go through (`CHELINK_SMS`), or off.
+    pub sms: crate::sms::Sms,
     /// Cookies only over HTTPS (`CHELINK_SECURE_COOKIES=1` behind a TLS proxy).
     pub secure_cookies: bool,
     /// Share links found by code, kept in memory for a few seconds.
@@ -94,6 +99,8 @@ impl AppState {
             dist: dist.to_path_buf(),
             shell: Arc::new(shell::Shell::load(dist)),
             limits: visitor::WriteLimits::per_minute(visitor::WRITES_PER_MINUTE),
+            lookups: visitor::LookupLimits::per_minute(visitor::LOOKUPS_PER_MINUTE),
+            sms: crate::sms::Sms::Off,
             secure_cookies: false,
             found_links: links_db::Found::new(),
             wechat: crate::wechat::WeChat::new(
@@ -111,6 +118,14 @@ impl AppState {
     pub fn with_wechat(self, api: &str, oauth: &str, script: &str) -> Self {
         Self {
             wechat: crate::wechat::WeChat::new(api, oauth, script),
+            ..self
+        }
+    }
+
+    /// The same state sending SMS codes through `config` (`None`: no provider).
+    pub fn with_sms(self, config: Option<crate::sms::SmsConfig>) -> Self {
+        Self {
+            sms: crate::sms::Sms::new(config),
             ..self
         }
     }
@@ -142,6 +157,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enquiries::enquire))
         .routes(routes!(shares::create_share))
         .routes(routes!(me::me, me::erase))
+        .routes(routes!(proof::send_code))
+        .routes(routes!(proof::prove))
         .routes(routes!(me::reschedule, me::cancel))
         .routes(routes!(wechat::js_config))
         .routes(routes!(consultants::card))

@@ -15,6 +15,9 @@ pub enum Event {
     Enquired,
     Assigned,
     Erased,
+    /// A form gave another name with the lead's phone: kept as a line (a note without an
+    /// author, blanked with the notes on erasure), never as the lead's name.
+    NameGiven,
 }
 
 impl Event {
@@ -26,6 +29,7 @@ impl Event {
             Self::Enquired => "enquired",
             Self::Assigned => "assigned",
             Self::Erased => "erased",
+            Self::NameGiven => "note",
         }
     }
 }
@@ -51,11 +55,12 @@ pub struct Owned {
     pub came_by: attribution::Origin,
 }
 
-/// Creates the lead for this dealer and phone, or updates it (name, consent, latest interest;
-/// the origin stays the first one: page, button, channel, link, visitor, referrer), gives it
-/// a consultant if it has none (and binds the visitor to the lead's consultant if nothing
-/// bound them yet), and puts on its timeline the assignment, if one was made, and `event`
-/// with its detail, in one insert.
+/// Creates the lead for this dealer and phone, or updates it (consent, latest interest; the
+/// origin stays the first one: page, button, channel, link, visitor, referrer), gives it a
+/// consultant if it has none (and binds the visitor to the lead's consultant if nothing bound
+/// them yet), and puts on its timeline the assignment, if one was made, and `event` with its
+/// detail and visitor. A form never renames a lead: a different name typed with the lead's
+/// phone is kept as a line on the timeline ("客户填写的姓名：X") for the consultant to judge.
 pub async fn touch(
     conn: &mut sqlx::AnyConnection,
     t: &Touch<'_>,
@@ -63,12 +68,18 @@ pub async fn touch(
     detail: &str,
 ) -> sqlx::Result<Owned> {
     let came_by = attribution::origin(conn, t.dealer_id, t.visitor).await?;
+    let known: Option<Option<String>> =
+        sqlx::query_scalar("SELECT name FROM leads WHERE dealer_id = $1 AND phone = $2")
+            .bind(t.dealer_id)
+            .bind(&t.contact.phone)
+            .fetch_optional(&mut *conn)
+            .await?;
     let (lead_id, consultant_id): (i64, Option<i64>) = sqlx::query_as(
         "INSERT INTO leads (dealer_id, phone, name, store_id, series_id, trim_id, origin_page, \
          origin_button, origin_channel, consent_version, consent_at, created_at, updated_at, \
          origin_link_id, visitor, referrer, referral_level) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13, $14, $15) \
-         ON CONFLICT (dealer_id, phone) DO UPDATE SET name = excluded.name, \
+         ON CONFLICT (dealer_id, phone) DO UPDATE SET name = COALESCE(leads.name, excluded.name), \
          consent_version = excluded.consent_version, consent_at = excluded.consent_at, \
          updated_at = excluded.updated_at, store_id = COALESCE(excluded.store_id, leads.store_id), \
          series_id = COALESCE(excluded.series_id, leads.series_id), \
@@ -92,11 +103,17 @@ pub async fn touch(
     .bind(came_by.level)
     .fetch_one(&mut *conn)
     .await?;
+    if let Some(Some(name)) = &known {
+        if *name != t.contact.name {
+            let line = format!("客户填写的姓名：{}", t.contact.name);
+            written(conn, lead_id, Event::NameGiven, t.now, &line, t.visitor).await?;
+        }
+    }
     if let Some(staff_id) = consultant_id {
         if let Some(visitor) = t.visitor {
             attribution::bind(conn, t.dealer_id, visitor, staff_id, lead_id, t.now).await?;
         }
-        record(conn, lead_id, event, t.now, detail).await?;
+        written(conn, lead_id, event, t.now, detail, t.visitor).await?;
         return Ok(Owned {
             lead_id,
             consultant_id,
@@ -124,8 +141,8 @@ pub async fn touch(
                 .await?;
             }
             sqlx::query(
-                "INSERT INTO lead_events (lead_id, at, kind, detail) \
-                 VALUES ($1, $2, $3, $4), ($1, $2, $5, $6)",
+                "INSERT INTO lead_events (lead_id, at, kind, detail, visitor) \
+                 VALUES ($1, $2, $3, $4, NULL), ($1, $2, $5, $6, $7)",
             )
             .bind(lead_id)
             .bind(t.now)
@@ -133,10 +150,11 @@ pub async fn touch(
             .bind(assigned.credit.assigned_text(&assigned.name))
             .bind(event.as_str())
             .bind(detail)
+            .bind(t.visitor)
             .execute(&mut *conn)
             .await?;
         }
-        None => record(conn, lead_id, event, t.now, detail).await?,
+        None => written(conn, lead_id, event, t.now, detail, t.visitor).await?,
     }
     Ok(Owned {
         lead_id,
@@ -181,13 +199,28 @@ pub async fn record(
     now: i64,
     detail: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO lead_events (lead_id, at, kind, detail) VALUES ($1, $2, $3, $4)")
-        .bind(lead_id)
-        .bind(now)
-        .bind(event.as_str())
-        .bind(detail)
-        .execute(&mut *conn)
-        .await?;
+    written(conn, lead_id, event, now, detail, None).await
+}
+
+/// Adds an event a visitor's form wrote to a lead's timeline.
+async fn written(
+    conn: &mut sqlx::AnyConnection,
+    lead_id: i64,
+    event: Event,
+    now: i64,
+    detail: &str,
+    visitor: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO lead_events (lead_id, at, kind, detail, visitor) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(lead_id)
+    .bind(now)
+    .bind(event.as_str())
+    .bind(detail)
+    .bind(visitor)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

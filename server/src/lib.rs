@@ -17,11 +17,13 @@ pub mod leads;
 pub mod links;
 pub mod owners;
 pub mod points;
+pub mod proofs;
 pub mod referrals;
 pub mod reminders;
 pub mod seed;
 pub mod service;
 pub mod shares;
+pub mod sms;
 pub mod staff;
 pub mod surveys;
 pub mod wechat;
@@ -56,6 +58,7 @@ pub async fn prepare(
         public_origin: config.public_origin.clone(),
         ..state
     }
+    .with_sms(config.sms.clone())
     .with_wechat(&config.wechat_api, &config.wechat_oauth, &config.wechat_js);
     Ok((state, listener))
 }

@@ -1,5 +1,5 @@
 //! Satisfaction surveys in the database: the completed visits a person may answer for (test
-//! drives by the phone their cookie remembers, services of the owner's cars), one answer per
+//! drives the browser made or of a phone it proved, services of the owner's cars), one answer per
 //! visit (an owner's service survey earns the dealer's survey points, once), and the low
 //! scores a manager follows up.
 
@@ -7,12 +7,13 @@ use shared::survey::{Answer, SurveyFollowUp, SurveyVisit, VisitKind, FOLLOW_UP_A
 
 use crate::db::{self, Db};
 use crate::points::{self, Award, Reason};
+use crate::proofs::Access;
 
-/// Who is answering: the phone the visitor's cookie remembers and the owner the owner
-/// cookie names, either or both.
+/// Who is answering: what the browser may see of test drives (its own, a proven phone's)
+/// and the owner the owner cookie names.
 #[derive(Clone, Copy, Debug)]
 pub struct Person<'a> {
-    pub phone: Option<&'a str>,
+    pub access: &'a Access,
     pub owner: Option<i64>,
 }
 
@@ -25,18 +26,21 @@ const OWNERS_SERVICE: &str = "(sb.owner_id = $2 OR (sb.owner_id IS NULL AND sb.c
 /// The person's completed visits, newest first, with the score given to any answered.
 pub async fn visits(db: &Db, dealer_id: i64, who: Person<'_>) -> sqlx::Result<Vec<SurveyVisit>> {
     let mut out = Vec::new();
-    if let Some(phone) = who.phone {
-        let rows: Vec<(String, String, String, String, Option<i64>)> = sqlx::query_as(
+    {
+        let (seen, values) = who.access.condition("b", 2);
+        let sql = format!(
             "SELECT b.code, se.name_zh, st.name, sl.day, s.score FROM bookings b \
              JOIN slots sl ON sl.id = b.slot_id JOIN stores st ON st.id = b.store_id \
              JOIN series se ON se.id = b.series_id \
              LEFT JOIN surveys s ON s.visit_kind = 'test_drive' AND s.visit_id = b.id \
-             WHERE b.dealer_id = $1 AND b.phone = $2 AND b.status = 'completed'",
-        )
-        .bind(dealer_id)
-        .bind(phone)
-        .fetch_all(&db.pool)
-        .await?;
+             WHERE b.dealer_id = $1 AND b.status = 'completed' AND {seen}"
+        );
+        let mut query = sqlx::query_as(&sql).bind(dealer_id);
+        for value in values {
+            query = query.bind(value);
+        }
+        let rows: Vec<(String, String, String, String, Option<i64>)> =
+            query.fetch_all(&db.pool).await?;
         out.extend(
             rows.into_iter()
                 .map(|(code, series, store, day, score)| SurveyVisit {
@@ -98,29 +102,31 @@ pub async fn answer(
     a: &Answer,
     now: i64,
 ) -> sqlx::Result<Answered> {
-    let visit: Option<(i64, String)> =
-        match (a.kind, who.phone, who.owner) {
-            (VisitKind::TestDrive, Some(phone), _) => sqlx::query_as(
-                "SELECT id, status FROM bookings WHERE dealer_id = $1 AND phone = $2 AND code = $3",
-            )
+    let visit: Option<(i64, String)> = match (a.kind, who.owner) {
+        (VisitKind::TestDrive, _) => {
+            let (seen, values) = who.access.condition("b", 3);
+            let sql = format!(
+                "SELECT b.id, b.status FROM bookings b WHERE b.dealer_id = $1 AND b.code = $2 AND {seen}"
+            );
+            let mut query = sqlx::query_as(&sql).bind(dealer_id).bind(code);
+            for value in values {
+                query = query.bind(value);
+            }
+            query.fetch_optional(&db.pool).await?
+        }
+        (VisitKind::Service, Some(owner)) => {
+            sqlx::query_as(&format!(
+                "SELECT sb.id, sb.status FROM service_bookings sb \
+                 WHERE sb.dealer_id = $1 AND sb.code = $3 AND {OWNERS_SERVICE}"
+            ))
             .bind(dealer_id)
-            .bind(phone)
+            .bind(owner)
             .bind(code)
             .fetch_optional(&db.pool)
-            .await?,
-            (VisitKind::Service, _, Some(owner)) => {
-                sqlx::query_as(&format!(
-                    "SELECT sb.id, sb.status FROM service_bookings sb \
-                 WHERE sb.dealer_id = $1 AND sb.code = $3 AND {OWNERS_SERVICE}"
-                ))
-                .bind(dealer_id)
-                .bind(owner)
-                .bind(code)
-                .fetch_optional(&db.pool)
-                .await?
-            }
-            _ => None,
-        };
+            .await?
+        }
+        (VisitKind::Service, None) => None,
+    };
     let Some((visit_id, status)) = visit else {
         return Ok(Answered::NotFound);
     };

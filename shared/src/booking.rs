@@ -284,6 +284,8 @@ pub struct Booking {
     pub series_name: String,
     pub trim_id: Option<String>,
     pub trim_name: Option<String>,
+    /// In full for the browser that made the booking or proved its phone; masked (`王**`)
+    /// for anyone else holding the code.
     pub name: String,
     /// Masked (`138****5678`).
     pub phone: String,
@@ -298,9 +300,9 @@ pub struct Reschedule {
     pub slot_id: i64,
 }
 
-/// `GET /api/v1/dealers/{dealer}/me`: what this dealer keeps about the visitor on this
-/// phone (from the visitor's own HttpOnly cookie): the remembered contact, full, because it
-/// is theirs, and their bookings.
+/// `GET /api/v1/dealers/{dealer}/me`: what this dealer keeps about the visitor (from the
+/// visitor's own HttpOnly cookie): what this browser made and typed, and, once it proved the
+/// phone, everything tied to that phone, in full, because it is theirs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
@@ -311,6 +313,10 @@ pub struct Me {
     pub bookings: Vec<Booking>,
     /// Price enquiries made.
     pub enquiries: u32,
+    /// What this browser proved: without a proven phone, only what this browser made is
+    /// here (and the name it typed); with one, everything tied to that phone.
+    #[serde(default)]
+    pub proof: crate::proof::Proof,
 }
 
 /// The extra a `409 slot_full` answer carries: the nearest free slots of the same store.

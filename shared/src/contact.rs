@@ -197,6 +197,20 @@ pub fn mask_phone(phone: &str) -> String {
         .collect()
 }
 
+/// A name as shown to someone who did not give it: its first character and a star for each
+/// of the rest (`王小明` → `王**`, `买买提·艾力` → `买*****`); a one-character name is all
+/// star, and an empty name stays empty.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.as_slice() {
+        [] => String::new(),
+        [_] => "*".into(),
+        [first, rest @ ..] => std::iter::once(*first)
+            .chain(rest.iter().map(|_| '*'))
+            .collect(),
+    }
+}
+
 /// Why a valid number deserves a second look (reward fraud favours these ranges), if it
 /// does. Expects a number from [`validate_phone`]; it is a signal, never a refusal.
 pub fn phone_risk(phone: &str) -> Option<&'static str> {
@@ -399,6 +413,19 @@ mod tests {
                 .map(str::to_owned)
                 .map_err(|message| ApiError::invalid("phone", message));
             assert_eq!(validate_phone(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn masked_names_keep_only_the_first_character() {
+        for (name, masked) in [
+            ("王小明", "王**"),
+            ("李娜", "李*"),
+            ("王", "*"),
+            ("", ""),
+            (" 买买提·艾力 ", "买*****"),
+        ] {
+            assert_eq!(mask_name(name), masked, "{name:?}");
         }
     }
 

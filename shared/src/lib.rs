@@ -20,6 +20,7 @@ pub mod owner;
 pub mod page;
 pub mod plate;
 pub mod profile;
+pub mod proof;
 pub mod quote;
 pub mod reminder;
 pub mod select;

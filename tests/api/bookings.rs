@@ -40,6 +40,17 @@ pub(crate) fn booking(series: &str, slot: &Slot, name: &str, phone: &str) -> Boo
     }
 }
 
+/// What `/me` says to a browser that made nothing (the test servers can send SMS codes).
+fn nobody() -> Me {
+    Me {
+        proof: shared::proof::Proof {
+            sms: true,
+            ..Default::default()
+        },
+        ..Me::default()
+    }
+}
+
 /// A phone number unique to `n`.
 pub(crate) fn phone(n: usize) -> String {
     format!("139{n:08}")
@@ -206,8 +217,11 @@ both! {
         assert_eq!(kinds, ["assigned", "booked"]);
 
         // the confirmation, its calendar file, and the visitor's own page
-        let again: Booking = app.get_ok(&format!("{DEMO}/bookings/{}", made.code)).await;
+        let again: Booking = browser.get(app.url(&format!("{DEMO}/bookings/{}", made.code))).send().await.unwrap().json().await.unwrap();
         assert_eq!(again, made);
+        // another browser holding the code sees the name masked
+        let masked: Booking = app.get_ok(&format!("{DEMO}/bookings/{}", made.code)).await;
+        assert_eq!(masked, Booking { name: "买*****".into(), ..made.clone() });
         let ics = app.get(&format!("{DEMO}/bookings/{}/calendar.ics", made.code)).await;
         assert_eq!(ics.status(), StatusCode::OK);
         assert!(ics.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
@@ -227,7 +241,7 @@ both! {
         assert_eq!(me.bookings.len(), 1);
         // another browser knows nothing of it
         let stranger: Me = app.get_ok(&format!("{DEMO}/me")).await;
-        assert_eq!(stranger, Me::default());
+        assert_eq!(stranger, nobody());
         app.get_err(&format!("/api/v1/dealers/leapmotor/bookings/{}", made.code), StatusCode::NOT_FOUND).await;
     }
 }
@@ -551,11 +565,15 @@ both! {
             origin: origin(),
         };
         created::<EnquiryReceipt>(browser.post(app.url(&format!("{DEMO}/enquiries"))).json(&enquiry).send().await.unwrap()).await;
+        // erasing everything tied to the phone needs the phone proved
+        let unproven = browser.delete(app.url(&format!("{DEMO}/me"))).send().await.unwrap();
+        assert_eq!(err(unproven, StatusCode::FORBIDDEN).await.error.code, "phone_unproven");
+        crate::privacy::prove(&app, &browser, &phone(30)).await;
         let response = browser.delete(app.url(&format!("{DEMO}/me"))).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
         let me: Me = browser.get(app.url(&format!("{DEMO}/me"))).send().await.unwrap().json().await.unwrap();
-        assert_eq!(me, Me::default());
+        assert_eq!(me, nobody());
         assert_eq!(booked(&app, &slot).await, (0, 0));
         let after: Booking = app.get_ok(&format!("{DEMO}/bookings/{}", made.code)).await;
         assert_eq!(after.status, BookingStatus::Cancelled);

@@ -513,6 +513,7 @@ both! {
         let manager = sign_in(&app, "demo-manager").await;
         let before: LeadDetail = get(&manager, &app, &format!("/api/v1/console/leads/{lead}")).await;
         assert_eq!(before.lead.name, "要删除");
+        crate::privacy::prove(&app, &browser, "13900000041").await;
         let deleted = browser.delete(app.url("/api/v1/dealers/demo/me")).send().await.unwrap();
         assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
         let after: LeadDetail = get(&manager, &app, &format!("/api/v1/console/leads/{lead}")).await;

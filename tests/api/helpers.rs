@@ -17,6 +17,7 @@ use server::seed;
 use shared::ErrorBody;
 use sqlx::Connection;
 
+use crate::fake_sms::FakeSms;
 use crate::fake_wechat::FakeWeChat;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -128,6 +129,8 @@ pub struct TestApp {
     pub clicks: server::clicks::Clicks,
     /// The fake WeChat API the server calls (`AppState::with_wechat`).
     pub wechat: FakeWeChat,
+    /// The fake SMS API (Aliyun's) the server sends one-time codes through (`AppState::with_sms`).
+    pub sms: FakeSms,
     cleanup: Cleanup,
 }
 
@@ -186,7 +189,8 @@ impl TestApp {
             .await
     }
 
-    /// Another instance with its state changed by `configure` first (`secure_cookies`, say).
+    /// Another instance on the same database, its state changed by `configure` first
+    /// (`secure_cookies`, no SMS provider, other limits).
     pub async fn instance_with(
         &self,
         dist: &Path,
@@ -196,7 +200,8 @@ impl TestApp {
             .await
             .expect("state")
             .with_write_limit(WRITES_PER_MINUTE)
-            .with_wechat(&self.wechat.url, &self.wechat.url, &self.wechat.script());
+            .with_wechat(&self.wechat.url, &self.wechat.url, &self.wechat.script())
+            .with_sms(Some(self.sms.config()));
         serve(configure(state)).await
     }
 
@@ -244,11 +249,13 @@ impl TestApp {
         db::migrate(&db).await.expect("migrate");
         seed::load_demo(&db).await.expect("seed");
         let wechat = FakeWeChat::start().await;
+        let sms = FakeSms::start().await;
         let state = AppState::new(db.clone(), &dist)
             .await
             .expect("state")
             .with_write_limit(WRITES_PER_MINUTE)
-            .with_wechat(&wechat.url, &wechat.url, &wechat.script());
+            .with_wechat(&wechat.url, &wechat.url, &wechat.script())
+            .with_sms(Some(sms.config()));
         let clicks = state.clicks.clone();
         let address = serve(state).await;
         let client = reqwest::Client::builder()
@@ -263,6 +270,7 @@ impl TestApp {
             backend,
             clicks,
             wechat,
+            sms,
             cleanup,
         })
     }

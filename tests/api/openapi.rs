@@ -17,11 +17,21 @@ both! {
             "/api/v1/dealers/{dealer}/compare",
             "/api/v1/dealers/{dealer}/quote",
             "/api/v1/dealers/{dealer}/recommendations",
+            "/api/v1/dealers/{dealer}/me/phone-code",
+            "/api/v1/dealers/{dealer}/me/phone-proof",
         ] {
             assert!(doc.paths.contains_key(path), "{path} missing");
         }
         assert!(doc.paths["/api/v1/dealers/{dealer}/quote"].contains_key("post"));
         assert!(doc.paths["/api/v1/dealers/{dealer}/series"].contains_key("get"));
+        // Proving a phone: every refusal the handlers give is documented.
+        let raw: serde_json::Value = app.get_ok("/api/v1/openapi.json").await;
+        let responses = |path: &str| {
+            let answers = &raw["paths"][path]["post"]["responses"];
+            answers.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+        };
+        assert_eq!(responses("/api/v1/dealers/{dealer}/me/phone-code"), ["200", "400", "404", "413", "422", "429", "503"]);
+        assert_eq!(responses("/api/v1/dealers/{dealer}/me/phone-proof"), ["200", "400", "404", "410", "413", "422", "429"]);
     }
 }
 

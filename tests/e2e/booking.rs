@@ -227,7 +227,9 @@ async fn a_buyer_books_and_when_the_last_seat_goes_meanwhile_is_offered_other_sl
 
 #[tokio::test]
 async fn a_buyer_asks_for_the_best_price_from_a_comparison_column_then_deletes_their_data() {
-    let site = Site::start().await;
+    let sms = crate::fake_sms::FakeSms::start().await;
+    let config = sms.config();
+    let site = Site::start_with(move |state| state.with_sms(Some(config))).await;
     let driver = Driver::start().await;
     let buyer = driver.phone().await;
     buyer
@@ -288,6 +290,22 @@ async fn a_buyer_asks_for_the_best_price_from_a_comparison_column_then_deletes_t
     })
     .await;
     screenshot(&buyer, "15-my-data").await;
+    // Erasing everything tied to the number needs it proved first.
+    find(&buyer, "[data-test=delete-needs-proof]").await;
+    tap_on(&buyer, "[data-test=prove-open]").await;
+    tap_on(&buyer, "[data-test=send-code]").await;
+    wait_text(&buyer, "[data-test=send-code]", |t| {
+        t.contains("秒后重新获取")
+    })
+    .await;
+    find(&buyer, "[data-test=proof-code]")
+        .await
+        .send_keys(&sms.last_code("13900000081"))
+        .await
+        .unwrap();
+    tap_on(&buyer, "[data-test=verify]").await;
+    find(&buyer, "[data-test=proof-done]").await;
+    screenshot(&buyer, "15b-my-data-proven").await;
     tap_on(&buyer, "[data-test=delete-me]").await;
     buyer.accept_alert().await.unwrap();
     find(&buyer, "[data-test=me-deleted]").await;

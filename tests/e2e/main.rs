@@ -8,6 +8,9 @@ mod browser;
 mod budget;
 mod console;
 mod csp;
+/// The local fake of Aliyun's SMS API, shared with the API tests.
+#[path = "../api/fake_sms.rs"]
+mod fake_sms;
 /// The local fake of WeChat's API and JS-SDK, shared with the API tests.
 #[path = "../api/fake_wechat.rs"]
 #[expect(
@@ -18,6 +21,7 @@ mod fake_wechat;
 mod links;
 mod owner;
 mod screens;
+mod privacy;
 mod showcase;
 mod wechat;
 

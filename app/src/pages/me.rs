@@ -1,6 +1,8 @@
-//! `/{dealer}/me`: my data at this dealer (个人信息保护法: see it, delete it). What the dealer
-//! keeps, in full because it is mine: name, mobile number, the notice version agreed to and how
-//! many bookings and enquiries; and one button that deletes it after a confirm.
+//! `/{dealer}/me`: my data at this dealer (个人信息保护法: see it, delete it). What this browser
+//! left (the name and number it typed, its bookings and enquiries) and, once it proved the
+//! phone (验证手机号查看全部), everything the dealer keeps about that phone, in full because it
+//! is mine. Deleting it all needs that proof (else a stranger who typed my number could erase
+//! me), so the delete button shows only then, and deletes after a confirm.
 
 use leptos::prelude::*;
 use shared::page::{FirstPaint, Page};
@@ -9,7 +11,11 @@ use crate::components::status::{LoadError, Loading};
 use crate::{api, use_dealer};
 
 /// What deleting does, said once on the page and once in the confirm.
-const DELETION: &str = "删除后将取消您未来的预约，删除姓名和手机号，仅保留匿名统计。";
+const DELETION: &str = "删除后将取消该手机号未来的预约，删除姓名和手机号，仅保留匿名统计。";
+
+/// Why there is no delete button before the phone is proved.
+const NEEDS_PROOF: &str =
+    "删除全部信息前需先验证手机号，以免他人误删您的信息；本机的预约可在“我的预约”中取消。";
 
 #[component]
 pub fn Me() -> impl IntoView {
@@ -35,10 +41,11 @@ pub fn Me() -> impl IntoView {
             erase.dispatch(());
         }
     };
+    let proved = Callback::new(move |_| me.refetch());
     let empty = move || {
         view! {
             <div class="empty" data-test="me-empty">
-                <p>"本店没有保存您的姓名和手机号。"</p>
+                <p>"本机没有留下您的姓名和手机号。"</p>
                 <a class="btn btn-line" href=dealer.link(&Page::TestDrive) data-test="book-test-drive">
                     "预约试驾"
                 </a>
@@ -62,9 +69,12 @@ pub fn Me() -> impl IntoView {
                     && me.bookings.is_empty()
                     && me.enquiries == 0 =>
             {
-                empty().into_any()
+                let status = super::phone_proof::status(me, proved, "该手机号的全部信息");
+                view! { {empty()} {status} }.into_any()
             }
             Some(Ok(me)) => {
+                let proven = me.proof.phone.is_some();
+                let status = super::phone_proof::status(me.clone(), proved, "该手机号的全部信息");
                 let none = || "—".to_string();
                 view! {
                     <dl class="card facts">
@@ -95,19 +105,28 @@ pub fn Me() -> impl IntoView {
                             <dd data-test="me-enquiries">{me.enquiries} " 次"</dd>
                         </div>
                     </dl>
-                    <p class="muted me-note">{DELETION}</p>
-                    {move || erase.value().get().and_then(Result::err).map(|e| view! {
-                        <p class="notice" role="alert" data-test="delete-error">{e.message()}</p>
-                    })}
-                    <button
-                        type="button"
-                        class="btn btn-danger btn-block"
-                        data-test="delete-me"
-                        disabled=move || erasing.get()
-                        on:click=on_delete
-                    >
-                        {move || if erasing.get() { "正在删除…" } else { "删除我的信息" }}
-                    </button>
+                    {status}
+                    {if proven {
+                        view! {
+                            <p class="muted me-note">{DELETION}</p>
+                            {move || erase.value().get().and_then(Result::err).map(|e| view! {
+                                <p class="notice" role="alert" data-test="delete-error">{e.message()}</p>
+                            })}
+                            <button
+                                type="button"
+                                class="btn btn-danger btn-block"
+                                data-test="delete-me"
+                                disabled=move || erasing.get()
+                                on:click=on_delete
+                            >
+                                {move || if erasing.get() { "正在删除…" } else { "删除我的信息" }}
+                            </button>
+                        }
+                        .into_any()
+                    } else {
+                        view! { <p class="muted me-note" data-test="delete-needs-proof">{NEEDS_PROOF}</p> }
+                            .into_any()
+                    }}
                 }
                 .into_any()
             }

@@ -1,5 +1,6 @@
 //! `/{dealer}/me/bookings`: my test-drive bookings at this dealer (from my own cookie's
-//! `/me`), in the order the server lists them. An open booking can be cancelled
+//! `/me`: what this browser made, and after 验证手机号查看全部 everything tied to the proven
+//! phone), in the order the server lists them. An open booking can be cancelled
 //! (after a confirm) or moved to another slot of its store; a slot taken meanwhile offers the
 //! nearest free ones.
 
@@ -43,11 +44,21 @@ pub fn MyBookings() -> impl IntoView {
         .into_any(),
     }
     };
+    let proof = move || {
+        me.get().and_then(Result::ok).map(|m| {
+            super::phone_proof::status(
+                m,
+                Callback::new(move |_| me.refetch()),
+                "该手机号的全部预约",
+            )
+        })
+    };
     view! {
         <main class="page my-bookings">
             <h1>{heading}</h1>
             <p class="lede">{lede}</p>
             {content}
+            {proof}
             <super::survey::Surveys kind=shared::survey::VisitKind::TestDrive />
             <p class="page-foot">
                 <a href=dealer.link(&Page::Me) data-test="to-me">"我的信息 ›"</a>

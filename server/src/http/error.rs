@@ -47,6 +47,17 @@ pub enum Error {
     /// 429 `rate_limited` with `Retry-After` in seconds.
     #[error("too many requests")]
     TooMany { retry_after: u64 },
+    /// 429 with a code and message of its own (an SMS code asked for too soon) and
+    /// `Retry-After` in seconds.
+    #[error("limited: {error}")]
+    Limited { retry_after: u64, error: ApiError },
+    /// 403 with a code of its own (`phone_unproven`): what is asked needs a proof first.
+    #[error("denied: {0}")]
+    Denied(ApiError),
+    /// 503 with a code of its own: a service the request needs is off or down (no SMS
+    /// provider configured, the provider unreachable). Not logged per request.
+    #[error("unavailable: {0}")]
+    Unavailable(ApiError),
     /// 401 `unauthorized`: no staff session.
     #[error("unauthorized")]
     Unauthorized,
@@ -92,7 +103,11 @@ impl Error {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Conflict(_) | Self::SlotFull(_) => StatusCode::CONFLICT,
             Self::Gone(_) => StatusCode::GONE,
-            Self::TooMany { .. } | Self::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooMany { .. } | Self::Locked { .. } | Self::Limited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Self::Denied(_) => StatusCode::FORBIDDEN,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unauthorized | Self::BadCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::CrossSite => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -123,7 +138,10 @@ impl Error {
             Self::BadRequest(e) | Self::Unprocessable(e) | Self::Conflict(e) | Self::Gone(e) => {
                 e.clone()
             }
-            Self::WeChat(_, e) => e.clone(),
+            Self::WeChat(_, e)
+            | Self::Denied(e)
+            | Self::Unavailable(e)
+            | Self::Limited { error: e, .. } => e.clone(),
             Self::SlotFull(_) => ApiError {
                 code: "slot_full".into(),
                 message: "该时段已约满，请选择其他时段".into(),
@@ -163,7 +181,7 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() && !matches!(self, Self::WeChat(..)) {
+        if status.is_server_error() && !matches!(self, Self::WeChat(..) | Self::Unavailable(_)) {
             tracing::error!(error = ?self, "request failed");
         }
         match self {
@@ -171,7 +189,9 @@ impl IntoResponse for Error {
                 let error = Self::SlotFull(Vec::new()).body().error;
                 (status, axum::Json(SlotFull { error, free_slots })).into_response()
             }
-            Self::TooMany { retry_after } | Self::Locked { retry_after } => (
+            Self::TooMany { retry_after }
+            | Self::Locked { retry_after }
+            | Self::Limited { retry_after, .. } => (
                 status,
                 [(header::RETRY_AFTER, retry_after.to_string())],
                 axum::Json(self.body()),

@@ -1,19 +1,23 @@
-//! The visitor's own data at a dealer, found by the phone their cookie remembers:
-//! `GET .../me` (what is kept), `PUT`/`DELETE .../me/bookings/{code}` (move or cancel a
-//! booking, capacity checked again) and `DELETE .../me` (erase it all, at once).
+//! The visitor's own data at a dealer: `GET .../me` (what this browser made and typed, and,
+//! once it proved the phone, everything tied to it), `PUT`/`DELETE .../me/bookings/{code}`
+//! (move or cancel a booking this browser may change, capacity checked again) and `DELETE
+//! .../me` (erase everything tied to a proven phone, at once; unproven, 403).
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::booking::{Booking, Me, Reschedule, SlotFull};
+use shared::proof::Proof;
 use shared::{ApiError, ErrorBody};
 
+use super::proof::access;
 use super::test_drive::bookable_slot;
 use super::visitor::Visitor;
 use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
 use crate::bookings::{self, Clock, Moved, SlotKind};
+use crate::proofs::Access;
 
 #[utoipa::path(
     get,
@@ -21,7 +25,7 @@ use crate::bookings::{self, Clock, Moved, SlotKind};
     tag = "me",
     params(("dealer" = String, Path, description = "经销商标识（slug）")),
     responses(
-        (status = 200, description = "本人在该经销商处留下的信息与预约（凭本人的 Cookie）", body = Me),
+        (status = 200, description = "本机留下的信息与预约（凭本人的 Cookie）；验证手机号后为该手机号的全部信息", body = Me),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
@@ -31,28 +35,54 @@ pub async fn me(
     jar: PrivateCookieJar,
 ) -> Result<axum::Json<Me>, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
-    let Some(phone) = Visitor::of(&jar, &dealer).and_then(|v| v.phone) else {
-        return Ok(axum::Json(Me::default()));
-    };
-    let Some((name, consent_version, enquiries)) =
-        bookings::lead_of_phone(&state.db, record.id, &phone).await?
-    else {
-        return Ok(axum::Json(Me::default()));
-    };
-    Ok(axum::Json(Me {
-        name,
-        phone: Some(phone.clone()),
-        consent_version,
-        bookings: bookings::of_phone(&state.db, record.id, &phone).await?,
-        enquiries: enquiries as u32,
-    }))
+    let access = access(&state, &jar, &dealer, record.id).await?;
+    let visitor = Visitor::of(&jar, &dealer);
+    Ok(axum::Json(
+        of(&state, record.id, visitor.as_ref(), &access).await?,
+    ))
 }
 
-/// The phone the visitor's cookie remembers, or 404: without it there is nothing of theirs.
-fn my_phone(jar: &PrivateCookieJar, dealer: &str) -> Result<String, Error> {
-    Visitor::of(jar, dealer)
-        .and_then(|v| v.phone)
-        .ok_or_else(|| Error::NotFound("未找到您的预约".into()))
+/// What a browser sees of itself at the dealer. Unproven: the name and phone it typed and what
+/// it made; with a proven phone: the lead's name, consent and everything tied to the phone.
+pub async fn of(
+    state: &AppState,
+    dealer_id: i64,
+    visitor: Option<&Visitor>,
+    access: &Access,
+) -> Result<Me, Error> {
+    let proof = Proof {
+        phone: access.phones.first().cloned(),
+        by: access.by.map(|b| b.as_str().to_string()),
+        sms: state.sms.is_on(),
+    };
+    let bookings = bookings::visible(&state.db, dealer_id, access).await?;
+    let enquiries = bookings::enquiries_seen(&state.db, dealer_id, access).await?;
+    let (name, phone, consent_version) = match &proof.phone {
+        Some(phone) => {
+            let lead = bookings::lead_of_phone(&state.db, dealer_id, phone).await?;
+            let (name, consent, _) = lead.unwrap_or_default();
+            (name, Some(phone.clone()), consent)
+        }
+        None => {
+            let typed = visitor.and_then(|v| v.phone.clone());
+            let made = !bookings.is_empty() || enquiries > 0;
+            let consent = match (&typed, made) {
+                (Some(phone), true) => bookings::lead_of_phone(&state.db, dealer_id, phone)
+                    .await?
+                    .and_then(|(_, consent, _)| consent),
+                _ => None,
+            };
+            (visitor.and_then(|v| v.name.clone()), typed, consent)
+        }
+    };
+    Ok(Me {
+        name,
+        phone,
+        consent_version,
+        bookings,
+        enquiries: enquiries as u32,
+        proof,
+    })
 }
 
 #[utoipa::path(
@@ -78,8 +108,8 @@ pub async fn reschedule(
     Json(request): Json<Reschedule>,
 ) -> Result<axum::Json<Booking>, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
-    let phone = my_phone(&jar, &dealer)?;
-    let current = bookings::by_code(&state.db, record.id, &code)
+    let access = access(&state, &jar, &dealer, record.id).await?;
+    let current = mine(&state, record.id, &code, &access)
         .await?
         .filter(|b| b.status.is_open())
         .ok_or_else(|| Error::NotFound("未找到可改期的预约".into()))?;
@@ -104,7 +134,7 @@ pub async fn reschedule(
             "新时段与原时段相同",
         )));
     }
-    match bookings::reschedule(&state.db, record.id, &phone, &code, slot.id, clock).await? {
+    match bookings::reschedule(&state.db, record.id, &access, &code, slot.id, clock).await? {
         Moved::Done => {}
         Moved::NoBooking => return Err(Error::NotFound("未找到可改期的预约".into())),
         Moved::Full => {
@@ -121,6 +151,19 @@ pub async fn reschedule(
         }
     }
     found(&state, record.id, &code).await
+}
+
+/// The booking `code`, when this browser may see it.
+async fn mine(
+    state: &AppState,
+    dealer_id: i64,
+    code: &str,
+    access: &Access,
+) -> Result<Option<Booking>, Error> {
+    if !bookings::sees(&state.db, dealer_id, code, access).await? {
+        return Ok(None);
+    }
+    Ok(bookings::by_code(&state.db, dealer_id, code).await?)
 }
 
 async fn found(state: &AppState, dealer_id: i64, code: &str) -> Result<axum::Json<Booking>, Error> {
@@ -150,9 +193,9 @@ pub async fn cancel(
     jar: PrivateCookieJar,
 ) -> Result<axum::Json<Booking>, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
-    let phone = my_phone(&jar, &dealer)?;
+    let access = access(&state, &jar, &dealer, record.id).await?;
     let clock = Clock::now();
-    let current = bookings::by_code(&state.db, record.id, &code)
+    let current = mine(&state, record.id, &code, &access)
         .await?
         .filter(|b| b.status.is_open())
         .ok_or_else(|| Error::NotFound("未找到可取消的预约".into()))?;
@@ -162,7 +205,7 @@ pub async fn cancel(
             "预约时段已过，无法取消",
         )));
     }
-    if !bookings::cancel(&state.db, record.id, &phone, &code, clock).await? {
+    if !bookings::cancel(&state.db, record.id, &access, &code, clock).await? {
         return Err(Error::NotFound("未找到可取消的预约".into()));
     }
     found(&state, record.id, &code).await
@@ -174,7 +217,8 @@ pub async fn cancel(
     tag = "me",
     params(("dealer" = String, Path, description = "经销商标识（slug）")),
     responses(
-        (status = 204, description = "已删除：未来的预约已取消，姓名和手机号已从所有记录中抹去，只留匿名统计"),
+        (status = 204, description = "已删除：该手机号未来的预约已取消，姓名和手机号已从所有记录中抹去，只留匿名统计；本机的 Cookie 已清除"),
+        (status = 403, description = "本机尚未验证手机号（phone_unproven）：删除该手机号的全部信息前须先验证", body = ErrorBody),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
@@ -184,8 +228,23 @@ pub async fn erase(
     jar: PrivateCookieJar,
 ) -> Result<impl IntoResponse, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
-    if let Some(phone) = Visitor::of(&jar, &dealer).and_then(|v| v.phone) {
-        bookings::erase(&state.db, record.id, &phone, Clock::now()).await?;
+    let access = access(&state, &jar, &dealer, record.id).await?;
+    let typed = Visitor::of(&jar, &dealer).and_then(|v| v.phone);
+    if !access.proved() && typed.is_some() {
+        let message = if state.sms.is_on() {
+            "删除前请先验证手机号：您的信息可能还包括其他设备或顾问代约的预约"
+        } else {
+            "删除前须验证手机号，本站未开通短信验证，请联系门店删除；本机的预约可在“我的预约”中取消"
+        };
+        return Err(Error::Denied(ApiError {
+            code: "phone_unproven".into(),
+            message: message.into(),
+            field: Some("phone".into()),
+        }));
+    }
+    let clock = Clock::now();
+    for phone in &access.phones {
+        bookings::erase(&state.db, record.id, phone, clock).await?;
     }
     Ok((StatusCode::NO_CONTENT, Visitor::forget(jar, &dealer)))
 }

@@ -1,7 +1,6 @@
 //! Satisfaction surveys over HTTP: a person's completed visits and their answers
-//! (`/api/v1/dealers/{dealer}/surveys`; test drives by the phone the visitor cookie
-//! remembers, services by the owner cookie, anyone else's visit a 404, a second answer a
-//! 409), and the manager marking a low score followed up
+//! (`/api/v1/dealers/{dealer}/surveys`; test drives this browser made or of a phone it
+//! proved, services by the owner cookie, anyone else's visit a 404, a second answer a 409), and the manager marking a low score followed up
 //! (`PUT /api/v1/console/surveys/{id}/follow-up`).
 
 use axum::extract::State;
@@ -11,6 +10,7 @@ use shared::survey::{SurveyAnswer, SurveyThanks, SurveyVisits};
 use shared::{ApiError, ErrorBody};
 
 use super::owners::owner_of;
+use super::proof::access;
 use super::visitor::{ClientAddr, Visitor};
 use super::Path;
 use super::{dealer_or_404, AppState, Error, Json};
@@ -24,7 +24,7 @@ use crate::surveys::{self, Answered, FollowedUp, Person};
     tag = "me",
     params(("dealer" = String, Path, description = "经销商标识（slug）")),
     responses(
-        (status = 200, description = "本人已完成的试驾（凭访客 Cookie 的手机号）和保养维修（凭车主 Cookie），含已评分数", body = SurveyVisits),
+        (status = 200, description = "本人已完成的试驾（本机预约的，或本机已验证的手机号的）和保养维修（凭车主 Cookie），含已评分数", body = SurveyVisits),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
@@ -34,9 +34,9 @@ pub async fn visits(
     jar: PrivateCookieJar,
 ) -> Result<axum::Json<SurveyVisits>, Error> {
     let record = dealer_or_404(&state, &dealer).await?;
-    let phone = Visitor::of(&jar, &dealer).and_then(|v| v.phone);
+    let access = access(&state, &jar, &dealer, record.id).await?;
     let who = Person {
-        phone: phone.as_deref(),
+        access: &access,
         owner: owner_of(&jar, &dealer),
     };
     Ok(axum::Json(SurveyVisits {
@@ -75,9 +75,9 @@ pub async fn answer(
     };
     state.limits.check(&who_key, &addr)?;
     let checked = request.validate().map_err(Error::Unprocessable)?;
-    let phone = visitor.and_then(|v| v.phone);
+    let access = access(&state, &jar, &dealer, record.id).await?;
     let who = Person {
-        phone: phone.as_deref(),
+        access: &access,
         owner,
     };
     let conflict = |code: &str, message: &str| {

@@ -1,7 +1,9 @@
 //! Booking a test drive: `GET .../test-drive` (stores and their test-drive cars),
 //! `GET .../stores/{store}/slots`, `POST .../bookings` (every rule checked before one
 //! transaction takes the seat; a full slot answers 409 with the nearest free ones; an
-//! `Idempotency-Key` replays the first answer), `GET .../bookings/{code}` and its `.ics`.
+//! `Idempotency-Key` replays the first answer), `GET .../bookings/{code}` and its `.ics`
+//! (limited per address; the name in full only for the browser that made the booking or
+//! proved its phone).
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -297,19 +299,27 @@ async fn created(
         ("code" = String, Path, description = "预约码"),
     ),
     responses(
-        (status = 200, description = "预约详情（手机号已打码）", body = Booking),
+        (status = 200, description = "预约详情（手机号已打码；姓名仅对预约的本机或已验证手机号的本机完整显示，否则打码如 王**）", body = Booking),
         (status = 404, description = "预约不存在", body = ErrorBody),
+        (status = 429, description = "同一网络查询太频繁（Retry-After 秒后再试）", body = ErrorBody),
     )
 )]
 pub async fn booking(
     State(state): State<AppState>,
     Path((dealer, code)): Path<(String, String)>,
+    jar: PrivateCookieJar,
+    addr: ClientAddr,
 ) -> Result<axum::Json<Booking>, Error> {
+    state.lookups.check(&addr)?;
     let record = dealer_or_404(&state, &dealer).await?;
-    bookings::by_code(&state.db, record.id, &code)
+    let mut booking = bookings::by_code(&state.db, record.id, &code)
         .await?
-        .map(axum::Json)
-        .ok_or_else(|| Error::NotFound("未找到该预约".into()))
+        .ok_or_else(|| Error::NotFound("未找到该预约".into()))?;
+    let access = super::proof::access(&state, &jar, &dealer, record.id).await?;
+    if !bookings::sees(&state.db, record.id, &code, &access).await? {
+        booking.name = contact::mask_name(&booking.name);
+    }
+    Ok(axum::Json(booking))
 }
 
 #[utoipa::path(
@@ -323,12 +333,15 @@ pub async fn booking(
     responses(
         (status = 200, description = "iCalendar 日程（text/calendar）", content_type = "text/calendar"),
         (status = 404, description = "预约不存在", body = ErrorBody),
+        (status = 429, description = "同一网络查询太频繁（Retry-After 秒后再试）", body = ErrorBody),
     )
 )]
 pub async fn calendar(
     State(state): State<AppState>,
     Path((dealer, code)): Path<(String, String)>,
+    addr: ClientAddr,
 ) -> Result<impl IntoResponse, Error> {
+    state.lookups.check(&addr)?;
     let record = dealer_or_404(&state, &dealer).await?;
     let booking = bookings::by_code(&state.db, record.id, &code)
         .await?

@@ -1,7 +1,8 @@
 //! Who is asking: the visitor's own cookie for each dealer (encrypted and signed, HttpOnly,
-//! holding an anonymous id and, once they booked or enquired, the name and phone to fill in
-//! next time), the key every instance shares for it, the client's address, and the limits on
-//! how often one visitor or one address may write.
+//! holding an anonymous id, once they booked or enquired the name and phone to fill in next
+//! time, and a phone they proved with an SMS code, for 30 days), the key every instance
+//! shares for it, the client's address, and the limits on how often one visitor or one
+//! address may write, and one address look bookings up by code.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -58,6 +59,9 @@ pub struct Visitor {
     pub name: Option<String>,
     #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// A phone this browser proved with an SMS code, and until when (Unix milliseconds).
+    #[serde(rename = "pp", default, skip_serializing_if = "Option::is_none")]
+    pub proven: Option<(String, i64)>,
 }
 
 /// Half a year, in seconds.
@@ -89,6 +93,23 @@ impl Visitor {
             phone: Some(contact.phone.clone()),
             ..self
         }
+    }
+
+    /// This visitor, having proved `phone` now (Unix milliseconds).
+    pub fn proving(self, phone: &str, now: i64) -> Self {
+        let days = i64::from(shared::proof::PROOF_DAYS);
+        Self {
+            proven: Some((phone.to_string(), now + days * 86_400_000)),
+            ..self
+        }
+    }
+
+    /// The phone this browser proved, while the proof lasts.
+    pub fn proven_phone(&self, now: i64) -> Option<&str> {
+        self.proven
+            .as_ref()
+            .filter(|(_, until)| *until > now)
+            .map(|(phone, _)| phone.as_str())
     }
 
     /// The jar with this visitor's cookie set.
@@ -162,5 +183,38 @@ impl WriteLimits {
             self.per_address.check_key(&ip).map_err(wait)?;
         }
         Ok(())
+    }
+}
+
+/// Booking lookups by code (`GET .../bookings/{code}` and its `.ics`) one address may make per
+/// minute: a person opens their confirmation a few times, a script guessing codes thousands.
+pub const LOOKUPS_PER_MINUTE: u32 = 30;
+
+/// The per-address limit on booking lookups.
+#[derive(Clone, Debug)]
+pub struct LookupLimits {
+    per_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl LookupLimits {
+    pub fn per_minute(lookups: u32) -> Self {
+        let lookups = NonZeroU32::new(lookups.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self {
+            per_address: Arc::new(RateLimiter::keyed(Quota::per_minute(lookups))),
+        }
+    }
+
+    /// Counts one lookup from `addr`; too many → 429 with the seconds to wait.
+    pub fn check(&self, addr: &ClientAddr) -> Result<(), Error> {
+        let Some(ip) = addr.0 else {
+            return Ok(());
+        };
+        let clock = self.per_address.clock();
+        self.per_address.check_key(&ip).map_err(|not_until| {
+            use governor::clock::Clock;
+            Error::TooMany {
+                retry_after: not_until.wait_time_from(clock.now()).as_secs().max(1),
+            }
+        })
     }
 }
