@@ -105,11 +105,11 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match km.get_untracked().trim().parse::<i64>() {
-            Ok(km) => {
+        match km.with_untracked(|km| shared::money::parse_amount(km)) {
+            Some(km) => {
                 save.dispatch(km);
             }
-            Err(_) => set_error.set(Some("请输入整数公里数".into())),
+            None => set_error.set(Some("请输入整数公里数".into())),
         }
     };
     let fact = |label: &'static str, value: String, test: &'static str| {
