@@ -40,7 +40,7 @@ pub fn App() -> impl IntoView {
     let dealer = DealerCtx { slug, home };
     provide_context(dealer);
     provide_context(Basket::new(slug));
-    let toast = Toast(RwSignal::new(None));
+    let toast = Toast::new();
     provide_context(toast);
 
     let missing = Memo::new(move |_| {
@@ -67,8 +67,8 @@ pub fn App() -> impl IntoView {
                         .into_any()
                 }
             }}
-            <div class="toast" role="status" aria-live="polite" class:show=move || toast.0.with(Option::is_some)>
-                {move || toast.0.get()}
+            <div class="toast" role="status" aria-live="polite" class:show=move || toast.message.with(Option::is_some)>
+                {move || toast.message.get()}
             </div>
         </div>
     }
