@@ -14,6 +14,7 @@ mod console;
     reason = "expiring tokens and outages are the API tests' part of the fake"
 )]
 mod fake_wechat;
+mod lifetimes;
 mod links;
 mod owner;
 mod showcase;
