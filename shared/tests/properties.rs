@@ -157,7 +157,7 @@ proptest! {
             typed = full_width(&typed);
         }
         let at = typed.char_indices().nth(gap).map_or(typed.len(), |(i, _)| i);
-        typed.insert_str(at, " ");
+        typed.insert(at, ' ');
         prop_assert_eq!(vin::parse(&format!(" {typed} ")), Ok(v));
     }
 
