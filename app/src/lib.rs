@@ -8,6 +8,7 @@ pub mod components;
 pub mod console;
 pub mod nav;
 pub mod pages;
+pub mod timer;
 
 use leptos::prelude::*;
 use shared::catalog::DealerHome;
@@ -48,18 +49,36 @@ pub fn use_dealer() -> DealerCtx {
     expect_context::<DealerCtx>()
 }
 
-/// A short message at the bottom of the screen (加入对比 etc.), gone after two seconds.
+/// A short message at the bottom of the screen (加入对比 etc.), gone two seconds after the
+/// last one was shown.
 #[derive(Clone, Copy)]
-pub struct Toast(RwSignal<Option<String>>);
+pub struct Toast {
+    message: RwSignal<Option<String>>,
+    hide: timer::Timeout,
+}
 
 impl Toast {
+    /// The app's toast; made once, by the root.
+    pub fn new() -> Self {
+        Self {
+            message: RwSignal::new(None),
+            hide: timer::Timeout::new(),
+        }
+    }
+
     pub fn show(&self, message: impl Into<String>) {
-        let signal = self.0;
+        let signal = self.message;
         signal.set(Some(message.into()));
-        set_timeout(
-            move || signal.set(None),
-            std::time::Duration::from_millis(2000),
-        );
+        self.hide
+            .start(std::time::Duration::from_millis(2000), move || {
+                signal.set(None)
+            });
+    }
+}
+
+impl Default for Toast {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -1,4 +1,5 @@
-//! Money shown to people: integer yuan formatted as `¥89,800` or `8.98万`. Never floats.
+//! Money shown to people and typed by them: integer yuan formatted as `¥89,800` or `8.98万`,
+//! and the whole amounts people type (yuan, km) read back. Never floats.
 
 /// `¥89,800`; negative amounts get a leading minus.
 pub fn yuan(amount: i64) -> String {
@@ -16,7 +17,8 @@ pub fn yuan(amount: i64) -> String {
 
 /// `8.98万` (two decimals, trailing zeros dropped): how Chinese car prices are quoted.
 pub fn wan(amount: i64) -> String {
-    let hundredths = (amount + 50) / 100;
+    // Rounded in i128: the largest amounts must not overflow on the way.
+    let hundredths = ((i128::from(amount) + 50) / 100) as i64;
     let whole = hundredths / 100;
     let frac = hundredths % 100;
     match frac {
@@ -33,6 +35,37 @@ pub fn wan_range(min: i64, max: i64) -> String {
     } else {
         format!("{}-{}", wan(min).trim_end_matches('万'), wan(max))
     }
+}
+
+/// A whole, non-negative amount as a person types it: ASCII or full-width digits (a Chinese
+/// IME), with spaces and thousands separators (`,` `，`) between them. `None` for anything
+/// else, a sign included, or more than fits.
+pub fn parse_amount(text: &str) -> Option<i64> {
+    let mut digits = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '０'..='９' => digits.push(char::from_u32(u32::from(c) - 0xFEE0)?),
+            ',' | '，' => {}
+            c if c.is_whitespace() => {}
+            _ => return None,
+        }
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Yuan as a person types or pastes them: an amount, perhaps written `¥89,800` or `89800元`
+/// ([`yuan`] reads back to what it shows).
+pub fn parse_yuan(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let text = text
+        .strip_prefix(['¥', '￥'])
+        .unwrap_or(text)
+        .trim_end_matches('元');
+    parse_amount(text)
 }
 
 #[cfg(test)]
@@ -66,5 +99,29 @@ mod tests {
         }
         assert_eq!(wan_range(89_800, 119_800), "8.98-11.98万");
         assert_eq!(wan_range(99_900, 99_900), "9.99万");
+    }
+
+    #[test]
+    fn reads_amounts_as_people_type_them() {
+        for (text, amount) in [
+            ("189800", Some(189_800)),
+            (" 189,800 ", Some(189_800)),
+            ("18 9800", Some(189_800)),
+            ("１８９８００", Some(189_800)),
+            ("189，800", Some(189_800)),
+            ("¥189,800", Some(189_800)),
+            ("￥189800元", Some(189_800)),
+            ("0", Some(0)),
+            ("", None),
+            (" , ", None),
+            ("-5", None),
+            ("+5", None),
+            ("1.5", None),
+            ("12a", None),
+            ("99999999999999999999", None),
+        ] {
+            assert_eq!(parse_yuan(text), amount, "{text}");
+        }
+        assert_eq!(parse_amount("¥5"), None);
     }
 }

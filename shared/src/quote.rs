@@ -396,7 +396,8 @@ pub fn percent_text(bp: i64) -> String {
 pub fn parse_percent_bp(text: &str) -> Option<i64> {
     let text = text.trim().trim_end_matches('%').trim();
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() && frac.is_empty() || frac.len() > 2 {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && frac.is_empty() || frac.len() > 2 || !digits(whole) || !digits(frac) {
         return None;
     }
     let whole: i64 = if whole.is_empty() {
@@ -409,7 +410,7 @@ pub fn parse_percent_bp(text: &str) -> Option<i64> {
     } else {
         format!("{frac:0<2}").parse().ok()?
     };
-    (whole >= 0 && !text.starts_with('-')).then_some(whole * 100 + frac)
+    whole.checked_mul(100)?.checked_add(frac)
 }
 
 #[cfg(test)]
@@ -835,6 +836,9 @@ mod tests {
             ("-1", None),
             ("1.234", None),
             ("", None),
+            // Found by the property tests: a signed fraction, and an overflow.
+            ("0.-5", None),
+            ("92233720368547759", None),
         ] {
             assert_eq!(parse_percent_bp(text), bp, "{text}");
         }

@@ -2,9 +2,12 @@
 //! a 375x812 phone with a WeChat user agent (or a 1280x800 desktop), waits that poll for what
 //! a user would see, and what the browser's log says the Content-Security-Policy refused.
 
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
@@ -17,16 +20,59 @@ pub const WECHAT_UA: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS
 
 const WAIT: Duration = Duration::from_secs(20);
 
-/// ChromeDriver for one test, killed when dropped.
+/// ChromeDriver for one test, in a process group of its own that the Chromium it starts
+/// joins. Dropped (the test passed or panicked), it closes every session it opened, ends the
+/// whole group and deletes the browsers' profiles: a run leaves no browser behind.
 pub struct Driver {
     child: Child,
+    port: u16,
     pub url: String,
+    /// The sessions `phone` opened, closed on drop even if the test never closed them.
+    sessions: Mutex<Vec<String>>,
+    profiles: Mutex<Vec<PathBuf>>,
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // Closing a session makes ChromeDriver quit its Chromium cleanly; one the test closed
+        // already just answers 404. Plain blocking HTTP: a drop cannot await.
+        let sessions =
+            std::mem::take(&mut *self.sessions.lock().unwrap_or_else(|e| e.into_inner()));
+        for id in sessions {
+            delete_session(self.port, &id);
+        }
+        // Then whatever is left of the group: ChromeDriver, Chromium and its helpers.
+        let group = i32::try_from(self.child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw);
+        if let Some(group) = group {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        for profile in self
+            .profiles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
+            let _ = std::fs::remove_dir_all(profile);
+        }
+    }
+}
+
+/// `DELETE /session/{id}` on ChromeDriver, waiting for its answer (the browser has quit).
+fn delete_session(port: u16, id: &str) {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+    let request = format!(
+        "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_ok() {
+        let _ = stream.read_to_end(&mut Vec::new());
     }
 }
 
@@ -43,13 +89,18 @@ impl Driver {
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own group, which the browsers it starts join: one signal ends them all.
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|e| {
                 panic!("could not start {binary} (cargo xtask test installs it): {e}")
             });
         let driver = Self {
             child,
+            port,
             url: format!("http://127.0.0.1:{port}"),
+            sessions: Mutex::default(),
+            profiles: Mutex::default(),
         };
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -83,6 +134,7 @@ impl Driver {
     async fn open(&self, emulation: serde_json::Value) -> Client {
         let profile =
             std::env::temp_dir().join(format!("chelink-e2e-{}-{}", std::process::id(), next()));
+        self.profiles.lock().unwrap().push(profile.clone());
         let caps = serde_json::json!({
             "browserName": "chrome",
             // The console log, where Chromium reports what the CSP refused (`csp_violations`).
@@ -101,11 +153,15 @@ impl Driver {
             unreachable!()
         };
         // ChromeDriver speaks plain HTTP on loopback: no TLS stack needed.
-        ClientBuilder::new(HttpConnector::new())
+        let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&self.url)
             .await
-            .expect("a Chromium session")
+            .expect("a Chromium session");
+        if let Ok(Some(id)) = client.session_id().await {
+            self.sessions.lock().unwrap().push(id.to_string());
+        }
+        client
     }
 }
 
@@ -257,5 +313,60 @@ pub async fn erase(element: &Element) {
     element
         .send_keys("\u{E009}a\u{E000}\u{E003}")
         .await
+        .unwrap();
+}
+
+/// Starts recording what would break the app for its user: uncaught errors (a Rust panic
+/// in the app surfaces as `RuntimeError: unreachable`), rejected promises and console errors.
+/// Recorded until the next full page load; read with [`page_errors`].
+pub async fn record_errors(client: &Client) {
+    client
+        .execute(
+            "if (!window.__errors) {
+               window.__errors = [];
+               addEventListener('error', e => __errors.push(String(e.message || e)));
+               addEventListener('unhandledrejection', e => __errors.push(String(e.reason)));
+               const error = console.error.bind(console);
+               console.error = (...args) => { __errors.push(args.map(String).join(' ')); error(...args); };
+             }",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// What [`record_errors`] has seen so far.
+pub async fn page_errors(client: &Client) -> Vec<String> {
+    let seen = client
+        .execute(
+            "return window.__errors || ['record_errors was not called'];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(seen).unwrap()
+}
+
+/// A slow mobile link for this session from now on (ChromeDriver's network conditions):
+/// every request waits most of a second, so a page's chunk and data arrive well after a tap.
+pub async fn slow_network(driver: &Driver, client: &Client) {
+    let id = client.session_id().await.unwrap().expect("a session");
+    reqwest::Client::new()
+        .post(format!(
+            "{}/session/{id}/chromium/network_conditions",
+            driver.url
+        ))
+        .json(&serde_json::json!({
+            "network_conditions": {
+                "offline": false,
+                "latency": 800,
+                "download_throughput": 4_000_000,
+                "upload_throughput": 1_000_000,
+            }
+        }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
         .unwrap();
 }

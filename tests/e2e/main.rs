@@ -18,6 +18,7 @@ mod fake_sms;
     reason = "expiring tokens and outages are the API tests' part of the fake"
 )]
 mod fake_wechat;
+mod lifetimes;
 mod links;
 mod owner;
 mod screens;

@@ -71,7 +71,9 @@ fn DeliveryFields(lead: i64, form: DeliveryForm) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut d = value.get_untracked();
-        d.odometer_km = odometer.get_untracked().trim().parse().unwrap_or(-1);
+        d.odometer_km = odometer
+            .with_untracked(|km| shared::money::parse_amount(km))
+            .unwrap_or(-1);
         match d.validate(today) {
             Err(e) => error.set(Some((e.field, e.message))),
             Ok(_) => {

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::nav::{use_nav, Entry};
+use crate::timer::Timeout;
 use leptos::prelude::*;
 use shared::console::{LeadStatus, LeadSummary};
 
@@ -70,9 +71,10 @@ pub fn Leads() -> impl IntoView {
         origins.update(|o| o.extend(seen.into_iter().chain(chosen)));
     });
 
-    // The search box runs after a pause in typing, or at once on Enter.
+    // The search box runs after a pause in typing, or at once on Enter; a search still
+    // waiting when the page goes (a lead or a tab tapped) never runs.
     let search = RwSignal::new(filter.get_untracked().q);
-    let typed = StoredValue::new(0_u32);
+    let pause = Timeout::new();
     let run_search = {
         move || {
             let q = search.get_untracked();
@@ -84,20 +86,12 @@ pub fn Leads() -> impl IntoView {
     let on_search_input = {
         move |ev| {
             search.set(event_target_value(&ev));
-            typed.update_value(|n| *n += 1);
-            let mine = typed.get_value();
-            set_timeout(
-                move || {
-                    if typed.get_value() == mine {
-                        run_search();
-                    }
-                },
-                SEARCH_PAUSE,
-            );
+            pause.start(SEARCH_PAUSE, run_search);
         }
     };
     let on_search_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        pause.cancel();
         run_search();
     };
 

@@ -448,7 +448,9 @@ fn ShareImages(qr: String, facts: PosterFacts) -> impl IntoView {
     let draw = move |_| {
         shown.set(Shown::Drawing);
         let facts = facts.clone();
-        leptos::task::spawn_local(async move {
+        // Drawn for this card: if it goes (another page) before the poster is ready, the
+        // drawing is dropped rather than shown nowhere.
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
             shown.set(match poster::draw(&facts).await {
                 Ok(url) => Shown::Poster(url),
                 Err(e) => Shown::Failed(format!("海报生成失败：{e}")),

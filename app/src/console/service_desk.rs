@@ -106,7 +106,7 @@ fn ServiceRow(visit: StaffService, today: Date) -> impl IntoView {
     };
     let complete = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(read) = km.get_untracked().trim().parse::<i64>() else {
+        let Some(read) = km.with_untracked(|km| shared::money::parse_amount(km)) else {
             error.set(Some("请填写到店时的里程（整数公里）".into()));
             return;
         };

@@ -75,7 +75,8 @@ fn SettingsForm(settings: WeChatSettings, domain: RwSignal<String>) -> impl Into
             return;
         };
         let name = picked.name();
-        leptos::task::spawn_local(async move {
+        // Read while the page is open; a file read that ends after it has gone is dropped.
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
             let text = wasm_bindgen_futures::JsFuture::from(picked.text()).await;
             let content = text.ok().and_then(|t| t.as_string()).unwrap_or_default();
             file.set(Some(VerifyFile { name, content }));

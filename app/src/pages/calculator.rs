@@ -39,15 +39,6 @@ async fn load_trim(dealer: &str, id: &str) -> Result<TrimHead, api::Error> {
     })
 }
 
-/// A whole number of yuan typed by a person: spaces and thousands separators allowed.
-fn parse_yuan(text: &str) -> Option<i64> {
-    let digits: String = text
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' '))
-        .collect();
-    digits.parse().ok()
-}
-
 type Outcome = Result<Quote, (String, String)>;
 
 #[component]
@@ -154,7 +145,7 @@ pub fn Calculator() -> impl IntoView {
             // Nothing typed yet is no mistake: the result area asks for a price instead.
             return bad("", "输入车价后即可看到落地价。");
         }
-        let Some(price) = price.with(|p| parse_yuan(p)) else {
+        let Some(price) = price.with(|p| money::parse_yuan(p)) else {
             return bad("price", "请输入车价（元），如 189800");
         };
         let Some(seats) = seats.with(|s| s.trim().parse().ok()) else {
@@ -191,7 +182,7 @@ pub fn Calculator() -> impl IntoView {
             .collect();
         let commercial_insurance = match commercial.with(|c| c.trim().is_empty()) {
             true => None,
-            false => match commercial.with(|c| parse_yuan(c)) {
+            false => match commercial.with(|c| money::parse_yuan(c)) {
                 Some(v) => Some(v),
                 None => {
                     return bad(
@@ -201,7 +192,7 @@ pub fn Calculator() -> impl IntoView {
                 }
             },
         };
-        let Some(plate_fee) = plate.with(|p| parse_yuan(p)) else {
+        let Some(plate_fee) = plate.with(|p| money::parse_yuan(p)) else {
             return bad("plate_fee", "请输入上牌费（元）");
         };
         let loan = if loan.get() {

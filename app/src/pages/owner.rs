@@ -105,16 +105,16 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match km.get_untracked().trim().parse::<i64>() {
+        match km.with_untracked(|km| shared::money::parse_amount(km)) {
             // Never below the last reading: the server's rule and words, at once.
-            Ok(km) if km < car.with_untracked(|c| c.odometer_km) => {
+            Some(km) if km < car.with_untracked(|c| c.odometer_km) => {
                 let last = car.with_untracked(|c| c.odometer_km);
                 set_error.set(Some(shared::maintenance::mileage_decreased(last).message));
             }
-            Ok(km) => {
+            Some(km) => {
                 save.dispatch(km);
             }
-            Err(_) => set_error.set(Some("请输入整数公里数".into())),
+            None => set_error.set(Some("请输入整数公里数".into())),
         }
     };
     let fact = |label: &'static str, value: String, test: &'static str| {
