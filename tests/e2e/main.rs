@@ -21,8 +21,8 @@ mod fake_wechat;
 mod lifetimes;
 mod links;
 mod owner;
-mod screens;
 mod privacy;
+mod screens;
 mod showcase;
 mod wechat;
 

@@ -75,7 +75,8 @@ pub fn Car(id: i64) -> impl IntoView {
         Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
         Some(Ok(d)) => {
             let c = d.car.clone();
-            let plate_kind = shared::plate::kind_of(&c.plate).map_or("—", shared::plate::PlateKind::label);
+            let plate_kind =
+                shared::plate::kind_of(&c.plate).map_or("—", shared::plate::PlateKind::label);
             view! {
                 <section class="c-card" data-test="car-detail">
                     <h1 class="c-car-plate">{c.plate}</h1>
