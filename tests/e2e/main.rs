@@ -89,7 +89,11 @@ impl Site {
                 .unwrap(),
         );
         let clicks = state.clicks.clone();
-        tokio::spawn(server::http::serve(listener, state));
+        tokio::spawn(server::http::serve(
+            listener,
+            state,
+            server::http::connections::ConnectionLimits::default(),
+        ));
         Self {
             base,
             db,

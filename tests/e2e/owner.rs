@@ -344,8 +344,7 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     let other_slot = drive_slots
         .slots
         .iter()
-        .filter(|s| s.seats_left > 0 && s.id != drive.id)
-        .next()
+        .find(|s| s.seats_left > 0 && s.id != drive.id)
         .unwrap()
         .clone();
     owner
