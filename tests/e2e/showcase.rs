@@ -122,7 +122,7 @@ async fn a_consultant_edits_their_card_and_shares_a_poster_of_their_showcase_tha
     tap_on(&consultant, "[data-test=link-channel][data-id=poster]").await;
     tap_on(&consultant, "[data-test=make-link]").await;
     let card = "[data-test=link-card]";
-    wait_text(&consultant, card, |t| t.contains("/demo/c/wanglei")).await;
+    wait_text(&consultant, card, |t| t.contains("顾问名片")).await;
     let url = find(&consultant, &format!("{card} [data-test=link-url]"))
         .await
         .prop("value")
