@@ -5,7 +5,6 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use shared::booking::{SlotList, TestDriveOffer};
 use shared::contact::PRIVACY_NOTICE_VERSION;
 
 use crate::console::sign_in;
@@ -15,18 +14,10 @@ const DEMO: &str = "/api/v1/dealers/demo";
 
 /// A booking the demo dealer would take, as JSON.
 async fn good_booking(app: &TestApp) -> serde_json::Value {
-    let offer: TestDriveOffer = app.get_ok(&format!("{DEMO}/test-drive")).await;
-    let store = &offer.stores[0];
-    let slots: SlotList = app
-        .get_ok(&format!("{DEMO}/stores/{}/slots", store.store.id))
-        .await;
-    let slot = slots
-        .slots
-        .iter()
-        .find(|s| s.seats_left > 0)
-        .expect("a free slot");
+    let series = crate::bookings::offer(app).await.stores[0].series_ids[0].clone();
+    let slot = crate::bookings::free_slot(app, &series).await;
     json!({
-        "series_id": store.series_ids[0],
+        "series_id": series,
         "slot_id": slot.id,
         "name": "张三",
         "phone": "13812345678",
