@@ -621,12 +621,19 @@ pub enum Booked {
     KeyReused,
 }
 
-/// An 8-character code from letters and digits that cannot be misread (no 0/O, 1/I/L).
+/// Letters and digits that cannot be misread (no 0/O, 1/I/L), in ASCII order.
+pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// An 8-character code from `CODE_ALPHABET`.
 pub fn new_code() -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    random_code(8)
+}
+
+/// `length` random characters from `CODE_ALPHABET`.
+pub fn random_code(length: usize) -> String {
     let mut rng = rand::thread_rng();
-    (0..8)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+    (0..length)
+        .map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char)
         .collect()
 }
 

@@ -52,13 +52,13 @@ pub async fn prepare(
     let state = http::AppState::new(db, &config.dist)
         .await?
         .with_write_limit(config.writes_per_minute);
-    let state = http::AppState {
-        clicks: clicks::Clicks::holding(state.db.clone(), config.click_backlog),
-        secure_cookies: config.secure_cookies,
-        public_origin: config.public_origin.clone(),
-        ..state
-    }
-    .with_sms(config.sms.clone())
-    .with_wechat(&config.wechat_api, &config.wechat_oauth, &config.wechat_js);
+    let state = state
+        .with(|s| {
+            s.clicks = clicks::Clicks::holding(s.db.clone(), config.click_backlog);
+            s.secure_cookies = config.secure_cookies;
+            s.public_origin = config.public_origin.clone();
+        })
+        .with_sms(config.sms.clone())
+        .with_wechat(&config.wechat_api, &config.wechat_oauth, &config.wechat_js);
     Ok((state, listener))
 }

@@ -214,9 +214,12 @@ pub struct LinkStats {
 /// Days the per-day breakdown covers.
 pub const STATS_DAYS: i64 = 14;
 
-/// How a visitor without a name in the tree is shown: `访客` and the start of their id.
+/// How a visitor without a name in the tree is shown: `访客` and the end of their id.
 pub fn visitor_label(visitor: &str) -> String {
-    let short: String = visitor.chars().take(4).collect();
+    // The last four: a visitor id starts with the time it was made (alike for visitors of the
+    // same day) and ends with random characters.
+    let count = visitor.chars().count();
+    let short: String = visitor.chars().skip(count.saturating_sub(4)).collect();
     format!("访客{short}")
 }
 
@@ -320,6 +323,7 @@ mod tests {
         }
         // The round-robin line is the one the timeline has always shown.
         assert_eq!(Credit::RoundRobin.assigned_text("李娜"), "轮流分配给李娜");
-        assert_eq!(visitor_label("AB3xyz"), "访客AB3x");
+        assert_eq!(visitor_label("AB3xyz"), "访客3xyz");
+        assert_eq!(visitor_label("xyz"), "访客xyz");
     }
 }

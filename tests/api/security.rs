@@ -146,7 +146,7 @@ fn cookies(response: &reqwest::Response) -> Vec<String> {
 both! {
     async fn with_secure_cookies_every_cookie_is_secure_and_without_none_is(app) {
         let secure = app
-            .instance_with(&app.dist, |state| server::http::AppState { secure_cookies: true, ..state })
+            .instance_with(&app.dist, |state| state.with(|s| s.secure_cookies = true))
             .await;
         for (site, want) in [(secure.as_str(), true), (app.address.as_str(), false)] {
             let phone = app.phone();

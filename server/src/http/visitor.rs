@@ -52,7 +52,7 @@ pub async fn cookie_key(db: &Db) -> sqlx::Result<Key> {
 /// What the visitor's cookie holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visitor {
-    /// An anonymous random id.
+    /// An anonymous id (`new_id`; older cookies hold 8 random characters).
     #[serde(rename = "v")]
     pub id: String,
     #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +62,23 @@ pub struct Visitor {
     /// A phone this browser proved with an SMS code, and until when (Unix milliseconds).
     #[serde(rename = "pp", default, skip_serializing_if = "Option::is_none")]
     pub proven: Option<(String, i64)>,
+}
+
+/// A new visitor's id: the time in milliseconds as 9 characters of `CODE_ALPHABET` (whose
+/// order is ASCII's), then 6 random ones. Ids made later sort later, so the clicks of new
+/// visitors add to the end of `link_visits`' visitor index instead of all over it: with 8
+/// random characters, a write of 5,000 clicks touched thousands of index pages and took
+/// 215 ms instead of 25, and at 70,000 redirects a second the click writer fell behind.
+pub fn new_id(now_millis: i64) -> String {
+    use crate::bookings::{random_code, CODE_ALPHABET};
+    let base = CODE_ALPHABET.len() as u64;
+    let mut time = u64::try_from(now_millis).unwrap_or(0);
+    let mut digits = [0u8; 9];
+    for digit in digits.iter_mut().rev() {
+        *digit = CODE_ALPHABET[(time % base) as usize];
+        time /= base;
+    }
+    digits.iter().map(|&d| d as char).collect::<String>() + &random_code(6)
 }
 
 /// Half a year, in seconds.
@@ -81,7 +98,7 @@ impl Visitor {
     /// The cookie's visitor, or a new anonymous one.
     pub fn of_or_new(jar: &PrivateCookieJar, dealer: &str) -> Self {
         Self::of(jar, dealer).unwrap_or_else(|| Self {
-            id: crate::bookings::new_code(),
+            id: new_id(crate::bookings::Clock::now().millis),
             ..Self::default()
         })
     }
@@ -216,5 +233,21 @@ impl LookupLimits {
                 retry_after: not_until.wait_time_from(clock.now()).as_secs().max(1),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visitor_ids_made_later_sort_later_and_differ_within_a_millisecond() {
+        let now = 1_796_000_000_000;
+        let (a, b, later) = (new_id(now), new_id(now), new_id(now + 1));
+        assert_eq!(a.len(), 15);
+        assert_ne!(a, b);
+        assert_eq!(a[..9], b[..9]);
+        assert!(later > a && later > b, "{later} after {a}, {b}");
+        assert!(new_id(now + 86_400_000 * 365 * 30) > later);
     }
 }
