@@ -290,30 +290,52 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
         .await
         .context("database migration failed")?;
     if db.backend == Backend::Sqlite {
-        sqlite_staff_roles(db)
-            .await
-            .context("adding the service advisor role")?;
+        // Migration 0010's part: the staff table's role CHECK gains `service_advisor`.
+        sqlite_rebuild(
+            db,
+            "staff",
+            |sql| sql.contains("service_advisor"),
+            STAFF_REBUILD,
+        )
+        .await
+        .context("adding the service advisor role")?;
+        // Migration 0016's part: `cars.old_inspection_cycle`, which a CHECK names, goes.
+        sqlite_rebuild(
+            db,
+            "cars",
+            |sql| !sql.contains("old_inspection_cycle"),
+            CARS_REBUILD,
+        )
+        .await
+        .context("dropping cars.old_inspection_cycle")?;
     }
     Ok(())
 }
 
-/// Migration 0010's part SQLite cannot do inside sqlx's migration transaction: the staff
-/// table's role CHECK gains `service_advisor`. A CHECK cannot be altered, so the table is
-/// rebuilt the documented way (<https://www.sqlite.org/lang_altertable.html#otheralter>) with
-/// foreign keys off, which is possible only outside a transaction, so rows referring to staff
-/// stay as they are. Runs once: a table that already allows the role is left alone.
-async fn sqlite_staff_roles(db: &Db) -> anyhow::Result<()> {
+/// A migration's part SQLite cannot do inside sqlx's migration transaction: a CHECK cannot be
+/// altered, nor a column dropped that a CHECK names, so `table` is rebuilt the documented way
+/// (<https://www.sqlite.org/lang_altertable.html#otheralter>) by `rebuild` with foreign keys
+/// off, which is possible only outside a transaction: with them on, dropping the old table
+/// would cascade to the rows referring to it. Runs once: a table whose `CREATE` statement is
+/// `done` already is left alone.
+async fn sqlite_rebuild(
+    db: &Db,
+    table: &str,
+    done: impl Fn(&str) -> bool,
+    rebuild: &str,
+) -> anyhow::Result<()> {
     let sql: String =
-        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'staff'")
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
+            .bind(table)
             .fetch_one(&db.writer)
             .await?;
-    if sql.contains("service_advisor") {
+    if done(&sql) {
         return Ok(());
     }
     let mut conn = db.writer.acquire().await?;
     conn.execute("PRAGMA foreign_keys = OFF").await?;
     let rebuilt = async {
-        conn.execute(STAFF_REBUILD).await?;
+        conn.execute(rebuild).await?;
         let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
             .fetch_all(&mut *conn)
             .await?;
@@ -329,8 +351,8 @@ async fn sqlite_staff_roles(db: &Db) -> anyhow::Result<()> {
     rebuilt
 }
 
-/// The staff table as migrations 0003, 0004 and 0008 made it, with the role check of 0010;
-/// left open for `sqlite_staff_roles` to check the foreign keys before it commits.
+/// The staff table as migrations 0003, 0004, 0008 and 0016 made it, with the role check of
+/// 0010; left open for `sqlite_rebuild` to check the foreign keys before it commits.
 const STAFF_REBUILD: &str = "BEGIN IMMEDIATE;
 CREATE TABLE staff_new (
     id               INTEGER PRIMARY KEY,
@@ -342,8 +364,6 @@ CREATE TABLE staff_new (
     last_assigned_at INTEGER NOT NULL DEFAULT 0,
     login            TEXT,
     password_hash    TEXT,
-    failed_logins    INTEGER NOT NULL DEFAULT 0,
-    locked_until     INTEGER NOT NULL DEFAULT 0,
     title            TEXT,
     wechat           TEXT,
     handle           TEXT,
@@ -353,14 +373,63 @@ CREATE TABLE staff_new (
     CONSTRAINT staff_active_check CHECK (active IN (0, 1))
 );
 INSERT INTO staff_new (id, dealer_id, role, name, phone, active, last_assigned_at, login,
-                       password_hash, failed_logins, locked_until, title, wechat, handle)
+                       password_hash, title, wechat, handle)
 SELECT id, dealer_id, role, name, phone, active, last_assigned_at, login,
-       password_hash, failed_logins, locked_until, title, wechat, handle
+       password_hash, title, wechat, handle
 FROM staff;
 DROP TABLE staff;
 ALTER TABLE staff_new RENAME TO staff;
 CREATE UNIQUE INDEX staff_login_key ON staff (login);
 CREATE UNIQUE INDEX staff_dealer_handle_key ON staff (dealer_id, handle);
+";
+
+/// The cars table as migrations 0010 and 0015 made it, without `old_inspection_cycle` and
+/// its check (0016); left open for `sqlite_rebuild` to check the foreign keys before it
+/// commits.
+const CARS_REBUILD: &str = "BEGIN IMMEDIATE;
+CREATE TABLE cars_new (
+    id                   INTEGER PRIMARY KEY,
+    dealer_id            INTEGER NOT NULL,
+    lead_id              INTEGER,
+    series_id            TEXT    NOT NULL,
+    trim_id              TEXT    NOT NULL,
+    vin                  TEXT    NOT NULL,
+    plate                TEXT    NOT NULL,
+    delivered_on         TEXT    NOT NULL,
+    registered_on        TEXT    NOT NULL,
+    insurance_ends_on    TEXT,
+    odometer_km          INTEGER NOT NULL,
+    advisor_id           INTEGER,
+    delivered_by         INTEGER,
+    created_at           INTEGER NOT NULL,
+    manufactured_on      TEXT,
+    casualty_accident    INTEGER NOT NULL DEFAULT 0,
+    modification_penalty INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT cars_dealer_fk FOREIGN KEY (dealer_id) REFERENCES dealers (id) ON DELETE CASCADE,
+    CONSTRAINT cars_lead_fk FOREIGN KEY (lead_id) REFERENCES leads (id) ON DELETE SET NULL,
+    CONSTRAINT cars_series_fk FOREIGN KEY (series_id) REFERENCES series (id),
+    CONSTRAINT cars_trim_fk FOREIGN KEY (trim_id) REFERENCES trims (id),
+    CONSTRAINT cars_advisor_fk FOREIGN KEY (advisor_id) REFERENCES staff (id) ON DELETE SET NULL,
+    CONSTRAINT cars_delivered_by_fk FOREIGN KEY (delivered_by) REFERENCES staff (id) ON DELETE SET NULL,
+    CONSTRAINT cars_dealer_vin_key UNIQUE (dealer_id, vin),
+    CONSTRAINT cars_vin_check CHECK (length(vin) = 17),
+    CONSTRAINT cars_odometer_check CHECK (odometer_km >= 0),
+    CONSTRAINT cars_dates_check CHECK (registered_on <= delivered_on),
+    CONSTRAINT cars_manufactured_check CHECK (manufactured_on IS NULL OR manufactured_on <= registered_on),
+    CONSTRAINT cars_casualty_check CHECK (casualty_accident IN (0, 1)),
+    CONSTRAINT cars_modification_check CHECK (modification_penalty IN (0, 1))
+);
+INSERT INTO cars_new (id, dealer_id, lead_id, series_id, trim_id, vin, plate, delivered_on,
+                      registered_on, insurance_ends_on, odometer_km, advisor_id, delivered_by,
+                      created_at, manufactured_on, casualty_accident, modification_penalty)
+SELECT id, dealer_id, lead_id, series_id, trim_id, vin, plate, delivered_on,
+       registered_on, insurance_ends_on, odometer_km, advisor_id, delivered_by,
+       created_at, manufactured_on, casualty_accident, modification_penalty
+FROM cars;
+DROP TABLE cars;
+ALTER TABLE cars_new RENAME TO cars;
+CREATE INDEX cars_dealer_plate ON cars (dealer_id, plate);
+CREATE INDEX cars_lead ON cars (lead_id);
 ";
 
 /// The URL without its password, for messages.

@@ -129,6 +129,7 @@ pub fn credit(chain: &[VisitorFacts], now: i64, window_days: i64) -> Option<(Cre
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewVisitorLink {
     /// The page, a path of the dealer's own (`/demo/models/byd-qin-plus`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub target: String,
     pub channel: Channel,
 }

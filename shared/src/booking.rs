@@ -70,9 +70,19 @@ pub struct SlotList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Origin {
     /// e.g. `model`, `compare`, `calculator`, `home`, `test-drive`
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9_-]+$")
+    )]
     pub page: String,
     /// e.g. `book-test-drive`, `ask-price`
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, pattern = "^[a-z0-9_-]+$")
+    )]
     pub button: String,
+    /// Letters (朋友圈 too), digits, `-` and `_`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub channel: Option<String>,
 }
 
@@ -137,8 +147,8 @@ pub fn origin_label(page: &str, button: &str, channel: Option<&str>) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactForm {
-    /// 1–20 characters once trimmed, nothing invisible.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    /// 1–20 characters once trimmed (`contact::NAME_MAX_CHARS`), nothing invisible.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20))]
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub phone: String,

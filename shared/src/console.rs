@@ -179,6 +179,8 @@ pub const NOTE_MAX_CHARS: usize = 500;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     pub status: LeadStatus,
+    /// Asked for `lost`: 1–500 characters once trimmed.
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub lost_reason: Option<String>,
 }
 
@@ -201,7 +203,7 @@ impl StatusChange {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Note {
-    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub text: String,
 }
 
@@ -397,7 +399,11 @@ impl StoreSetup {
                 ApiError::invalid("service_templates", format!("保养维修时段：{}", e.message))
             })?;
         }
-        if self.closures.iter().any(|c| c.reason.chars().count() > 40) {
+        if self
+            .closures
+            .iter()
+            .any(|c| c.reason.chars().count() > crate::slots::CLOSURE_REASON_MAX_CHARS)
+        {
             return Err(ApiError::invalid("closures", "休息日说明最多40字"));
         }
         for c in &self.closures {

@@ -76,9 +76,20 @@ pub struct CatalogFilter {
 }
 
 impl CatalogFilter {
-    /// Parses and validates query pairs; the first bad one is the error, naming its field.
-    /// Unknown keys are ignored, empty values mean "not set".
+    /// Parses and validates query pairs ([`Self::parse`], then [`Self::validate`]); the first
+    /// bad one is the error, naming its field.
     pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, ApiError> {
+        let filter = Self::parse(pairs)?;
+        filter.validate()?;
+        Ok(filter)
+    }
+
+    /// Parses query pairs: a value that is not what its key takes (a price out of range, an
+    /// unknown energy type) is the error, naming its field; the server answers it 400.
+    /// Unknown keys are ignored, empty values mean "not set".
+    pub fn parse<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, ApiError> {
         let mut filter = Self::default();
@@ -140,12 +151,19 @@ impl CatalogFilter {
                 _ => {}
             }
         }
-        if let (Some(min), Some(max)) = (filter.price_min, filter.price_max) {
+        Ok(filter)
+    }
+
+    /// The rule between the values of a well-formed filter: the lowest price is not above the
+    /// highest (else `invalid` on `price_min`; the server answers it 422, as it answers the
+    /// smart selection's budget).
+    pub fn validate(&self) -> Result<(), ApiError> {
+        if let (Some(min), Some(max)) = (self.price_min, self.price_max) {
             if min > max {
                 return Err(ApiError::invalid("price_min", "最低价不能高于最高价"));
             }
         }
-        Ok(filter)
+        Ok(())
     }
 
     /// The query pairs that reproduce this filter (defaults left out), for URLs.
@@ -318,9 +336,15 @@ mod tests {
             assert_eq!(err.field.as_deref(), Some(field), "{key}={value}");
             assert_eq!(err.code, "invalid");
         }
-        let err = CatalogFilter::from_pairs([("price_min", "200000"), ("price_max", "100000")])
-            .unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("price_min"));
+        // Each value well-formed, the rule between them broken.
+        let crossed = [("price_min", "200000"), ("price_max", "100000")];
+        let parsed = CatalogFilter::parse(crossed).unwrap();
+        let err = parsed.validate().unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.field.as_deref()),
+            ("invalid", Some("price_min"))
+        );
+        assert_eq!(CatalogFilter::from_pairs(crossed).unwrap_err(), err);
     }
 
     #[test]

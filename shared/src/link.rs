@@ -125,10 +125,12 @@ pub fn check_target(dealer: &str, target: &str) -> Result<String, ApiError> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewLink {
     /// The page it opens, a path of the dealer's own (`/demo/models/byd-qin-plus`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub target: String,
     pub channel: Channel,
     /// 活动名称 (optional, at most 40 characters).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub campaign: Option<String>,
     /// The last day the link works (Beijing time); none: it never expires.
     #[serde(default)]

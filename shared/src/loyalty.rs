@@ -215,6 +215,7 @@ pub struct ReferralCounts {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewReferralLink {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub target: Option<String>,
 }
 

@@ -16,11 +16,16 @@ pub const BINDING_DAYS: i64 = 7;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deliver {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub trim_id: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub vin: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub plate: String,
     /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub delivered_on: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub registered_on: String,
     /// 出厂日期, optional but asked: a car registered more than 4 years after it was made
     /// follows Art. 16 for its annual inspection.

@@ -12,19 +12,20 @@ use crate::error::ApiError;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// 姓名, as the card shows it.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20))]
     pub name: String,
     /// 职位: 销售顾问, 销售经理 ...
-    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 12))]
     pub title: String,
     /// The work phone a customer taps to call: a mobile, a landline or a 400/800 number.
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub phone: String,
     /// 微信号 (optional).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     pub wechat: Option<String>,
     /// The showcase's URL name (`/{dealer}/c/{handle}`), unique within the dealer.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 20))]
     pub handle: String,
 }
 
@@ -33,6 +34,9 @@ pub const TITLE_MAX_CHARS: usize = 12;
 /// A handle's length, in letters.
 pub const HANDLE_MIN: usize = 2;
 pub const HANDLE_MAX: usize = 20;
+/// A WeChat id's length, in characters.
+pub const WECHAT_MIN: usize = 6;
+pub const WECHAT_MAX: usize = 20;
 
 impl Profile {
     /// The profile as stored: every field checked and cleaned (trimmed; the phone as digits;
@@ -92,7 +96,7 @@ pub fn validate_wechat(input: &str) -> Result<Option<String>, ApiError> {
         return Ok(None);
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    let ok = (6..=20).contains(&id.len())
+    let ok = (WECHAT_MIN..=WECHAT_MAX).contains(&id.len())
         && id.starts_with(|c: char| c.is_ascii_alphabetic())
         && id.chars().all(allowed);
     if ok {

@@ -26,6 +26,7 @@ pub const PROOF_DAYS: u32 = 30;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhoneCodeRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub phone: String,
 }
 
@@ -52,7 +53,10 @@ pub struct PhoneCodeSent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhoneProofRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub phone: String,
+    /// Six digits (full-width digits and spaces are accepted).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub code: String,
 }
 

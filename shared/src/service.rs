@@ -106,6 +106,7 @@ pub struct BookService {
     /// maintenance | repair | inspection | other
     pub work: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub note: String,
 }
 

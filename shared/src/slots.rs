@@ -96,8 +96,12 @@ pub struct OpeningHours {
 pub struct Closure {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2027-02-17"))]
     pub date: Date,
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub reason: String,
 }
+
+/// The longest reason a closure gives, in characters.
+pub const CLOSURE_REASON_MAX_CHARS: usize = 40;
 
 /// A repeating pattern of test-drive slots: on these weekdays, back-to-back slots of
 /// `slot_minutes` from `start` until `end`, each for `capacity` bookings.

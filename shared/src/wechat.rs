@@ -104,14 +104,18 @@ pub struct WeChatSettings {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaveWeChat {
+    #[cfg_attr(feature = "openapi", schema(min_length = 18, max_length = 18))]
     pub app_id: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
     pub app_secret: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 253))]
     pub domain: String,
     #[serde(default)]
     pub verify_file: Option<VerifyFile>,
     /// Empty: reminders stay on the owner page and in the advisor's tasks.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub reminder_template: String,
 }
 
@@ -119,9 +123,21 @@ pub struct SaveWeChat {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyFile {
+    /// `MP_verify_` and at most 64 letters or digits, then `.txt`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 15, max_length = 78))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub content: String,
 }
+
+/// The WeChat settings' lengths, in characters: an AppID, an AppSecret, the longest domain,
+/// template ID, verification file's random part and its content.
+pub const APP_ID_LEN: usize = 18;
+pub const SECRET_LEN: usize = 32;
+pub const DOMAIN_MAX: usize = 253;
+pub const TEMPLATE_MAX: usize = 64;
+pub const VERIFY_RANDOM_MAX: usize = 64;
+pub const VERIFY_CONTENT_MAX: usize = 128;
 
 impl SaveWeChat {
     /// The settings as stored: each field trimmed, the domain lower-cased, checked with
@@ -157,7 +173,7 @@ impl SaveWeChat {
 /// the official account's 订阅通知 page shows it).
 pub fn check_template(text: &str) -> Result<String, ApiError> {
     let id = text.trim();
-    let ok = id.len() <= 64
+    let ok = id.len() <= TEMPLATE_MAX
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
@@ -174,7 +190,7 @@ pub fn check_template(text: &str) -> Result<String, ApiError> {
 /// An AppID: `wx` and 16 letters or digits (WeChat's are lower-case hex).
 pub fn check_app_id(text: &str) -> Result<String, ApiError> {
     let id = text.trim();
-    let ok = id.len() == 18
+    let ok = id.len() == APP_ID_LEN
         && id.starts_with("wx")
         && id[2..].bytes().all(|b| b.is_ascii_alphanumeric());
     if ok {
@@ -190,7 +206,7 @@ pub fn check_app_id(text: &str) -> Result<String, ApiError> {
 /// An AppSecret: 32 letters or digits.
 pub fn check_secret(text: &str) -> Result<(), ApiError> {
     let secret = text.trim();
-    if secret.len() == 32 && secret.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if secret.len() == SECRET_LEN && secret.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Ok(())
     } else {
         Err(ApiError::invalid(
@@ -220,7 +236,7 @@ pub fn check_domain(text: &str) -> Result<String, ApiError> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
-    if domain.len() > 253 || !domain.split('.').all(label_ok) {
+    if domain.len() > DOMAIN_MAX || !domain.split('.').all(label_ok) {
         return refuse("域名格式不正确，只能包含字母、数字、连字符和点");
     }
     Ok(domain)
@@ -234,7 +250,9 @@ pub fn check_verify_file(file: &VerifyFile) -> Result<VerifyFile, ApiError> {
         .strip_prefix("MP_verify_")
         .and_then(|rest| rest.strip_suffix(".txt"))
         .unwrap_or_default();
-    if random.is_empty() || random.len() > 64 || !random.bytes().all(|b| b.is_ascii_alphanumeric())
+    if random.is_empty()
+        || random.len() > VERIFY_RANDOM_MAX
+        || !random.bytes().all(|b| b.is_ascii_alphanumeric())
     {
         return Err(ApiError::invalid(
             "verify_file",
@@ -243,7 +261,7 @@ pub fn check_verify_file(file: &VerifyFile) -> Result<VerifyFile, ApiError> {
     }
     let content = file.content.trim();
     if content.is_empty()
-        || content.len() > 128
+        || content.len() > VERIFY_CONTENT_MAX
         || !content.bytes().all(|b| b.is_ascii_alphanumeric())
     {
         return Err(ApiError::invalid(

@@ -86,6 +86,75 @@ both! {
     }
 }
 
+both! {
+    async fn every_text_field_the_server_bounds_states_its_length(app) {
+        use shared::{booking, console, contact, link, loyalty, profile, service, slots, survey, wechat};
+
+        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.expect("json");
+        let length = |v: &serde_json::Value| (v["minLength"].as_u64(), v["maxLength"].as_u64());
+        let property = |name: &str, field: &str| {
+            let found = doc["components"]["schemas"][name]["properties"][field].clone();
+            assert!(found.is_object(), "{name}.{field} is not in the document");
+            found
+        };
+        // (schema, field, the shortest the server keeps when empty is refused, the longest),
+        // each from the constant `shared` checks it with.
+        let some = Some;
+        for (name, field, min, max) in [
+            ("ContactForm", "name", some(1), contact::NAME_MAX_CHARS),
+            ("Origin", "page", some(1), booking::ORIGIN_MAX_CHARS),
+            ("Origin", "button", some(1), booking::ORIGIN_MAX_CHARS),
+            ("Origin", "channel", some(1), booking::ORIGIN_MAX_CHARS),
+            ("NewLink", "target", some(1), link::MAX_TARGET),
+            ("NewLink", "campaign", None, link::MAX_CAMPAIGN),
+            ("NewVisitorLink", "target", some(1), link::MAX_TARGET),
+            ("NewReferralLink", "target", some(1), link::MAX_TARGET),
+            ("Note", "text", some(1), console::NOTE_MAX_CHARS),
+            ("StatusChange", "lost_reason", None, console::NOTE_MAX_CHARS),
+            ("Closure", "reason", None, slots::CLOSURE_REASON_MAX_CHARS),
+            ("PasswordChange", "new", some(console::PASSWORD_MIN_CHARS), 128),
+            ("Profile", "name", some(1), contact::NAME_MAX_CHARS),
+            ("Profile", "title", some(1), profile::TITLE_MAX_CHARS),
+            ("Profile", "handle", some(profile::HANDLE_MIN), profile::HANDLE_MAX),
+            ("Profile", "wechat", None, profile::WECHAT_MAX),
+            ("BookService", "note", None, service::NOTE_MAX_CHARS),
+            ("SurveyAnswer", "comment", None, survey::MAX_COMMENT),
+            ("LoyaltySettings", "worth", None, loyalty::MAX_WORTH),
+            ("SaveWeChat", "app_id", some(wechat::APP_ID_LEN), wechat::APP_ID_LEN),
+            ("SaveWeChat", "app_secret", None, wechat::SECRET_LEN),
+            ("SaveWeChat", "domain", some(1), wechat::DOMAIN_MAX),
+            ("SaveWeChat", "reminder_template", None, wechat::TEMPLATE_MAX),
+            ("VerifyFile", "name", some("MP_verify_x.txt".len()), "MP_verify_.txt".len() + wechat::VERIFY_RANDOM_MAX),
+            ("VerifyFile", "content", some(1), wechat::VERIFY_CONTENT_MAX),
+        ] {
+            let stated = length(&property(name, field));
+            assert_eq!(stated, (min.map(|m| m as u64), Some(max as u64)), "{name}.{field}");
+        }
+        // Where only emptiness is refused (the rest is normalised first: spaces, full-width
+        // digits), the document says at least one character.
+        for (name, field) in [
+            ("ContactForm", "phone"),
+            ("PhoneCodeRequest", "phone"),
+            ("PhoneProofRequest", "phone"),
+            ("PhoneProofRequest", "code"),
+            ("Deliver", "trim_id"),
+            ("Deliver", "vin"),
+            ("Deliver", "plate"),
+            ("Deliver", "delivered_on"),
+            ("Deliver", "registered_on"),
+        ] {
+            assert_eq!(length(&property(name, field)).0, Some(1), "{name}.{field}");
+        }
+        let origin = property("Origin", "page");
+        assert_eq!(origin["pattern"], "^[a-z0-9_-]+$");
+        let url = doc["paths"]["/api/v1/dealers/{dealer}/wechat/js-config"]["get"]["parameters"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["name"] == "url").cloned())
+            .expect("the url parameter");
+        assert_eq!(length(&url["schema"]), (Some(1), Some(server::http::wechat::MAX_URL as u64)));
+    }
+}
+
 fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
     match value {
         serde_json::Value::Object(map) => {

@@ -195,3 +195,79 @@ async fn a_consultant_works_a_booking_and_a_manager_approves_the_lost_claim_and_
     phone.close().await.unwrap();
     boss.close().await.unwrap();
 }
+
+/// The boxes of the elements `css` matches, as `[left, right, top, bottom]` in CSS pixels.
+async fn boxes(phone: &Client, css: &str) -> Vec<[f64; 4]> {
+    let found = phone
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map(e => {
+               const r = e.getBoundingClientRect();
+               return [r.left, r.right, r.top, r.bottom];
+             });",
+            vec![css.into()],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+#[tokio::test]
+async fn every_status_filter_is_in_view_on_a_phone_with_nothing_to_scroll_sideways() {
+    let site = Site::start().await;
+    site.customer_books("周小满", "13900000093").await;
+    let driver = Driver::start().await;
+    let phone = driver.phone().await;
+    sign_in(&site, &phone, "demo-manager").await;
+    tap_on(&phone, "[data-test=tab-leads]").await;
+    find(&phone, "[data-test=lead-row]").await;
+
+    let width = phone
+        .execute("return document.documentElement.clientWidth;", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let row = boxes(&phone, "[data-test=status-chips]").await;
+    let chips = boxes(&phone, "[data-test=status-chips] button").await;
+    assert_eq!(chips.len(), 1 + shared::console::LeadStatus::ALL.len());
+    // Every chip lies inside the row and the screen: none is cut off at the edge or hidden
+    // past it, and the row itself has nothing to scroll.
+    for [left, right, ..] in &chips {
+        assert!(
+            *left >= row[0][0] - 0.5 && *right <= row[0][1] + 0.5,
+            "{chips:?} in {row:?}"
+        );
+        assert!(*left >= 0.0 && *right <= width, "{chips:?} past {width}");
+    }
+    let scrolls = phone
+        .execute(
+            "const row = document.querySelector('[data-test=status-chips]');
+             return row.scrollWidth > row.clientWidth
+               || document.documentElement.scrollWidth > document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        scrolls,
+        serde_json::json!(false),
+        "something scrolls sideways"
+    );
+    // Each is still a whole touch target, and they do not overlap.
+    for (i, a) in chips.iter().enumerate() {
+        assert!(
+            a[3] - a[2] >= 44.0 - 0.5,
+            "chip {i} is {} px high",
+            a[3] - a[2]
+        );
+        for b in &chips[i + 1..] {
+            let apart = a[1] <= b[0] || b[1] <= a[0] || a[3] <= b[2] || b[3] <= a[2];
+            assert!(apart, "{a:?} overlaps {b:?}");
+        }
+    }
+    tap_on(&phone, "[data-test=filter-status-lost]").await;
+    wait_url(&phone, |u| u.contains("status=lost")).await;
+    find(&phone, "[data-test=leads-empty]").await;
+    screenshot(&phone, "45-console-status-chips").await;
+    phone.close().await.unwrap();
+}

@@ -1,6 +1,7 @@
 //! Pages left fast: a search still waiting when its page goes never runs (the console
-//! panicked), hopping between pages leaves no error behind, and the first tap on the next
-//! page's button works even while that page's chunk is still on its way.
+//! panicked), a resend countdown or a code still on its way when its page goes ends quietly,
+//! hopping between pages leaves no error behind, and the first tap on the next page's button
+//! works even while that page's chunk is still on its way.
 
 use fantoccini::Client;
 
@@ -9,6 +10,7 @@ use crate::browser::{
     wait_url, Driver,
 };
 use crate::console::sign_in;
+use crate::fake_sms::FakeSms;
 use crate::Site;
 
 /// Types `text` into the console's lead search and, in the same instant, taps `target`: a
@@ -28,10 +30,15 @@ async fn type_and_tap(phone: &Client, text: &str, target: &str) {
 
 /// Lets the search's pause (300 ms) run out, so a search that outlived its page would fire.
 async fn past_the_pause(phone: &Client) {
+    wait_in_the_page(phone, 500).await;
+}
+
+/// Lets `ms` milliseconds pass by the page's own clock, its timers firing meanwhile.
+async fn wait_in_the_page(phone: &Client, ms: u64) {
     phone
         .execute_async(
-            "const done = arguments[arguments.length - 1]; setTimeout(done, 500);",
-            vec![],
+            "const done = arguments[arguments.length - 1]; setTimeout(done, arguments[0]);",
+            vec![ms.into()],
         )
         .await
         .unwrap();
@@ -82,6 +89,81 @@ async fn a_search_still_waiting_when_its_page_goes_never_runs() {
     wait_count(&phone, "[data-test=lead-row]", |n| n == 1).await;
     screenshot(&phone, "40-console-search-after-fast-taps").await;
     assert!(page_errors(&phone).await.is_empty());
+    phone.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_resend_countdown_or_a_code_on_its_way_when_its_page_goes_ends_quietly() {
+    let sms = FakeSms::start().await;
+    let config = sms.config();
+    let site = Site::start_with(move |state| state.with_sms(Some(config))).await;
+    let driver = Driver::start().await;
+    let phone = driver.phone().await;
+    phone.goto(&site.url("/demo/me/bookings")).await.unwrap();
+    find(&phone, "[data-test=prove-open]").await;
+    record_errors(&phone).await;
+
+    // First the code asked for and the page left in the same instant, so the answer comes to
+    // a page that is gone; then the countdown started and the page left while it ticks.
+    for (round, number) in ["13900000095", "13900000096"].into_iter().enumerate() {
+        tap_on(&phone, "[data-test=prove-open]").await;
+        find(&phone, "[data-test=proof-phone]")
+            .await
+            .send_keys(number)
+            .await
+            .unwrap();
+        if round == 0 {
+            phone
+                .execute(
+                    "document.querySelector('[data-test=send-code]').click();
+                     document.querySelector('[data-test=tab-home]').click();",
+                    vec![],
+                )
+                .await
+                .unwrap();
+        } else {
+            tap_on(&phone, "[data-test=send-code]").await;
+            wait_text(&phone, "[data-test=send-code]", |t| {
+                t.contains("秒后重新获取")
+            })
+            .await;
+            tap_on(&phone, "[data-test=tab-home]").await;
+        }
+        find(&phone, "[data-test=store-card]").await;
+        // The code's answer is in and the countdown's one-second tick has fired twice since.
+        wait_in_the_page(&phone, 2_500).await;
+        assert_eq!(
+            sms.sent_to(number).len(),
+            1,
+            "round {round}: no code went out"
+        );
+        let errors = page_errors(&phone).await;
+        assert!(
+            errors.is_empty(),
+            "round {round}: the app failed after its page went: {errors:?}"
+        );
+        phone.back().await.unwrap();
+        find(&phone, "[data-test=prove-open]").await;
+    }
+    // The page still works when the buyer stays: a third number's countdown runs down.
+    tap_on(&phone, "[data-test=prove-open]").await;
+    find(&phone, "[data-test=proof-phone]")
+        .await
+        .send_keys("13900000097")
+        .await
+        .unwrap();
+    tap_on(&phone, "[data-test=send-code]").await;
+    let first = wait_text(&phone, "[data-test=send-code]", |t| {
+        t.contains("秒后重新获取")
+    })
+    .await;
+    wait_text(&phone, "[data-test=send-code]", |t| {
+        t.contains("秒后重新获取") && t != first
+    })
+    .await;
+    screenshot(&phone, "44-proof-countdown-after-leaving").await;
+    let errors = page_errors(&phone).await;
+    assert!(errors.is_empty(), "the app failed: {errors:?}");
     phone.close().await.unwrap();
 }
 

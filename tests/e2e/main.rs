@@ -304,6 +304,108 @@ async fn a_buyer_filters_compares_shares_and_prices_a_car() {
 }
 
 #[tokio::test]
+async fn the_calculators_share_button_closes_its_result_card() {
+    let site = Site::start().await;
+    let driver = Driver::start().await;
+    let phone = driver.phone().await;
+    phone
+        .goto(&site.url("/demo/calculator?trim=xiaomi-su7-std"))
+        .await
+        .unwrap();
+    find(&phone, "[data-test=quote-total]").await;
+    // The button shares what the card worked out: it sits in the card, under the total (and
+    // the loan's figures), not above the trim before anything is reckoned.
+    let place = phone
+        .execute(
+            "const share = document.querySelector('[data-test=share]');
+             const card = document.querySelector('[data-test=quote]');
+             const total = document.querySelector('[data-test=quote-total]');
+             return [card.contains(share),
+                     share.getBoundingClientRect().top - total.getBoundingClientRect().bottom,
+                     document.querySelectorAll('[data-test=share]').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (inside, below, count): (bool, f64, u64) = serde_json::from_value(place).unwrap();
+    assert!(inside, "the share button is outside the result card");
+    assert!(
+        below > 0.0,
+        "the share button is {below} px below the total"
+    );
+    assert_eq!(count, 1);
+    tap_on(&phone, "[data-test=pay-loan]").await;
+    find(&phone, "[data-test=quote-monthly]").await;
+    find(&phone, "[data-test=quote] [data-test=share]").await;
+    tap_on(&phone, "[data-test=share]").await;
+    let link = find(&phone, "[data-test=quote] [data-test=share-url]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(link.starts_with(&site.url("/s/")), "{link}");
+    screenshot(&phone, "12b-calculator-share").await;
+
+    // A plug-in hybrid whose electric range the 2026–2027 rules rule out: the page says so
+    // where the listing choice would be.
+    let phev: Option<String> = sqlx::query_scalar(
+        "SELECT t.id FROM trims t JOIN dealer_series s ON s.series_id = t.series_id \
+         JOIN dealers d ON d.id = s.dealer_id WHERE d.slug = 'demo' AND t.energy_type = 'phev' \
+         ORDER BY t.id LIMIT 1",
+    )
+    .fetch_optional(&site.db.pool)
+    .await
+    .unwrap();
+    if let (Some(phev), Some(ReliefPeriod::From2026To2027)) = (phev, ReliefPeriod::of(today())) {
+        sqlx::query("UPDATE trims SET eaer_km = 60 WHERE id = $1")
+            .bind(&phev)
+            .execute(&site.db.pool)
+            .await
+            .unwrap();
+        phone
+            .goto(&site.url(&format!("/demo/calculator?trim={phev}")))
+            .await
+            .unwrap();
+        let said = wait_text(&phone, "[data-test=listed-said]", |t| t.contains("不符合")).await;
+        screenshot(&phone, "12-calculator-ruled-out").await;
+        let listed = find(&phone, "[data-test=listed]").await;
+        phone
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(listed).unwrap()],
+            )
+            .await
+            .unwrap();
+        screenshot(&phone, "12-calculator-ruled-out-1").await;
+        assert!(said.contains("按未列入计算"), "{said}");
+        // The question sits in the form as a field does: the next label keeps its distance,
+        // and the legend is no larger than the other labels.
+        let look = phone
+            .execute(
+                "const q = document.querySelector('[data-test=listed]');
+                 const next = q.nextElementSibling;
+                 const legend = parseFloat(getComputedStyle(q.querySelector('legend')).fontSize);
+                 const label = parseFloat(getComputedStyle(document.querySelector('label[for=price]')).fontSize);
+                 return [next.getBoundingClientRect().top - q.getBoundingClientRect().bottom, legend - label];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (gap, larger): (f64, f64) = serde_json::from_value(look).unwrap();
+        assert!(
+            gap >= 8.0,
+            "the next field is {gap} px below the catalogue question"
+        );
+        assert!(
+            larger <= 0.0,
+            "the catalogue question's legend is {larger} px larger than a label"
+        );
+    }
+    phone.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn smart_selection_ranks_trims_with_reasons() {
     let site = Site::start().await;
     let driver = Driver::start().await;

@@ -70,10 +70,26 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     let owner = driver.phone().await;
     owner.goto(&link).await.unwrap();
     wait_url(&owner, |u| u.ends_with("/demo/owner")).await;
-    wait_text(&owner, "[data-test=car-plate]", |t| {
-        t == "粤BD12345（新能源·纯电）"
-    })
-    .await;
+    wait_text(&owner, "[data-test=car-plate]", |t| t == "粤BD12345").await;
+    wait_text(&owner, "[data-test=car-plate-kind]", |t| t == "新能源·纯电").await;
+    // The plate and its kind on one line, and no date broken after a hyphen on a phone.
+    let lines = owner
+        .execute(
+            "const plate = document.querySelector('[data-test=car-plate]').getBoundingClientRect();
+             const kind = document.querySelector('[data-test=car-plate-kind]').getBoundingClientRect();
+             const dates = [...document.querySelectorAll('[data-test=owner-car] .nowrap')]
+               .filter(d => d.getClientRects().length > 1).map(d => d.textContent);
+             return [Math.abs(plate.top + plate.height / 2 - (kind.top + kind.height / 2)) < 4, dates,
+                     document.querySelectorAll('[data-test=owner-car] .nowrap').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (one_line, broken, dates): (bool, Vec<String>, u64) =
+        serde_json::from_value(lines).unwrap();
+    assert!(one_line, "the plate's kind is not beside the plate");
+    assert!(broken.is_empty(), "dates broken over two lines: {broken:?}");
+    assert!(dates >= 4, "{dates} dates kept whole");
     wait_text(&owner, "[data-test=car-vin]", |t| t == "LVSFCF*****107967").await;
     wait_text(&owner, "[data-test=car-maintenance]", |t| {
         t.contains("先到为准")

@@ -218,7 +218,7 @@ pub fn Leads() -> impl IntoView {
                     on:input=on_search_input
                 />
             </form>
-            <div class="c-chips" role="group" aria-label="状态">{chips}</div>
+            <div class="c-chips c-status-chips" role="group" aria-label="状态" data-test="status-chips">{chips}</div>
             <div class="c-filters">
                 {consultant_select}
                 <label class="c-filter">

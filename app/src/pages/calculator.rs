@@ -339,7 +339,6 @@ pub fn Calculator() -> impl IntoView {
             >
                 <h1>{heading.clone()}</h1>
                 <p class="lede">{lede.clone()}</p>
-                <ShareButton share />
                 <Show when=ready fallback=|| view! { <Loading count=2 /> }>
                 {trim_head}
                 <div class="tabs" role="tablist" aria-label="付款方式">
@@ -397,8 +396,13 @@ pub fn Calculator() -> impl IntoView {
                     </Show>
                 </form>
                 <p class="muted small">"按 " {today.to_string()} " 购车计算，费用以实际为准。"</p>
-                <section class="card quote" aria-live="polite" data-test="quote">
-                    {result}
+                <section class="card quote" data-test="quote">
+                    // Only the figures are announced as they change, not the share sheet.
+                    <div aria-live="polite">{result}</div>
+                    // What the card worked out is what a friend is sent: the button closes it.
+                    <div class="quote-share">
+                        <ShareButton share />
+                    </div>
                 </section>
                 </Show>
             </Show>
@@ -424,8 +428,9 @@ fn Listed(
     };
     let said = move || {
         let label = period.label();
+        // The legend names the period already; the rules, not the catalogue, decide here.
         if let Some(why) = excluded.get() {
-            return format!("不符合{label}减免条件（{why}），按未列入计算。");
+            return format!("不符合减免条件（{why}），按未列入计算。");
         }
         known.with(|k| match k {
             Some(l) => format!(
@@ -459,7 +464,10 @@ fn Listed(
                     {choice(false, "按未列入计算", "listed-no")}
                 </div>
             </Show>
-            <p class="muted small" data-test="listed-said">{said} "以工信部目录为准。"</p>
+            <p class="muted small" data-test="listed-said">
+                {said}
+                {move || excluded.with(Option::is_none).then_some("以工信部目录为准。")}
+            </p>
         </fieldset>
     }
 }

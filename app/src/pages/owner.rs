@@ -121,7 +121,7 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
         view! {
             <div>
                 <dt>{label}</dt>
-                <dd data-test=test>{value}</dd>
+                <dd data-test=test>{whole_dates(value)}</dd>
             </div>
         }
     };
@@ -159,16 +159,26 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
             .insurance_ends_on
             .map_or("未登记".into(), |d| d.to_string());
         let advisor = c.advisor.clone();
-        let plate = match shared::plate::kind_of(&c.plate) {
-            Some(kind) => format!("{}（{}）", c.plate, kind.label()),
-            None => c.plate.clone(),
-        };
+        // The plate as it reads on the car, its kind a tag in the plate's own colour (green
+        // for new energy, blue otherwise), not words in brackets pushing it onto two lines.
+        let plate_kind = shared::plate::kind_of(&c.plate).map(|kind| {
+            let green = kind != shared::plate::PlateKind::Ordinary;
+            view! {
+                <span class="plate-kind" class:green=green data-test="car-plate-kind">{kind.label()}</span>
+            }
+        });
         view! {
             <section class="card" data-test="owner-car">
                 <h2 data-test="car-model">{c.model.clone()}</h2>
                 <CarReminders reminders=c.reminders.clone() />
                 <dl class="facts">
-                    {fact("车牌", plate, "car-plate")}
+                    <div>
+                        <dt>"车牌"</dt>
+                        <dd>
+                            <span data-test="car-plate">{c.plate.clone()}</span>
+                            {plate_kind}
+                        </dd>
+                    </div>
                     {fact("车架号", c.vin.clone(), "car-vin")}
                     {fact("交车日期", c.delivered_on.to_string(), "car-delivered")}
                     {fact("当前里程", format!("{}公里", c.odometer_km), "car-odometer")}
@@ -204,4 +214,30 @@ fn CarCard(car: OwnerCar) -> impl IntoView {
             </section>
         }
     }
+}
+
+/// `text` with each date in it (`2028-10-01`) kept on one line: a narrow screen would break
+/// it after a hyphen ("2028-" / "10-01").
+fn whole_dates(text: String) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(at) = date_at(rest) {
+        parts.push(rest[..at].to_string().into_any());
+        let date = rest[at..at + 10].to_string();
+        parts.push(view! { <span class="nowrap">{date}</span> }.into_any());
+        rest = &rest[at + 10..];
+    }
+    parts.push(rest.to_string().into_any());
+    parts
+}
+
+/// Where the first `YYYY-MM-DD` in `text` starts (an ASCII run, so a char boundary).
+fn date_at(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(9)).find(|&i| {
+        bytes[i..i + 10].iter().enumerate().all(|(j, b)| match j {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+    })
 }

@@ -22,7 +22,7 @@ use crate::catalog::{self, Scope};
     tag = "catalogue",
     params(
         ("dealer" = String, Path, description = "经销商标识（slug）"),
-        ("price_min" = Option<i64>, Query, description = "最低价（元），不高于最高价（高于时 400，field = price_min；JSON Schema 无法表达）", minimum = 0, maximum = 10000000),
+        ("price_min" = Option<i64>, Query, description = "最低价（元），不高于最高价（高于时 422，field = price_min；JSON Schema 无法表达）", minimum = 0, maximum = 10000000),
         ("price_max" = Option<i64>, Query, description = "最高价（元）", minimum = 0, maximum = 10000000),
         ("energy" = Option<EnergyType>, Query, description = "能源类型"),
         ("body" = Option<BodyType>, Query, description = "车身类型"),
@@ -34,7 +34,8 @@ use crate::catalog::{self, Scope};
     responses(
         (status = 200, description = "车型库（带 ETag；If-None-Match 相同时 304）", body = SeriesList),
         (status = 304, description = "未变化"),
-        (status = 400, description = "筛选参数无效（field 指明参数），含最低价高于最高价、控制字符", body = ErrorBody),
+        (status = 400, description = "筛选参数无效（field 指明参数），含控制字符", body = ErrorBody),
+        (status = 422, description = "最低价高于最高价（invalid，field = price_min）", body = ErrorBody),
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
@@ -45,9 +46,13 @@ pub async fn list(
     query: Result<Query<Vec<(String, String)>>, Error>,
     headers: HeaderMap,
 ) -> Response {
+    // A value that is no filter is a bad address (400); well-formed values that break the
+    // rule between them are a refused request (422).
     let filter = match query.and_then(|Query(pairs)| {
-        CatalogFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(Error::BadRequest)
+        let filter = CatalogFilter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(Error::BadRequest)?;
+        filter.validate().map_err(Error::Unprocessable)?;
+        Ok(filter)
     }) {
         Ok(filter) => filter,
         Err(e) => return e.into_response(),

@@ -19,13 +19,14 @@ use crate::staff::Staff;
 use crate::wechat::{self, Failure};
 
 /// The longest page URL signed.
-const MAX_URL: usize = 2000;
+pub const MAX_URL: usize = 2000;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JsConfigQuery {
     /// The page URL to sign, as the browser has it (its `#` fragment is dropped): on iOS the
     /// URL the visitor landed on, on Android the current one.
+    #[param(min_length = 1, max_length = 2000)]
     url: String,
     /// The page to describe in the share card (path and query, `/demo/models/byd-qin-plus`);
     /// the signed URL's page when left out.
