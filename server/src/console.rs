@@ -8,12 +8,14 @@ use shared::console::{
     LeadDetail, LeadStatus, LeadSummary, Role, StaffBooking, StaffRef, StoreSetup, StoreView, Task,
     TaskKind, TimelineEntry, Today,
 };
-use shared::contact::{self, mask_phone};
+use shared::contact::{self, phone_as_seen};
 use shared::date::Date;
 use shared::slots::{SlotKind, TimeOfDay, BOOKING_DAYS};
 
-use crate::bookings::{self, Clock};
+use crate::bookings::Clock;
 use crate::db::{self, Db};
+use crate::leads::{By, Event};
+use crate::slots;
 use crate::staff::Staff;
 
 /// Filters of the lead list (all optional).
@@ -65,18 +67,12 @@ const LEAD_QUERY: &str = "SELECT l.id, l.name, l.phone, l.status, l.lost_claim, 
      l.origin_channel, l.created_at, l.first_response_at \
      FROM leads l LEFT JOIN staff sf ON sf.id = l.consultant_id LEFT JOIN series se ON se.id = l.series_id";
 
-/// Whom a viewer may show a phone number to in full: the owning consultant and managers.
-fn may_see(viewer: &Staff, consultant_id: Option<i64>) -> bool {
-    viewer.manages() || consultant_id == Some(viewer.id)
-}
-
 impl LeadRow {
     fn summary(self, viewer: &Staff) -> LeadSummary {
-        let phone = match self.phone {
-            Some(p) if may_see(viewer, self.consultant_id) => p,
-            Some(p) => mask_phone(&p),
-            None => String::new(),
-        };
+        let phone = self
+            .phone
+            .map(|p| phone_as_seen(p, viewer.sees_phone(self.consultant_id)))
+            .unwrap_or_default();
         LeadSummary {
             id: self.id,
             name: self.name.unwrap_or_default(),
@@ -225,27 +221,6 @@ pub fn event_text(kind: &str, detail: &str) -> String {
     }
 }
 
-async fn event(
-    conn: &mut sqlx::AnyConnection,
-    lead_id: i64,
-    kind: &str,
-    staff_id: i64,
-    detail: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO lead_events (lead_id, at, kind, staff_id, detail) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(lead_id)
-    .bind(now)
-    .bind(kind)
-    .bind(staff_id)
-    .bind(detail)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// Marks the lead answered (the first call or status change starts nothing if it already was).
 async fn responded(conn: &mut sqlx::AnyConnection, lead_id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
@@ -270,7 +245,9 @@ pub async fn note(
         return Ok(false);
     }
     let mut tx = db::begin_write(db).await?;
-    event(&mut tx, lead_id, "note", viewer.id, text, clock.millis).await?;
+    Event::Note
+        .write(&mut tx, lead_id, By::Staff(viewer.id), text, clock.millis)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -281,15 +258,15 @@ pub async fn call(db: &Db, viewer: &Staff, lead_id: i64, clock: Clock) -> sqlx::
         return Ok(false);
     }
     let mut tx = db::begin_write(db).await?;
-    event(
-        &mut tx,
-        lead_id,
-        "call",
-        viewer.id,
-        &format!("{}拨打了客户电话", viewer.name),
-        clock.millis,
-    )
-    .await?;
+    Event::Call
+        .write(
+            &mut tx,
+            lead_id,
+            By::Staff(viewer.id),
+            &format!("{}拨打了客户电话", viewer.name),
+            clock.millis,
+        )
+        .await?;
     responded(&mut tx, lead_id, clock.millis).await?;
     tx.commit().await?;
     Ok(true)
@@ -328,15 +305,15 @@ pub async fn change_status(
             .bind(lead_id)
             .execute(&mut *tx)
             .await?;
-        event(
-            &mut tx,
-            lead_id,
-            "status",
-            viewer.id,
-            &format!("申请战败：{reason}（待经理审批）"),
-            clock.millis,
-        )
-        .await?;
+        Event::Status
+            .write(
+                &mut tx,
+                lead_id,
+                By::Staff(viewer.id),
+                &format!("申请战败：{reason}（待经理审批）"),
+                clock.millis,
+            )
+            .await?;
     } else {
         sqlx::query(
             "UPDATE leads SET status = $1, lost_reason = $2, lost_claim = NULL, updated_at = $3 WHERE id = $4",
@@ -352,7 +329,9 @@ pub async fn change_status(
         } else {
             format!("{} → {}", from.label(), to.label())
         };
-        event(&mut tx, lead_id, "status", viewer.id, &text, clock.millis).await?;
+        Event::Status
+            .write(&mut tx, lead_id, By::Staff(viewer.id), &text, clock.millis)
+            .await?;
     }
     responded(&mut tx, lead_id, clock.millis).await?;
     tx.commit().await?;
@@ -382,30 +361,30 @@ pub async fn decide_lost(
             .bind(lead_id)
             .execute(&mut *tx)
             .await?;
-        event(
-            &mut tx,
-            lead_id,
-            "status",
-            viewer.id,
-            &format!("批准战败：{reason}"),
-            clock.millis,
-        )
-        .await?;
+        Event::Status
+            .write(
+                &mut tx,
+                lead_id,
+                By::Staff(viewer.id),
+                &format!("批准战败：{reason}"),
+                clock.millis,
+            )
+            .await?;
     } else {
         sqlx::query("UPDATE leads SET lost_claim = NULL, updated_at = $1 WHERE id = $2")
             .bind(clock.millis)
             .bind(lead_id)
             .execute(&mut *tx)
             .await?;
-        event(
-            &mut tx,
-            lead_id,
-            "status",
-            viewer.id,
-            &format!("驳回战败申请：{reason}"),
-            clock.millis,
-        )
-        .await?;
+        Event::Status
+            .write(
+                &mut tx,
+                lead_id,
+                By::Staff(viewer.id),
+                &format!("驳回战败申请：{reason}"),
+                clock.millis,
+            )
+            .await?;
     }
     tx.commit().await?;
     Ok(true)
@@ -440,15 +419,15 @@ pub async fn reassign(
         .bind(lead_id)
         .execute(&mut *tx)
         .await?;
-    event(
-        &mut tx,
-        lead_id,
-        "assigned",
-        viewer.id,
-        &format!("改派给{name}"),
-        clock.millis,
-    )
-    .await?;
+    Event::Assigned
+        .write(
+            &mut tx,
+            lead_id,
+            By::Staff(viewer.id),
+            &format!("改派给{name}"),
+            clock.millis,
+        )
+        .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -517,7 +496,7 @@ pub async fn staff_bookings(
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            let visible = may_see(viewer, r.consultant_id);
+            let visible = viewer.sees_phone(r.consultant_id);
             let slot = shared::booking::Slot {
                 id: r.slot_id,
                 store_id: r.store_id,
@@ -534,11 +513,10 @@ pub async fn staff_bookings(
                 series_name: r.series_name,
                 trim_name: r.trim_name,
                 name: r.name.unwrap_or_default(),
-                phone: match r.phone {
-                    Some(p) if visible => p,
-                    Some(p) => mask_phone(&p),
-                    None => String::new(),
-                },
+                phone: r
+                    .phone
+                    .map(|p| phone_as_seen(p, visible))
+                    .unwrap_or_default(),
                 lead_id: visible.then_some(r.lead_id),
                 consultant: r.consultant_name,
             })
@@ -655,7 +633,7 @@ pub async fn update_booking(
         return Ok(BookingChanged::NotAllowed(current.status));
     }
     if to == BookingStatus::Cancelled {
-        bookings::free_seat(&mut tx, SlotKind::TestDrive, current.slot.id).await?;
+        slots::free_seat(&mut tx, SlotKind::TestDrive, current.slot.id).await?;
     }
     if to == BookingStatus::Completed {
         sqlx::query("UPDATE leads SET status = 'test_driven', updated_at = $1 WHERE id = $2 AND status IN ('new', 'contacted')")
@@ -673,7 +651,9 @@ pub async fn update_booking(
         .await?;
     }
     let text = format!("预约 {code}：{} → {}", current.status.label(), to.label());
-    event(&mut tx, lead_id, "status", viewer.id, &text, clock.millis).await?;
+    Event::Status
+        .write(&mut tx, lead_id, By::Staff(viewer.id), &text, clock.millis)
+        .await?;
     tx.commit().await?;
     let updated = staff_bookings(db, viewer, BookingScope::Code(code.into())).await?;
     Ok(updated
@@ -690,7 +670,7 @@ pub async fn stores(db: &Db, viewer: &Staff) -> sqlx::Result<Vec<StoreView>> {
     let mut views = Vec::new();
     for store in me.stores {
         views.push(StoreView {
-            setup: bookings::store_setup(db, store.id).await?,
+            setup: slots::store_setup(db, store.id).await?,
             store,
         });
     }
@@ -708,7 +688,7 @@ pub async fn save_store(
     new: &StoreSetup,
     clock: Clock,
 ) -> sqlx::Result<Option<(StoreView, Vec<StaffBooking>)>> {
-    if !bookings::store_of(db, viewer.dealer_id, store_id).await? {
+    if !slots::store_of(db, viewer.dealer_id, store_id).await? {
         return Ok(None);
     }
     let sold: Vec<String> =
@@ -739,12 +719,12 @@ pub async fn save_store(
             .collect(),
         ..new.clone()
     };
-    bookings::write_store_setup(&mut tx, store_id, &setup).await?;
+    slots::write_store_setup(&mut tx, store_id, &setup).await?;
     let stranded_slots =
-        bookings::replan(&mut tx, SlotKind::TestDrive, store_id, &setup, today).await?;
+        slots::replan(&mut tx, SlotKind::TestDrive, store_id, &setup, today).await?;
     // Service bookings a new plan strands stay with their slots, as test drives do; the
     // advisor sees them in the service list.
-    bookings::replan(&mut tx, SlotKind::Service, store_id, &setup, today).await?;
+    slots::replan(&mut tx, SlotKind::Service, store_id, &setup, today).await?;
     tx.commit().await?;
     let mut stranded = Vec::new();
     for day in 0..i64::from(BOOKING_DAYS) {
@@ -761,7 +741,7 @@ pub async fn save_store(
             .into_iter()
             .find(|s| s.id == store_id)
             .expect("the store was just checked"),
-        setup: bookings::store_setup(db, store_id).await?,
+        setup: slots::store_setup(db, store_id).await?,
     };
     Ok(Some((view, stranded)))
 }

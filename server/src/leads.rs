@@ -18,6 +18,12 @@ pub enum Event {
     /// A form gave another name with the lead's phone: kept as a line (a note without an
     /// author, blanked with the notes on erasure), never as the lead's name.
     NameGiven,
+    /// A staff member's note.
+    Note,
+    /// A staff member called the customer.
+    Call,
+    /// The lead's status moved (or a lost claim was made or decided, or the car delivered).
+    Status,
 }
 
 impl Event {
@@ -29,7 +35,9 @@ impl Event {
             Self::Enquired => "enquired",
             Self::Assigned => "assigned",
             Self::Erased => "erased",
-            Self::NameGiven => "note",
+            Self::NameGiven | Self::Note => "note",
+            Self::Call => "call",
+            Self::Status => "status",
         }
     }
 }
@@ -106,14 +114,18 @@ pub async fn touch(
     if let Some(Some(name)) = &known {
         if *name != t.contact.name {
             let line = format!("客户填写的姓名：{}", t.contact.name);
-            written(conn, lead_id, Event::NameGiven, t.now, &line, t.visitor).await?;
+            Event::NameGiven
+                .write(conn, lead_id, By::Visitor(t.visitor), &line, t.now)
+                .await?;
         }
     }
     if let Some(staff_id) = consultant_id {
         if let Some(visitor) = t.visitor {
             attribution::bind(conn, t.dealer_id, visitor, staff_id, lead_id, t.now).await?;
         }
-        written(conn, lead_id, event, t.now, detail, t.visitor).await?;
+        event
+            .write(conn, lead_id, By::Visitor(t.visitor), detail, t.now)
+            .await?;
         return Ok(Owned {
             lead_id,
             consultant_id,
@@ -140,21 +152,23 @@ pub async fn touch(
                 )
                 .await?;
             }
-            sqlx::query(
-                "INSERT INTO lead_events (lead_id, at, kind, detail, visitor) \
-                 VALUES ($1, $2, $3, $4, NULL), ($1, $2, $5, $6, $7)",
+            let assigned_text = assigned.credit.assigned_text(&assigned.name);
+            write_all(
+                conn,
+                lead_id,
+                t.now,
+                &[
+                    (Event::Assigned, By::Visitor(None), &assigned_text),
+                    (event, By::Visitor(t.visitor), detail),
+                ],
             )
-            .bind(lead_id)
-            .bind(t.now)
-            .bind(Event::Assigned.as_str())
-            .bind(assigned.credit.assigned_text(&assigned.name))
-            .bind(event.as_str())
-            .bind(detail)
-            .bind(t.visitor)
-            .execute(&mut *conn)
             .await?;
         }
-        None => written(conn, lead_id, event, t.now, detail, t.visitor).await?,
+        None => {
+            event
+                .write(conn, lead_id, By::Visitor(t.visitor), detail, t.now)
+                .await?;
+        }
     }
     Ok(Owned {
         lead_id,
@@ -163,64 +177,81 @@ pub async fn touch(
     })
 }
 
-/// Round-robin (the rule's last step): the active consultant of the store (of the dealer, without a store) who was
-/// given a lead least recently, marked as given one now, in one statement; their id and name.
-pub(crate) async fn next_consultant(
-    conn: &mut sqlx::AnyConnection,
-    dealer_id: i64,
-    store_id: Option<i64>,
-) -> sqlx::Result<Option<(i64, String)>> {
-    const MARK: &str = "UPDATE staff SET last_assigned_at = \
-         (SELECT COALESCE(MAX(last_assigned_at), 0) + 1 FROM staff WHERE dealer_id = $1) \
-         WHERE id = ";
-    let sql = match store_id {
-        Some(_) => format!(
-            "{MARK}(SELECT s.id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id \
-             WHERE ss.store_id = $2 AND s.role = 'consultant' AND s.active = 1 \
-             ORDER BY s.last_assigned_at, s.id LIMIT 1) RETURNING id, name"
-        ),
-        None => format!(
-            "{MARK}(SELECT id FROM staff WHERE dealer_id = $1 AND role = 'consultant' \
-             AND active = 1 ORDER BY last_assigned_at, id LIMIT 1) RETURNING id, name"
-        ),
-    };
-    let mut pick = sqlx::query_as(&sql).bind(dealer_id);
-    if let Some(store_id) = store_id {
-        pick = pick.bind(store_id);
+/// Who wrote an event: a visitor's form (their anonymous id, when known) or a staff member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By<'a> {
+    Visitor(Option<&'a str>),
+    Staff(i64),
+}
+
+impl By<'_> {
+    fn staff(self) -> Option<i64> {
+        match self {
+            Self::Staff(id) => Some(id),
+            Self::Visitor(_) => None,
+        }
     }
-    pick.fetch_optional(&mut *conn).await
+
+    fn visitor(self) -> Option<String> {
+        match self {
+            Self::Visitor(visitor) => visitor.map(str::to_string),
+            Self::Staff(_) => None,
+        }
+    }
 }
 
-/// Adds an event to a lead's timeline.
-pub async fn record(
-    conn: &mut sqlx::AnyConnection,
-    lead_id: i64,
-    event: Event,
-    now: i64,
-    detail: &str,
-) -> sqlx::Result<()> {
-    written(conn, lead_id, event, now, detail, None).await
+impl Event {
+    /// Adds this event to a lead's timeline, inside the caller's transaction.
+    pub async fn write(
+        self,
+        conn: &mut sqlx::AnyConnection,
+        lead_id: i64,
+        by: By<'_>,
+        detail: &str,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        write_all(conn, lead_id, now, &[(self, by, detail)]).await
+    }
 }
 
-/// Adds an event a visitor's form wrote to a lead's timeline.
-async fn written(
+/// Adds events to a lead's timeline in one statement, inside the caller's transaction: the one
+/// writer of `lead_events`.
+pub async fn write_all(
     conn: &mut sqlx::AnyConnection,
     lead_id: i64,
-    event: Event,
     now: i64,
-    detail: &str,
-    visitor: Option<&str>,
+    events: &[(Event, By<'_>, &str)],
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO lead_events (lead_id, at, kind, detail, visitor) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(lead_id)
-    .bind(now)
-    .bind(event.as_str())
-    .bind(detail)
-    .bind(visitor)
-    .execute(&mut *conn)
-    .await?;
+    let rows: Vec<String> = (0..events.len())
+        .map(|i| {
+            let n = 3 + 4 * i;
+            format!("($1, $2, ${n}, ${}, ${}, ${})", n + 1, n + 2, n + 3)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO lead_events (lead_id, at, kind, staff_id, detail, visitor) VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(lead_id).bind(now);
+    for (event, by, detail) in events {
+        query = query
+            .bind(event.as_str())
+            .bind(by.staff())
+            .bind(detail.to_string())
+            .bind(by.visitor());
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Blanks the staff's notes and the names forms gave (`note` events) on a lead's timeline,
+/// inside the caller's transaction: a person's data erased.
+pub async fn blank_notes(conn: &mut sqlx::AnyConnection, lead_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE lead_events SET detail = '' WHERE lead_id = $1 AND kind = $2")
+        .bind(lead_id)
+        .bind(Event::Note.as_str())
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

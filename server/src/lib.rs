@@ -4,7 +4,6 @@
 
 pub mod attribution;
 pub mod bookings;
-pub mod cache;
 pub mod catalog;
 pub mod clicks;
 pub mod config;
@@ -23,6 +22,7 @@ pub mod reminders;
 pub mod seed;
 pub mod service;
 pub mod shares;
+pub mod slots;
 pub mod sms;
 pub mod staff;
 pub mod surveys;

@@ -3,8 +3,7 @@
 //! one answers 401, without the role 403, and a cross-site write 403. Everything is scoped
 //! by `crate::console` to the staff member's dealer and, for consultants, their own leads.
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -16,51 +15,13 @@ use shared::console::{
 use shared::{ApiError, ErrorBody};
 use tower_sessions::Session;
 
+use super::extract::Manager;
 use super::visitor::ClientAddr;
 use super::{AppState, Error, Json};
 use super::{Path, Query};
 use crate::bookings::Clock;
 use crate::console::{self, BookingChanged, Changed, LeadFilter};
 use crate::staff::{self, SignedIn, Staff, SESSION_STAFF};
-
-/// The signed-in staff member, or 401.
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| Error::Unauthorized)?;
-        let id: Option<i64> = session
-            .get(SESSION_STAFF)
-            .await
-            .map_err(|e| Error::Internal(anyhow::anyhow!("session: {e}")))?;
-        let Some(id) = id else {
-            return Err(Error::Unauthorized);
-        };
-        staff::by_id(&state.db, id)
-            .await?
-            .ok_or(Error::Unauthorized)
-    }
-}
-
-/// An admin, or 403: the dealer-wide settings.
-pub fn admin(staff: &Staff) -> Result<(), Error> {
-    if staff.role == shared::console::Role::Admin {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
-/// A manager or an admin, or 403.
-fn managing(staff: &Staff) -> Result<(), Error> {
-    if staff.manages() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
 
 /// Refuses a write that a browser marks as coming from another site (`Sec-Fetch-Site`), or
 /// whose `Origin` is not this host: a page elsewhere cannot act with a staff member's cookie.
@@ -371,11 +332,10 @@ pub async fn status(
 )]
 pub async fn reassign(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
     Path(id): Path<i64>,
     Json(request): Json<Reassign>,
 ) -> Result<axum::Json<LeadDetail>, Error> {
-    managing(&staff)?;
     if !console::reassign(&state.db, &staff, id, request.consultant_id, Clock::now()).await? {
         return Err(Error::NotFound("未找到该线索或顾问".into()));
     }
@@ -396,11 +356,10 @@ pub async fn reassign(
 )]
 pub async fn lost_claim(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
     Path(id): Path<i64>,
     Json(request): Json<LostDecision>,
 ) -> Result<axum::Json<LeadDetail>, Error> {
-    managing(&staff)?;
     if !console::decide_lost(&state.db, &staff, id, request.approve, Clock::now()).await? {
         return Err(Error::NotFound("没有待审批的战败申请".into()));
     }
@@ -450,9 +409,8 @@ pub async fn booking_status(
 )]
 pub async fn consultants(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
 ) -> Result<axum::Json<Vec<StaffRef>>, Error> {
-    managing(&staff)?;
     Ok(axum::Json(
         staff::consultants(&state.db, staff.dealer_id).await?,
     ))
@@ -469,9 +427,8 @@ pub async fn consultants(
 )]
 pub async fn stores(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
 ) -> Result<axum::Json<Vec<StoreView>>, Error> {
-    managing(&staff)?;
     Ok(axum::Json(console::stores(&state.db, &staff).await?))
 }
 
@@ -490,11 +447,10 @@ pub async fn stores(
 )]
 pub async fn save_store(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
     Path(id): Path<i64>,
     Json(setup): Json<StoreSetup>,
 ) -> Result<axum::Json<StoreSaved>, Error> {
-    managing(&staff)?;
     setup.validate().map_err(Error::Unprocessable)?;
     let (view, stranded) = console::save_store(&state.db, &staff, id, &setup, Clock::now())
         .await?
@@ -517,11 +473,10 @@ pub async fn save_store(
 )]
 pub async fn save_price(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
     Path(trim): Path<String>,
     Json(price): Json<DealerPrice>,
 ) -> Result<axum::Json<DealerPrice>, Error> {
-    managing(&staff)?;
     price.validate().map_err(Error::Unprocessable)?;
     if !crate::catalog::set_dealer_price(&state.db, staff.dealer_id, &trim, price.dealer_price)
         .await?

@@ -3,7 +3,7 @@
 //! and its first wasm chunks and API requests preloaded. An unknown dealer, series or page gets
 //! the same shell with status 404: the app shows its Chinese 404 page. A dealer's page is
 //! rendered once per catalogue version, path and origin and then sent from the ready, compressed
-//! bytes `crate::cache` keeps.
+//! bytes `http::cache` keeps.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use shared::money;
 use shared::page::{FirstPaint, Page};
 
+use super::cache::{Answer, Ready};
 use super::AppState;
 use super::Query;
-use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};
 
 /// Where the server fills in the page's meta tags.
