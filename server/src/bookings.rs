@@ -38,6 +38,11 @@ impl Clock {
         ((self.millis + 8 * 3_600_000).rem_euclid(86_400_000) / 60_000) as u16
     }
 
+    /// Midnight in Shanghai of a day, in Unix milliseconds.
+    pub fn midnight(date: Date) -> i64 {
+        date.unix_days() * 86_400_000 - 8 * 3_600_000
+    }
+
     /// The last day of the booking window.
     pub fn last_day(self) -> Date {
         self.today().add_days(i64::from(BOOKING_DAYS) - 1)

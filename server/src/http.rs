@@ -13,6 +13,7 @@ pub mod edge;
 pub mod enquiries;
 pub mod error;
 pub mod extract;
+pub mod leads;
 pub mod links;
 pub mod loyalty;
 pub mod me;
@@ -186,13 +187,13 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::me))
         .routes(routes!(console::change_password))
         .routes(routes!(console::today))
-        .routes(routes!(console::leads))
-        .routes(routes!(console::lead))
-        .routes(routes!(console::note))
-        .routes(routes!(console::call))
-        .routes(routes!(console::status))
-        .routes(routes!(console::reassign))
-        .routes(routes!(console::lost_claim))
+        .routes(routes!(leads::leads))
+        .routes(routes!(leads::lead))
+        .routes(routes!(leads::note))
+        .routes(routes!(leads::call))
+        .routes(routes!(leads::status))
+        .routes(routes!(leads::reassign))
+        .routes(routes!(leads::lost_claim))
         .routes(routes!(console::booking_status))
         .routes(routes!(console::consultants))
         .routes(routes!(console::stores))
