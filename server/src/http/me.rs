@@ -12,13 +12,13 @@ use shared::proof::Proof;
 use shared::{ApiError, ErrorBody};
 
 use super::extract::Dealer;
-use super::test_drive::bookable_slot;
+use super::test_drive::{moved, slot_to_move_to};
 use super::visitor::Visitor;
 use super::Path;
 use super::{AppState, Error, Json};
 use crate::bookings::{self, Clock};
 use crate::proofs::Access;
-use crate::slots::{self, Moved, SlotKind};
+use crate::slots::SlotKind;
 
 #[utoipa::path(
     get,
@@ -112,41 +112,24 @@ pub async fn reschedule(
         .filter(|b| b.status.is_open())
         .ok_or_else(|| Error::NotFound("未找到可改期的预约".into()))?;
     let clock = Clock::now();
-    let slot = bookable_slot(
+    let kind = SlotKind::TestDrive;
+    let slot = slot_to_move_to(
         &state,
-        SlotKind::TestDrive,
+        kind,
         record.id,
         request.slot_id,
+        &current.slot,
         clock,
     )
     .await?;
-    if slot.store_id != current.store.id {
-        return Err(Error::Unprocessable(ApiError::invalid(
-            "slot",
-            "只能改到同一门店的时段",
-        )));
-    }
-    if slot.id == current.slot.id {
-        return Err(Error::Unprocessable(ApiError::invalid(
-            "slot",
-            "新时段与原时段相同",
-        )));
-    }
-    match bookings::reschedule(&state.db, record.id, &access, &code, slot.id, clock).await? {
-        Moved::Done => {}
-        Moved::NoBooking => return Err(Error::NotFound("未找到可改期的预约".into())),
-        Moved::Full => {
-            let free = slots::nearest_free(&state.db, SlotKind::TestDrive, &slot, clock, 3).await?;
-            return Err(Error::SlotFull(free));
-        }
-        Moved::Duplicate => {
-            return Err(Error::Conflict(ApiError {
-                code: "duplicate".into(),
-                message: "您已预约该时段".into(),
-                field: Some("slot".into()),
-            }))
-        }
-    }
+    let done = bookings::reschedule(&state.db, record.id, &access, &code, slot.id, clock).await?;
+    let duplicate = Error::Conflict(ApiError {
+        code: "duplicate".into(),
+        message: "您已预约该时段".into(),
+        field: Some("slot".into()),
+    });
+    let missing = Error::NotFound("未找到可改期的预约".into());
+    moved(&state, kind, &slot, clock, done, missing, duplicate).await?;
     found(&state, record.id, &code).await
 }
 

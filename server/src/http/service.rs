@@ -10,14 +10,14 @@ use shared::service::{BookService, ServiceBooking, ServiceReschedule, ServiceSto
 use shared::{ApiError, ErrorBody};
 
 use super::extract::{Dealer, Owner};
-use super::test_drive::{bookable_slot, hash, idempotency_key, key_reused};
+use super::test_drive::{bookable_slot, hash, idempotency_key, key_reused, moved, slot_to_move_to};
 use super::visitor::ClientAddr;
 use super::Path;
 use super::{AppState, Error, Json};
 use crate::bookings::{Booked, Clock};
 use crate::idempotency::Key;
 use crate::service::{self, NewService};
-use crate::slots::{self, Moved, SlotKind};
+use crate::slots::{self, SlotKind};
 
 fn no_store() -> Error {
     Error::NotFound("未找到该门店".into())
@@ -241,28 +241,18 @@ pub async fn reschedule(
     let dealer_id = record.id;
     let current = changeable(&state, dealer_id, owner, &code, clock).await?;
     state.limits.check(&format!("owner:{owner}"), &addr)?;
-    let slot = bookable_slot(&state, SlotKind::Service, dealer_id, request.slot_id, clock).await?;
-    if slot.store_id != current.store.id {
-        return Err(Error::Unprocessable(ApiError::invalid(
-            "slot",
-            "只能改到同一门店的时段",
-        )));
-    }
-    if slot.id == current.slot.id {
-        return Err(Error::Unprocessable(ApiError::invalid(
-            "slot",
-            "新时段与原时段相同",
-        )));
-    }
-    match service::reschedule(&state.db, dealer_id, owner, &code, slot.id, clock).await? {
-        Moved::Done => {}
-        Moved::NoBooking => return Err(no_booking()),
-        Moved::Full => {
-            let free = slots::nearest_free(&state.db, SlotKind::Service, &slot, clock, 3).await?;
-            return Err(Error::SlotFull(free));
-        }
-        Moved::Duplicate => return Err(duplicate()),
-    }
+    let kind = SlotKind::Service;
+    let slot = slot_to_move_to(
+        &state,
+        kind,
+        dealer_id,
+        request.slot_id,
+        &current.slot,
+        clock,
+    )
+    .await?;
+    let done = service::reschedule(&state.db, dealer_id, owner, &code, slot.id, clock).await?;
+    moved(&state, kind, &slot, clock, done, no_booking(), duplicate()).await?;
     service::of_owner_by_code(&state.db, dealer_id, owner, &code)
         .await?
         .map(axum::Json)

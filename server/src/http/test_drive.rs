@@ -24,7 +24,7 @@ use crate::bookings::{self, Booked, Clock, NewBooking};
 use crate::idempotency::{self, Key};
 use crate::leads::Touch;
 use crate::proofs::Access;
-use crate::slots::{self, SlotKind};
+use crate::slots::{self, Moved, SlotKind};
 
 #[utoipa::path(
     get,
@@ -239,6 +239,48 @@ pub async fn bookable_slot(
         )));
     }
     Ok(slot)
+}
+
+/// The slot a booking (test drive or service visit) of `from` asks to move to: bookable, at
+/// the same store and not the slot it has, or 422 naming the slot.
+pub async fn slot_to_move_to(
+    state: &AppState,
+    kind: SlotKind,
+    dealer_id: i64,
+    slot_id: i64,
+    from: &Slot,
+    clock: Clock,
+) -> Result<Slot, Error> {
+    let slot = bookable_slot(state, kind, dealer_id, slot_id, clock).await?;
+    let refused = |message: &str| Err(Error::Unprocessable(ApiError::invalid("slot", message)));
+    if slot.store_id != from.store_id {
+        return refused("只能改到同一门店的时段");
+    }
+    if slot.id == from.id {
+        return refused("新时段与原时段相同");
+    }
+    Ok(slot)
+}
+
+/// What moving a booking to `to` found, as the answer: done, `missing` (404), 409 `slot_full`
+/// with the nearest free slots of the kind, or `duplicate` (409).
+pub async fn moved(
+    state: &AppState,
+    kind: SlotKind,
+    to: &Slot,
+    clock: Clock,
+    moved: Moved,
+    missing: Error,
+    duplicate: Error,
+) -> Result<(), Error> {
+    match moved {
+        Moved::Done => Ok(()),
+        Moved::NoBooking => Err(missing),
+        Moved::Full => Err(Error::SlotFull(
+            slots::nearest_free(&state.db, kind, to, clock, 3).await?,
+        )),
+        Moved::Duplicate => Err(duplicate),
+    }
 }
 
 /// The booking code a key first made, when it was made by this very request; the same key
