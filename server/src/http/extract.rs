@@ -72,8 +72,9 @@ impl FromRequestParts<AppState> for Visitor {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let slug = dealer_slug(parts).await?;
-        Ok(Self::of_or_new(&jar(parts, state).await, &slug))
+        let found =
+            <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        Ok(found.unwrap_or_else(Self::anonymous))
     }
 }
 
