@@ -617,38 +617,25 @@ pub async fn decide_lost(
         return Ok(false);
     };
     let mut tx = db::begin_write(db).await?;
-    if approve {
+    let text = if approve {
         sqlx::query("UPDATE leads SET status = 'lost', lost_reason = $1, lost_claim = NULL, updated_at = $2 WHERE id = $3")
             .bind(&reason)
             .bind(clock.millis)
             .bind(lead_id)
             .execute(&mut *tx)
             .await?;
-        Event::Status
-            .write(
-                &mut tx,
-                lead_id,
-                By::Staff(viewer.id),
-                &format!("批准战败：{reason}"),
-                clock.millis,
-            )
-            .await?;
+        format!("批准战败：{reason}")
     } else {
         sqlx::query("UPDATE leads SET lost_claim = NULL, updated_at = $1 WHERE id = $2")
             .bind(clock.millis)
             .bind(lead_id)
             .execute(&mut *tx)
             .await?;
-        Event::Status
-            .write(
-                &mut tx,
-                lead_id,
-                By::Staff(viewer.id),
-                &format!("驳回战败申请：{reason}"),
-                clock.millis,
-            )
-            .await?;
-    }
+        format!("驳回战败申请：{reason}")
+    };
+    Event::Status
+        .write(&mut tx, lead_id, By::Staff(viewer.id), &text, clock.millis)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -60,10 +60,16 @@ impl FromRequestParts<AppState> for Dealer {
     }
 }
 
-/// The browser's cookies, opened with the visitor cookie's key.
-async fn jar(parts: &mut Parts, state: &AppState) -> PrivateCookieJar {
+/// What `read` finds in the browser's cookies (opened with the visitor cookie's key) for the
+/// path's dealer.
+async fn cookie<T>(
+    parts: &mut Parts,
+    state: &AppState,
+    read: fn(&PrivateCookieJar, &str) -> Option<T>,
+) -> Result<Option<T>, Error> {
+    let slug = dealer_slug(parts).await?;
     let Ok(jar) = PrivateCookieJar::<Key>::from_request_parts(parts, state).await;
-    jar
+    Ok(read(&jar, &slug))
 }
 
 /// The visitor the browser's cookie names at the path's dealer, or a new anonymous one (kept
@@ -85,8 +91,7 @@ impl OptionalFromRequestParts<AppState> for Visitor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Error> {
-        let slug = dealer_slug(parts).await?;
-        Ok(Self::of(&jar(parts, state).await, &slug))
+        cookie(parts, state, Self::of).await
     }
 }
 
@@ -102,8 +107,8 @@ impl OptionalFromRequestParts<AppState> for Owner {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Error> {
-        let slug = dealer_slug(parts).await?;
-        Ok(super::owners::owner_of(&jar(parts, state).await, &slug).map(Self))
+        let owner = cookie(parts, state, super::owners::owner_of).await?;
+        Ok(owner.map(Self))
     }
 }
 
