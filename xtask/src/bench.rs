@@ -466,6 +466,16 @@ struct Wrk {
     p99_ms: f64,
 }
 
+impl Wrk {
+    /// A report row's cells: requests per second, p50 and p99.
+    fn cells(&self) -> String {
+        format!(
+            "{:.0} | {:.2} ms | {:.2} ms",
+            self.per_second, self.p50_ms, self.p99_ms
+        )
+    }
+}
+
 /// `wrk -t2 -c{connections} -d10s --latency` on `url` with these request headers; every
 /// answer must be a 2xx or 3xx, and wrk's output is kept in `out/{stem}.txt`.
 fn wrk(url: &str, connections: u32, headers: &[String], out: &Path, stem: &str) -> Result<Wrk> {

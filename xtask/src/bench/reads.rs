@@ -86,13 +86,9 @@ pub(super) fn reads(port: u16, out: &Path, report: &mut String) -> Result<()> {
         }
         let _ = writeln!(
             report,
-            "| {name} `{path}` | {:.0} | {:.2} ms | {:.2} ms | {:.0} | {:.2} ms | {:.2} ms | {ratio:.2}× | {} |",
-            ours.per_second,
-            ours.p50_ms,
-            ours.p99_ms,
-            theirs.per_second,
-            theirs.p50_ms,
-            theirs.p99_ms,
+            "| {name} `{path}` | {} | {} | {ratio:.2}× | {} |",
+            ours.cells(),
+            theirs.cells(),
             if met { "met" } else { "**missed**" },
         );
     }

@@ -54,16 +54,12 @@ pub(super) fn redirects(
         report,
         "## Share-link redirects (wrk, 2 threads, 64 connections, 10 s, loopback, SQLite)\n\n\
          | server | redirects/s | p50 | p99 |\n|---|---:|---:|---:|\n\
-         | Chelink `/s/{{code}}`, clicks recorded | {:.0} | {:.2} ms | {:.2} ms |\n\
-         | nginx, a static 302 | {:.0} | {:.2} ms | {:.2} ms |\n\n\
+         | Chelink `/s/{{code}}`, clicks recorded | {} |\n\
+         | nginx, a static 302 | {} |\n\n\
          Throughput {throughput:.2}× nginx's (aim ≥ 0.5: {}); p99 {p99:.2}× nginx's (aim ≤ 2: {}).\n\
          Redirects wrk counted: {}; clicks recorded after a clean stop: {recorded}.\n",
-        ours.per_second,
-        ours.p50_ms,
-        ours.p99_ms,
-        theirs.per_second,
-        theirs.p50_ms,
-        theirs.p99_ms,
+        ours.cells(),
+        theirs.cells(),
         mark(throughput >= 0.5),
         mark(p99 <= 2.0),
         ours.requests,
