@@ -9,7 +9,7 @@ use shared::contact::phone_as_seen;
 use shared::date::Date;
 use shared::slots::{SlotKind, TimeOfDay, BOOKING_DAYS};
 
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::db::{self, Db};
 use crate::leads::{By, Event};
 use crate::slots;

@@ -12,7 +12,7 @@ use shared::contact::{self, phone_as_seen};
 use shared::date::Date;
 
 use crate::attribution;
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::console::{staff_bookings, BookingScope};
 use crate::db::{self, Db};
 use crate::staff::Staff;

@@ -6,6 +6,7 @@ pub mod attribution;
 pub mod bookings;
 pub mod catalog;
 pub mod clicks;
+pub mod clock;
 pub mod config;
 pub mod console;
 pub mod consultants;

@@ -10,7 +10,7 @@ use shared::maintenance::{self, MaintenancePlan, Reading, WarrantyTerms};
 use shared::owner::{Advisor, Delivery, InspectionMarks, OwnerCar, BINDING_DAYS};
 use shared::vin;
 
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::db::{self, Db};
 use crate::leads::{By, Event};
 

@@ -267,7 +267,7 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<()> {
     let catalogue = demo_catalogue()?;
     load(db, &catalogue).await?;
     // Every store's slots for the booking window, from today.
-    let today = crate::bookings::Clock::now().today();
+    let today = crate::clock::Clock::now().today();
     for store_id in slots::store_ids(db).await? {
         for kind in [SlotKind::TestDrive, SlotKind::Service] {
             slots::plan(db, kind, store_id, today).await?;

@@ -14,7 +14,8 @@ use shared::service::{
 };
 use shared::slots::TimeOfDay;
 
-use crate::bookings::{self, Booked, Clock};
+use crate::bookings::{self, Booked};
+use crate::clock::Clock;
 use crate::db::{self, Db};
 use crate::idempotency::{self, Claim, Key};
 use crate::owners::ReadingRefused;

@@ -12,7 +12,7 @@ use shared::slots::{
     self, Closure, OpeningHours, PlannedSlot, SlotTemplate, TimeOfDay, BOOKING_DAYS,
 };
 
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::db::{self, Db};
 
 /// `1,2,3` as stored.

@@ -26,7 +26,7 @@ use super::extract::{Manager, Seller};
 use super::visitor::ClientAddr;
 use super::{AppState, Error, Json};
 use super::{Path, Query};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::owners::{self, NotDelivered};
 use crate::staff::Staff;
 

@@ -18,7 +18,7 @@ use super::extract::Manager;
 use super::visitor::ClientAddr;
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::console::{self, BookingChanged};
 use crate::staff::{self, SignedIn, Staff, SESSION_STAFF};
 

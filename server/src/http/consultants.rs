@@ -15,7 +15,7 @@ use super::links::ClicksWritten;
 use super::visitor::Visitor;
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::consultants;
 use crate::staff::Staff;
 

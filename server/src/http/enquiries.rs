@@ -13,7 +13,8 @@ use super::extract::Dealer;
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
-use crate::bookings::{self, Clock};
+use crate::bookings;
+use crate::clock::Clock;
 use crate::leads::Touch;
 
 #[utoipa::path(

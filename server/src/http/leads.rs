@@ -10,7 +10,7 @@ use shared::{ApiError, ErrorBody};
 use super::extract::Manager;
 use super::{AppState, Error, Json};
 use super::{Path, Query};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::leads::{self, Changed, LeadFilter};
 use crate::staff::Staff;
 

@@ -17,7 +17,7 @@ use super::extract::{Admin, Dealer, Manager, Owner};
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::{points, referrals};
 
 fn no_owner() -> Error {

@@ -16,7 +16,8 @@ use super::test_drive::{moved, slot_to_move_to};
 use super::visitor::Visitor;
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::{self, Clock};
+use crate::bookings;
+use crate::clock::Clock;
 use crate::proofs::Access;
 use crate::slots::SlotKind;
 

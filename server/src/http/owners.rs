@@ -17,7 +17,7 @@ use super::extract::{Dealer, Owner};
 use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
 use super::{Path, Query};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::owners::{self, Bound};
 use crate::reminders;
 

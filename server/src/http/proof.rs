@@ -13,7 +13,7 @@ use shared::{ApiError, ErrorBody};
 use super::extract::{Dealer, Owner};
 use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::proofs::{self, Access, Asker, Checked, ProvedBy, Refused};
 
 /// What a visitor (and the owner the browser's owner cookie names) may see at the dealer.

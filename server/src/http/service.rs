@@ -14,7 +14,8 @@ use super::test_drive::{bookable_slot, hash, idempotency_key, key_reused, moved,
 use super::visitor::ClientAddr;
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::{Booked, Clock};
+use crate::bookings::Booked;
+use crate::clock::Clock;
 use crate::idempotency::Key;
 use crate::service::{self, NewService};
 use crate::slots::{self, SlotKind};

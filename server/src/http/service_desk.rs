@@ -10,7 +10,7 @@ use shared::{ApiError, ErrorBody};
 use super::extract::ServiceDesk;
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::service::{self, Recorded, Scope};
 
 #[utoipa::path(

@@ -17,7 +17,7 @@ use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::staff::Staff;
 use crate::{attribution, shares};
 

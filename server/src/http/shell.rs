@@ -153,7 +153,7 @@ pub async fn page(
     let answer = Answer::Shell {
         path: uri.path_and_query().map_or("/", |p| p.as_str()).to_string(),
         origin: origin(&headers),
-        day: crate::bookings::Clock::now().today(),
+        day: crate::clock::Clock::now().today(),
     };
     let build = async {
         // A page whose meta could not be read is sent but not kept.
@@ -346,7 +346,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 )
             } else {
                 // The legend the table opens with, reckoned as the app reckons it.
-                let today = crate::bookings::Clock::now().today();
+                let today = crate::clock::Clock::now().today();
                 let legend = FirstPaint::compare(today, &record.terms.default_loan());
                 PageMeta {
                     first_paint: Some(Painted::Compare(legend)),

@@ -12,7 +12,7 @@ use super::extract::{Dealer, Manager, Owner};
 use super::visitor::{ClientAddr, Visitor};
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::proofs::Access;
 use crate::surveys::{self, Answered, FollowedUp, Person};
 

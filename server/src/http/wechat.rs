@@ -14,7 +14,7 @@ use shared::{ApiError, ErrorBody};
 use super::extract::{Admin, Dealer};
 use super::Query;
 use super::{shell, AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::wechat::{self, Failure};
 
 /// The longest page URL signed.
