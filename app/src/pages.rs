@@ -2,6 +2,7 @@
 //! split into its own lazily loaded wasm chunk, so the first load carries the home page only.
 
 pub mod booking;
+pub mod booking_moves;
 pub mod calculator;
 pub mod compare;
 pub mod home;

@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use chelink_server::bookings::Clock;
+use chelink_server::clock::Clock;
 use chelink_server::{db, reminders, seed, wechat};
 
 #[tokio::main]

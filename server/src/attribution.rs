@@ -10,7 +10,6 @@ use shared::link::Channel;
 use sqlx::AnyConnection;
 
 use crate::db::Db;
-use crate::leads;
 use crate::staff::Staff;
 
 /// The longest chain of referrers followed: far beyond any real forward chain, and a stop for
@@ -170,13 +169,41 @@ pub async fn consultant_of(
             credit,
         }));
     }
-    Ok(leads::next_consultant(conn, dealer_id, store_id)
+    Ok(next_consultant(conn, dealer_id, store_id)
         .await?
         .map(|(staff_id, name)| Assigned {
             staff_id,
             name,
             credit: Credit::RoundRobin,
         }))
+}
+
+/// Round-robin (the rule's last step): the active consultant of the store (of the dealer, without a store) who was
+/// given a lead least recently, marked as given one now, in one statement; their id and name.
+async fn next_consultant(
+    conn: &mut sqlx::AnyConnection,
+    dealer_id: i64,
+    store_id: Option<i64>,
+) -> sqlx::Result<Option<(i64, String)>> {
+    const MARK: &str = "UPDATE staff SET last_assigned_at = \
+         (SELECT COALESCE(MAX(last_assigned_at), 0) + 1 FROM staff WHERE dealer_id = $1) \
+         WHERE id = ";
+    let sql = match store_id {
+        Some(_) => format!(
+            "{MARK}(SELECT s.id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id \
+             WHERE ss.store_id = $2 AND s.role = 'consultant' AND s.active = 1 \
+             ORDER BY s.last_assigned_at, s.id LIMIT 1) RETURNING id, name"
+        ),
+        None => format!(
+            "{MARK}(SELECT id FROM staff WHERE dealer_id = $1 AND role = 'consultant' \
+             AND active = 1 ORDER BY last_assigned_at, id LIMIT 1) RETURNING id, name"
+        ),
+    };
+    let mut pick = sqlx::query_as(&sql).bind(dealer_id);
+    if let Some(store_id) = store_id {
+        pick = pick.bind(store_id);
+    }
+    pick.fetch_optional(&mut *conn).await
 }
 
 /// Binds a visitor to the consultant of their lead, unless an earlier lead bound them.

@@ -494,7 +494,7 @@ impl Offer {
 }
 
 /// Marks a dealer's catalogue changed, in the writer's transaction: every instance then answers
-/// from the new rows (`crate::cache`). Every write to what a dealer's catalogue answers or page
+/// from the new rows (`http::cache`). Every write to what a dealer's catalogue answers or page
 /// shells show calls it.
 pub async fn changed(conn: &mut sqlx::AnyConnection, dealer_id: i64) -> sqlx::Result<()> {
     sqlx::query(

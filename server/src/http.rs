@@ -2,6 +2,7 @@
 //! OpenAPI document, assets and the app shell) and serving it.
 
 pub mod assets;
+pub mod cache;
 pub mod cars;
 pub mod compare;
 pub mod connections;
@@ -11,6 +12,8 @@ pub mod dealers;
 pub mod edge;
 pub mod enquiries;
 pub mod error;
+pub mod extract;
+pub mod leads;
 pub mod links;
 pub mod loyalty;
 pub mod me;
@@ -46,7 +49,6 @@ use utoipa_axum::routes;
 
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::catalog::{self, DealerRecord};
 use crate::clicks::Clicks;
 use crate::db::Db;
 use crate::links as links_db;
@@ -79,7 +81,7 @@ pub struct Shared {
     /// The page shell, read from `dist` at start-up.
     pub shell: Arc<shell::Shell>,
     /// The catalogue's answers and the page shells, ready to send, per catalogue version.
-    pub catalogue: crate::cache::Catalogue,
+    pub catalogue: cache::Catalogue,
     /// Encrypts and signs visitors' cookies; the same on every instance.
     pub cookie_key: axum_extra::extract::cookie::Key,
     pub limits: visitor::WriteLimits,
@@ -108,7 +110,7 @@ impl AppState {
         Ok(Self(Arc::new(Shared {
             cookie_key: visitor::cookie_key(&db).await?,
             clicks: Clicks::start(db.clone()),
-            catalogue: crate::cache::Catalogue::start(db.clone()).await?,
+            catalogue: cache::Catalogue::start(db.clone()).await?,
             db,
             dist: dist.to_path_buf(),
             shell: Arc::new(shell::Shell::load(dist)),
@@ -197,13 +199,13 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::me))
         .routes(routes!(console::change_password))
         .routes(routes!(console::today))
-        .routes(routes!(console::leads))
-        .routes(routes!(console::lead))
-        .routes(routes!(console::note))
-        .routes(routes!(console::call))
-        .routes(routes!(console::status))
-        .routes(routes!(console::reassign))
-        .routes(routes!(console::lost_claim))
+        .routes(routes!(leads::leads))
+        .routes(routes!(leads::lead))
+        .routes(routes!(leads::note))
+        .routes(routes!(leads::call))
+        .routes(routes!(leads::status))
+        .routes(routes!(leads::reassign))
+        .routes(routes!(leads::lost_claim))
         .routes(routes!(console::booking_status))
         .routes(routes!(console::consultants))
         .routes(routes!(console::stores))
@@ -303,13 +305,6 @@ async fn api_not_found() -> Error {
 
 async fn method_not_allowed() -> impl IntoResponse {
     Error::MethodNotAllowed
-}
-
-/// The dealer named in the path, or 404.
-pub async fn dealer_or_404(state: &AppState, slug: &str) -> Result<DealerRecord, Error> {
-    catalog::dealer(&state.db, slug)
-        .await?
-        .ok_or_else(|| Error::NotFound("未找到该经销商".into()))
 }
 
 /// Serves the app on `listener` within `limits` (`connections::serve_until`) until Ctrl-C or

@@ -4,9 +4,9 @@
 
 pub mod attribution;
 pub mod bookings;
-pub mod cache;
 pub mod catalog;
 pub mod clicks;
+pub mod clock;
 pub mod config;
 pub mod console;
 pub mod consultants;
@@ -23,6 +23,7 @@ pub mod reminders;
 pub mod seed;
 pub mod service;
 pub mod shares;
+pub mod slots;
 pub mod sms;
 pub mod staff;
 pub mod surveys;

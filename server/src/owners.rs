@@ -10,8 +10,9 @@ use shared::maintenance::{self, MaintenancePlan, Reading, WarrantyTerms};
 use shared::owner::{Advisor, Delivery, InspectionMarks, OwnerCar, BINDING_DAYS};
 use shared::vin;
 
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::db::{self, Db};
+use crate::leads::{By, Event};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -152,15 +153,16 @@ pub async fn deliver(
         .bind(lead_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO lead_events (lead_id, at, kind, staff_id, detail) VALUES ($1, $2, 'status', $3, $4)",
-    )
-    .bind(lead_id)
-    .bind(clock.millis)
-    .bind(staff.id)
-    .bind(format!("交车：{}，{}", d.plate, vin::mask(&d.vin)))
-    .execute(&mut *tx)
-    .await?;
+    let delivered = format!("交车：{}，{}", d.plate, vin::mask(&d.vin));
+    Event::Status
+        .write(
+            &mut tx,
+            lead_id,
+            By::Staff(staff.id),
+            &delivered,
+            clock.millis,
+        )
+        .await?;
     crate::referrals::reached(
         &mut tx,
         staff.dealer_id,
@@ -290,6 +292,16 @@ pub async fn readings(db: &Db, car_id: i64) -> sqlx::Result<Vec<Reading>> {
         .collect())
 }
 
+/// Why a reading was not written: it breaks a rule of `shared::maintenance` (below the last
+/// reading, out of range; the handler's 422), or the database failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadingRefused {
+    #[error("reading refused: {0}")]
+    Rule(shared::ApiError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
 /// Adds a reading of `km` today, by the owner or a staff member, in a transaction of its own.
 pub async fn add_reading(
     db: &Db,
@@ -297,7 +309,7 @@ pub async fn add_reading(
     km: i64,
     by: (Option<i64>, Option<i64>),
     clock: Clock,
-) -> Result<(), crate::http::Error> {
+) -> Result<(), ReadingRefused> {
     let mut tx = db::begin_write(db).await?;
     write_reading(&mut tx, car_id, km, by, clock).await?;
     tx.commit().await?;
@@ -314,7 +326,7 @@ pub async fn write_reading(
     km: i64,
     by: (Option<i64>, Option<i64>),
     clock: Clock,
-) -> Result<(), crate::http::Error> {
+) -> Result<(), ReadingRefused> {
     let today = clock.today();
     let last: Option<(String, i64)> = sqlx::query_as(
         "SELECT day, km FROM mileage_readings WHERE car_id = $1 ORDER BY id DESC LIMIT 1",
@@ -329,7 +341,7 @@ pub async fn write_reading(
         })
     });
     let plausible = maintenance::check_reading(last, Reading { day: today, km })
-        .map_err(crate::http::Error::Unprocessable)?;
+        .map_err(ReadingRefused::Rule)?;
     let moved = sqlx::query("UPDATE cars SET odometer_km = $1 WHERE id = $2 AND odometer_km <= $1")
         .bind(km)
         .bind(car_id)
@@ -340,9 +352,9 @@ pub async fn write_reading(
             .bind(car_id)
             .fetch_one(&mut *conn)
             .await?;
-        return Err(crate::http::Error::Unprocessable(
-            maintenance::mileage_decreased(current),
-        ));
+        return Err(ReadingRefused::Rule(maintenance::mileage_decreased(
+            current,
+        )));
     }
     sqlx::query(
         "INSERT INTO mileage_readings (car_id, day, km, owner_id, staff_id, plausible, created_at) \

@@ -46,7 +46,7 @@ pub fn run(db: Db, wechat: WeChat, every: Duration) {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            let now = crate::bookings::Clock::now().millis;
+            let now = crate::clock::Clock::now().millis;
             match tick(&db, &wechat, now).await {
                 Ok(pass)
                     if pass

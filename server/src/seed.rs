@@ -20,8 +20,8 @@ use shared::console::StoreSetup;
 use shared::slots::{Closure, OpeningHours, SlotKind, SlotTemplate};
 use shared::tax::{Listing, VesselTaxRates};
 
-use crate::bookings;
 use crate::db::Db;
+use crate::slots;
 
 mod catalog_cn;
 mod demo;
@@ -267,10 +267,10 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<()> {
     let catalogue = demo_catalogue()?;
     load(db, &catalogue).await?;
     // Every store's slots for the booking window, from today.
-    let today = bookings::Clock::now().today();
-    for store_id in bookings::store_ids(db).await? {
+    let today = crate::clock::Clock::now().today();
+    for store_id in slots::store_ids(db).await? {
         for kind in [SlotKind::TestDrive, SlotKind::Service] {
-            bookings::plan(db, kind, store_id, today).await?;
+            slots::plan(db, kind, store_id, today).await?;
         }
     }
     Ok(())
@@ -584,7 +584,7 @@ async fn seed_test_drive(
         series_ids: seed.series.clone(),
         service_templates: Vec::new(),
     };
-    bookings::write_store_setup(tx, store_id, &setup).await?;
+    slots::write_store_setup(tx, store_id, &setup).await?;
     Ok(())
 }
 
@@ -610,6 +610,6 @@ async fn seed_service(
         series_ids: Vec::new(),
         service_templates: templates.to_vec(),
     };
-    bookings::write_store_setup(tx, store_id, &setup).await?;
+    slots::write_store_setup(tx, store_id, &setup).await?;
     Ok(())
 }

@@ -1,12 +1,12 @@
 //! Service visits (保养/维修) in the database: an owner's booking of a bound car takes a seat of
-//! a service slot (`bookings::take_seat`, the test drives' conditional update) in the
+//! a service slot (`slots::take_seat`, the test drives' conditional update) in the
 //! transaction that writes it; cancel and reschedule free and take seats in one transaction;
 //! the service advisor's list, and a visit completed at the workshop (status, odometer reading
 //! and the owner's points in one transaction) or marked no-show.
 
 use shared::booking::Slot;
 use shared::catalog::Store;
-use shared::contact::mask_phone;
+use shared::contact::phone_as_seen;
 use shared::date::Date;
 use shared::maintenance::Reading;
 use shared::service::{
@@ -14,10 +14,13 @@ use shared::service::{
 };
 use shared::slots::TimeOfDay;
 
-use crate::bookings::{self, Booked, Clock, Holder, Moved, Seat, SlotKind};
+use crate::bookings::{self, Booked};
+use crate::clock::Clock;
 use crate::db::{self, Db};
 use crate::idempotency::{self, Claim, Key};
+use crate::owners::ReadingRefused;
 use crate::points::{self, Award, Reason};
+use crate::slots::{self, Holder, Moved, Seat, SlotKind};
 use crate::staff::Staff;
 
 /// The dealer's stores that take service bookings (they have service templates).
@@ -226,7 +229,7 @@ pub async fn book(db: &Db, visit: &NewService<'_>, clock: Clock) -> sqlx::Result
             Claim::Reused => return Ok(Booked::KeyReused),
         }
     }
-    match bookings::take_seat(&mut tx, slot.id, Holder::Car(car_id)).await? {
+    match slots::take_seat(&mut tx, slot.id, Holder::Car(car_id)).await? {
         Seat::Taken => {}
         Seat::Full => return Ok(Booked::Full),
         Seat::Duplicate => return Ok(Booked::Duplicate),
@@ -280,14 +283,7 @@ pub async fn cancel(
     let Some((id, slot_id, _)) = open_of_owner(&mut tx, dealer_id, owner_id, code).await? else {
         return Ok(false);
     };
-    sqlx::query(
-        "UPDATE service_bookings SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = 'booked'",
-    )
-    .bind(clock.millis)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    bookings::free_seat(&mut tx, SlotKind::Service, slot_id).await?;
+    slots::cancel_seat(&mut tx, SlotKind::Service, id, slot_id, clock.millis).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -307,20 +303,12 @@ pub async fn reschedule(
     else {
         return Ok(Moved::NoBooking);
     };
-    match bookings::take_seat(&mut tx, new_slot, Holder::Car(car_id)).await? {
-        Seat::Taken => {}
-        Seat::Full => return Ok(Moved::Full),
-        Seat::Duplicate => return Ok(Moved::Duplicate),
+    let holder = Holder::Car(car_id);
+    let moved = slots::move_seat(&mut tx, holder, id, old_slot, new_slot, clock.millis).await?;
+    if moved == Moved::Done {
+        tx.commit().await?;
     }
-    bookings::free_seat(&mut tx, SlotKind::Service, old_slot).await?;
-    sqlx::query("UPDATE service_bookings SET slot_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(new_slot)
-        .bind(clock.millis)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(Moved::Done)
+    Ok(moved)
 }
 
 #[derive(sqlx::FromRow)]
@@ -391,7 +379,7 @@ pub async fn staff_list(
     Ok(query
         .into_iter()
         .filter_map(|r| {
-            let full = viewer.manages() || r.advisor_id == Some(viewer.id);
+            let full = viewer.sees_phone(r.advisor_id);
             let (id, owner_id) = (r.row.id, r.row.owner_id);
             let b = r.row.booking()?;
             Some((
@@ -409,7 +397,7 @@ pub async fn staff_list(
                     plate: b.plate,
                     odometer_km: r.odometer_km,
                     owner_name: r.owner_name,
-                    owner_phone: r.owner_phone.map(|p| if full { p } else { mask_phone(&p) }),
+                    owner_phone: r.owner_phone.map(|p| phone_as_seen(p, full)),
                     advisor: r.advisor,
                     km: b.km,
                 },
@@ -438,7 +426,7 @@ pub async fn record(
     code: &str,
     outcome: ServiceOutcome,
     clock: Clock,
-) -> Result<Recorded, crate::http::Error> {
+) -> Result<Recorded, ReadingRefused> {
     let Some((id, owner_id, current)) = staff_list(db, viewer, Scope::Code(code))
         .await?
         .into_iter()

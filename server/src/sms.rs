@@ -139,14 +139,7 @@ impl Sms {
                 let params = aliyun_params(config, phone, code, now, &nonce);
                 let query = aliyun_signed_query(&params, &config.key_secret.0);
                 let url = format!("{}?{query}", config.endpoint);
-                let answer: serde_json::Value = http
-                    .get(url)
-                    .send()
-                    .await
-                    .map_err(|_| SmsError::Unreachable)?
-                    .json()
-                    .await
-                    .map_err(|_| SmsError::Unreachable)?;
+                let answer = answer_of(http.get(url)).await?;
                 match answer.get("Code").and_then(|c| c.as_str()) {
                     Some("OK") => Ok(()),
                     other => Err(SmsError::Refused(other.unwrap_or("?").to_string())),
@@ -164,22 +157,18 @@ impl Sms {
                 let host = host_of(&config.endpoint);
                 let auth =
                     tencent_authorization(&config.key_id, &config.key_secret.0, &host, &body, now);
-                let answer: serde_json::Value = http
-                    .post(&config.endpoint)
-                    .header("Authorization", auth)
-                    .header("Content-Type", TENCENT_CONTENT_TYPE)
-                    .header("Host", host)
-                    .header("X-TC-Action", "SendSms")
-                    .header("X-TC-Timestamp", now.to_string())
-                    .header("X-TC-Version", "2021-01-11")
-                    .header("X-TC-Region", region)
-                    .body(body)
-                    .send()
-                    .await
-                    .map_err(|_| SmsError::Unreachable)?
-                    .json()
-                    .await
-                    .map_err(|_| SmsError::Unreachable)?;
+                let answer = answer_of(
+                    http.post(&config.endpoint)
+                        .header("Authorization", auth)
+                        .header("Content-Type", TENCENT_CONTENT_TYPE)
+                        .header("Host", host)
+                        .header("X-TC-Action", "SendSms")
+                        .header("X-TC-Timestamp", now.to_string())
+                        .header("X-TC-Version", "2021-01-11")
+                        .header("X-TC-Region", region)
+                        .body(body),
+                )
+                .await?;
                 let response = answer.get("Response");
                 let status = response
                     .and_then(|r| r.get("SendStatusSet"))
@@ -201,6 +190,18 @@ impl Sms {
             }
         }
     }
+}
+
+/// The provider's JSON answer to `request`; no answer, or one that is not JSON, is
+/// `Unreachable` (the error, whose URL carries the signature, is dropped).
+async fn answer_of(request: reqwest::RequestBuilder) -> Result<serde_json::Value, SmsError> {
+    request
+        .send()
+        .await
+        .map_err(|_| SmsError::Unreachable)?
+        .json()
+        .await
+        .map_err(|_| SmsError::Unreachable)
 }
 
 fn unix_seconds() -> i64 {

@@ -335,6 +335,12 @@ impl Staff {
     pub fn manages(&self) -> bool {
         self.role.manages()
     }
+
+    /// Whether this staff member sees in full a phone (or VIN) assigned to `assigned`
+    /// (`shared::contact::sees_phone`).
+    pub fn sees_phone(&self, assigned: Option<i64>) -> bool {
+        shared::contact::sees_phone(self.role, self.id, assigned)
+    }
 }
 
 pub async fn by_id(db: &Db, staff_id: i64) -> sqlx::Result<Option<Staff>> {

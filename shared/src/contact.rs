@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::console::Role;
 use crate::error::ApiError;
 
 /// Every character whose NFKC form is made only of the characters a phone number can hold
@@ -197,6 +198,21 @@ pub fn mask_phone(phone: &str) -> String {
         .collect()
 }
 
+/// Who sees a phone number in full: managers and admins, and the staff member it is assigned
+/// to (a lead's consultant, a car's advisor). Everyone else sees it masked ([`mask_phone`]).
+pub fn sees_phone(role: Role, viewer: i64, assigned: Option<i64>) -> bool {
+    role.manages() || assigned == Some(viewer)
+}
+
+/// `phone` as a staff member sees it: in full when [`sees_phone`] says so, masked otherwise.
+pub fn phone_as_seen(phone: String, in_full: bool) -> String {
+    if in_full {
+        phone
+    } else {
+        mask_phone(&phone)
+    }
+}
+
 /// A name as shown to someone who did not give it: its first character and a star for each
 /// of the rest (`王小明` → `王**`, `买买提·艾力` → `买*****`); a one-character name is all
 /// star, and an empty name stays empty.
@@ -355,6 +371,27 @@ fn contains_word(text: &str, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn managers_and_the_assigned_staff_member_see_a_phone_in_full() {
+        let phone = "13812345678";
+        for (role, viewer, assigned, seen) in [
+            (Role::Consultant, 7, Some(7), "13812345678"),
+            (Role::Consultant, 7, Some(8), "138****5678"),
+            (Role::Consultant, 7, None, "138****5678"),
+            (Role::ServiceAdvisor, 9, Some(9), "13812345678"),
+            (Role::ServiceAdvisor, 9, None, "138****5678"),
+            (Role::Manager, 1, Some(7), "13812345678"),
+            (Role::Admin, 1, None, "13812345678"),
+        ] {
+            let in_full = sees_phone(role, viewer, assigned);
+            assert_eq!(
+                phone_as_seen(phone.into(), in_full),
+                seen,
+                "{role:?} {viewer} {assigned:?}"
+            );
+        }
+    }
 
     #[test]
     fn phone_numbers_are_normalised_before_checking() {

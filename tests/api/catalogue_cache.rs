@@ -1,4 +1,4 @@
-//! The catalogue's ready answers (`server::cache`): each read carries a strong `ETag` and comes
+//! The catalogue's ready answers (`server::http::cache`): each read carries a strong `ETag` and comes
 //! brotli or gzip as asked, a repeat with the current `ETag` gets 304, and a price a manager
 //! changes in the console is in the next read of every answer that shows it, on the instance
 //! that wrote and, within a second, on another instance on the same database.

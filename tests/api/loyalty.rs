@@ -236,7 +236,7 @@ async fn completed_service(app: &TestApp, car_id: i64) -> String {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    let day = server::bookings::Clock::now().today().to_string();
+    let day = server::clock::Clock::now().today().to_string();
     let slot: i64 = sqlx::query_scalar(
         "INSERT INTO service_slots (store_id, day, start_min, end_min, capacity, booked) \
          VALUES ($1, $2, 1405, 1435, 2, 1) RETURNING id",

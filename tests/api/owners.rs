@@ -18,7 +18,7 @@ pub const VIN: &str = "LVSFCFME37F107967";
 pub const VIN2: &str = "LFV2A21K9N3123456";
 
 fn today() -> String {
-    server::bookings::Clock::now().today().to_string()
+    server::clock::Clock::now().today().to_string()
 }
 
 /// A delivery that passes every rule, for the lead's form.
@@ -136,8 +136,8 @@ both! {
             body[key] = value;
             body
         };
-        let tomorrow = server::bookings::Clock::now().today().add_days(1).to_string();
-        let yesterday = server::bookings::Clock::now().today().add_days(-1).to_string();
+        let tomorrow = server::clock::Clock::now().today().add_days(1).to_string();
+        let yesterday = server::clock::Clock::now().today().add_days(-1).to_string();
         let consultant_id: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE login = $1").bind(&consultant).fetch_one(&app.db.pool).await.unwrap();
         let advisor = sign_in(&app, "demo-zhang").await;
         let colleague = sign_in(&app, if consultant == "demo-wang" { "demo-li" } else { "demo-wang" }).await;
@@ -189,7 +189,7 @@ both! {
         let (_, lead, consultant) = customer_books(&app, "丙", "13900000105", 0).await;
         let staff = sign_in(&app, &consultant).await;
         let form: DeliveryForm = get(&staff, &app, &format!("/api/v1/console/leads/{lead}/delivery")).await;
-        let today = server::bookings::Clock::now().today();
+        let today = server::clock::Clock::now().today();
         let mut body = delivery(&form, VIN);
         body["manufactured_on"] = json!(today.add_months(-60).to_string());
         let response = send(&staff, &app, "POST", &format!("/api/v1/console/leads/{lead}/delivery"), body).await;

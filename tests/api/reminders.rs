@@ -19,7 +19,7 @@ use crate::helpers::{ok, TestApp};
 const HOUR: i64 = 3_600_000;
 
 fn today() -> Date {
-    server::bookings::Clock::now().today()
+    server::clock::Clock::now().today()
 }
 
 /// Unix ms of `hour`:00 Beijing time on `day`.

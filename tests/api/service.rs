@@ -91,10 +91,7 @@ async fn home(app: &TestApp, owner: &Client) -> OwnerHome {
 
 /// Moves a slot to yesterday, as if the visit's day had passed.
 async fn to_yesterday(app: &TestApp, slot: i64) {
-    let yesterday = server::bookings::Clock::now()
-        .today()
-        .add_days(-1)
-        .to_string();
+    let yesterday = server::clock::Clock::now().today().add_days(-1).to_string();
     sqlx::query("UPDATE service_slots SET day = $1 WHERE id = $2")
         .bind(yesterday)
         .bind(slot)
@@ -346,7 +343,7 @@ both! {
         let interval: i64 = sqlx::query_scalar("SELECT p.interval_km FROM maintenance_plans p JOIN cars c ON c.series_id = p.series_id AND c.dealer_id = p.dealer_id WHERE c.id = $1").bind(car).fetch_one(&app.db.pool).await.unwrap();
         let due = h.cars[0].maintenance.expect("a plan");
         assert_eq!(due.due_km, 5012 + interval);
-        assert!(due.due_by_time > server::bookings::Clock::now().today().add_days(150), "{due:?}");
+        assert!(due.due_by_time > server::clock::Clock::now().today().add_days(150), "{due:?}");
         assert_eq!(h.cars[0].odometer_km, 5012);
     }
 }

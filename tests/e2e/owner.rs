@@ -125,7 +125,7 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
 
     // The scheduler finds the insurance ending in 20 days: the owner sees the reminder, and
     // the car's service advisor follows it up from 今日.
-    let ends = server::bookings::Clock::now().today().add_days(20);
+    let ends = server::clock::Clock::now().today().add_days(20);
     sqlx::query("UPDATE cars SET insurance_ends_on = $1")
         .bind(ends.to_string())
         .execute(&site.db.pool)
@@ -136,7 +136,7 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
         server::wechat::DEFAULT_OAUTH,
         shared::wechat::JS_SDK_URL,
     );
-    let now = server::bookings::Clock::now().millis;
+    let now = server::clock::Clock::now().millis;
     let pass = server::reminders::tick(&site.db, &wechat, now)
         .await
         .unwrap();
@@ -232,7 +232,7 @@ async fn a_delivered_owner_binds_books_a_service_answers_the_survey_and_earns_re
     sqlx::query(
         "UPDATE service_slots SET day = $1, start_min = 1420, end_min = 1439 WHERE id = $2",
     )
-    .bind(server::bookings::Clock::now().today().to_string())
+    .bind(server::clock::Clock::now().today().to_string())
     .bind(slot.id)
     .execute(&site.db.pool)
     .await

@@ -5,13 +5,12 @@
 //! nearest free ones.
 
 use leptos::prelude::*;
-use shared::booking::{Booking, Slot, SlotFull};
-use shared::date::Date;
+use shared::booking::Booking;
 use shared::page::{FirstPaint, Page};
 
-use crate::components::slot_picker::{FreeSlots, SlotPicker};
+use super::booking_moves::{booking_moves, Words};
 use crate::components::status::{LoadError, Loading};
-use crate::{api, use_dealer, use_toast};
+use crate::{api, use_dealer};
 
 #[component]
 pub fn MyBookings() -> impl IntoView {
@@ -67,124 +66,40 @@ pub fn MyBookings() -> impl IntoView {
     }
 }
 
+const WORDS: Words = Words {
+    move_label: "改期",
+    moving: "正在改期…",
+    moved: "已改期",
+    cancel_label: "取消预约",
+    confirm: "确定取消这次试驾预约吗？",
+    cancelled: "预约已取消",
+    tests: [
+        "reschedule",
+        "cancel-booking",
+        "reschedule-panel",
+        "booking-error",
+    ],
+};
+
 #[component]
 fn BookingItem(booking: Booking) -> impl IntoView {
     let dealer = use_dealer();
-    let toast = use_toast();
     let code = booking.code.clone();
     let current = RwSignal::new(booking);
-    let moving = RwSignal::new(false);
-    let full = RwSignal::new(None::<SlotFull>);
-    let error = RwSignal::new(None::<String>);
-    let day = RwSignal::new(None::<Date>);
-    let slot = RwSignal::new(None::<i64>);
-
-    let cancel = Action::new_unsync(move |code: &String| {
-        let (slug, code) = (dealer.slug.get_untracked(), code.clone());
-        async move { api::cancel_booking(&slug, &code).await }
-    });
-    let reschedule = Action::new_unsync(move |(code, slot_id): &(String, i64)| {
-        let (slug, code, slot_id) = (dealer.slug.get_untracked(), code.clone(), *slot_id);
-        async move { api::reschedule(&slug, &code, slot_id).await }
-    });
-    let (cancelling, moving_now) = (cancel.pending(), reschedule.pending());
-    // The store's slots for this car, fetched when 改期 opens (and again after a full slot).
-    let slots = LocalResource::new(move || {
-        let open = moving.get();
-        let slug = dealer.slug.get();
+    // The store's slots for this booking's series.
+    let store_slots = move |slug: String| {
         let (store, series) = current.with(|b| (b.store.id, b.series_id.clone()));
-        async move {
-            if open {
-                api::slots(&slug, store, &series)
-                    .await
-                    .map(|l| Some(l.slots))
-            } else {
-                Ok(None)
-            }
-        }
-    });
-    Effect::new(move |_| match cancel.value().get() {
-        Some(Ok(b)) => {
-            moving.set(false);
-            current.set(b);
-            toast.show("预约已取消");
-        }
-        Some(Err(e)) => error.set(Some(e.message())),
-        None => {}
-    });
-    Effect::new(move |_| match reschedule.value().get() {
-        Some(Ok(b)) => {
-            moving.set(false);
-            full.set(None);
-            current.set(b);
-            toast.show("已改期");
-        }
-        Some(Err(api::Error::SlotFull(offer))) => {
-            slot.set(None);
-            full.set(Some(offer));
-            slots.refetch();
-        }
-        Some(Err(e)) => error.set(Some(e.message())),
-        None => {}
-    });
-
-    let move_to = {
-        let code = code.clone();
-        Callback::new(move |s: Slot| {
-            error.set(None);
-            full.set(None);
-            if !moving_now.get_untracked() {
-                reschedule.dispatch((code.clone(), s.id));
-            }
-        })
+        async move { api::slots(&slug, store, &series).await.map(|l| l.slots) }
     };
-    let on_cancel = {
-        let code = code.clone();
-        move |_| {
-            let sure = window()
-                .confirm_with_message("确定取消这次试驾预约吗？")
-                .unwrap_or(false);
-            if sure && !cancelling.get_untracked() {
-                error.set(None);
-                cancel.dispatch(code.clone());
-            }
-        }
-    };
-    let picker = move || {
-        if !moving.get() {
-            return None;
-        }
-        let current_slot = current.with_untracked(|b| b.slot.id);
-        let choose = move || match slots.get() {
-            None | Some(Ok(None)) => {
-                view! { <div class="ph-slots" aria-busy="true"></div> }.into_any()
-            }
-            Some(Err(e)) => view! { <p class="notice" role="alert">{e.message()}</p> }.into_any(),
-            Some(Ok(Some(list))) => view! {
-                <SlotPicker
-                    slots=list
-                    today=crate::today()
-                    day
-                    chosen=slot
-                    current=current_slot
-                    on_pick=move_to
-                />
-            }
-            .into_any(),
-        };
-        Some(view! {
-            <div class="reschedule" data-test="reschedule-panel">
-                <p class="muted">
-                    {move || if moving_now.get() { "正在改期…" } else { "选一个新的时间：" }}
-                </p>
-                {move || full.get().map(|offer| view! {
-                    <FreeSlots message=offer.error.message slots=offer.free_slots on_pick=move_to />
-                })}
-                <div class="slot-area">{choose}</div>
-            </div>
-        })
-    };
-
+    let moves = booking_moves(
+        code.clone(),
+        &WORDS,
+        Signal::derive(move || current.with(|b| b.status.is_open().then_some(b.slot.id))),
+        store_slots,
+        |slug, code| async move { api::cancel_booking(&slug, &code).await },
+        |slug, code, slot| async move { api::reschedule(&slug, &code, slot).await },
+        Callback::new(move |b| current.set(b)),
+    );
     let card = move || {
         let b = current.get();
         let slug = dealer.slug.get_untracked();
@@ -199,39 +114,13 @@ fn BookingItem(booking: Booking) -> impl IntoView {
             <a class="small" href=Page::Booking(b.code.clone()).href(&slug) data-test="booking-link">
                 "预约码 " {b.code.clone()} " ›"
             </a>
-            {open.then(|| view! {
-                <div class="trim-actions">
-                    <button
-                        type="button"
-                        class="btn btn-line btn-small"
-                        aria-expanded=move || moving.get().to_string()
-                        data-test="reschedule"
-                        on:click=move |_| {
-                            error.set(None);
-                            moving.update(|m| *m = !*m);
-                        }
-                    >
-                        {move || if moving.get() { "收起" } else { "改期" }}
-                    </button>
-                    <button
-                        type="button"
-                        class="btn btn-line btn-small"
-                        data-test="cancel-booking"
-                        disabled=move || cancelling.get()
-                        on:click=on_cancel.clone()
-                    >
-                        "取消预约"
-                    </button>
-                </div>
-            })}
         }
     };
 
     view! {
         <li class="card my-booking" data-test="my-booking" data-code=code>
             {card}
-            {picker}
-            {move || error.get().map(|m| view! { <p class="notice" role="alert" data-test="booking-error">{m}</p> })}
+            {moves}
         </li>
     }
 }

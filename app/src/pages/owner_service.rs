@@ -9,6 +9,7 @@ use shared::date::Date;
 use shared::owner::OwnerCar;
 use shared::service::{self, BookService, ServiceBooking, ServiceWork, NOTE_MAX_CHARS};
 
+use super::booking_moves::{booking_moves, Words};
 use crate::components::field_error::FieldError;
 use crate::components::slot_picker::{FreeSlots, SlotPicker};
 use crate::{api, use_dealer, use_toast};
@@ -34,19 +35,13 @@ fn slot_area(
     slots: Slots,
     day: RwSignal<Option<Date>>,
     chosen: RwSignal<Option<i64>>,
-    current: Option<i64>,
-    on_pick: Option<Callback<Slot>>,
 ) -> impl Fn() -> AnyView {
     move || match slots.get() {
         None | Some(Ok(None)) => view! { <div class="ph-slots" aria-busy="true"></div> }.into_any(),
         Some(Err(e)) => view! { <p class="notice" role="alert">{e.message()}</p> }.into_any(),
-        Some(Ok(Some(list))) => match (current, on_pick) {
-            (Some(current), Some(on_pick)) => view! {
-                <SlotPicker slots=list today=crate::today() day chosen current on_pick />
-            }
-            .into_any(),
-            _ => view! { <SlotPicker slots=list today=crate::today() day chosen /> }.into_any(),
-        },
+        Some(Ok(Some(list))) => {
+            view! { <SlotPicker slots=list today=crate::today() day chosen /> }.into_any()
+        }
     }
 }
 
@@ -230,7 +225,7 @@ fn ServiceForm(
                     {move || full.get().map(|offer| view! {
                         <FreeSlots message=offer.error.message slots=offer.free_slots on_pick=pick />
                     })}
-                    <div class="slot-area">{slot_area(slots, day, slot, None, None)}</div>
+                    <div class="slot-area">{slot_area(slots, day, slot)}</div>
                     <FieldError
                         message=Signal::derive(move || error.get().filter(|(f, _)| f == "slot").map(|(_, m)| m))
                         id="service-slot-error"
@@ -280,18 +275,29 @@ fn ServiceForm(
     }
 }
 
+const WORDS: Words = Words {
+    move_label: "改约",
+    moving: "正在改约…",
+    moved: "已改约",
+    cancel_label: "取消",
+    confirm: "确定取消这次服务预约吗？",
+    cancelled: "服务预约已取消",
+    tests: [
+        "service-reschedule",
+        "service-cancel",
+        "service-reschedule-panel",
+        "service-booking-error",
+    ],
+};
+
 /// One of my service bookings, with 改约 and 取消 while it is open and to come.
 #[component]
 fn ServiceItem(booking: ServiceBooking, list: RwSignal<Vec<ServiceBooking>>) -> impl IntoView {
-    let dealer = use_dealer();
-    let toast = use_toast();
     let code = booking.code.clone();
     let store_id = booking.store.id;
-    let moving = RwSignal::new(false);
-    let full = RwSignal::new(None::<SlotFull>);
-    let error = RwSignal::new(None::<String>);
-    let day = RwSignal::new(None::<Date>);
-    let slot = RwSignal::new(None::<i64>);
+    let code_now = code.clone();
+    let current =
+        Signal::derive(move || list.with(|l| l.iter().find(|b| b.code == code_now).cloned()));
     let replace = move |b: ServiceBooking| {
         list.update(|l| {
             if let Some(x) = l.iter_mut().find(|x| x.code == b.code) {
@@ -299,64 +305,17 @@ fn ServiceItem(booking: ServiceBooking, list: RwSignal<Vec<ServiceBooking>>) -> 
             }
         });
     };
-    let cancel = Action::new_unsync(move |code: &String| {
-        let (slug, code) = (dealer.slug.get_untracked(), code.clone());
-        async move { api::cancel_service(&slug, &code).await }
-    });
-    let reschedule = Action::new_unsync(move |(code, slot_id): &(String, i64)| {
-        let (slug, code, slot_id) = (dealer.slug.get_untracked(), code.clone(), *slot_id);
-        async move { api::reschedule_service(&slug, &code, slot_id).await }
-    });
-    let slots = store_slots(Signal::derive(move || moving.get().then_some(store_id)));
-    Effect::new(move |_| match cancel.value().get() {
-        Some(Ok(b)) => {
-            moving.set(false);
-            replace(b);
-            toast.show("服务预约已取消");
-        }
-        Some(Err(e)) => error.set(Some(e.message())),
-        None => {}
-    });
-    Effect::new(move |_| match reschedule.value().get() {
-        Some(Ok(b)) => {
-            moving.set(false);
-            full.set(None);
-            replace(b);
-            toast.show("已改约");
-        }
-        Some(Err(api::Error::SlotFull(offer))) => {
-            slot.set(None);
-            full.set(Some(offer));
-            slots.refetch();
-        }
-        Some(Err(e)) => error.set(Some(e.message())),
-        None => {}
-    });
-    let move_to = {
-        let code = code.clone();
-        Callback::new(move |s: Slot| {
-            error.set(None);
-            full.set(None);
-            if !reschedule.pending().get_untracked() {
-                reschedule.dispatch((code.clone(), s.id));
-            }
-        })
-    };
-    let on_cancel = {
-        let code = code.clone();
-        move |_| {
-            let sure = window()
-                .confirm_with_message("确定取消这次服务预约吗？")
-                .unwrap_or(false);
-            if sure && !cancel.pending().get_untracked() {
-                error.set(None);
-                cancel.dispatch(code.clone());
-            }
-        }
-    };
-    let code_now = code.clone();
-    let current =
-        Signal::derive(move || list.with(|l| l.iter().find(|b| b.code == code_now).cloned()));
+    let moves = booking_moves(
+        code.clone(),
+        &WORDS,
+        Signal::derive(move || {
+            current.with(|b| b.as_ref().filter(|b| b.status.is_open()).map(|b| b.slot.id))
+        }),
+        move |slug: String| async move { api::service_slots(&slug, store_id).await.map(|l| l.slots) },
+        |slug, code| async move { api::cancel_service(&slug, &code).await },
+        |slug, code, slot| async move { api::reschedule_service(&slug, &code, slot).await },
+        Callback::new(replace),
+    );
     let card = move || {
         let b = current.get()?;
         let open = b.status.is_open();
@@ -374,46 +333,12 @@ fn ServiceItem(booking: ServiceBooking, list: RwSignal<Vec<ServiceBooking>>) -> 
             {note}
             {km}
             <p class="muted small">"预约码 " {b.code.clone()}</p>
-            {open.then(|| view! {
-                <div class="trim-actions">
-                    <button type="button" class="btn btn-line btn-small" data-test="service-reschedule"
-                        aria-expanded=move || moving.get().to_string()
-                        on:click=move |_| {
-                            error.set(None);
-                            moving.update(|m| *m = !*m);
-                        }
-                    >
-                        {move || if moving.get() { "收起" } else { "改约" }}
-                    </button>
-                    <button type="button" class="btn btn-line btn-small" data-test="service-cancel"
-                        disabled=move || cancel.pending().get()
-                        on:click=on_cancel.clone()
-                    >
-                        "取消"
-                    </button>
-                </div>
-            })}
-        })
-    };
-    let picker = move || {
-        let held = current.with(|b| b.as_ref().map(|b| b.slot.id))?;
-        moving.get().then(|| view! {
-            <div class="reschedule" data-test="service-reschedule-panel">
-                <p class="muted">
-                    {move || if reschedule.pending().get() { "正在改约…" } else { "选一个新的时间：" }}
-                </p>
-                {move || full.get().map(|offer| view! {
-                    <FreeSlots message=offer.error.message slots=offer.free_slots on_pick=move_to />
-                })}
-                <div class="slot-area">{slot_area(slots, day, slot, Some(held), Some(move_to))}</div>
-            </div>
         })
     };
     view! {
         <li class="card my-booking" data-test="my-service-booking" data-code=code>
             {card}
-            {picker}
-            {move || error.get().map(|m| view! { <p class="notice" role="alert" data-test="service-booking-error">{m}</p> })}
+            {moves}
         </li>
     }
 }

@@ -94,17 +94,28 @@ pub fn PhoneProof(
         Some(Err(e)) => fail(e),
         None => {}
     });
+    // The rules' errors under their fields, or, when nothing is on its way, none and go.
+    let go = move |found: Vec<ApiError>, busy: bool| {
+        if !found.is_empty() {
+            errors.set(found);
+            false
+        } else if busy {
+            false
+        } else {
+            errors.set(Vec::new());
+            true
+        }
+    };
     let on_send = move |_| {
         let request = PhoneCodeRequest {
             phone: phone.get_untracked(),
         };
-        match request.validate() {
-            Err(e) => errors.set(vec![e]),
-            Ok(_) if sending.get_untracked() || countdown.get_untracked() > 0 => {}
-            Ok(_) => {
-                errors.set(Vec::new());
-                send.dispatch(request);
-            }
+        let found = request.validate().err().into_iter().collect();
+        if go(
+            found,
+            sending.get_untracked() || countdown.get_untracked() > 0,
+        ) {
+            send.dispatch(request);
         }
     };
     let on_verify = move |ev: leptos::ev::SubmitEvent| {
@@ -113,22 +124,16 @@ pub fn PhoneProof(
             phone: phone.get_untracked(),
             code: code.get_untracked(),
         };
-        let mut found = Vec::new();
-        if let Err(e) = contact::validate_phone(&request.phone) {
-            found.push(e);
-        }
-        if let Err(e) = proof::validate_code(&request.code) {
-            found.push(e);
-        }
-        if !found.is_empty() {
-            errors.set(found);
-        } else if !verifying.get_untracked() {
-            errors.set(Vec::new());
+        let found = [
+            contact::validate_phone(&request.phone).err(),
+            proof::validate_code(&request.code).err(),
+        ];
+        if go(
+            found.into_iter().flatten().collect(),
+            verifying.get_untracked(),
+        ) {
             verify.dispatch(request);
         }
-    };
-    let edited = move |field: &'static str| {
-        errors.update(|list| list.retain(|e| e.field.as_deref() != Some(field)));
     };
     let phone_error = error_of("phone");
     let code_error = error_of("code");
@@ -138,42 +143,13 @@ pub fn PhoneProof(
                 <form class="card proof-form" data-test="proof-form" on:submit=on_verify novalidate>
                     <div class="field" class:invalid=move || phone_error.with(Option::is_some)>
                         <label for="proof-phone">"手机号"</label>
-                        <input
-                            id="proof-phone"
-                            type="tel"
-                            inputmode="numeric"
-                            autocomplete="tel"
-                            placeholder="11位手机号"
-                            data-test="proof-phone"
-                            aria-describedby="proof-error-phone"
-                            aria-invalid=move || phone_error.with(Option::is_some).to_string()
-                            prop:value=phone
-                            on:input=move |ev| {
-                                phone.set(event_target_value(&ev));
-                                edited("phone");
-                            }
-                        />
+                        <ProofInput field="phone" value=phone error=phone_error errors kind="tel" autocomplete="tel" placeholder="11位手机号" />
                         <FieldError message=phone_error id="proof-error-phone" />
                     </div>
                     <div class="field" class:invalid=move || code_error.with(Option::is_some)>
                         <label for="proof-code">"验证码"</label>
                         <div class="code-row">
-                            <input
-                                id="proof-code"
-                                type="text"
-                                inputmode="numeric"
-                                autocomplete="one-time-code"
-                                maxlength="6"
-                                placeholder="6位数字"
-                                data-test="proof-code"
-                                aria-describedby="proof-error-code"
-                                aria-invalid=move || code_error.with(Option::is_some).to_string()
-                                prop:value=code
-                                on:input=move |ev| {
-                                    code.set(event_target_value(&ev));
-                                    edited("code");
-                                }
-                            />
+                            <ProofInput field="code" value=code error=code_error errors kind="text" autocomplete="one-time-code" placeholder="6位数字" maxlength="6" />
                             <button
                                 type="button"
                                 class="btn btn-line btn-small"
@@ -209,6 +185,40 @@ pub fn PhoneProof(
         </div>
     }
     .into_any()
+}
+
+/// One of the form's numeric inputs (`proof-{field}`), described by its error, which editing
+/// it clears.
+#[component]
+fn ProofInput(
+    field: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    errors: RwSignal<Vec<ApiError>>,
+    /// The input's `type`.
+    kind: &'static str,
+    autocomplete: &'static str,
+    placeholder: &'static str,
+    #[prop(optional)] maxlength: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <input
+            id=format!("proof-{field}")
+            type=kind
+            inputmode="numeric"
+            autocomplete=autocomplete
+            maxlength=maxlength
+            placeholder=placeholder
+            data-test=format!("proof-{field}")
+            aria-describedby=format!("proof-error-{field}")
+            aria-invalid=move || error.with(Option::is_some).to_string()
+            prop:value=value
+            on:input=move |ev| {
+                value.set(event_target_value(&ev));
+                errors.update(|list| list.retain(|e| e.field.as_deref() != Some(field)));
+            }
+        />
+    }
 }
 
 /// What a page shows for its `/me`: "已验证手机号 138****5678，显示{what}", or the note and

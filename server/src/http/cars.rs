@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use shared::console::{Role, StaffRef};
-use shared::contact::mask_phone;
+use shared::contact::phone_as_seen;
 use shared::date::Date;
 use shared::inspection::{self, InspectionDue, InspectionFacts};
 use shared::maintenance::MaintenancePlan;
@@ -22,10 +22,11 @@ use shared::page::Page;
 use shared::reminder::ReminderTask;
 use shared::{vin, ApiError, ErrorBody};
 
+use super::extract::{Manager, Seller};
 use super::visitor::ClientAddr;
 use super::{AppState, Error, Json};
 use super::{Path, Query};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::owners::{self, NotDelivered};
 use crate::staff::Staff;
 
@@ -151,15 +152,12 @@ pub async fn delivery_form(
 )]
 pub async fn deliver(
     State(state): State<AppState>,
-    staff: Staff,
+    Seller(staff): Seller,
     addr: ClientAddr,
     headers: HeaderMap,
     Path(lead_id): Path<i64>,
     Json(request): Json<Deliver>,
 ) -> Result<(StatusCode, axum::Json<Delivered>), Error> {
-    if staff.role == Role::ServiceAdvisor {
-        return Err(Error::Forbidden);
-    }
     state.limits.check(&format!("staff:{}", staff.id), &addr)?;
     let clock = Clock::now();
     let delivery = request
@@ -230,9 +228,10 @@ const CAR_QUERY: &str = "SELECT c.id, c.lead_id, br.name_zh AS brand, s.name_zh 
      LEFT JOIN staff a ON a.id = c.advisor_id \
      WHERE c.dealer_id = $1 AND ($2 = 1 OR c.advisor_id = $3 OR l.consultant_id = $3)";
 
-/// The car's advisor, managers and admins see VINs and phones in full, and issue codes.
+/// The car's advisor, managers and admins issue its codes (and see its VIN and phone in
+/// full: `Staff::sees_phone`).
 fn serves(viewer: &Staff, advisor_id: Option<i64>) -> bool {
-    viewer.manages() || advisor_id == Some(viewer.id)
+    viewer.sees_phone(advisor_id)
 }
 
 impl CarRow {
@@ -249,7 +248,7 @@ impl CarRow {
     }
 
     fn summary(&self, viewer: &Staff) -> CarSummary {
-        let full = serves(viewer, self.advisor_id);
+        let full = viewer.sees_phone(self.advisor_id);
         CarSummary {
             id: self.id,
             lead_id: self.lead_id,
@@ -261,13 +260,7 @@ impl CarRow {
                 vin::mask(&self.vin)
             },
             owner_name: self.owner_name.clone(),
-            owner_phone: self.owner_phone.as_deref().map(|p| {
-                if full {
-                    p.to_string()
-                } else {
-                    mask_phone(p)
-                }
-            }),
+            owner_phone: self.owner_phone.clone().map(|p| phone_as_seen(p, full)),
             delivered_on: Date::parse(&self.delivered_on).unwrap_or(Date::new(1970, 1, 1)),
             advisor: self.advisor.clone(),
             bound: self.bound > 0,
@@ -557,13 +550,10 @@ async fn plan_rows(
 )]
 pub async fn save_plan(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
     Path(series): Path<String>,
     Json(plan): Json<MaintenancePlan>,
 ) -> Result<axum::Json<PlanRow>, Error> {
-    if !staff.manages() {
-        return Err(Error::Forbidden);
-    }
     plan.validate().map_err(Error::Unprocessable)?;
     let sold: Option<i64> = sqlx::query_scalar(
         "SELECT dealer_id FROM dealer_series WHERE dealer_id = $1 AND series_id = $2",

@@ -1,6 +1,6 @@
 //! `GET /api/v1/dealers/{dealer}/compare?trims=a,b,c`: 1–4 trims side by side in the
 //! standard layout; ids the dealer does not sell are dropped and listed. Only those trims are
-//! read, and the answer is kept ready by `crate::cache`.
+//! read, and the answer is kept ready by `http::cache`.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -8,9 +8,10 @@ use axum::response::{IntoResponse, Response};
 use shared::compare::{compare, head, parse_trim_ids, Comparison, MAX_COMPARE};
 use shared::{ApiError, ErrorBody};
 
-use super::{dealer_or_404, AppState, Error};
+use super::cache::{Answer, Ready};
+use super::extract::Dealer;
+use super::{AppState, Error};
 use super::{Path, Query};
-use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};
 
 #[utoipa::path(
@@ -71,7 +72,7 @@ fn trim_ids(Query(pairs): Query<Vec<(String, String)>>) -> Result<Vec<String>, E
 }
 
 async fn build_comparison(state: &AppState, dealer: &str, ids: &[String]) -> Result<Ready, Error> {
-    let record = dealer_or_404(state, dealer).await?;
+    let record = Dealer::find(state, dealer).await?;
     let offer = catalog::offer(&state.db, record.id, Scope::Trims(ids)).await?;
     let (trims, dropped) = offer.pick(ids);
     let layout = catalog::layout(&state.db).await?;

@@ -3,64 +3,24 @@
 //! one answers 401, without the role 403, and a cross-site write 403. Everything is scoped
 //! by `crate::console` to the staff member's dealer and, for consultants, their own leads.
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::console::{
-    BookingUpdate, DealerPrice, LeadDetail, LeadSummary, LostDecision, Note, PasswordChange,
-    Reassign, SignIn, StaffBooking, StaffMe, StaffRef, StatusChange, StoreSaved, StoreSetup,
-    StoreView, Today,
+    BookingUpdate, DealerPrice, PasswordChange, SignIn, StaffBooking, StaffMe, StaffRef,
+    StoreSaved, StoreSetup, StoreView, Today,
 };
 use shared::{ApiError, ErrorBody};
 use tower_sessions::Session;
 
+use super::extract::Manager;
 use super::visitor::ClientAddr;
+use super::Path;
 use super::{AppState, Error, Json};
-use super::{Path, Query};
-use crate::bookings::Clock;
-use crate::console::{self, BookingChanged, Changed, LeadFilter};
+use crate::clock::Clock;
+use crate::console::{self, BookingChanged};
 use crate::staff::{self, SignedIn, Staff, SESSION_STAFF};
-
-/// The signed-in staff member, or 401.
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| Error::Unauthorized)?;
-        let id: Option<i64> = session
-            .get(SESSION_STAFF)
-            .await
-            .map_err(|e| Error::Internal(anyhow::anyhow!("session: {e}")))?;
-        let Some(id) = id else {
-            return Err(Error::Unauthorized);
-        };
-        staff::by_id(&state.db, id)
-            .await?
-            .ok_or(Error::Unauthorized)
-    }
-}
-
-/// An admin, or 403: the dealer-wide settings.
-pub fn admin(staff: &Staff) -> Result<(), Error> {
-    if staff.role == shared::console::Role::Admin {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
-/// A manager or an admin, or 403.
-fn managing(staff: &Staff) -> Result<(), Error> {
-    if staff.manages() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
 
 /// Refuses a write that a browser marks as coming from another site (`Sec-Fetch-Site`), or
 /// whose `Origin` is not this host: a page elsewhere cannot act with a staff member's cookie.
@@ -226,188 +186,6 @@ pub async fn today(
 }
 
 #[utoipa::path(
-    get,
-    path = "/api/v1/console/leads",
-    tag = "console",
-    params(LeadFilter),
-    responses(
-        (status = 200, description = "线索（顾问只看自己的）", body = Vec<LeadSummary>),
-        (status = 401, description = "未登录", body = ErrorBody),
-    )
-)]
-pub async fn leads(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(filter): Query<LeadFilter>,
-) -> Result<axum::Json<Vec<LeadSummary>>, Error> {
-    Ok(axum::Json(
-        console::leads(&state.db, &staff, &filter).await?,
-    ))
-}
-
-async fn detail(state: &AppState, staff: &Staff, id: i64) -> Result<axum::Json<LeadDetail>, Error> {
-    console::lead(&state.db, staff, id)
-        .await?
-        .map(axum::Json)
-        .ok_or_else(|| Error::NotFound("未找到该线索".into()))
-}
-
-fn lead_not_found() -> Error {
-    Error::NotFound("未找到该线索".into())
-}
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/console/leads/{id}",
-    tag = "console",
-    params(("id" = i64, Path, description = "线索编号")),
-    responses(
-        (status = 200, description = "线索详情与时间线", body = LeadDetail),
-        (status = 401, description = "未登录", body = ErrorBody),
-        (status = 404, description = "不是本人可见的线索", body = ErrorBody),
-    )
-)]
-pub async fn lead(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-) -> Result<axum::Json<LeadDetail>, Error> {
-    detail(&state, &staff, id).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/console/leads/{id}/notes",
-    tag = "console",
-    params(("id" = i64, Path, description = "线索编号")),
-    request_body = Note,
-    responses(
-        (status = 200, description = "已记录", body = LeadDetail),
-        (status = 404, description = "不是本人可见的线索", body = ErrorBody),
-        (status = 422, description = "内容为空或过长", body = ErrorBody),
-    )
-)]
-pub async fn note(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Json(request): Json<Note>,
-) -> Result<axum::Json<LeadDetail>, Error> {
-    let text = request.validate().map_err(Error::Unprocessable)?;
-    if !console::note(&state.db, &staff, id, &text, Clock::now()).await? {
-        return Err(lead_not_found());
-    }
-    detail(&state, &staff, id).await
-}
-
-#[utoipa::path(
-    post,
-    path = "/api/v1/console/leads/{id}/calls",
-    tag = "console",
-    params(("id" = i64, Path, description = "线索编号")),
-    responses(
-        (status = 200, description = "已记录一次拨打", body = LeadDetail),
-        (status = 404, description = "不是本人可见的线索", body = ErrorBody),
-    )
-)]
-pub async fn call(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-) -> Result<axum::Json<LeadDetail>, Error> {
-    if !console::call(&state.db, &staff, id, Clock::now()).await? {
-        return Err(lead_not_found());
-    }
-    detail(&state, &staff, id).await
-}
-
-#[utoipa::path(
-    put,
-    path = "/api/v1/console/leads/{id}/status",
-    tag = "console",
-    params(("id" = i64, Path, description = "线索编号")),
-    request_body = StatusChange,
-    responses(
-        (status = 200, description = "已更新（顾问的战败申请待经理审批）", body = LeadDetail),
-        (status = 404, description = "不是本人可见的线索", body = ErrorBody),
-        (status = 422, description = "不能从当前状态改为该状态，或缺少战败原因", body = ErrorBody),
-    )
-)]
-pub async fn status(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Json(request): Json<StatusChange>,
-) -> Result<axum::Json<LeadDetail>, Error> {
-    request.validate().map_err(Error::Unprocessable)?;
-    let reason = request.lost_reason.as_deref();
-    match console::change_status(&state.db, &staff, id, request.status, reason, Clock::now())
-        .await?
-    {
-        Changed::Done => detail(&state, &staff, id).await,
-        Changed::NotFound => Err(lead_not_found()),
-        Changed::NotAllowed(from) => Err(Error::Unprocessable(ApiError::invalid(
-            "status",
-            format!(
-                "线索当前为“{}”，不能改为“{}”",
-                from.label(),
-                request.status.label()
-            ),
-        ))),
-    }
-}
-
-#[utoipa::path(
-    put,
-    path = "/api/v1/console/leads/{id}/consultant",
-    tag = "console",
-    params(("id" = i64, Path, description = "线索编号")),
-    request_body = Reassign,
-    responses(
-        (status = 200, description = "已改派", body = LeadDetail),
-        (status = 403, description = "仅经理和管理员可改派", body = ErrorBody),
-        (status = 404, description = "线索或顾问不属于本经销商", body = ErrorBody),
-    )
-)]
-pub async fn reassign(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Json(request): Json<Reassign>,
-) -> Result<axum::Json<LeadDetail>, Error> {
-    managing(&staff)?;
-    if !console::reassign(&state.db, &staff, id, request.consultant_id, Clock::now()).await? {
-        return Err(Error::NotFound("未找到该线索或顾问".into()));
-    }
-    detail(&state, &staff, id).await
-}
-
-#[utoipa::path(
-    put,
-    path = "/api/v1/console/leads/{id}/lost-claim",
-    tag = "console",
-    params(("id" = i64, Path, description = "线索编号")),
-    request_body = LostDecision,
-    responses(
-        (status = 200, description = "已批准或驳回战败申请", body = LeadDetail),
-        (status = 403, description = "仅经理和管理员可审批", body = ErrorBody),
-        (status = 404, description = "没有待审批的战败申请", body = ErrorBody),
-    )
-)]
-pub async fn lost_claim(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Json(request): Json<LostDecision>,
-) -> Result<axum::Json<LeadDetail>, Error> {
-    managing(&staff)?;
-    if !console::decide_lost(&state.db, &staff, id, request.approve, Clock::now()).await? {
-        return Err(Error::NotFound("没有待审批的战败申请".into()));
-    }
-    detail(&state, &staff, id).await
-}
-
-#[utoipa::path(
     put,
     path = "/api/v1/console/bookings/{code}/status",
     tag = "console",
@@ -450,9 +228,8 @@ pub async fn booking_status(
 )]
 pub async fn consultants(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
 ) -> Result<axum::Json<Vec<StaffRef>>, Error> {
-    managing(&staff)?;
     Ok(axum::Json(
         staff::consultants(&state.db, staff.dealer_id).await?,
     ))
@@ -469,9 +246,8 @@ pub async fn consultants(
 )]
 pub async fn stores(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
 ) -> Result<axum::Json<Vec<StoreView>>, Error> {
-    managing(&staff)?;
     Ok(axum::Json(console::stores(&state.db, &staff).await?))
 }
 
@@ -490,11 +266,10 @@ pub async fn stores(
 )]
 pub async fn save_store(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
     Path(id): Path<i64>,
     Json(setup): Json<StoreSetup>,
 ) -> Result<axum::Json<StoreSaved>, Error> {
-    managing(&staff)?;
     setup.validate().map_err(Error::Unprocessable)?;
     let (view, stranded) = console::save_store(&state.db, &staff, id, &setup, Clock::now())
         .await?
@@ -517,11 +292,10 @@ pub async fn save_store(
 )]
 pub async fn save_price(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
     Path(trim): Path<String>,
     Json(price): Json<DealerPrice>,
 ) -> Result<axum::Json<DealerPrice>, Error> {
-    managing(&staff)?;
     price.validate().map_err(Error::Unprocessable)?;
     if !crate::catalog::set_dealer_price(&state.db, staff.dealer_id, &trim, price.dealer_price)
         .await?

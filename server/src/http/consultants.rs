@@ -6,16 +6,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::profile::{ConsultantCard, Profile, HANDLE_TAKEN};
 use shared::{ApiError, ErrorBody};
 use sqlx::error::ErrorKind;
 
+use super::extract::Dealer;
 use super::links::ClicksWritten;
 use super::visitor::Visitor;
 use super::Path;
-use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::Clock;
+use super::{AppState, Error, Json};
+use crate::clock::Clock;
 use crate::consultants;
 use crate::staff::Staff;
 
@@ -34,9 +34,9 @@ use crate::staff::Staff;
 )]
 pub async fn card(
     State(state): State<AppState>,
-    Path((dealer, handle)): Path<(String, String)>,
+    Dealer { record, .. }: Dealer,
+    Path((_dealer, handle)): Path<(String, String)>,
 ) -> Result<axum::Json<ConsultantCard>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
     consultants::card(&state.db, record.id, &handle)
         .await?
         .map(axum::Json)
@@ -57,11 +57,10 @@ pub async fn card(
 pub async fn mine(
     State(state): State<AppState>,
     _: ClicksWritten,
-    Path(dealer): Path<String>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    visitor: Option<Visitor>,
 ) -> Result<Response, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let Some(visitor) = Visitor::of(&jar, &dealer) else {
+    let Some(visitor) = visitor else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
     let now = Clock::now().millis;

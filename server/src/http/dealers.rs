@@ -1,5 +1,5 @@
 //! `GET /api/v1/dealers/{dealer}`: what the home page needs in one request (from the ready
-//! answers of `crate::cache`), and `GET /api/v1/dealers/{dealer}/terms`: what every price the
+//! answers of `http::cache`), and `GET /api/v1/dealers/{dealer}/terms`: what every price the
 //! dealer shows depends on.
 
 use axum::extract::State;
@@ -9,9 +9,10 @@ use shared::catalog::DealerHome;
 use shared::quote::DealerTerms;
 use shared::ErrorBody;
 
+use super::cache::{Answer, Ready};
+use super::extract::Dealer;
 use super::Path;
-use super::{dealer_or_404, AppState, Error};
-use crate::cache::{Answer, Ready};
+use super::{AppState, Error};
 use crate::catalog::{self, Scope};
 
 /// The dealer, its stores and its featured series.
@@ -39,7 +40,7 @@ pub async fn home(
 }
 
 async fn build_home(state: &AppState, dealer: &str) -> Result<Ready, Error> {
-    let record = dealer_or_404(state, dealer).await?;
+    let record = Dealer::find(state, dealer).await?;
     let stores = catalog::stores(&state.db, record.id).await?;
     let offer = catalog::offer(&state.db, record.id, Scope::Featured).await?;
     let featured = offer.summaries();
@@ -63,9 +64,6 @@ async fn build_home(state: &AppState, dealer: &str) -> Result<Ready, Error> {
         (status = 404, description = "经销商不存在", body = ErrorBody),
     )
 )]
-pub async fn terms(
-    State(state): State<AppState>,
-    Path(dealer): Path<String>,
-) -> Result<axum::Json<DealerTerms>, Error> {
-    Ok(axum::Json(dealer_or_404(&state, &dealer).await?.terms))
+pub async fn terms(Dealer { record, .. }: Dealer) -> axum::Json<DealerTerms> {
+    axum::Json(record.terms)
 }

@@ -9,11 +9,12 @@ use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::booking::{EnquiryReceipt, EnquiryRequest};
 use shared::{ApiError, ErrorBody};
 
+use super::extract::Dealer;
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
-use super::Path;
-use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::{self, Clock};
+use super::{AppState, Error, Json};
+use crate::bookings;
+use crate::clock::Clock;
 use crate::leads::Touch;
 
 #[utoipa::path(
@@ -33,13 +34,12 @@ use crate::leads::Touch;
 pub async fn enquire(
     State(state): State<AppState>,
     _: ClicksWritten,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    visitor: Visitor,
     jar: PrivateCookieJar,
     addr: ClientAddr,
     Json(request): Json<EnquiryRequest>,
 ) -> Result<impl IntoResponse, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
     let contact = request.contact.validate().map_err(Error::Unprocessable)?;
     request.origin.validate().map_err(Error::Unprocessable)?;
@@ -93,7 +93,7 @@ pub async fn enquire(
         hours.as_deref(),
         clock,
     );
-    let jar = visitor.remembering(&contact).save(jar, &dealer);
+    let jar = visitor.remembering(&contact).save(jar, &slug);
     Ok((
         StatusCode::CREATED,
         jar,

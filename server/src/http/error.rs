@@ -348,6 +348,16 @@ where
     }
 }
 
+/// A reading that breaks a rule is a 422 naming its field.
+impl From<crate::owners::ReadingRefused> for Error {
+    fn from(refused: crate::owners::ReadingRefused) -> Self {
+        match refused {
+            crate::owners::ReadingRefused::Rule(e) => Self::Unprocessable(e),
+            crate::owners::ReadingRefused::Database(e) => Self::Database(e),
+        }
+    }
+}
+
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -14,8 +14,8 @@ use shared::ErrorBody;
 use super::visitor::{ClientAddr, Visitor};
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
 use crate::clicks::Visit;
+use crate::clock::Clock;
 use crate::links;
 use crate::staff::{self, Staff};
 

@@ -13,14 +13,11 @@ use shared::loyalty::{
 };
 use shared::ErrorBody;
 
-use super::console::admin;
+use super::extract::{Admin, Dealer, Manager, Owner};
 use super::links::ClicksWritten;
-use super::owners::owner_of;
 use super::visitor::{ClientAddr, Visitor};
-use super::Path;
-use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::Clock;
-use crate::staff::Staff;
+use super::{AppState, Error, Json};
+use crate::clock::Clock;
 use crate::{points, referrals};
 
 fn no_owner() -> Error {
@@ -39,11 +36,9 @@ fn no_owner() -> Error {
 )]
 pub async fn owner_points(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    Owner(owner): Owner,
 ) -> Result<axum::Json<OwnerPoints>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let owner = owner_of(&jar, &dealer).ok_or_else(no_owner)?;
     let entries = points::ledger(&state.db, record.id, owner).await?;
     let total = entries.iter().map(|e| e.points).sum();
     Ok(axum::Json(OwnerPoints {
@@ -70,21 +65,24 @@ pub async fn owner_points(
         (status = 429, description = "操作太频繁", body = ErrorBody),
     )
 )]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is an extractor: who is asking, what they send, and the limits"
+)]
 pub async fn referral_link(
     State(state): State<AppState>,
     _: ClicksWritten,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    Owner(owner): Owner,
+    visitor: Visitor,
     jar: PrivateCookieJar,
     addr: ClientAddr,
     Json(request): Json<NewReferralLink>,
 ) -> Result<(StatusCode, PrivateCookieJar, axum::Json<ReferralLink>), Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let owner = owner_of(&jar, &dealer).ok_or_else(no_owner)?;
     state.limits.check(&format!("owner:{owner}"), &addr)?;
-    let home = format!("/{dealer}/");
-    let target = link::check_target(&dealer, request.target.as_deref().unwrap_or(&home))
+    let home = format!("/{slug}/");
+    let target = link::check_target(&slug, request.target.as_deref().unwrap_or(&home))
         .map_err(Error::Unprocessable)?;
-    let visitor = Visitor::of_or_new(&jar, &dealer);
     let (made, new) = referrals::link(
         &state.db,
         record.id,
@@ -103,7 +101,7 @@ pub async fn referral_link(
     let qr_svg = format!("{}/qr.svg", made.path);
     Ok((
         status,
-        visitor.save(jar, &dealer),
+        visitor.save(jar, &slug),
         axum::Json(ReferralLink { link: made, qr_svg }),
     ))
 }
@@ -120,9 +118,8 @@ pub async fn referral_link(
 )]
 pub async fn settings(
     State(state): State<AppState>,
-    staff: Staff,
+    Admin(staff): Admin,
 ) -> Result<axum::Json<LoyaltySettings>, Error> {
-    admin(&staff)?;
     Ok(axum::Json(
         points::settings(&state.db, staff.dealer_id).await?,
     ))
@@ -142,10 +139,9 @@ pub async fn settings(
 )]
 pub async fn save_settings(
     State(state): State<AppState>,
-    staff: Staff,
+    Admin(staff): Admin,
     Json(request): Json<LoyaltySettings>,
 ) -> Result<axum::Json<LoyaltySettings>, Error> {
-    admin(&staff)?;
     let checked = request.validate().map_err(Error::Unprocessable)?;
     points::save_settings(&state.db, staff.dealer_id, &checked, Clock::now().millis).await?;
     tracing::info!(
@@ -168,11 +164,8 @@ pub async fn save_settings(
 )]
 pub async fn referrals_list(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
 ) -> Result<axum::Json<Vec<OwnerReferrals>>, Error> {
-    if !staff.manages() {
-        return Err(Error::Forbidden);
-    }
     Ok(axum::Json(
         referrals::of_dealer(&state.db, staff.dealer_id).await?,
     ))

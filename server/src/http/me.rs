@@ -11,13 +11,15 @@ use shared::booking::{Booking, Me, Reschedule, SlotFull};
 use shared::proof::Proof;
 use shared::{ApiError, ErrorBody};
 
-use super::proof::access;
-use super::test_drive::bookable_slot;
+use super::extract::Dealer;
+use super::test_drive::{moved, slot_to_move_to};
 use super::visitor::Visitor;
 use super::Path;
-use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::{self, Clock, Moved, SlotKind};
+use super::{AppState, Error, Json};
+use crate::bookings;
+use crate::clock::Clock;
 use crate::proofs::Access;
+use crate::slots::SlotKind;
 
 #[utoipa::path(
     get,
@@ -31,12 +33,10 @@ use crate::proofs::Access;
 )]
 pub async fn me(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    visitor: Option<Visitor>,
+    access: Access,
 ) -> Result<axum::Json<Me>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let access = access(&state, &jar, &dealer, record.id).await?;
-    let visitor = Visitor::of(&jar, &dealer);
     Ok(axum::Json(
         of(&state, record.id, visitor.as_ref(), &access).await?,
     ))
@@ -103,53 +103,34 @@ pub async fn of(
 )]
 pub async fn reschedule(
     State(state): State<AppState>,
-    Path((dealer, code)): Path<(String, String)>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    access: Access,
+    Path((_dealer, code)): Path<(String, String)>,
     Json(request): Json<Reschedule>,
 ) -> Result<axum::Json<Booking>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let access = access(&state, &jar, &dealer, record.id).await?;
     let current = mine(&state, record.id, &code, &access)
         .await?
         .filter(|b| b.status.is_open())
         .ok_or_else(|| Error::NotFound("未找到可改期的预约".into()))?;
     let clock = Clock::now();
-    let slot = bookable_slot(
+    let kind = SlotKind::TestDrive;
+    let slot = slot_to_move_to(
         &state,
-        SlotKind::TestDrive,
+        kind,
         record.id,
         request.slot_id,
+        &current.slot,
         clock,
     )
     .await?;
-    if slot.store_id != current.store.id {
-        return Err(Error::Unprocessable(ApiError::invalid(
-            "slot",
-            "只能改到同一门店的时段",
-        )));
-    }
-    if slot.id == current.slot.id {
-        return Err(Error::Unprocessable(ApiError::invalid(
-            "slot",
-            "新时段与原时段相同",
-        )));
-    }
-    match bookings::reschedule(&state.db, record.id, &access, &code, slot.id, clock).await? {
-        Moved::Done => {}
-        Moved::NoBooking => return Err(Error::NotFound("未找到可改期的预约".into())),
-        Moved::Full => {
-            let free =
-                bookings::nearest_free(&state.db, SlotKind::TestDrive, &slot, clock, 3).await?;
-            return Err(Error::SlotFull(free));
-        }
-        Moved::Duplicate => {
-            return Err(Error::Conflict(ApiError {
-                code: "duplicate".into(),
-                message: "您已预约该时段".into(),
-                field: Some("slot".into()),
-            }))
-        }
-    }
+    let done = bookings::reschedule(&state.db, record.id, &access, &code, slot.id, clock).await?;
+    let duplicate = Error::Conflict(ApiError {
+        code: "duplicate".into(),
+        message: "您已预约该时段".into(),
+        field: Some("slot".into()),
+    });
+    let missing = Error::NotFound("未找到可改期的预约".into());
+    moved(&state, kind, &slot, clock, done, missing, duplicate).await?;
     found(&state, record.id, &code).await
 }
 
@@ -189,11 +170,10 @@ async fn found(state: &AppState, dealer_id: i64, code: &str) -> Result<axum::Jso
 )]
 pub async fn cancel(
     State(state): State<AppState>,
-    Path((dealer, code)): Path<(String, String)>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    access: Access,
+    Path((_dealer, code)): Path<(String, String)>,
 ) -> Result<axum::Json<Booking>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let access = access(&state, &jar, &dealer, record.id).await?;
     let clock = Clock::now();
     let current = mine(&state, record.id, &code, &access)
         .await?
@@ -224,12 +204,12 @@ pub async fn cancel(
 )]
 pub async fn erase(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    visitor: Option<Visitor>,
+    access: Access,
     jar: PrivateCookieJar,
 ) -> Result<impl IntoResponse, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let access = access(&state, &jar, &dealer, record.id).await?;
-    let typed = Visitor::of(&jar, &dealer).and_then(|v| v.phone);
+    let typed = visitor.and_then(|v| v.phone);
     if !access.proved() && typed.is_some() {
         let message = if state.sms.is_on() {
             "删除前请先验证手机号：您的信息可能还包括其他设备或顾问代约的预约"
@@ -246,5 +226,5 @@ pub async fn erase(
     for phone in &access.phones {
         bookings::erase(&state.db, record.id, phone, clock).await?;
     }
-    Ok((StatusCode::NO_CONTENT, Visitor::forget(jar, &dealer)))
+    Ok((StatusCode::NO_CONTENT, Visitor::forget(jar, &slug)))
 }

@@ -13,10 +13,11 @@ use shared::owner::{Bind, NewReading, OwnerCar, OwnerHome};
 use shared::page::Page;
 use shared::{ApiError, ErrorBody};
 
+use super::extract::{Dealer, Owner};
 use super::visitor::{ClientAddr, Visitor};
-use super::{dealer_or_404, AppState, Error, Json};
+use super::{AppState, Error, Json};
 use super::{Path, Query};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::owners::{self, Bound};
 use crate::reminders;
 
@@ -27,8 +28,8 @@ fn cookie_name(dealer: &str) -> String {
     format!("co_{dealer}")
 }
 
-/// The owner the dealer's owner cookie names.
-pub fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
+/// The owner the dealer's owner cookie names (read by the `Owner` extractor).
+pub(super) fn owner_of(jar: &PrivateCookieJar, dealer: &str) -> Option<i64> {
     jar.get(&cookie_name(dealer))?.value().parse().ok()
 }
 
@@ -56,11 +57,10 @@ fn remember(jar: PrivateCookieJar, dealer: &str, owner_id: i64, secure: bool) ->
 )]
 pub async fn home(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    owner: Option<Owner>,
 ) -> Result<axum::Json<OwnerHome>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let owner = owner_of(&jar, &dealer);
+    let owner = owner.map(|Owner(id)| id);
     let wechat_reminders = reminders::wechat_state(&state.db, record.id, owner).await?;
     let Some(owner) = owner else {
         return Ok(axum::Json(OwnerHome {
@@ -92,13 +92,13 @@ pub async fn home(
 )]
 pub async fn bind(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    visitor: Visitor,
+    owner: Option<Owner>,
     jar: PrivateCookieJar,
     addr: ClientAddr,
     Json(request): Json<Bind>,
 ) -> Result<(PrivateCookieJar, axum::Json<OwnerHome>), Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
     let clock = Clock::now();
     let gone = |message: &str| {
@@ -112,7 +112,7 @@ pub async fn bind(
         &state.db,
         record.id,
         request.code.trim(),
-        owner_of(&jar, &dealer),
+        owner.map(|Owner(id)| id),
         &visitor.id,
         clock,
     )
@@ -141,9 +141,9 @@ pub async fn bind(
     let cars = owners::cars_of(&state.db, record.id, owner_id, clock).await?;
     let service = crate::service::of_owner(&state.db, record.id, owner_id).await?;
     tracing::info!(owner = owner_id, "car bound");
-    let jar = visitor.save(jar, &dealer);
+    let jar = visitor.save(jar, &slug);
     Ok((
-        remember(jar, &dealer, owner_id, state.secure_cookies),
+        remember(jar, &slug, owner_id, state.secure_cookies),
         axum::Json(OwnerHome {
             cars,
             service,
@@ -170,14 +170,13 @@ pub async fn bind(
 )]
 pub async fn add_reading(
     State(state): State<AppState>,
-    Path((dealer, car_id)): Path<(String, i64)>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    Owner(owner): Owner,
+    Path((_dealer, car_id)): Path<(String, i64)>,
     addr: ClientAddr,
     Json(request): Json<NewReading>,
 ) -> Result<axum::Json<OwnerCar>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
     let missing = || Error::NotFound("未找到该车辆".into());
-    let owner = owner_of(&jar, &dealer).ok_or_else(missing)?;
     state.limits.check(&format!("owner:{owner}"), &addr)?;
     let clock = Clock::now();
     let mine = |cars: &[OwnerCar]| cars.iter().any(|c| c.id == car_id);
@@ -209,12 +208,11 @@ fn consent_cookie(dealer: &str) -> String {
 )]
 pub async fn wechat_consent(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    Owner(owner): Owner,
     jar: PrivateCookieJar,
     headers: HeaderMap,
 ) -> Result<(PrivateCookieJar, Redirect), Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let owner = owner_of(&jar, &dealer).ok_or_else(|| Error::NotFound("请先绑定车辆".into()))?;
     let settings = crate::wechat::settings(&state.db, record.id)
         .await?
         .filter(crate::wechat::Settings::sends_reminders)
@@ -222,11 +220,11 @@ pub async fn wechat_consent(
     let nonce: String =
         shared::link::code_from(rand::random::<[u8; 32]>()).unwrap_or_else(|| owner.to_string());
     let back = format!(
-        "{}/api/v1/dealers/{dealer}/owner/wechat/back",
+        "{}/api/v1/dealers/{slug}/owner/wechat/back",
         super::qr::origin(&state, &headers)
     );
     let jar = jar.add(
-        Cookie::build((consent_cookie(&dealer), nonce.clone()))
+        Cookie::build((consent_cookie(&slug), nonce.clone()))
             .path("/")
             .http_only(true)
             .secure(state.secure_cookies)
@@ -262,17 +260,17 @@ pub struct ConsentBack {
 )]
 pub async fn wechat_back(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    owner: Option<Owner>,
     jar: PrivateCookieJar,
     Query(back): Query<ConsentBack>,
 ) -> Result<(PrivateCookieJar, Redirect), Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let page = Page::Owner.href(&dealer);
+    let page = Page::Owner.href(&slug);
     let expected = jar
-        .get(&consent_cookie(&dealer))
+        .get(&consent_cookie(&slug))
         .map(|c| c.value().to_string());
-    let jar = jar.remove(Cookie::build(consent_cookie(&dealer)).path("/"));
-    let owner = owner_of(&jar, &dealer);
+    let jar = jar.remove(Cookie::build(consent_cookie(&slug)).path("/"));
+    let owner = owner.map(|Owner(id)| id);
     let settings = crate::wechat::settings(&state.db, record.id).await?;
     let failed = |jar| Ok((jar, Redirect::to(&format!("{page}?wechat=failed"))));
     let (Some(owner), Some(settings), Some(expected)) = (owner, settings, expected) else {
@@ -309,11 +307,9 @@ pub async fn wechat_back(
 )]
 pub async fn wechat_stop(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    Owner(owner): Owner,
 ) -> Result<StatusCode, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let owner = owner_of(&jar, &dealer).ok_or_else(|| Error::NotFound("请先绑定车辆".into()))?;
     reminders::set_wechat(&state.db, record.id, owner, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }

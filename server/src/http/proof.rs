@@ -1,37 +1,26 @@
 //! Proving a phone over HTTP: `POST .../me/phone-code` sends a one-time code by SMS (limits
 //! per phone and address; 503 without a provider) and `POST .../me/phone-proof` checks it and
-//! remembers the proven phone in the visitor's cookie for 30 days. [`access`] is what a
-//! request may see: its visitor, the phone its cookie proved, and, for an owner whose WeChat
-//! is bound, the owner's phones.
+//! remembers the proven phone in the visitor's cookie for 30 days. [`access_of`] is what a
+//! request may see (the `Access` extractor): its visitor, the phone its cookie proved, and,
+//! for an owner whose WeChat is bound, the owner's phones.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::booking::Me;
 use shared::proof::{self, PhoneCodeRequest, PhoneCodeSent, PhoneProofRequest};
 use shared::{ApiError, ErrorBody};
 
-use super::owners::owner_of;
+use super::extract::{Dealer, Owner};
 use super::visitor::{ClientAddr, Visitor};
-use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::Clock;
+use super::{AppState, Error, Json};
+use crate::clock::Clock;
 use crate::proofs::{self, Access, Asker, Checked, ProvedBy, Refused};
-
-/// What the request's browser may see at the dealer.
-pub async fn access(
-    state: &AppState,
-    jar: &PrivateCookieJar,
-    dealer: &str,
-    dealer_id: i64,
-) -> Result<Access, Error> {
-    let visitor = Visitor::of(jar, dealer);
-    access_of(state, visitor.as_ref(), owner_of(jar, dealer), dealer_id).await
-}
 
 /// What a visitor (and the owner the browser's owner cookie names) may see at the dealer.
 pub async fn access_of(
     state: &AppState,
     visitor: Option<&Visitor>,
-    owner: Option<i64>,
+    owner: Option<Owner>,
     dealer_id: i64,
 ) -> Result<Access, Error> {
     let mut access = Access {
@@ -42,7 +31,7 @@ pub async fn access_of(
         access.phones.push(phone.to_string());
         access.by = Some(ProvedBy::Sms);
     }
-    if let Some(owner) = owner {
+    if let Some(Owner(owner)) = owner {
         for phone in proofs::owner_phones(&state.db, dealer_id, owner).await? {
             if !access.phones.contains(&phone) {
                 access.phones.push(phone);
@@ -84,17 +73,16 @@ fn sms_off() -> Error {
 )]
 pub async fn send_code(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    visitor: Visitor,
     jar: PrivateCookieJar,
     addr: ClientAddr,
     Json(request): Json<PhoneCodeRequest>,
 ) -> Result<(PrivateCookieJar, axum::Json<PhoneCodeSent>), Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
     let phone = request.validate().map_err(Error::Unprocessable)?;
     if !state.sms.is_on() {
         return Err(sms_off());
     }
-    let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
     let asker = Asker {
         dealer_id: record.id,
@@ -136,7 +124,7 @@ pub async fn send_code(
         }
     };
     if let Err(failure) = state.sms.send_code(&phone, &code).await {
-        tracing::warn!(error = %failure, dealer = record.id, "an SMS code was not sent");
+        tracing::warn!(error = %failure, slug = record.id, "an SMS code was not sent");
         proofs::unsent(&state.db, id).await?;
         return Err(Error::Unavailable(ApiError {
             code: "sms_failed".into(),
@@ -144,9 +132,9 @@ pub async fn send_code(
             field: Some("phone".into()),
         }));
     }
-    tracing::info!(dealer = record.id, "an SMS code was sent");
+    tracing::info!(slug = record.id, "an SMS code was sent");
     Ok((
-        visitor.save(jar, &dealer),
+        visitor.save(jar, &slug),
         axum::Json(PhoneCodeSent {
             phone: shared::contact::mask_phone(&phone),
             resend_after: proof::RESEND_SECONDS,
@@ -173,15 +161,16 @@ pub async fn send_code(
 )]
 pub async fn prove(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    visitor: Option<Visitor>,
+    owner: Option<Owner>,
     jar: PrivateCookieJar,
     addr: ClientAddr,
     Json(request): Json<PhoneProofRequest>,
 ) -> Result<(PrivateCookieJar, axum::Json<Me>), Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
     let checked = request.validate().map_err(Error::Unprocessable)?;
     let wrong = |message: String| Error::Unprocessable(ApiError::invalid("code", message));
-    let Some(visitor) = Visitor::of(&jar, &dealer) else {
+    let Some(visitor) = visitor else {
         return Err(wrong("请先获取验证码".into()));
     };
     state.limits.check(&visitor.id, &addr)?;
@@ -208,10 +197,10 @@ pub async fn prove(
         }
         Checked::Wrong(left) => return Err(wrong(format!("验证码不正确，还可以再试{left}次"))),
     }
-    tracing::info!(dealer = record.id, "a phone was proved");
+    tracing::info!(slug = record.id, "a phone was proved");
     let visitor = visitor.proving(&checked.phone, now);
-    let access = access_of(&state, Some(&visitor), owner_of(&jar, &dealer), record.id).await?;
-    let jar = visitor.save(jar, &dealer);
+    let access = access_of(&state, Some(&visitor), owner, record.id).await?;
+    let jar = visitor.save(jar, &slug);
     let me = super::me::of(&state, record.id, Some(&visitor), &access).await?;
     Ok((jar, axum::Json(me)))
 }

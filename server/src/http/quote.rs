@@ -7,8 +7,8 @@ use shared::quote::{Quote, QuoteRequest};
 use shared::select::{rank, Answers, Recommendation};
 use shared::ErrorBody;
 
-use super::Path;
-use super::{dealer_or_404, AppState, Error, Json};
+use super::extract::Dealer;
+use super::{AppState, Error, Json};
 use crate::catalog;
 
 #[utoipa::path(
@@ -26,11 +26,9 @@ use crate::catalog;
     )
 )]
 pub async fn quote(
-    State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { record, .. }: Dealer,
     Json(request): Json<QuoteRequest>,
 ) -> Result<axum::Json<Quote>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
     request.validate().map_err(Error::Unprocessable)?;
     let rates = record.terms.vessel_tax.as_ref();
     Ok(axum::Json(shared::quote::quote(&request, rates)))
@@ -52,10 +50,9 @@ pub async fn quote(
 )]
 pub async fn recommendations(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { record, .. }: Dealer,
     Json(answers): Json<Answers>,
 ) -> Result<axum::Json<Vec<Recommendation>>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
     answers.validate().map_err(Error::Unprocessable)?;
     let offer = catalog::offer(&state.db, record.id, catalog::Scope::All).await?;
     Ok(axum::Json(rank(&answers, &offer.candidates())))

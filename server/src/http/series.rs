@@ -1,6 +1,6 @@
 //! `GET /api/v1/dealers/{dealer}/series` (the filtered catalogue) and
 //! `GET /api/v1/dealers/{dealer}/series/{series}` (the model page), from the ready answers of
-//! `crate::cache`.
+//! `http::cache`.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
@@ -10,9 +10,10 @@ use shared::compare::trim_steps;
 use shared::filter::{CatalogFilter, Sort};
 use shared::ErrorBody;
 
-use super::{dealer_or_404, AppState, Error};
+use super::cache::{Answer, Ready};
+use super::extract::Dealer;
+use super::{AppState, Error};
 use super::{Path, Query};
-use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};
 
 /// The dealer's series after the filters, in the requested order, and the brands it sells.
@@ -66,7 +67,7 @@ pub async fn list(
 }
 
 async fn build_list(state: &AppState, dealer: &str, filter: CatalogFilter) -> Result<Ready, Error> {
-    let record = dealer_or_404(state, dealer).await?;
+    let record = Dealer::find(state, dealer).await?;
     let offer = catalog::offer(&state.db, record.id, Scope::All).await?;
     let all = offer.summaries();
     let items: Vec<_> = filter.apply(&all).into_iter().cloned().collect();
@@ -108,7 +109,7 @@ pub async fn detail(
 }
 
 async fn build_detail(state: &AppState, dealer: &str, series: &str) -> Result<Ready, Error> {
-    let record = dealer_or_404(state, dealer).await?;
+    let record = Dealer::find(state, dealer).await?;
     let offer = catalog::offer(&state.db, record.id, Scope::Series(series)).await?;
     let summary = offer
         .series

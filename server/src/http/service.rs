@@ -5,19 +5,20 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::booking::{SlotFull, SlotList};
 use shared::service::{BookService, ServiceBooking, ServiceReschedule, ServiceStores};
 use shared::{ApiError, ErrorBody};
 
-use super::owners::owner_of;
-use super::test_drive::{bookable_slot, hash, idempotency_key, key_reused};
+use super::extract::{Dealer, Owner};
+use super::test_drive::{bookable_slot, hash, idempotency_key, key_reused, moved, slot_to_move_to};
 use super::visitor::ClientAddr;
 use super::Path;
-use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::{self, Booked, Clock, Moved, SlotKind};
+use super::{AppState, Error, Json};
+use crate::bookings::Booked;
+use crate::clock::Clock;
 use crate::idempotency::Key;
 use crate::service::{self, NewService};
+use crate::slots::{self, SlotKind};
 
 fn no_store() -> Error {
     Error::NotFound("未找到该门店".into())
@@ -51,9 +52,8 @@ fn duplicate() -> Error {
 )]
 pub async fn stores(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { record, .. }: Dealer,
 ) -> Result<axum::Json<ServiceStores>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
     Ok(axum::Json(ServiceStores {
         stores: service::stores(&state.db, record.id).await?,
     }))
@@ -74,13 +74,13 @@ pub async fn stores(
 )]
 pub async fn slots(
     State(state): State<AppState>,
-    Path((dealer, store)): Path<(String, i64)>,
+    Dealer { record, .. }: Dealer,
+    Path((_dealer, store)): Path<(String, i64)>,
 ) -> Result<axum::Json<SlotList>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    if !bookings::store_of(&state.db, record.id, store).await? {
+    if !slots::store_of(&state.db, record.id, store).await? {
         return Err(no_store());
     }
-    let slots = bookings::window(&state.db, SlotKind::Service, store, Clock::now()).await?;
+    let slots = slots::window(&state.db, SlotKind::Service, store, Clock::now()).await?;
     Ok(axum::Json(SlotList { slots }))
 }
 
@@ -106,14 +106,13 @@ pub async fn slots(
 )]
 pub async fn book(
     State(state): State<AppState>,
-    Path((dealer, car_id)): Path<(String, i64)>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    Owner(owner): Owner,
+    Path((_dealer, car_id)): Path<(String, i64)>,
     addr: ClientAddr,
     headers: HeaderMap,
     Json(request): Json<BookService>,
 ) -> Result<(StatusCode, axum::Json<ServiceBooking>), Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let owner = owner_of(&jar, &dealer).ok_or_else(no_car)?;
     state.limits.check(&format!("owner:{owner}"), &addr)?;
     if !service::owns(&state.db, record.id, owner, car_id).await? {
         return Err(no_car());
@@ -138,8 +137,7 @@ pub async fn book(
     let code = match service::book(&state.db, &visit, clock).await? {
         Booked::Done(code) | Booked::Replayed(code) => code,
         Booked::Full => {
-            let free =
-                bookings::nearest_free(&state.db, SlotKind::Service, &slot, clock, 3).await?;
+            let free = slots::nearest_free(&state.db, SlotKind::Service, &slot, clock, 3).await?;
             return Err(Error::SlotFull(free));
         }
         Booked::Duplicate => return Err(duplicate()),
@@ -155,14 +153,12 @@ pub async fn book(
 /// The owner's booking that can still be changed: open and not begun.
 async fn changeable(
     state: &AppState,
-    dealer: &str,
-    jar: &PrivateCookieJar,
+    dealer_id: i64,
+    owner: i64,
     code: &str,
     clock: Clock,
-) -> Result<(i64, i64, ServiceBooking), Error> {
-    let record = dealer_or_404(state, dealer).await?;
-    let owner = owner_of(jar, dealer).ok_or_else(no_booking)?;
-    let current = service::of_owner_by_code(&state.db, record.id, owner, code)
+) -> Result<ServiceBooking, Error> {
+    let current = service::of_owner_by_code(&state.db, dealer_id, owner, code)
         .await?
         .ok_or_else(no_booking)?;
     if !current.status.is_open() {
@@ -178,7 +174,7 @@ async fn changeable(
             "预约时段已开始或已过，不能再取消或改约，请联系门店",
         )));
     }
-    Ok((record.id, owner, current))
+    Ok(current)
 }
 
 #[utoipa::path(
@@ -199,12 +195,14 @@ async fn changeable(
 )]
 pub async fn cancel(
     State(state): State<AppState>,
-    Path((dealer, code)): Path<(String, String)>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    Owner(owner): Owner,
+    Path((_dealer, code)): Path<(String, String)>,
     addr: ClientAddr,
 ) -> Result<axum::Json<ServiceBooking>, Error> {
     let clock = Clock::now();
-    let (dealer_id, owner, _) = changeable(&state, &dealer, &jar, &code, clock).await?;
+    let dealer_id = record.id;
+    changeable(&state, dealer_id, owner, &code, clock).await?;
     state.limits.check(&format!("owner:{owner}"), &addr)?;
     if !service::cancel(&state.db, dealer_id, owner, &code, clock).await? {
         return Err(no_booking());
@@ -234,37 +232,28 @@ pub async fn cancel(
 )]
 pub async fn reschedule(
     State(state): State<AppState>,
-    Path((dealer, code)): Path<(String, String)>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    Owner(owner): Owner,
+    Path((_dealer, code)): Path<(String, String)>,
     addr: ClientAddr,
     Json(request): Json<ServiceReschedule>,
 ) -> Result<axum::Json<ServiceBooking>, Error> {
     let clock = Clock::now();
-    let (dealer_id, owner, current) = changeable(&state, &dealer, &jar, &code, clock).await?;
+    let dealer_id = record.id;
+    let current = changeable(&state, dealer_id, owner, &code, clock).await?;
     state.limits.check(&format!("owner:{owner}"), &addr)?;
-    let slot = bookable_slot(&state, SlotKind::Service, dealer_id, request.slot_id, clock).await?;
-    if slot.store_id != current.store.id {
-        return Err(Error::Unprocessable(ApiError::invalid(
-            "slot",
-            "只能改到同一门店的时段",
-        )));
-    }
-    if slot.id == current.slot.id {
-        return Err(Error::Unprocessable(ApiError::invalid(
-            "slot",
-            "新时段与原时段相同",
-        )));
-    }
-    match service::reschedule(&state.db, dealer_id, owner, &code, slot.id, clock).await? {
-        Moved::Done => {}
-        Moved::NoBooking => return Err(no_booking()),
-        Moved::Full => {
-            let free =
-                bookings::nearest_free(&state.db, SlotKind::Service, &slot, clock, 3).await?;
-            return Err(Error::SlotFull(free));
-        }
-        Moved::Duplicate => return Err(duplicate()),
-    }
+    let kind = SlotKind::Service;
+    let slot = slot_to_move_to(
+        &state,
+        kind,
+        dealer_id,
+        request.slot_id,
+        &current.slot,
+        clock,
+    )
+    .await?;
+    let done = service::reschedule(&state.db, dealer_id, owner, &code, slot.id, clock).await?;
+    moved(&state, kind, &slot, clock, done, no_booking(), duplicate()).await?;
     service::of_owner_by_code(&state.db, dealer_id, owner, &code)
         .await?
         .map(axum::Json)

@@ -4,24 +4,14 @@
 //! 403, another dealer's booking is a 404.
 
 use axum::extract::State;
-use shared::console::Role;
 use shared::service::{ServiceUpdate, StaffService};
 use shared::{ApiError, ErrorBody};
 
+use super::extract::ServiceDesk;
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings::Clock;
+use crate::clock::Clock;
 use crate::service::{self, Recorded, Scope};
-use crate::staff::Staff;
-
-/// A service advisor, manager or admin, or 403.
-fn serving(staff: &Staff) -> Result<(), Error> {
-    if staff.role == Role::ServiceAdvisor || staff.manages() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
 
 #[utoipa::path(
     get,
@@ -35,9 +25,8 @@ fn serving(staff: &Staff) -> Result<(), Error> {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    staff: Staff,
+    ServiceDesk(staff): ServiceDesk,
 ) -> Result<axum::Json<Vec<StaffService>>, Error> {
-    serving(&staff)?;
     let today = Clock::now().today();
     let list = service::staff_list(&state.db, &staff, Scope::Board(today)).await?;
     Ok(axum::Json(list.into_iter().map(|(_, _, b)| b).collect()))
@@ -59,11 +48,10 @@ pub async fn list(
 )]
 pub async fn update(
     State(state): State<AppState>,
-    staff: Staff,
+    ServiceDesk(staff): ServiceDesk,
     Path(code): Path<String>,
     Json(request): Json<ServiceUpdate>,
 ) -> Result<axum::Json<StaffService>, Error> {
-    serving(&staff)?;
     let outcome = request.validate().map_err(Error::Unprocessable)?;
     match service::record(&state.db, &staff, &code, outcome, Clock::now()).await? {
         Recorded::Done(b) => Ok(axum::Json(*b)),

@@ -12,12 +12,12 @@ use shared::attribution::{AttributionWindow, LinkStats, NewVisitorLink, ShareTre
 use shared::link::{self, Link};
 use shared::ErrorBody;
 
-use super::console::admin;
+use super::extract::{Admin, Dealer};
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::Path;
-use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::Clock;
+use super::{AppState, Error, Json};
+use crate::clock::Clock;
 use crate::staff::Staff;
 use crate::{attribution, shares};
 
@@ -39,15 +39,14 @@ use crate::{attribution, shares};
 pub async fn create_share(
     State(state): State<AppState>,
     _: ClicksWritten,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    visitor: Visitor,
     jar: PrivateCookieJar,
     addr: ClientAddr,
     Json(request): Json<NewVisitorLink>,
 ) -> Result<impl IntoResponse, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
-    let target = link::check_target(&dealer, &request.target).map_err(Error::Unprocessable)?;
+    let target = link::check_target(&slug, &request.target).map_err(Error::Unprocessable)?;
     let clock = Clock::now();
     let (made, new) = shares::visitor_link(
         &state.db,
@@ -63,7 +62,7 @@ pub async fn create_share(
     } else {
         StatusCode::OK
     };
-    let jar = visitor.save(jar, &dealer);
+    let jar = visitor.save(jar, &slug);
     Ok((status, jar, axum::Json(made)))
 }
 
@@ -121,9 +120,8 @@ pub async fn share_tree(
 )]
 pub async fn window(
     State(state): State<AppState>,
-    staff: Staff,
+    Admin(staff): Admin,
 ) -> Result<axum::Json<AttributionWindow>, Error> {
-    admin(&staff)?;
     let mut conn = state.db.pool.acquire().await?;
     let days = attribution::window_days(&mut conn, staff.dealer_id).await?;
     Ok(axum::Json(AttributionWindow { days }))
@@ -143,10 +141,9 @@ pub async fn window(
 )]
 pub async fn save_window(
     State(state): State<AppState>,
-    staff: Staff,
+    Admin(staff): Admin,
     Json(window): Json<AttributionWindow>,
 ) -> Result<axum::Json<AttributionWindow>, Error> {
-    admin(&staff)?;
     window.validate().map_err(Error::Unprocessable)?;
     attribution::set_window_days(&state.db, staff.dealer_id, window.days).await?;
     tracing::info!(

@@ -3,7 +3,7 @@
 //! and its first wasm chunks and API requests preloaded. An unknown dealer, series or page gets
 //! the same shell with status 404: the app shows its Chinese 404 page. A dealer's page is
 //! rendered once per catalogue version, path and origin and then sent from the ready, compressed
-//! bytes `crate::cache` keeps.
+//! bytes `http::cache` keeps.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use shared::money;
 use shared::page::{FirstPaint, Page};
 
+use super::cache::{Answer, Ready};
 use super::AppState;
 use super::Query;
-use crate::cache::{Answer, Ready};
 use crate::catalog::{self, Scope};
 
 /// Where the server fills in the page's meta tags.
@@ -153,7 +153,7 @@ pub async fn page(
     let answer = Answer::Shell {
         path: uri.path_and_query().map_or("/", |p| p.as_str()).to_string(),
         origin: origin(&headers),
-        day: crate::bookings::Clock::now().today(),
+        day: crate::clock::Clock::now().today(),
     };
     let build = async {
         // A page whose meta could not be read is sent but not kept.
@@ -346,7 +346,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 )
             } else {
                 // The legend the table opens with, reckoned as the app reckons it.
-                let today = crate::bookings::Clock::now().today();
+                let today = crate::clock::Clock::now().today();
                 let legend = FirstPaint::compare(today, &record.terms.default_loan());
                 PageMeta {
                     first_paint: Some(Painted::Compare(legend)),

@@ -5,17 +5,15 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum_extra::extract::cookie::PrivateCookieJar;
 use shared::survey::{SurveyAnswer, SurveyThanks, SurveyVisits};
 use shared::{ApiError, ErrorBody};
 
-use super::owners::owner_of;
-use super::proof::access;
+use super::extract::{Dealer, Manager, Owner};
 use super::visitor::{ClientAddr, Visitor};
 use super::Path;
-use super::{dealer_or_404, AppState, Error, Json};
-use crate::bookings::Clock;
-use crate::staff::Staff;
+use super::{AppState, Error, Json};
+use crate::clock::Clock;
+use crate::proofs::Access;
 use crate::surveys::{self, Answered, FollowedUp, Person};
 
 #[utoipa::path(
@@ -30,14 +28,13 @@ use crate::surveys::{self, Answered, FollowedUp, Person};
 )]
 pub async fn visits(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    owner: Option<Owner>,
+    access: Access,
 ) -> Result<axum::Json<SurveyVisits>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let access = access(&state, &jar, &dealer, record.id).await?;
     let who = Person {
         access: &access,
-        owner: owner_of(&jar, &dealer),
+        owner: owner.map(|Owner(id)| id),
     };
     Ok(axum::Json(SurveyVisits {
         visits: surveys::visits(&state.db, record.id, who).await?,
@@ -60,14 +57,14 @@ pub async fn visits(
 )]
 pub async fn answer(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    visitor: Option<Visitor>,
+    owner: Option<Owner>,
+    access: Access,
     addr: ClientAddr,
     Json(request): Json<SurveyAnswer>,
 ) -> Result<(StatusCode, axum::Json<SurveyThanks>), Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let visitor = Visitor::of(&jar, &dealer);
-    let owner = owner_of(&jar, &dealer);
+    let owner = owner.map(|Owner(id)| id);
     let who_key = match (&visitor, owner) {
         (_, Some(owner)) => format!("owner:{owner}"),
         (Some(v), None) => v.id.clone(),
@@ -75,7 +72,6 @@ pub async fn answer(
     };
     state.limits.check(&who_key, &addr)?;
     let checked = request.validate().map_err(Error::Unprocessable)?;
-    let access = access(&state, &jar, &dealer, record.id).await?;
     let who = Person {
         access: &access,
         owner,
@@ -130,12 +126,9 @@ pub async fn answer(
 )]
 pub async fn follow_up(
     State(state): State<AppState>,
-    staff: Staff,
+    Manager(staff): Manager,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, Error> {
-    if !staff.manages() {
-        return Err(Error::Forbidden);
-    }
     match surveys::mark_followed_up(
         &state.db,
         staff.dealer_id,

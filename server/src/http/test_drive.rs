@@ -15,13 +15,17 @@ use shared::booking::{Booking, BookingRequest, Slot, SlotFull, SlotList, TestDri
 use shared::contact::{self, PRIVACY_NOTICE_VERSION};
 use shared::{ApiError, ErrorBody};
 
+use super::extract::Dealer;
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
-use super::{dealer_or_404, AppState, Error, Json};
+use super::{AppState, Error, Json};
 use super::{Path, Query};
-use crate::bookings::{self, Booked, Clock, NewBooking, SlotKind};
+use crate::bookings::{self, Booked, NewBooking};
+use crate::clock::Clock;
 use crate::idempotency::{self, Key};
 use crate::leads::Touch;
+use crate::proofs::Access;
+use crate::slots::{self, Moved, SlotKind};
 
 #[utoipa::path(
     get,
@@ -35,9 +39,8 @@ use crate::leads::Touch;
 )]
 pub async fn offer(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { record, .. }: Dealer,
 ) -> Result<axum::Json<TestDriveOffer>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
     Ok(axum::Json(TestDriveOffer {
         stores: bookings::test_drive_stores(&state.db, record.id).await?,
         privacy_version: PRIVACY_NOTICE_VERSION.into(),
@@ -68,11 +71,11 @@ pub struct SlotQuery {
 )]
 pub async fn slots(
     State(state): State<AppState>,
-    Path((dealer, store)): Path<(String, i64)>,
+    Dealer { record, .. }: Dealer,
+    Path((_dealer, store)): Path<(String, i64)>,
     Query(query): Query<SlotQuery>,
 ) -> Result<axum::Json<SlotList>, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    if !bookings::store_of(&state.db, record.id, store).await? {
+    if !slots::store_of(&state.db, record.id, store).await? {
         return Err(Error::NotFound("未找到该门店".into()));
     }
     if let Some(series) = &query.series {
@@ -80,7 +83,7 @@ pub async fn slots(
             return Err(no_test_drive_car());
         }
     }
-    let slots = bookings::window(&state.db, SlotKind::TestDrive, store, Clock::now()).await?;
+    let slots = slots::window(&state.db, SlotKind::TestDrive, store, Clock::now()).await?;
     Ok(axum::Json(SlotList { slots }))
 }
 
@@ -125,23 +128,26 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
         (status = 429, description = "操作太频繁（Retry-After 秒后再试）", body = ErrorBody),
     )
 )]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is an extractor: who is asking, what they send, and the limits"
+)]
 pub async fn book(
     State(state): State<AppState>,
     _: ClicksWritten,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
+    visitor: Visitor,
     jar: PrivateCookieJar,
     addr: ClientAddr,
     headers: HeaderMap,
     Json(request): Json<BookingRequest>,
 ) -> Result<impl IntoResponse, Error> {
-    let record = dealer_or_404(&state, &dealer).await?;
-    let visitor = Visitor::of_or_new(&jar, &dealer);
     state.limits.check(&visitor.id, &addr)?;
     let key = idempotency_key(&headers)?;
     let request_hash = hash(&request);
     if let Some(key) = &key {
         if let Some(code) = replay(&state, record.id, key, &request_hash).await? {
-            return created(&state, record.id, &code, jar, &dealer, visitor, &request).await;
+            return created(&state, record.id, &code, jar, &slug, visitor, &request).await;
         }
     }
     let contact = request.contact.validate().map_err(Error::Unprocessable)?;
@@ -199,14 +205,13 @@ pub async fn book(
     let code = match bookings::book(&state.db, &booking).await? {
         Booked::Done(code) | Booked::Replayed(code) => code,
         Booked::Full => {
-            let free =
-                bookings::nearest_free(&state.db, SlotKind::TestDrive, &slot, clock, 3).await?;
+            let free = slots::nearest_free(&state.db, SlotKind::TestDrive, &slot, clock, 3).await?;
             return Err(Error::SlotFull(free));
         }
         Booked::Duplicate => return Err(duplicate()),
         Booked::KeyReused => return Err(key_reused()),
     };
-    created(&state, record.id, &code, jar, &dealer, visitor, &request).await
+    created(&state, record.id, &code, jar, &slug, visitor, &request).await
 }
 
 fn duplicate() -> Error {
@@ -225,7 +230,7 @@ pub async fn bookable_slot(
     slot_id: i64,
     clock: Clock,
 ) -> Result<Slot, Error> {
-    let slot = bookings::slot(&state.db, kind, dealer_id, slot_id)
+    let slot = slots::slot(&state.db, kind, dealer_id, slot_id)
         .await?
         .ok_or_else(|| Error::Unprocessable(ApiError::invalid("slot", "该时段不存在")))?;
     if !clock.is_bookable(&slot) {
@@ -235,6 +240,48 @@ pub async fn bookable_slot(
         )));
     }
     Ok(slot)
+}
+
+/// The slot a booking (test drive or service visit) of `from` asks to move to: bookable, at
+/// the same store and not the slot it has, or 422 naming the slot.
+pub async fn slot_to_move_to(
+    state: &AppState,
+    kind: SlotKind,
+    dealer_id: i64,
+    slot_id: i64,
+    from: &Slot,
+    clock: Clock,
+) -> Result<Slot, Error> {
+    let slot = bookable_slot(state, kind, dealer_id, slot_id, clock).await?;
+    let refused = |message: &str| Err(Error::Unprocessable(ApiError::invalid("slot", message)));
+    if slot.store_id != from.store_id {
+        return refused("只能改到同一门店的时段");
+    }
+    if slot.id == from.id {
+        return refused("新时段与原时段相同");
+    }
+    Ok(slot)
+}
+
+/// What moving a booking to `to` found, as the answer: done, `missing` (404), 409 `slot_full`
+/// with the nearest free slots of the kind, or `duplicate` (409).
+pub async fn moved(
+    state: &AppState,
+    kind: SlotKind,
+    to: &Slot,
+    clock: Clock,
+    moved: Moved,
+    missing: Error,
+    duplicate: Error,
+) -> Result<(), Error> {
+    match moved {
+        Moved::Done => Ok(()),
+        Moved::NoBooking => Err(missing),
+        Moved::Full => Err(Error::SlotFull(
+            slots::nearest_free(&state.db, kind, to, clock, 3).await?,
+        )),
+        Moved::Duplicate => Err(duplicate),
+    }
 }
 
 /// The booking code a key first made, when it was made by this very request; the same key
@@ -306,16 +353,15 @@ async fn created(
 )]
 pub async fn booking(
     State(state): State<AppState>,
-    Path((dealer, code)): Path<(String, String)>,
-    jar: PrivateCookieJar,
+    Dealer { record, .. }: Dealer,
+    access: Access,
+    Path((_dealer, code)): Path<(String, String)>,
     addr: ClientAddr,
 ) -> Result<axum::Json<Booking>, Error> {
     state.lookups.check(&addr)?;
-    let record = dealer_or_404(&state, &dealer).await?;
     let mut booking = bookings::by_code(&state.db, record.id, &code)
         .await?
         .ok_or_else(|| Error::NotFound("未找到该预约".into()))?;
-    let access = super::proof::access(&state, &jar, &dealer, record.id).await?;
     if !bookings::sees(&state.db, record.id, &code, &access).await? {
         booking.name = contact::mask_name(&booking.name);
     }
@@ -338,11 +384,11 @@ pub async fn booking(
 )]
 pub async fn calendar(
     State(state): State<AppState>,
-    Path((dealer, code)): Path<(String, String)>,
+    Dealer { record, .. }: Dealer,
+    Path((_dealer, code)): Path<(String, String)>,
     addr: ClientAddr,
 ) -> Result<impl IntoResponse, Error> {
     state.lookups.check(&addr)?;
-    let record = dealer_or_404(&state, &dealer).await?;
     let booking = bookings::by_code(&state.db, record.id, &code)
         .await?
         .ok_or_else(|| Error::NotFound("未找到该预约".into()))?;

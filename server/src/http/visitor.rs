@@ -97,10 +97,15 @@ impl Visitor {
 
     /// The cookie's visitor, or a new anonymous one.
     pub fn of_or_new(jar: &PrivateCookieJar, dealer: &str) -> Self {
-        Self::of(jar, dealer).unwrap_or_else(|| Self {
-            id: new_id(crate::bookings::Clock::now().millis),
+        Self::of(jar, dealer).unwrap_or_else(Self::anonymous)
+    }
+
+    /// A new anonymous visitor, kept once its cookie is saved.
+    pub fn anonymous() -> Self {
+        Self {
+            id: new_id(crate::clock::Clock::now().millis),
             ..Self::default()
-        })
+        }
     }
 
     /// This visitor, remembering the contact they just gave.

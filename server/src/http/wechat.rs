@@ -11,11 +11,10 @@ use shared::page::Page;
 use shared::wechat::{self as rules, JsConfig, SaveWeChat, WeChatSettings};
 use shared::{ApiError, ErrorBody};
 
-use super::console::admin;
-use super::{dealer_or_404, shell, AppState, Error, Json};
-use super::{Path, Query};
-use crate::bookings::Clock;
-use crate::staff::Staff;
+use super::extract::{Admin, Dealer};
+use super::Query;
+use super::{shell, AppState, Error, Json};
+use crate::clock::Clock;
 use crate::wechat::{self, Failure};
 
 /// The longest page URL signed.
@@ -47,11 +46,10 @@ pub struct JsConfigQuery {
 )]
 pub async fn js_config(
     State(state): State<AppState>,
-    Path(dealer): Path<String>,
+    Dealer { slug, record }: Dealer,
     query: Result<Query<JsConfigQuery>, Error>,
 ) -> Result<Response, Error> {
     let Query(query) = query?;
-    let record = dealer_or_404(&state, &dealer).await?;
     let settings = wechat::settings(&state.db, record.id)
         .await?
         .ok_or_else(|| {
@@ -71,7 +69,7 @@ pub async fn js_config(
         .unwrap_or_else(|| signed.path.clone());
     let page_uri = Uri::try_from(page.as_str())
         .ok()
-        .filter(|uri| Page::parse(uri.path()).is_some_and(|(own, _)| own == dealer))
+        .filter(|uri| Page::parse(uri.path()).is_some_and(|(own, _)| own == slug))
         .ok_or_else(|| {
             Error::BadRequest(ApiError::invalid("page", "只能为本店的页面生成分享卡片"))
         })?;
@@ -172,9 +170,8 @@ impl SignedUrl {
 )]
 pub async fn settings(
     State(state): State<AppState>,
-    staff: Staff,
+    Admin(staff): Admin,
 ) -> Result<axum::Json<WeChatSettings>, Error> {
-    admin(&staff)?;
     let stored = wechat::settings(&state.db, staff.dealer_id).await?;
     Ok(axum::Json(stored.map(|s| s.view()).unwrap_or_default()))
 }
@@ -193,10 +190,9 @@ pub async fn settings(
 )]
 pub async fn save_settings(
     State(state): State<AppState>,
-    staff: Staff,
+    Admin(staff): Admin,
     Json(request): Json<SaveWeChat>,
 ) -> Result<axum::Json<WeChatSettings>, Error> {
-    admin(&staff)?;
     let stored = wechat::settings(&state.db, staff.dealer_id).await?;
     let has_secret = stored.as_ref().is_some_and(|s| !s.app_secret.is_empty());
     let new = request.validate(has_secret).map_err(Error::Unprocessable)?;

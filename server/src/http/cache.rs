@@ -16,8 +16,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use super::Error;
 use crate::db::Db;
-use crate::http::Error;
 
 /// How often each instance reads the versions: a change made elsewhere is served within this
 /// and one query.
