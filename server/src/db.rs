@@ -49,8 +49,11 @@ pub struct Db {
     pub backend: Backend,
 }
 
-/// The write-ahead log's bound when none is configured: 64 MiB.
-pub const DEFAULT_WAL_LIMIT: u64 = 64 * 1024 * 1024;
+/// The write-ahead log's bound when none is configured: 16 MiB. A booking appends about 75 KB
+/// of pages to the log, so under 1,300 bookings a second the log is emptied every second or so;
+/// the smaller the log, the less each emptying holds the writer (`cargo xtask bench writes`,
+/// p99: 46-48 ms at 16 MiB, 53-58 ms at 32, 105-110 ms at 64 and 256, 313 ms unbounded).
+pub const DEFAULT_WAL_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// Connects to `url` with the default write-ahead log bound ([`connect_with`]).
 pub async fn connect(url: &str) -> anyhow::Result<Db> {
@@ -202,9 +205,10 @@ const WAL_LOOK_EVERY: Duration = Duration::from_millis(100);
 /// writes and reads: SQLite starts the log over only when a writer begins while no reader
 /// still reads from it, which under load never happens (16 writers for 60 s left a 2.56 GB log
 /// beside a 22 MB database, replayed whole after a crash). So when the log passes `limit`, a
-/// TRUNCATE checkpoint is taken on the writer's own connection: writers wait their turn in the
-/// pool, as for any write, while it copies what the last PASSIVE left (a second's writes at
-/// most), waits for the readers of the log to finish (milliseconds) and empties the file.
+/// PASSIVE checkpoint copies what it can, then a TRUNCATE checkpoint is taken on the writer's
+/// own connection: writers wait their turn in the pool, as for any write, while it copies the
+/// few pages written since, waits for the readers of the log to finish (milliseconds) and
+/// empties the file.
 fn checkpoint_beside_the_writer(db: Db, wal: PathBuf, limit: u64) {
     tokio::spawn(async move {
         let mut look = tokio::time::interval(WAL_LOOK_EVERY);
@@ -215,6 +219,11 @@ fn checkpoint_beside_the_writer(db: Db, wal: PathBuf, limit: u64) {
             look.tick().await;
             let size = tokio::fs::metadata(&wal).await.map_or(0, |m| m.len());
             let outcome = if size > limit {
+                // What can be copied without the writer is copied first, so the writer is held
+                // only for the pages written since.
+                let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&db.pool)
+                    .await;
                 sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)")
                     .fetch_one(&db.writer)
                     .await

@@ -435,7 +435,7 @@ pub(super) fn booking_writes_report(
             let _ = writeln!(
                 report,
                 "- {}: the write-ahead log peaked at {:.1} MB during the load and was {:.1} MB \
-                 after it (bound: `CHELINK_WAL_LIMIT_MB`, 64 by default).",
+                 after it (bound: `CHELINK_WAL_LIMIT_MB`, 16 by default).",
                 run.database,
                 largest as f64 / 1e6,
                 after as f64 / 1e6
