@@ -47,9 +47,15 @@ impl Site {
                 channel: None,
             },
         };
+        self.books_through_api(&body).await
+    }
+
+    /// Posts a booking as a customer would and reads the login of the consultant its lead
+    /// went to.
+    pub async fn books_through_api(&self, body: &BookingRequest) -> (Booking, String) {
         let booking: Booking = reqwest::Client::new()
             .post(self.url("/api/v1/dealers/demo/bookings"))
-            .json(&body)
+            .json(body)
             .send()
             .await
             .unwrap()
@@ -61,7 +67,7 @@ impl Site {
         let login: String = sqlx::query_scalar(
             "SELECT s.login FROM leads l JOIN staff s ON s.id = l.consultant_id WHERE l.phone = $1",
         )
-        .bind(phone)
+        .bind(&body.contact.phone)
         .fetch_one(&self.db.pool)
         .await
         .unwrap();

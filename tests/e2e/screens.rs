@@ -441,18 +441,5 @@ async fn books(site: &Site, name: &str, phone: &str) -> String {
             channel: Some("moments".into()),
         },
     };
-    let booked = reqwest::Client::new()
-        .post(site.url("/api/v1/dealers/demo/bookings"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(booked.status().is_success(), "{}", booked.status());
-    sqlx::query_scalar(
-        "SELECT s.login FROM leads l JOIN staff s ON s.id = l.consultant_id WHERE l.phone = $1",
-    )
-    .bind(phone)
-    .fetch_one(&site.db.pool)
-    .await
-    .unwrap()
+    site.books_through_api(&body).await.1
 }
