@@ -1,6 +1,6 @@
 //! Test drives in the database: the stores that give them, bookings written (a seat of a
 //! `crate::slots` slot taken in the transaction that writes the booking and its lead), read,
-//! cancelled, moved and erased; and price enquiries.
+//! cancelled and moved.
 
 use rand::Rng;
 use shared::booking::{Booking, BookingStatus, Consultant, TestDriveStore};
@@ -279,9 +279,12 @@ impl BookingRow {
             store,
             slot: self.slot.slot()?,
             series_id: self.series_id,
+            trim_name: shared::catalog::trim_under_series(
+                &self.series_name,
+                self.trim_name.as_deref(),
+            ),
             series_name: self.series_name,
             trim_id: self.trim_id,
-            trim_name: self.trim_name,
             name: self.name.unwrap_or_default(),
             phone: self
                 .phone
@@ -338,21 +341,6 @@ pub async fn sees(db: &Db, dealer_id: i64, code: &str, access: &Access) -> sqlx:
     }
     let found: Option<i64> = query.fetch_optional(&db.pool).await?;
     Ok(found.is_some())
-}
-
-/// The price enquiries a browser may see: made by its visitor, or on a proven phone's lead.
-pub async fn enquiries_seen(db: &Db, dealer_id: i64, access: &Access) -> sqlx::Result<i64> {
-    let (seen, values) = access.condition("x", 2);
-    let sql = format!(
-        "SELECT COUNT(*) FROM (SELECT e.visitor, l.phone FROM lead_events e \
-         JOIN leads l ON l.id = e.lead_id WHERE l.dealer_id = $1 AND e.kind = 'enquired') x \
-         WHERE {seen}"
-    );
-    let mut query = sqlx::query_scalar(&sql).bind(dealer_id);
-    for value in values {
-        query = query.bind(value);
-    }
-    query.fetch_one(&db.pool).await
 }
 
 /// An open booking a browser may change, with its slot, lead and phone.
@@ -425,126 +413,6 @@ pub async fn reschedule(
         .await?;
     tx.commit().await?;
     Ok(Moved::Done)
-}
-
-/// What the dealer keeps about a phone: the lead's name, consent and number of enquiries.
-pub async fn lead_of_phone(
-    db: &Db,
-    dealer_id: i64,
-    phone: &str,
-) -> sqlx::Result<Option<(Option<String>, Option<String>, i64)>> {
-    sqlx::query_as(
-        "SELECT l.name, l.consent_version, \
-         (SELECT COUNT(*) FROM lead_events e WHERE e.lead_id = l.id AND e.kind = 'enquired') \
-         FROM leads l WHERE l.dealer_id = $1 AND l.phone = $2",
-    )
-    .bind(dealer_id)
-    .bind(phone)
-    .fetch_optional(&db.pool)
-    .await
-}
-
-/// Deletes a person's data at the dealer, at once: future open bookings are cancelled and
-/// their seats freed, name and phone are erased from the lead and every booking, staff notes
-/// are blanked; the lead stays as an anonymous count.
-pub async fn erase(db: &Db, dealer_id: i64, phone: &str, clock: Clock) -> sqlx::Result<()> {
-    let mut tx = db::begin_write(db).await?;
-    let open: Vec<(i64, i64, String, i64)> = sqlx::query_as(
-        "SELECT b.id, b.slot_id, sl.day, sl.start_min FROM bookings b JOIN slots sl ON sl.id = b.slot_id \
-         WHERE b.dealer_id = $1 AND b.phone = $2 AND b.status IN ('booked', 'confirmed')",
-    )
-    .bind(dealer_id)
-    .bind(phone)
-    .fetch_all(&mut *tx)
-    .await?;
-    let today = clock.today().to_string();
-    for (id, slot_id, day, start) in open {
-        let future = day > today || (day == today && start > i64::from(clock.minute()));
-        if !future {
-            continue;
-        }
-        slots::cancel_seat(&mut tx, SlotKind::TestDrive, id, slot_id, clock.millis).await?;
-    }
-    sqlx::query(
-        "UPDATE bookings SET name = NULL, phone = NULL, updated_at = $1 WHERE dealer_id = $2 AND phone = $3",
-    )
-    .bind(clock.millis)
-    .bind(dealer_id)
-    .bind(phone)
-    .execute(&mut *tx)
-    .await?;
-    let lead: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM leads WHERE dealer_id = $1 AND phone = $2")
-            .bind(dealer_id)
-            .bind(phone)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some(lead_id) = lead {
-        sqlx::query(
-            "UPDATE leads SET name = NULL, phone = NULL, erased_at = $1, updated_at = $1 WHERE id = $2",
-        )
-        .bind(clock.millis)
-        .bind(lead_id)
-        .execute(&mut *tx)
-        .await?;
-        leads::blank_notes(&mut tx, lead_id).await?;
-        Event::Erased
-            .write(&mut tx, lead_id, By::Visitor(None), "", clock.millis)
-            .await?;
-    }
-    sqlx::query("DELETE FROM phone_codes WHERE dealer_id = $1 AND phone = $2")
-        .bind(dealer_id)
-        .bind(phone)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
-}
-
-/// A price enquiry: the lead created or updated, the event on its timeline, its consultant.
-pub async fn enquire(db: &Db, touch: &Touch<'_>) -> sqlx::Result<Option<Consultant>> {
-    let mut tx = db::begin_write(db).await?;
-    let detail = serde_json::json!({
-        "series": touch.series_id, "trim": touch.trim_id,
-        "page": touch.origin.page, "button": touch.origin.button, "channel": touch.origin.channel,
-    });
-    let owned = leads::touch(&mut tx, touch, Event::Enquired, &detail.to_string()).await?;
-    let consultant = leads::consultant(&mut tx, owned.consultant_id).await?;
-    tx.commit().await?;
-    Ok(consultant)
-}
-
-/// The series of a trim the dealer sells.
-pub async fn trim_sold(db: &Db, dealer_id: i64, trim_id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
-        "SELECT t.series_id FROM trims t JOIN dealer_trims dt ON dt.trim_id = t.id \
-         WHERE dt.dealer_id = $1 AND t.id = $2",
-    )
-    .bind(dealer_id)
-    .bind(trim_id)
-    .fetch_optional(&db.pool)
-    .await
-}
-
-/// Whether the dealer sells a series.
-pub async fn series_sold(db: &Db, dealer_id: i64, series_id: &str) -> sqlx::Result<bool> {
-    let found: Option<String> = sqlx::query_scalar(
-        "SELECT series_id FROM dealer_series WHERE dealer_id = $1 AND series_id = $2",
-    )
-    .bind(dealer_id)
-    .bind(series_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(found.is_some())
-}
-
-/// The opening hours (as shown) of the dealer's first store.
-pub async fn first_store_hours(db: &Db, dealer_id: i64) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
-        "SELECT opening_hours FROM stores WHERE dealer_id = $1 ORDER BY position, id LIMIT 1",
-    )
-    .bind(dealer_id)
-    .fetch_optional(&db.pool)
-    .await
 }
 
 #[cfg(test)]

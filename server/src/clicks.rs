@@ -57,11 +57,6 @@ pub struct Clicks {
 }
 
 impl Clicks {
-    /// Starts the writer task for `db`, holding at most `DEFAULT_BACKLOG` visits.
-    pub fn start(db: Db) -> Self {
-        Self::holding(db, DEFAULT_BACKLOG)
-    }
-
     /// Starts the writer task for `db`, holding at most `backlog` visits not yet written.
     pub fn holding(db: Db, backlog: usize) -> Self {
         let (tx, rx) = mpsc::channel(backlog.max(1));

@@ -93,8 +93,11 @@ pub async fn staff_bookings(
                 status: BookingStatus::parse(&r.status)?,
                 slot,
                 store_name: r.store_name,
+                trim_name: shared::catalog::trim_under_series(
+                    &r.series_name,
+                    r.trim_name.as_deref(),
+                ),
                 series_name: r.series_name,
-                trim_name: r.trim_name,
                 name: r.name.unwrap_or_default(),
                 phone: r
                     .phone

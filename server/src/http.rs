@@ -107,9 +107,18 @@ pub struct Shared {
 impl AppState {
     /// The state for a database and a built app, with the default write limits.
     pub async fn new(db: Db, dist: &std::path::Path) -> sqlx::Result<Self> {
+        Self::holding_clicks(db, dist, crate::clicks::DEFAULT_BACKLOG).await
+    }
+
+    /// The same, holding at most `click_backlog` share-link visits not yet written.
+    pub async fn holding_clicks(
+        db: Db,
+        dist: &std::path::Path,
+        click_backlog: usize,
+    ) -> sqlx::Result<Self> {
         Ok(Self(Arc::new(Shared {
             cookie_key: visitor::cookie_key(&db).await?,
-            clicks: Clicks::start(db.clone()),
+            clicks: Clicks::holding(db.clone(), click_backlog),
             catalogue: cache::Catalogue::start(db.clone()).await?,
             db,
             dist: dist.to_path_buf(),

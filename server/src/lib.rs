@@ -11,6 +11,8 @@ pub mod config;
 pub mod console;
 pub mod consultants;
 pub mod db;
+pub mod enquiries;
+pub mod erasure;
 pub mod http;
 pub mod idempotency;
 pub mod leads;
@@ -50,12 +52,11 @@ pub async fn prepare(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    let state = http::AppState::new(db, &config.dist)
+    let state = http::AppState::holding_clicks(db, &config.dist, config.click_backlog)
         .await?
         .with_write_limit(config.writes_per_minute);
     let state = state
         .with(|s| {
-            s.clicks = clicks::Clicks::holding(s.db.clone(), config.click_backlog);
             s.secure_cookies = config.secure_cookies;
             s.public_origin = config.public_origin.clone();
         })

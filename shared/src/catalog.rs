@@ -376,6 +376,28 @@ pub fn validate_dealer_slug(slug: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// What a trim's name adds to its series: the trim without the longest end of the series it
+/// starts with (the whole series, or the series without its brand): `SU7 标准版` under
+/// `小米SU7` is `标准版`, `秦PLUS（价格表条目）` under `秦PLUS` is `（价格表条目）`. An end
+/// of one character is not taken as the series (`3` of `Model 3`).
+pub fn trim_after_series<'a>(series: &str, trim: &'a str) -> &'a str {
+    series
+        .char_indices()
+        .map(|(at, _)| &series[at..])
+        .filter(|end| end.len() == series.len() || end.chars().count() >= 2)
+        .find(|end| !end.is_empty() && trim.starts_with(end))
+        .map_or(trim, |end| &trim[end.len()..])
+        .trim()
+}
+
+/// A trim as shown after its series' name (a booking's `秦PLUS` then `（价格表条目）`): what
+/// it adds to the series, if anything.
+pub fn trim_under_series(series: &str, trim: Option<&str>) -> Option<String> {
+    trim.map(|trim| trim_after_series(series, trim))
+        .filter(|rest| !rest.is_empty())
+        .map(str::to_owned)
+}
+
 /// A car's name as people say it, from its brand, series and trim, each word once:
 /// `小米SU7 标准版` (not `小米汽车 小米SU7 SU7 标准版`), `比亚迪 秦PLUS`, `特斯拉 Model 3
 /// 焕新版`. The brand goes when the series already starts with it (`小米汽车` → `小米SU7`);
@@ -383,17 +405,7 @@ pub fn validate_dealer_slug(slug: &str) -> Result<(), ApiError> {
 pub fn car_name(brand: &str, series: &str, trim: &str) -> String {
     let short_brand = brand.strip_suffix("汽车").unwrap_or(brand);
     let brand_in_series = !short_brand.is_empty() && series.starts_with(short_brand);
-    let bare_series = series
-        .strip_prefix(short_brand)
-        .filter(|_| brand_in_series)
-        .unwrap_or(series)
-        .trim();
-    let rest = [series, bare_series]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .find_map(|s| trim.strip_prefix(s))
-        .unwrap_or(trim)
-        .trim();
+    let rest = trim_after_series(series, trim);
     let mut name = if brand_in_series || brand.is_empty() {
         series.to_string()
     } else {
@@ -435,6 +447,24 @@ mod tests {
             assert_eq!(energy.label(), label);
             assert_eq!(energy.is_new_energy(), new_energy, "{key}");
             assert_eq!(energy.has_engine(), engine, "{key}");
+        }
+    }
+
+    #[test]
+    fn a_trim_loses_the_series_it_repeats() {
+        for (series, trim, rest) in [
+            (
+                "秦PLUS",
+                "秦PLUS（价格表条目，未注明配置）",
+                "（价格表条目，未注明配置）",
+            ),
+            ("小米SU7", "SU7 标准版", "标准版"),
+            ("零跑B01", "零跑B01 2025款 430舒享版", "2025款 430舒享版"),
+            ("Model 3", "3 标准续航", "3 标准续航"),
+            ("汉", "汉EV 荣耀版", "EV 荣耀版"),
+            ("海豹", "冠军版 550km", "冠军版 550km"),
+        ] {
+            assert_eq!(trim_after_series(series, trim), rest, "{series} / {trim}");
         }
     }
 

@@ -13,8 +13,8 @@ use super::extract::Dealer;
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
-use crate::bookings;
 use crate::clock::Clock;
+use crate::enquiries;
 use crate::leads::Touch;
 
 #[utoipa::path(
@@ -45,7 +45,7 @@ pub async fn enquire(
     request.origin.validate().map_err(Error::Unprocessable)?;
     let series = match (&request.series_id, &request.trim_id) {
         (_, Some(trim)) => {
-            let series = bookings::trim_sold(&state.db, record.id, trim).await?;
+            let series = enquiries::trim_sold(&state.db, record.id, trim).await?;
             if series.is_none()
                 || request
                     .series_id
@@ -60,7 +60,7 @@ pub async fn enquire(
             series
         }
         (Some(series), None) => {
-            if !bookings::series_sold(&state.db, record.id, series).await? {
+            if !enquiries::series_sold(&state.db, record.id, series).await? {
                 return Err(Error::Unprocessable(ApiError::invalid(
                     "series",
                     "该经销商不销售所选车型",
@@ -86,8 +86,8 @@ pub async fn enquire(
         visitor: Some(&visitor.id),
         now: clock.millis,
     };
-    let consultant = bookings::enquire(&state.db, &touch).await?;
-    let hours = bookings::first_store_hours(&state.db, record.id).await?;
+    let consultant = enquiries::enquire(&state.db, &touch).await?;
+    let hours = enquiries::first_store_hours(&state.db, record.id).await?;
     let callback = callback(
         consultant.as_ref().map(|c| c.name.as_str()),
         hours.as_deref(),

@@ -16,10 +16,10 @@ use super::test_drive::{moved, slot_to_move_to};
 use super::visitor::Visitor;
 use super::Path;
 use super::{AppState, Error, Json};
-use crate::bookings;
 use crate::clock::Clock;
 use crate::proofs::Access;
 use crate::slots::SlotKind;
+use crate::{bookings, enquiries, erasure};
 
 #[utoipa::path(
     get,
@@ -56,10 +56,10 @@ pub async fn of(
         sms: state.sms.is_on(),
     };
     let bookings = bookings::visible(&state.db, dealer_id, access).await?;
-    let enquiries = bookings::enquiries_seen(&state.db, dealer_id, access).await?;
+    let enquiries = enquiries::enquiries_seen(&state.db, dealer_id, access).await?;
     let (name, phone, consent_version) = match &proof.phone {
         Some(phone) => {
-            let lead = bookings::lead_of_phone(&state.db, dealer_id, phone).await?;
+            let lead = erasure::lead_of_phone(&state.db, dealer_id, phone).await?;
             let (name, consent, _) = lead.unwrap_or_default();
             (name, Some(phone.clone()), consent)
         }
@@ -67,7 +67,7 @@ pub async fn of(
             let typed = visitor.and_then(|v| v.phone.clone());
             let made = !bookings.is_empty() || enquiries > 0;
             let consent = match (&typed, made) {
-                (Some(phone), true) => bookings::lead_of_phone(&state.db, dealer_id, phone)
+                (Some(phone), true) => erasure::lead_of_phone(&state.db, dealer_id, phone)
                     .await?
                     .and_then(|(_, consent, _)| consent),
                 _ => None,
@@ -224,7 +224,7 @@ pub async fn erase(
     }
     let clock = Clock::now();
     for phone in &access.phones {
-        bookings::erase(&state.db, record.id, phone, clock).await?;
+        erasure::erase(&state.db, record.id, phone, clock).await?;
     }
     Ok((StatusCode::NO_CONTENT, Visitor::forget(jar, &slug)))
 }
