@@ -7,6 +7,7 @@ use shared::catalog::{
     BodyType, Brand, Dealer, EnergyType, SeriesStatus, SeriesSummary, SpecValue, Store, Trim,
 };
 use shared::compare::{Better, SpecGroup, SpecItem};
+use shared::console::{CatalogSeries, SeriesOnSale};
 use shared::quote::DealerTerms;
 use shared::select::Candidate;
 use shared::tax::{Listing, ReliefPeriod, VesselTaxRates, VESSEL_TAX_BANDS};
@@ -92,6 +93,15 @@ struct StoreRow {
     city: String,
     phone: String,
     opening_hours: String,
+}
+
+/// How many series the dealer sells.
+pub async fn series_on_sale(db: &Db, dealer_id: i64) -> sqlx::Result<u32> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dealer_series WHERE dealer_id = $1")
+        .bind(dealer_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 pub async fn stores(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<Store>> {
@@ -517,6 +527,89 @@ pub async fn all_changed(conn: &mut sqlx::AnyConnection) -> sqlx::Result<()> {
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The platform catalogue's series, with whether the dealer sells and features each, by brand.
+pub async fn platform_series(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<CatalogSeries>> {
+    let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT s.id, b.name_zh, s.name_zh, \
+         (SELECT COUNT(*) FROM trims t WHERE t.series_id = s.id), ds.featured \
+         FROM series s JOIN brands b ON b.id = s.brand_id \
+         LEFT JOIN dealer_series ds ON ds.series_id = s.id AND ds.dealer_id = $1 \
+         ORDER BY b.position, b.id, s.position, s.id",
+    )
+    .bind(dealer_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, brand, name, trims, featured)| CatalogSeries {
+            id,
+            brand,
+            name,
+            trims: u32::try_from(trims).unwrap_or(0),
+            on_sale: featured.is_some(),
+            featured: featured.unwrap_or(0) != 0,
+        })
+        .collect())
+}
+
+/// Puts a platform series on sale at the dealer (every trim of it, after what it already
+/// sells) or takes it off, and features it or not, the catalogue marked changed in the same
+/// transaction. `None` when there is no such series.
+pub async fn put_on_sale(
+    db: &Db,
+    dealer_id: i64,
+    series_id: &str,
+    change: SeriesOnSale,
+) -> sqlx::Result<Option<CatalogSeries>> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let known: Option<String> = sqlx::query_scalar("SELECT id FROM series WHERE id = $1")
+        .bind(series_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if known.is_none() {
+        return Ok(None);
+    }
+    if change.on_sale {
+        sqlx::query(
+            "INSERT INTO dealer_series (dealer_id, series_id, featured, position) \
+             SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1 FROM dealer_series WHERE dealer_id = $1 \
+             ON CONFLICT (dealer_id, series_id) DO UPDATE SET featured = $3",
+        )
+        .bind(dealer_id)
+        .bind(series_id)
+        .bind(i64::from(change.featured))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO dealer_trims (dealer_id, trim_id) SELECT $1, id FROM trims WHERE series_id = $2 \
+             ON CONFLICT (dealer_id, trim_id) DO NOTHING",
+        )
+        .bind(dealer_id)
+        .bind(series_id)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "DELETE FROM dealer_trims WHERE dealer_id = $1 AND trim_id IN (SELECT id FROM trims WHERE series_id = $2)",
+        )
+        .bind(dealer_id)
+        .bind(series_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM dealer_series WHERE dealer_id = $1 AND series_id = $2")
+            .bind(dealer_id)
+            .bind(series_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    changed(&mut tx, dealer_id).await?;
+    tx.commit().await?;
+    Ok(platform_series(db, dealer_id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == series_id))
 }
 
 /// A dealer's price of one trim it sells (`None`: the guide price again), its catalogue marked

@@ -4,7 +4,9 @@
 //! leads themselves are `crate::leads`.
 
 use shared::booking::BookingStatus;
-use shared::console::{StaffBooking, StoreSetup, StoreView, Task, TaskKind, Today};
+use shared::console::{
+    FirstSteps, Role, StaffBooking, StoreSetup, StoreView, Task, TaskKind, Today,
+};
 use shared::contact::phone_as_seen;
 use shared::date::Date;
 use shared::slots::{SlotKind, TimeOfDay, BOOKING_DAYS};
@@ -173,10 +175,35 @@ pub async fn today(db: &Db, viewer: &Staff, clock: Clock) -> sqlx::Result<Today>
     } else {
         Vec::new()
     };
+    let first_steps = match viewer.role {
+        Role::Admin => Some(first_steps(db, viewer.dealer_id).await?).filter(|s| !s.done()),
+        _ => None,
+    };
     Ok(Today {
         tasks,
         bookings,
         follow_ups,
+        first_steps,
+    })
+}
+
+/// How far the dealer's set-up has come.
+pub async fn first_steps(db: &Db, dealer_id: i64) -> sqlx::Result<FirstSteps> {
+    let (stores, colleagues, series, wechat): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM stores WHERE dealer_id = $1), \
+         (SELECT COUNT(*) FROM staff WHERE dealer_id = $1 AND active = 1 AND role <> 'admin'), \
+         (SELECT COUNT(*) FROM dealer_series WHERE dealer_id = $1), \
+         (SELECT COUNT(*) FROM wechat_settings WHERE dealer_id = $1)",
+    )
+    .bind(dealer_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(FirstSteps {
+        stores: count(stores),
+        colleagues: count(colleagues),
+        series_on_sale: count(series),
+        wechat: wechat > 0,
     })
 }
 

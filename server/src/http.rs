@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod cache;
 pub mod cars;
+pub mod catalog;
 pub mod compare;
 pub mod connections;
 pub mod console;
@@ -220,6 +221,8 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(console::stores))
         .routes(routes!(console::save_store))
         .routes(routes!(console::save_price))
+        .routes(routes!(catalog::series))
+        .routes(routes!(catalog::put_on_sale))
         .routes(routes!(links::create, links::mine))
         .routes(routes!(wechat::settings, wechat::save_settings))
         .routes(routes!(shares::link_stats))

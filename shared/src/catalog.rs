@@ -322,6 +322,8 @@ pub struct DealerHome {
     pub dealer: Dealer,
     pub stores: Vec<Store>,
     pub featured: Vec<SeriesSummary>,
+    /// How many series the dealer sells: none yet is a new dealer's "暂无在售车型".
+    pub series_on_sale: u32,
 }
 
 /// `/api/v1/dealers/{dealer}/series`: the dealer's series after filters, and the brands

@@ -334,6 +334,29 @@ pub struct Today {
     /// Low survey scores not yet followed up (managers and admins only), oldest first.
     #[serde(default)]
     pub follow_ups: Vec<crate::survey::SurveyFollowUp>,
+    /// What a new dealer's admin has still to do (admins only, until all is done).
+    #[serde(default)]
+    pub first_steps: Option<FirstSteps>,
+}
+
+/// A dealer's set-up so far, counted: 今日 walks its admin through what is left.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FirstSteps {
+    pub stores: u32,
+    /// Active staff other than admins (consultants, service advisors, managers).
+    pub colleagues: u32,
+    pub series_on_sale: u32,
+    /// Whether the WeChat official account is connected.
+    pub wechat: bool,
+}
+
+impl FirstSteps {
+    /// A store, a colleague and a series on sale: the dealer can take bookings. WeChat is
+    /// shown as a step but not waited for (not every dealer has an official account).
+    pub fn done(&self) -> bool {
+        self.stores > 0 && self.colleagues > 0 && self.series_on_sale > 0
+    }
 }
 
 /// `PUT /api/v1/console/bookings/{code}/status`.
@@ -408,6 +431,37 @@ impl StoreSetup {
         }
         for c in &self.closures {
             crate::text::check_line(&c.reason, "closures", "休息日说明")?;
+        }
+        Ok(())
+    }
+}
+
+/// A series of the platform catalogue as the console's 车型 lists it: whether this dealer
+/// sells it (every trim of it) and features it on its home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CatalogSeries {
+    pub id: String,
+    pub brand: String,
+    pub name: String,
+    pub trims: u32,
+    pub on_sale: bool,
+    pub featured: bool,
+}
+
+/// `PUT /api/v1/console/catalog/series/{series}` (managers): sell a series (all its trims) or
+/// stop; feature it on the home page. Only a series on sale can be featured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesOnSale {
+    pub on_sale: bool,
+    pub featured: bool,
+}
+
+impl SeriesOnSale {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        if self.featured && !self.on_sale {
+            return Err(ApiError::invalid("featured", "先上架该车系，才能设为主推"));
         }
         Ok(())
     }

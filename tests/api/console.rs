@@ -143,6 +143,12 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
             json!({"status": "confirmed"}),
         ),
         ("GET", "/api/v1/console/staff".into(), json!({})),
+        ("GET", "/api/v1/console/catalog/series".into(), json!({})),
+        (
+            "PUT",
+            "/api/v1/console/catalog/series/byd-qin-plus".into(),
+            json!({"on_sale": true, "featured": false}),
+        ),
         ("GET", "/api/v1/console/links".into(), json!({})),
         (
             "POST",
@@ -247,7 +253,7 @@ both! {
         }
         let consultant = sign_in(&app, "demo-wang").await;
         for (method, path, body) in routes(lead, &booking.code, store) {
-            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.contains("/prices/") || path.ends_with("/wechat") || path.ends_with("/attribution") || path.contains("/maintenance-plans/") || path.contains("/service") || path.ends_with("/loyalty") || path.ends_with("/referrals") || path.ends_with("/follow-up") {
+            if path.ends_with("/consultant") || path.ends_with("/lost-claim") || path.ends_with("/staff") || path.contains("/stores") || path.contains("/prices/") || path.contains("/catalog/") || path.ends_with("/wechat") || path.ends_with("/attribution") || path.contains("/maintenance-plans/") || path.contains("/service") || path.ends_with("/loyalty") || path.ends_with("/referrals") || path.ends_with("/follow-up") {
                 let e = err(send(&consultant, &app, method, &path, body).await, StatusCode::FORBIDDEN).await;
                 assert_eq!(e.error.code, "forbidden", "{method} {path}");
             }

@@ -18,6 +18,7 @@ mod fake_wechat;
 mod faults;
 mod links;
 mod loyalty;
+mod new_dealer;
 mod openapi;
 mod owners;
 mod privacy;

@@ -1,5 +1,5 @@
 //! Loading placeholders (sized like the content they stand for, so nothing jumps) and the
-//! message shown when a request fails.
+//! message shown when a request fails, and a new dealer's "暂无在售车型".
 
 use leptos::prelude::*;
 
@@ -27,4 +27,33 @@ pub fn LoadError(message: String) -> impl IntoView {
             }>"重新加载"</button>
         </div>
     }
+}
+
+/// What a dealer that sells no car yet (a new one) shows where its cars would be: says so and
+/// offers its phone.
+#[component]
+pub fn NothingOnSale() -> impl IntoView {
+    let dealer = crate::use_dealer();
+    let call = move || {
+        dealer.home.get().and_then(Result::ok).map(|home| {
+            let href = format!("tel:{}", home.dealer.phone);
+            view! { <a class="btn btn-primary" href=href>"致电 " {home.dealer.phone}</a> }
+        })
+    };
+    view! {
+        <div class="empty" data-test="nothing-on-sale">
+            <p>"暂无在售车型"</p>
+            <p class="muted">"本店正在上架车型，欢迎致电咨询。"</p>
+            {call}
+        </div>
+    }
+}
+
+/// Whether the open dealer sells no car yet (false until its home data has come).
+pub fn sells_nothing() -> bool {
+    crate::use_dealer()
+        .home
+        .get()
+        .and_then(Result::ok)
+        .is_some_and(|home| home.series_on_sale == 0)
 }

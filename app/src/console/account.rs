@@ -8,7 +8,7 @@ use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
 use crate::nav::{use_nav, Entry};
 
-use super::{api, use_session, TODAY, WECHAT};
+use super::{api, use_session, CATALOG, TODAY, WECHAT};
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -79,6 +79,12 @@ pub fn Account() -> impl IntoView {
             <h1 class="c-title">"我的"</h1>
             {who}
             <super::profile::ProfileForm />
+            <Show when=move || session.manages()>
+                <a class="c-card c-entry" href=CATALOG data-test="catalog-entry">
+                    <strong>"车型"</strong>
+                    <span class="c-sub">"从平台车型库选择在售车系和主推车系"</span>
+                </a>
+            </Show>
             <Show when=move || session.is_admin()>
                 <a class="c-card c-entry" href=WECHAT data-test="wechat-entry">
                     <strong>"微信公众号"</strong>

@@ -9,9 +9,9 @@ use shared::attribution::{AttributionWindow, LinkStats, ShareTree};
 use shared::booking::BookingStatus;
 use shared::catalog::SeriesList;
 use shared::console::{
-    BookingUpdate, LeadDetail, LeadStatus, LeadSummary, LostDecision, Note, PasswordChange,
-    Reassign, SignIn, StaffBooking, StaffMe, StaffRef, StatusChange, StoreSaved, StoreSetup,
-    StoreView, Today,
+    BookingUpdate, CatalogSeries, LeadDetail, LeadStatus, LeadSummary, LostDecision, Note,
+    PasswordChange, Reassign, SeriesOnSale, SignIn, StaffBooking, StaffMe, StaffRef, StatusChange,
+    StoreSaved, StoreSetup, StoreView, Today,
 };
 use shared::link::{Link, NewLink};
 use shared::profile::Profile;
@@ -225,6 +225,16 @@ pub async fn links() -> Result<Vec<Link>, Error> {
 /// `POST /links`: a new share link (201).
 pub async fn make_link(new: &NewLink) -> Result<Link, Error> {
     send_json(Request::post(&format!("{BASE}/links")), new).await
+}
+
+/// `GET /catalog/series` (managers): the platform's series, with what the dealer sells.
+pub async fn catalog() -> Result<Vec<CatalogSeries>, Error> {
+    send(Request::get(&format!("{BASE}/catalog/series"))).await
+}
+
+/// `PUT /catalog/series/{id}` (managers): on sale or not, featured or not.
+pub async fn put_on_sale(id: &str, change: &SeriesOnSale) -> Result<CatalogSeries, Error> {
+    send_json(Request::put(&format!("{BASE}/catalog/series/{id}")), change).await
 }
 
 /// `GET /wechat` (admins): the official account's settings, without the secret.

@@ -7,6 +7,7 @@ mod api;
 mod attribution;
 mod booking_row;
 mod car_history;
+mod catalog;
 mod delivery;
 mod follow_ups;
 mod format;
@@ -45,6 +46,8 @@ const LINKS: &str = "/console/links";
 const ACCOUNT: &str = "/console/account";
 const WECHAT: &str = "/console/wechat";
 const OWNERS: &str = "/console/owners";
+const STAFF: &str = "/console/staff";
+const CATALOG: &str = "/console/catalog";
 
 fn lead_href(id: i64) -> String {
     format!("{LEADS}/{id}")
@@ -220,6 +223,7 @@ enum Route {
     Links,
     Account,
     WeChat,
+    Catalog,
 }
 
 impl Route {
@@ -243,6 +247,7 @@ impl Route {
             ["links"] => Route::Links,
             ["account"] => Route::Account,
             ["wechat"] => Route::WeChat,
+            ["catalog"] => Route::Catalog,
             _ => return None,
         })
     }
@@ -267,6 +272,7 @@ fn Pages() -> impl IntoView {
             Some(Route::Links) => view! { <links::Links /> }.into_any(),
             Some(Route::Account) => view! { <account::Account /> }.into_any(),
             Some(Route::WeChat) => view! { <wechat::WeChat /> }.into_any(),
+            Some(Route::Catalog) => view! { <catalog::Catalog /> }.into_any(),
         }}
         <tab_bar::TabBar />
     }

@@ -1,19 +1,19 @@
 //! `/console/`: my tasks (leads waiting for a first call, with a clock that ticks each
 //! minute; tomorrow's bookings to confirm; 战败 waiting for approval), the reminders to follow
 //! up, then today's bookings by store and time, each workable in place; managers also see low
-//! survey scores to call back. Service advisors see the service visits (`service_desk.rs`)
+//! survey scores to call back. A new dealer's admin first sees what is left to set up. Service advisors see the service visits (`service_desk.rs`)
 //! first; managers and admins after the test drives.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::console::{Role, Task, TaskKind};
+use shared::console::{FirstSteps, Role, Task, TaskKind};
 
 use super::booking_row::BookingRow;
 use super::format::{by_store, waited};
 use super::reminder_tasks::ReminderTasks;
 use super::service_desk::ServiceDesk;
-use super::{api, lead_href, use_session};
+use super::{api, lead_href, use_session, CATALOG, STAFF, STORES, WECHAT};
 use crate::components::status::{LoadError, Loading};
 
 /// The task's tag and the class that colours it.
@@ -76,6 +76,7 @@ pub fn Today() -> impl IntoView {
                     .into_any()
             };
             view! {
+                {today.first_steps.map(|steps| view! { <FirstStepsCard steps /> })}
                 <section class="c-section">
                     <h2>"我的待办"</h2>
                     {tasks}
@@ -126,5 +127,57 @@ fn TaskItem(task: Task, now: RwSignal<i64>) -> impl IntoView {
         }
         .into_any(),
         None => view! { <li class="c-task" data-test="task">{inner}</li> }.into_any(),
+    }
+}
+
+/// A new dealer's admin's 开始使用: each step of the set-up, done or where to do it.
+#[component]
+fn FirstStepsCard(steps: FirstSteps) -> impl IntoView {
+    let items = [
+        (
+            steps.stores > 0,
+            "添加门店",
+            "地址、营业时间和试驾时段，顾客才能预约",
+            STORES,
+        ),
+        (
+            steps.series_on_sale > 0,
+            "上架车型",
+            "从平台车型库选出本店在售的车系",
+            CATALOG,
+        ),
+        (
+            steps.colleagues > 0,
+            "添加员工",
+            "销售顾问、服务顾问各用自己的账号和专属链接",
+            STAFF,
+        ),
+        (
+            steps.wechat,
+            "接入微信公众号",
+            "分享卡片带上门店名称和图片",
+            WECHAT,
+        ),
+    ];
+    view! {
+        <section class="c-section c-first-steps" data-test="first-steps">
+            <h2>"开始使用"</h2>
+            <ol class="c-steps">
+                {items
+                    .into_iter()
+                    .map(|(done, title, what, href)| {
+                        let class = if done { "c-step c-step-done" } else { "c-step" };
+                        view! {
+                            <li class=class>
+                                <a href=href>
+                                    <strong>{title}</strong>
+                                    <span>{if done { "已完成" } else { what }}</span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use shared::page::Page;
 
 use crate::components::series_card::SeriesCard;
-use crate::components::status::{LoadError, Loading};
+use crate::components::status::{LoadError, Loading, NothingOnSale};
 use crate::components::store_card::StoreCard;
 use crate::pages::not_found::NotFound;
 use crate::use_dealer;
@@ -90,29 +90,38 @@ pub fn Home() -> impl IntoView {
                         <h2 id="featured-h">"热门车型"</h2>
                         <a href=Page::Models.href(&slug)>"全部车型"</a>
                     </div>
-                    <div class="list" data-test="featured">
-                        {home
-                            .featured
-                            .iter()
-                            .map(|s| {
-                                let href = Page::Series(s.id.clone()).href(&slug);
-                                view! { <SeriesCard series=s.clone() href=href /> }
-                            })
-                            .collect_view()}
-                    </div>
+                    {if home.series_on_sale == 0 {
+                        view! { <NothingOnSale /> }.into_any()
+                    } else {
+                        view! {
+                            <div class="list" data-test="featured">
+                                {home
+                                    .featured
+                                    .iter()
+                                    .map(|s| {
+                                        let href = Page::Series(s.id.clone()).href(&slug);
+                                        view! { <SeriesCard series=s.clone() href=href /> }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        }
+                            .into_any()
+                    }}
                 </section>
-                <section class="section" aria-labelledby="stores-h">
-                    <div class="section-head">
-                        <h2 id="stores-h">"门店"</h2>
-                    </div>
-                    <div class="list">
-                        {home
-                            .stores
-                            .iter()
-                            .map(|s| view! { <StoreCard store=s.clone() /> })
-                            .collect_view()}
-                    </div>
-                </section>
+                {(!home.stores.is_empty()).then(|| view! {
+                    <section class="section" aria-labelledby="stores-h">
+                        <div class="section-head">
+                            <h2 id="stores-h">"门店"</h2>
+                        </div>
+                        <div class="list">
+                            {home
+                                .stores
+                                .iter()
+                                .map(|s| view! { <StoreCard store=s.clone() /> })
+                                .collect_view()}
+                        </div>
+                    </section>
+                })}
             }
             .into_any()
         }

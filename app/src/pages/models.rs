@@ -10,7 +10,7 @@ use shared::page::Page;
 
 use crate::components::filter_chips::ChipRow;
 use crate::components::series_card::SeriesCard;
-use crate::components::status::{LoadError, Loading};
+use crate::components::status::{sells_nothing, LoadError, Loading, NothingOnSale};
 use crate::nav::{use_nav, Entry, Query};
 use crate::pages::not_found::NotFound;
 use crate::{api, use_dealer};
@@ -137,6 +137,9 @@ pub fn Models() -> impl IntoView {
         None => view! { <Loading count=4 /> }.into_any(),
         Some(Err(e)) if e.is_not_found() => view! { <NotFound /> }.into_any(),
         Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
+        Some(Ok(items)) if items.is_empty() && sells_nothing() => {
+            view! { <NothingOnSale /> }.into_any()
+        }
         Some(Ok(items)) if items.is_empty() => view! {
             <div class="empty" data-test="no-results">
                 <p>"没有找到符合条件的车型"</p>

@@ -8,6 +8,7 @@ use shared::page::Page;
 use shared::select::{Answers, Priority, Recommendation, Usage};
 
 use crate::components::field_error::FieldError;
+use crate::components::status::{sells_nothing, NothingOnSale};
 use crate::components::trim_actions::CompareToggle;
 use crate::{api, use_dealer};
 
@@ -95,6 +96,9 @@ pub fn Select() -> impl IntoView {
     let results = move || {
         action.value().get().map(|r| match r {
             Err(e) => view! { <p class="notice" role="alert">{e.message()}</p> }.into_any(),
+            Ok(list) if list.is_empty() && sells_nothing() => {
+                view! { <NothingOnSale /> }.into_any()
+            }
             Ok(list) if list.is_empty() => view! {
                 <div class="empty" data-test="no-recommendations">
                     <p>"暂时没有完全符合的车型，试试放宽预算或人数。"</p>

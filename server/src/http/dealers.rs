@@ -44,10 +44,12 @@ async fn build_home(state: &AppState, dealer: &str) -> Result<Ready, Error> {
     let stores = catalog::stores(&state.db, record.id).await?;
     let offer = catalog::offer(&state.db, record.id, Scope::Featured).await?;
     let featured = offer.summaries();
+    let series_on_sale = catalog::series_on_sale(&state.db, record.id).await?;
     Ready::json(&DealerHome {
         dealer: record.dealer,
         stores,
         featured,
+        series_on_sale,
     })
     .await
 }

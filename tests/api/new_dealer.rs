@@ -1,0 +1,98 @@
+//! A dealer with nothing yet, on both databases: its consumer pages answer with empty states
+//! (no series on sale, no stores), its admin's 今日 lists the set-up steps left, and 车型 puts
+//! platform series on sale and features them, which every consumer answer shows at once.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use shared::catalog::{DealerHome, SeriesList};
+use shared::console::{CatalogSeries, FirstSteps, Today};
+
+use crate::console::sign_in;
+use crate::helpers::{err, ok, TestApp};
+
+/// A dealer with no store, no series and one admin (`new-admin`, the demo password).
+async fn empty_dealer(app: &TestApp) -> i64 {
+    sqlx::query(
+        "INSERT INTO dealers (slug, name, brand_color, phone, province) \
+         VALUES ('newshop', '新店汽车', '#1677ff', '4001234567', '浙江')",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let id = app.dealer_id("newshop").await;
+    sqlx::query(
+        "INSERT INTO staff (dealer_id, role, name, phone, login, password_hash) \
+         SELECT $1, 'admin', '林店长', '13800000000', 'new-admin', password_hash FROM staff \
+         WHERE login = 'demo-admin'",
+    )
+    .bind(id)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    id
+}
+
+both! {
+    async fn a_new_dealer_starts_empty_and_puts_platform_series_on_sale(app) {
+        empty_dealer(&app).await;
+        let home: DealerHome = app.get_ok("/api/v1/dealers/newshop").await;
+        assert_eq!((home.series_on_sale, home.featured.len(), home.stores.len()), (0, 0, 0));
+        let list: SeriesList = app.get_ok("/api/v1/dealers/newshop/series").await;
+        assert_eq!((list.total, list.brands.len()), (0, 0));
+        // The demo dealer sells; the count says so.
+        let demo: DealerHome = app.get_ok("/api/v1/dealers/demo").await;
+        assert!(demo.series_on_sale > 0);
+
+        let admin = sign_in(&app, "new-admin").await;
+        let today: Today = ok(admin.get(app.url("/api/v1/console/today")).send().await.unwrap()).await;
+        assert_eq!(today.first_steps, Some(FirstSteps::default()));
+
+        let platform: Vec<CatalogSeries> =
+            ok(admin.get(app.url("/api/v1/console/catalog/series")).send().await.unwrap()).await;
+        assert!(platform.len() >= 20, "{}", platform.len());
+        assert!(platform.iter().all(|s| !s.on_sale && !s.featured));
+        let put = |series: &str, on_sale: bool, featured: bool| {
+            admin
+                .put(app.url(&format!("/api/v1/console/catalog/series/{series}")))
+                .json(&json!({"on_sale": on_sale, "featured": featured}))
+                .send()
+        };
+
+        // Featured without being on sale, or a series the platform lacks: refused, nothing written.
+        let e = err(put("byd-qin-plus", false, true).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(e.error.field.as_deref(), Some("featured"));
+        let e = err(put("no-such-series", true, false).await.unwrap(), StatusCode::NOT_FOUND).await;
+        assert_eq!(e.error.code, "not_found");
+        let home: DealerHome = app.get_ok("/api/v1/dealers/newshop").await;
+        assert_eq!(home.series_on_sale, 0);
+
+        let saved: CatalogSeries = ok(put("byd-qin-plus", true, true).await.unwrap()).await;
+        let trims = saved.trims;
+        assert!(saved.on_sale && saved.featured && trims > 0);
+        let _: CatalogSeries = ok(put("xiaomi-su7", true, false).await.unwrap()).await;
+        // At once on this instance: the home page, the catalogue and the series page.
+        let home: DealerHome = app.get_ok("/api/v1/dealers/newshop").await;
+        assert_eq!(home.series_on_sale, 2);
+        assert_eq!(home.featured.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["byd-qin-plus"]);
+        let list: SeriesList = app.get_ok("/api/v1/dealers/newshop/series").await;
+        assert_eq!(list.total, 2);
+        let detail: serde_json::Value = app.get_ok("/api/v1/dealers/newshop/series/byd-qin-plus").await;
+        assert_eq!(detail["trims"].as_array().map(Vec::len), Some(trims as usize));
+        let today: Today = ok(admin.get(app.url("/api/v1/console/today")).send().await.unwrap()).await;
+        assert_eq!(today.first_steps.map(|s| s.series_on_sale), Some(2));
+
+        // Off again: its trims go with it; another dealer's catalogue never changed.
+        let off: CatalogSeries = ok(put("byd-qin-plus", false, false).await.unwrap()).await;
+        assert!(!off.on_sale && !off.featured);
+        let list: SeriesList = app.get_ok("/api/v1/dealers/newshop/series").await;
+        assert_eq!(list.items.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["xiaomi-su7"]);
+        app.get_err("/api/v1/dealers/newshop/series/byd-qin-plus", StatusCode::NOT_FOUND).await;
+        let demo_after: DealerHome = app.get_ok("/api/v1/dealers/demo").await;
+        assert_eq!(demo_after.series_on_sale, demo.series_on_sale);
+
+        // A demo admin's 今日 has nothing left to set up.
+        let demo_admin = sign_in(&app, "demo-admin").await;
+        let today: Today = ok(demo_admin.get(app.url("/api/v1/console/today")).send().await.unwrap()).await;
+        assert_eq!(today.first_steps, None, "the demo dealer is set up");
+    }
+}
