@@ -5,7 +5,7 @@
 
 use shared::booking::BookingStatus;
 use shared::console::{
-    FirstSteps, Role, StaffBooking, StoreSetup, StoreView, Task, TaskKind, Today,
+    FirstSteps, NewStore, Role, StaffBooking, StoreSetup, StoreView, Task, TaskKind, Today,
 };
 use shared::contact::phone_as_seen;
 use shared::date::Date;
@@ -288,6 +288,41 @@ pub async fn stores(db: &Db, viewer: &Staff) -> sqlx::Result<Vec<StoreView>> {
         });
     }
     Ok(views)
+}
+
+/// Adds a store to the viewer's dealer, after its others, with no hours or slots yet (they are
+/// set on its card); the home page shows it at once. `None` when the dealer has a store of
+/// that name already.
+pub async fn add_store(db: &Db, viewer: &Staff, new: &NewStore) -> sqlx::Result<Option<StoreView>> {
+    let mut tx = db::begin_write(db).await?;
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM stores WHERE dealer_id = $1 AND name = $2")
+            .bind(viewer.dealer_id)
+            .bind(&new.name)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Ok(None);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO stores (dealer_id, name, address, city, phone, opening_hours, position) \
+         SELECT $1, $2, $3, $4, $5, $6, COALESCE(MAX(position), 0) + 1 FROM stores WHERE dealer_id = $1 \
+         RETURNING id",
+    )
+    .bind(viewer.dealer_id)
+    .bind(&new.name)
+    .bind(&new.address)
+    .bind(&new.city)
+    .bind(&new.phone)
+    .bind(&new.opening_hours)
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::catalog::changed(&mut tx, viewer.dealer_id).await?;
+    tx.commit().await?;
+    Ok(stores(db, viewer)
+        .await?
+        .into_iter()
+        .find(|v| v.store.id == id))
 }
 
 /// Replaces a store's setup and re-plans its slots: slots the new plan keeps stay with their

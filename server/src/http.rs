@@ -218,7 +218,7 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(leads::lost_claim))
         .routes(routes!(console::booking_status))
         .routes(routes!(console::consultants))
-        .routes(routes!(console::stores))
+        .routes(routes!(console::stores, console::add_store))
         .routes(routes!(console::save_store))
         .routes(routes!(console::save_price))
         .routes(routes!(catalog::series))

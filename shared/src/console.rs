@@ -378,6 +378,49 @@ pub fn booking_can_move(from: BookingStatus, to: BookingStatus) -> bool {
     )
 }
 
+/// `POST /api/v1/console/stores` (admins): a new store's details as customers see them; its
+/// hours and slots are set on its card afterwards.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStore {
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 30))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 10))]
+    pub city: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 5, max_length = 80))]
+    pub address: String,
+    /// A mobile, a landline with its area code, or a 400/800 number.
+    pub phone: String,
+    /// As shown to customers, e.g. `09:00-18:00`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 30))]
+    pub opening_hours: String,
+}
+
+impl NewStore {
+    /// The store as it is written (trimmed, the phone as digits), or the first field wrong.
+    pub fn validate(&self) -> Result<NewStore, ApiError> {
+        let line = |text: &str, field: &str, label: &str, (min, max): (usize, usize)| {
+            let text = text.trim();
+            let chars = text.chars().count();
+            if chars < min || chars > max {
+                return Err(ApiError::invalid(
+                    field,
+                    format!("{label}须为{min}到{max}个字"),
+                ));
+            }
+            crate::text::check_line(text, field, label)?;
+            Ok(text.to_owned())
+        };
+        Ok(NewStore {
+            name: line(&self.name, "name", "门店名称", (2, 30))?,
+            city: line(&self.city, "city", "城市", (2, 10))?,
+            address: line(&self.address, "address", "地址", (5, 80))?,
+            phone: crate::profile::validate_work_phone(&self.phone)?,
+            opening_hours: line(&self.opening_hours, "opening_hours", "营业时间", (1, 30))?,
+        })
+    }
+}
+
 /// A store's setup, as a manager edits it: hours, closures, test-drive and service slots.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -490,6 +533,68 @@ impl DealerPrice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_store_is_trimmed_and_each_field_is_named_when_wrong() {
+        let good = NewStore {
+            name: " 城西店 ".into(),
+            city: "杭州".into(),
+            address: "西湖区文三路 100 号".into(),
+            phone: "0571-8888 6666".into(),
+            opening_hours: "09:00-18:00".into(),
+        };
+        let saved = good.validate().unwrap();
+        assert_eq!(
+            (saved.name.as_str(), saved.phone.as_str()),
+            ("城西店", "057188886666")
+        );
+        for (change, field) in [
+            (
+                NewStore {
+                    name: "店".into(),
+                    ..good.clone()
+                },
+                "name",
+            ),
+            (
+                NewStore {
+                    city: "".into(),
+                    ..good.clone()
+                },
+                "city",
+            ),
+            (
+                NewStore {
+                    address: "文三路".into(),
+                    ..good.clone()
+                },
+                "address",
+            ),
+            (
+                NewStore {
+                    phone: "12345".into(),
+                    ..good.clone()
+                },
+                "phone",
+            ),
+            (
+                NewStore {
+                    opening_hours: " ".into(),
+                    ..good.clone()
+                },
+                "opening_hours",
+            ),
+            (
+                NewStore {
+                    name: "城西\n店".into(),
+                    ..good.clone()
+                },
+                "name",
+            ),
+        ] {
+            assert_eq!(change.validate().unwrap_err().field.as_deref(), Some(field));
+        }
+    }
 
     #[test]
     fn a_dealer_price_is_a_whole_yuan_amount_up_to_ten_million() {

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use shared::catalog::{DealerHome, SeriesList};
-use shared::console::{CatalogSeries, FirstSteps, Today};
+use shared::console::{CatalogSeries, FirstSteps, StoreView, Today};
 
 use crate::console::sign_in;
 use crate::helpers::{err, ok, TestApp};
@@ -94,5 +94,42 @@ both! {
         let demo_admin = sign_in(&app, "demo-admin").await;
         let today: Today = ok(demo_admin.get(app.url("/api/v1/console/today")).send().await.unwrap()).await;
         assert_eq!(today.first_steps, None, "the demo dealer is set up");
+    }
+}
+
+both! {
+    async fn an_admin_adds_a_store_that_the_home_page_shows_at_once(app) {
+        empty_dealer(&app).await;
+        let admin = sign_in(&app, "new-admin").await;
+        let add = |body: serde_json::Value| admin.post(app.url("/api/v1/console/stores")).json(&body).send();
+        let good = json!({"name": "城西店", "city": "杭州", "address": "西湖区文三路100号", "phone": "0571-88886666", "opening_hours": "09:00-18:00"});
+        // Each wrong field is named, and nothing is written.
+        for (field, value) in [("name", "店"), ("address", "文三路"), ("phone", "12345"), ("city", "")] {
+            let mut body = good.clone();
+            body[field] = json!(value);
+            let e = err(add(body).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY).await;
+            assert_eq!(e.error.field.as_deref(), Some(field));
+        }
+        let home: DealerHome = app.get_ok("/api/v1/dealers/newshop").await;
+        assert!(home.stores.is_empty());
+
+        let response = add(good.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let view: StoreView = response.json().await.unwrap();
+        assert_eq!((view.store.name.as_str(), view.store.phone.as_str()), ("城西店", "057188886666"));
+        assert!(view.setup.hours.is_empty() && view.setup.templates.is_empty());
+        let home: DealerHome = app.get_ok("/api/v1/dealers/newshop").await;
+        assert_eq!(home.stores.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["城西店"]);
+        let today: Today = ok(admin.get(app.url("/api/v1/console/today")).send().await.unwrap()).await;
+        assert_eq!(today.first_steps.map(|s| s.stores), Some(1));
+
+        // The same name again is a conflict; a manager or consultant of another dealer cannot add.
+        let e = err(add(good.clone()).await.unwrap(), StatusCode::CONFLICT).await;
+        assert_eq!(e.error.field.as_deref(), Some("name"));
+        let manager = sign_in(&app, "demo-manager").await;
+        let response = manager.post(app.url("/api/v1/console/stores")).json(&good).send().await.unwrap();
+        assert_eq!(err(response, StatusCode::FORBIDDEN).await.error.code, "forbidden");
+        let demo: DealerHome = app.get_ok("/api/v1/dealers/demo").await;
+        assert!(demo.stores.iter().all(|s| s.name != "城西店"));
     }
 }

@@ -9,9 +9,9 @@ use shared::attribution::{AttributionWindow, LinkStats, ShareTree};
 use shared::booking::BookingStatus;
 use shared::catalog::SeriesList;
 use shared::console::{
-    BookingUpdate, CatalogSeries, LeadDetail, LeadStatus, LeadSummary, LostDecision, Note,
-    PasswordChange, Reassign, SeriesOnSale, SignIn, StaffBooking, StaffMe, StaffRef, StatusChange,
-    StoreSaved, StoreSetup, StoreView, Today,
+    BookingUpdate, CatalogSeries, LeadDetail, LeadStatus, LeadSummary, LostDecision, NewStore,
+    Note, PasswordChange, Reassign, SeriesOnSale, SignIn, StaffBooking, StaffMe, StaffRef,
+    StatusChange, StoreSaved, StoreSetup, StoreView, Today,
 };
 use shared::link::{Link, NewLink};
 use shared::profile::Profile;
@@ -225,6 +225,11 @@ pub async fn links() -> Result<Vec<Link>, Error> {
 /// `POST /links`: a new share link (201).
 pub async fn make_link(new: &NewLink) -> Result<Link, Error> {
     send_json(Request::post(&format!("{BASE}/links")), new).await
+}
+
+/// `POST /stores` (admins): a new store, with no hours or slots yet.
+pub async fn add_store(new: &NewStore) -> Result<StoreView, Error> {
+    send_json(Request::post(&format!("{BASE}/stores")), new).await
 }
 
 /// `GET /catalog/series` (managers): the platform's series, with what the dealer sells.

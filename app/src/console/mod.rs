@@ -16,6 +16,7 @@ mod lead;
 mod leads;
 mod links;
 mod loyalty;
+mod new_store;
 mod owners;
 mod poster;
 mod profile;

@@ -1,8 +1,9 @@
 //! `/console/stores` (managers and admins): every store of the dealer with its test-drive
-//! setup, each edited and saved on its own card.
+//! setup, each edited and saved on its own card; admins add stores here.
 
 use leptos::prelude::*;
 
+use super::new_store::NewStoreForm;
 use super::store_card::StoreCard;
 use super::{api, use_session};
 use crate::components::status::{LoadError, Loading};
@@ -16,6 +17,7 @@ pub fn Stores() -> impl IntoView {
         let dealer = session.me().map(|me| me.dealer_slug).unwrap_or_default();
         (session.manages(), dealer)
     });
+    let admin = untrack(|| session.is_admin());
     let stores = LocalResource::new(move || async move {
         if manages {
             session.check(api::stores().await)
@@ -50,7 +52,7 @@ pub fn Stores() -> impl IntoView {
             None => view! { <Loading count=2 /> }.into_any(),
             Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
             Some(Ok(list)) if list.is_empty() => {
-                view! { <p class="c-none">"还没有门店"</p> }.into_any()
+                view! { <p class="c-none" data-test="no-stores">"还没有门店：先新增一家，再设置它的营业时间和试驾时段"</p> }.into_any()
             }
             Some(Ok(list)) => list
                 .into_iter()
@@ -63,6 +65,7 @@ pub fn Stores() -> impl IntoView {
         <main class="c-page">
             <h1 class="c-title">"门店"</h1>
             <p class="c-sub">"营业时间、休息日和试驾时段决定客户能约的时间"</p>
+            {admin.then(|| view! { <NewStoreForm on_added=Callback::new(move |()| stores.refetch()) /> })}
             {content}
         </main>
     }

@@ -8,13 +8,13 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::console::{
-    BookingUpdate, DealerPrice, PasswordChange, SignIn, StaffBooking, StaffMe, StaffRef,
+    BookingUpdate, DealerPrice, NewStore, PasswordChange, SignIn, StaffBooking, StaffMe, StaffRef,
     StoreSaved, StoreSetup, StoreView, Today,
 };
 use shared::{ApiError, ErrorBody};
 use tower_sessions::Session;
 
-use super::extract::Manager;
+use super::extract::{Admin, Manager};
 use super::visitor::ClientAddr;
 use super::Path;
 use super::{AppState, Error, Json};
@@ -249,6 +249,32 @@ pub async fn stores(
     Manager(staff): Manager,
 ) -> Result<axum::Json<Vec<StoreView>>, Error> {
     Ok(axum::Json(console::stores(&state.db, &staff).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/console/stores",
+    tag = "console",
+    request_body = NewStore,
+    responses(
+        (status = 201, description = "已新增门店；营业时间与试驾时段在门店卡片上设置", body = StoreView),
+        (status = 403, description = "仅管理员", body = ErrorBody),
+        (status = 409, description = "已有同名门店（field = name）", body = ErrorBody),
+        (status = 422, description = "门店名称、城市、地址、电话或营业时间不符合规则", body = ErrorBody),
+    )
+)]
+pub async fn add_store(
+    State(state): State<AppState>,
+    Admin(staff): Admin,
+    Json(new): Json<NewStore>,
+) -> Result<(StatusCode, axum::Json<StoreView>), Error> {
+    let new = new.validate().map_err(Error::Unprocessable)?;
+    let view = console::add_store(&state.db, &staff, &new)
+        .await?
+        .ok_or_else(|| Error::Conflict(ApiError::invalid("name", "已有同名门店")))?;
+    // This instance's home page shows it from the next request; others within a poll.
+    state.catalogue.refresh().await?;
+    Ok((StatusCode::CREATED, axum::Json(view)))
 }
 
 #[utoipa::path(
