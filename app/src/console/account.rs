@@ -8,7 +8,7 @@ use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
 use crate::nav::{use_nav, Entry};
 
-use super::{api, use_session, TODAY, WECHAT};
+use super::{api, use_session, HAND_OVER, SETTINGS, TODAY, WECHAT};
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -80,9 +80,17 @@ pub fn Account() -> impl IntoView {
             {who}
             <super::profile::ProfileForm />
             <Show when=move || session.is_admin()>
+                <a class="c-card c-entry" href=SETTINGS data-test="settings-entry">
+                    <strong>"设置"</strong>
+                    <span class="c-sub">"门店资料、标志、车船税与贷款等报价设置"</span>
+                </a>
                 <a class="c-card c-entry" href=WECHAT data-test="wechat-entry">
                     <strong>"微信公众号"</strong>
                     <span class="c-sub">"分享卡片设置、菜单链接"</span>
+                </a>
+                <a class="c-card c-entry" href=HAND_OVER data-test="hand-over-entry">
+                    <strong>"离职继承"</strong>
+                    <span class="c-sub">"把离职员工的客户、预约和链接交给同事"</span>
                 </a>
                 <super::attribution::AttributionForm />
                 <super::loyalty::LoyaltyForm />

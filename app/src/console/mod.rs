@@ -10,6 +10,7 @@ mod car_history;
 mod delivery;
 mod follow_ups;
 mod format;
+mod hand_over;
 mod inspection;
 mod lead;
 mod leads;
@@ -21,6 +22,7 @@ mod profile;
 mod referrals;
 mod reminder_tasks;
 mod service_desk;
+mod settings;
 mod share_tree;
 mod sign_in;
 mod store_card;
@@ -45,6 +47,8 @@ const LINKS: &str = "/console/links";
 const ACCOUNT: &str = "/console/account";
 const WECHAT: &str = "/console/wechat";
 const OWNERS: &str = "/console/owners";
+const HAND_OVER: &str = "/console/hand-over";
+const SETTINGS: &str = "/console/settings";
 
 fn lead_href(id: i64) -> String {
     format!("{LEADS}/{id}")
@@ -220,6 +224,9 @@ enum Route {
     Links,
     Account,
     WeChat,
+    /// 离职继承, of the departing person the path names, if it does.
+    HandOver(Option<i64>),
+    Settings,
 }
 
 impl Route {
@@ -243,6 +250,9 @@ impl Route {
             ["links"] => Route::Links,
             ["account"] => Route::Account,
             ["wechat"] => Route::WeChat,
+            ["hand-over"] => Route::HandOver(None),
+            ["settings"] => Route::Settings,
+            ["staff", who, "hand-over"] => Route::HandOver(Some(id(who)?)),
             _ => return None,
         })
     }
@@ -267,6 +277,8 @@ fn Pages() -> impl IntoView {
             Some(Route::Links) => view! { <links::Links /> }.into_any(),
             Some(Route::Account) => view! { <account::Account /> }.into_any(),
             Some(Route::WeChat) => view! { <wechat::WeChat /> }.into_any(),
+            Some(Route::HandOver(from)) => view! { <hand_over::HandOver from /> }.into_any(),
+            Some(Route::Settings) => view! { <settings::Settings /> }.into_any(),
         }}
         <tab_bar::TabBar />
     }
@@ -300,6 +312,10 @@ mod tests {
         );
         assert_eq!(Route::parse("/console/owners/3/"), Some(Route::Car(3)));
         assert_eq!(Route::parse("/console/wechat"), Some(Route::WeChat));
+        assert_eq!(
+            Route::parse("/console/staff/4/hand-over"),
+            Some(Route::HandOver(Some(4)))
+        );
         for elsewhere in [
             "/",
             "/demo/",
