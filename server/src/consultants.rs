@@ -102,11 +102,11 @@ const CARD_COLUMNS: &str = "s.handle, s.name, s.title, s.phone, s.wechat";
 /// The card behind a showcase handle of the dealer: its staff member's, or once they were
 /// handed over (离职继承) their successor's; only an active one's.
 pub async fn card(db: &Db, dealer_id: i64, handle: &str) -> sqlx::Result<Option<ConsultantCard>> {
-    let row: Option<CardRow> = sqlx::query_as(&format!(
+    let row: Option<CardRow> = sqlx::query_as(
         "SELECT COALESCE(s.handle, o.handle) AS handle, s.name, s.title, s.phone, s.wechat \
          FROM staff o JOIN staff s ON s.id = COALESCE(o.successor_id, o.id) \
-         WHERE o.dealer_id = $1 AND o.handle = $2 AND s.active = 1"
-    ))
+         WHERE o.dealer_id = $1 AND o.handle = $2 AND s.active = 1",
+    )
     .bind(dealer_id)
     .bind(handle)
     .fetch_optional(&db.pool)

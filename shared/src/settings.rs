@@ -168,6 +168,9 @@ impl QuoteSettings {
 mod tests {
     use super::*;
 
+    /// A change that breaks one rule, and the field it names.
+    type Breaks<T> = (fn(&mut T), &'static str);
+
     fn profile() -> StoreProfile {
         StoreProfile {
             name: "车链汽车城".into(),
@@ -192,7 +195,7 @@ mod tests {
     #[test]
     fn each_profile_rule_names_its_field() {
         assert_eq!(profile().validate(), Ok(()));
-        let table: [(fn(&mut StoreProfile), &str); 7] = [
+        let table: [Breaks<StoreProfile>; 7] = [
             (|p| p.name = "车".into(), "name"),
             (|p| p.short_name = " ".into(), "short_name"),
             (|p| p.brand_color = "red".into(), "brand_color"),
@@ -214,7 +217,7 @@ mod tests {
     #[test]
     fn each_quote_rule_names_its_field() {
         assert_eq!(quote().validate(), Ok(()));
-        let table: [(fn(&mut QuoteSettings), &str); 8] = [
+        let table: [Breaks<QuoteSettings>; 8] = [
             (|q| q.province = String::new(), "province"),
             (|q| q.vessel_tax[0] = 59, "vessel_tax_rates"),
             (|q| q.vessel_tax[6] = 5401, "vessel_tax_rates"),

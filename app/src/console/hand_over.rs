@@ -140,9 +140,7 @@ fn HandOverForm(
         })
     };
     let to_choice = move || {
-        let Some(leaving) = departing() else {
-            return None;
-        };
+        let leaving = departing()?;
         let list = candidates();
         if list.is_empty() {
             let role = shared::hand_over::successor_role(leaving.role).label();
