@@ -25,7 +25,7 @@ pub struct StoreProfile {
     pub brand_color: String,
     /// 服务电话（座机、400 或手机号）
     pub phone: String,
-    /// 《个人信息保护说明》中的联系方式（电话或邮箱）；修改后说明生成新版本，顾客需重新同意
+    /// 《个人信息保护说明》中的联系方式（电话或邮箱；留空则为服务电话）；修改后说明生成新版本，顾客需重新同意
     pub privacy_contact: String,
 }
 
@@ -107,9 +107,10 @@ impl StoreProfile {
                 "请填写服务电话，如 400-000-0000 或 0571-8888 0000",
             ));
         }
+        // Empty: the notice names the service phone.
         let contact = self.privacy_contact.trim();
         let email = contact.contains('@') && contact.contains('.') && !contact.contains(' ');
-        if !(printable_phone(contact) || email) || chars(contact) > 60 {
+        if !(contact.is_empty() || printable_phone(contact) || email) || chars(contact) > 60 {
             return Err(ApiError::invalid(
                 "privacy_contact",
                 "请填写个人信息保护的联系电话或邮箱",
@@ -201,7 +202,7 @@ mod tests {
             (|p| p.brand_color = "red".into(), "brand_color"),
             (|p| p.brand_color = "#12345G".into(), "brand_color"),
             (|p| p.phone = "打电话".into(), "phone"),
-            (|p| p.privacy_contact = String::new(), "privacy_contact"),
+            (|p| p.privacy_contact = "a@b".into(), "privacy_contact"),
             (|p| p.privacy_contact = "找经理".into(), "privacy_contact"),
         ];
         for (break_it, field) in table {
@@ -211,6 +212,8 @@ mod tests {
         }
         let mut p = profile();
         p.privacy_contact = "0571-8888 0000".into();
+        assert_eq!(p.validate(), Ok(()));
+        p.privacy_contact = String::new();
         assert_eq!(p.validate(), Ok(()));
     }
 

@@ -7,6 +7,7 @@
 
 use reqwest::{Client, StatusCode};
 use serde_json::json;
+use shared::booking::{SlotList, TestDriveOffer};
 use shared::catalog::{DealerHome, EnergyType};
 use shared::contact::PRIVACY_NOTICE_VERSION;
 use shared::date::Date;
@@ -150,9 +151,25 @@ both! {
         let home: DealerHome = app.get_ok("/api/v1/dealers/demo").await;
         assert_eq!((home.dealer.name.as_str(), home.dealer.brand_color.as_str(), home.dealer.phone.as_str()),
             ("车链汽车城·新名", "#0B5FFF", "400-123-4567"));
+        assert_eq!(home.dealer.privacy_version, saved.privacy_version);
+        assert_eq!(home.dealer.privacy_contact, "privacy@chelink.example");
         // The same contact again: the notice did not change.
         let again: DealerSettings = ok(put(&app, &admin, "/api/v1/console/settings/profile", &profile).await).await;
         assert_eq!(again.privacy_version, format!("{PRIVACY_NOTICE_VERSION}.1"));
+        // A booking consents to the new version; consent to the old one is asked again.
+        let offer: TestDriveOffer = app.get_ok("/api/v1/dealers/demo/test-drive").await;
+        assert_eq!(offer.privacy_version, saved.privacy_version);
+        let store = &offer.stores[0];
+        let slots: SlotList = app.get_ok(&format!("/api/v1/dealers/demo/stores/{}/slots", store.store.id)).await;
+        let booking = |version: &str| json!({
+            "series_id": store.series_ids[0], "slot_id": slots.slots[0].id,
+            "name": "同意", "phone": "13900002201", "consent_version": version,
+            "origin": {"page": "home", "button": "book-test-drive"}
+        });
+        let old = err(app.post_json("/api/v1/dealers/demo/bookings", &booking(PRIVACY_NOTICE_VERSION)).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(old.error.field.as_deref(), Some("consent"));
+        let new = app.post_json("/api/v1/dealers/demo/bookings", &booking(&saved.privacy_version)).await;
+        assert_eq!(new.status(), StatusCode::CREATED);
     }
 }
 

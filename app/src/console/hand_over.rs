@@ -20,9 +20,10 @@ pub fn HandOver(from: Option<i64>) -> impl IntoView {
     let result = move || {
         done.get().map(|d| {
             view! {
-                <p class="c-card c-ok" role="status" data-test="hand-over-done">
-                    {format!("已将{}的客户交给{}：{}", d.from, d.to, d.moved.summary())}
-                </p>
+                <div class="c-card c-done" role="status" data-test="hand-over-done">
+                    <strong>"交接完成"</strong>
+                    <p>{format!("已将{}的客户交给{}：{}", d.from, d.to, d.moved.summary())}</p>
+                </div>
             }
         })
     };
@@ -62,7 +63,7 @@ fn label(p: &HandOverPerson) -> String {
         (None, false) => " · 已停用".to_string(),
         (None, true) => String::new(),
     };
-    format!("{}（{}）{state}", p.name, p.role.label())
+    format!("{} · {}{state}", p.name, p.role.label())
 }
 
 #[component]

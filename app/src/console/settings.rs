@@ -165,7 +165,7 @@ fn ProfileForm(current: RwSignal<DealerSettings>) -> impl IntoView {
     let version = move || {
         current.with(|c| {
             format!(
-                "《个人信息保护说明》中的联系方式；修改后说明生成新版本（当前 {}），顾客下次留资时重新同意",
+                "《个人信息保护说明》中的联系方式，留空则为服务电话；修改后说明生成新版本（当前 {}），顾客下次留资时重新同意",
                 c.privacy_version
             )
         })
@@ -212,9 +212,19 @@ fn ProfileForm(current: RwSignal<DealerSettings>) -> impl IntoView {
                 <TextField id="set-privacy" label="个人信息保护联系方式" value=contact error=errors.under("privacy_contact") />
                 <p class="c-sub" data-test="privacy-version">{version}</p>
                 <div class="c-field">
-                    <label for="set-logo">"门店标志（PNG 或 JPEG，不超过 2MB）"</label>
+                    <span>"门店标志（PNG 或 JPEG，不超过 2MB）"</span>
                     {logo_img}
-                    <input id="set-logo" type="file" accept="image/png,image/jpeg" data-test="set-logo" on:change=on_logo />
+                    <input
+                        id="set-logo"
+                        class="c-file"
+                        type="file"
+                        accept="image/png,image/jpeg"
+                        data-test="set-logo"
+                        on:change=on_logo
+                    />
+                    <label for="set-logo" class="btn btn-line btn-small c-file-pick">
+                        {move || if uploading.get() { "上传中…" } else { "选择图片" }}
+                    </label>
                     <p class="c-error" role="alert" data-test="set-logo-error">{errors.under("logo")}</p>
                 </div>
                 <p class="c-error" role="alert">{other}</p>
