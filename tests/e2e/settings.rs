@@ -1,6 +1,7 @@
-//! 设置 in the browser: the admin opens 我的 → 设置, an amount outside its national band is
-//! refused under the 车船税 fields, then a new rate and term are saved; a buyer's calculator
-//! shows the monthly payment of the new terms at once. The page is screenshot before and after.
+//! 设置 in the browser: the admin opens 我的 → 设置, uploads a logo and saves a new brand
+//! colour (the console takes it at once); an amount outside its national band is refused under
+//! the 车船税 fields, then a new rate and term are saved; a buyer's calculator shows the
+//! monthly payment of the new terms at once. The page is screenshot at each step.
 
 use shared::money::yuan;
 
@@ -23,6 +24,40 @@ async fn an_admin_changes_the_loan_terms_and_the_buyer_sees_the_new_monthly_paym
     let rate = find(&admin, "[data-test=set-rate]").await;
     wait_text(&admin, "[data-test=set-province]", |_| true).await;
     screenshot(&admin, "console-settings").await;
+
+    // 门店资料: a logo (fitted on the server, shown at once) and a new brand colour.
+    let logo = std::env::temp_dir().join(format!("chelink-e2e-logo-{}.png", std::process::id()));
+    image::RgbaImage::from_pixel(600, 240, image::Rgba([11, 95, 255, 255]))
+        .save(&logo)
+        .unwrap();
+    find(&admin, "[data-test=set-logo]")
+        .await
+        .send_keys(logo.to_str().unwrap())
+        .await
+        .unwrap();
+    find(&admin, "[data-test=logo-preview]").await;
+    let _ = std::fs::remove_file(&logo);
+    let color = find(&admin, "[data-test=set-color]").await;
+    erase(&color).await;
+    color.send_keys("#0B5FFF").await.unwrap();
+    tap_on(&admin, "[data-test=profile-save]").await;
+    wait_text(&admin, "[data-test=profile-saved]", |t| {
+        t.contains("已保存")
+    })
+    .await;
+    let brand = admin
+        .execute(
+            "return document.documentElement.style.getPropertyValue('--brand');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        brand.as_str(),
+        Some("#0b5fff"),
+        "the console follows the brand colour"
+    );
+    screenshot(&admin, "console-settings-profile-saved").await;
 
     // 1.0 L and under: 59 yuan is below the national band (60–360).
     let smallest = find(&admin, "[data-test=set-vessel-0]").await;
