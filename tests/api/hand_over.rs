@@ -7,20 +7,18 @@
 //! hand-over while bookings arrive through the departed's link leaves every lead, booking
 //! and link with exactly one of the two, those after it with the successor.
 
-use reqwest::{header, Client, StatusCode};
+use reqwest::{Client, StatusCode};
 use serde_json::json;
 use shared::booking::{Booking, SlotList, TestDriveOffer};
 use shared::console::{LeadDetail, TaskKind, Today};
 use shared::contact::PRIVACY_NOTICE_VERSION;
 use shared::hand_over::{HandOverBoard, HandedOver, Holdings};
-use shared::link::Link;
 use shared::profile::ConsultantCard;
 
+use crate::attribution::{click, staff_link};
 use crate::console::{get, send, sign_in};
 use crate::helpers::{err, ok, TestApp};
 
-const WECHAT: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \
-                      (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/4G";
 const WANG: &str = "王磊（演示）";
 const LI: &str = "李娜（演示）";
 
@@ -30,31 +28,6 @@ async fn staff_id(app: &TestApp, login: &str) -> i64 {
         .fetch_one(&app.db.pool)
         .await
         .unwrap()
-}
-
-/// A staff member's link to the Qin PLUS page.
-async fn staff_link(app: &TestApp, staff: &Client) -> Link {
-    let response = send(
-        staff,
-        app,
-        "POST",
-        "/api/v1/console/links",
-        json!({"target": "/demo/models/byd-qin-plus", "channel": "moments"}),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
-}
-
-/// A person opens the link in WeChat (the click written at once).
-async fn click(app: &TestApp, phone: &Client, link: &Link) {
-    let opened = phone
-        .get(app.url(&link.path))
-        .header(header::USER_AGENT, WECHAT)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(opened.status(), StatusCode::FOUND);
 }
 
 /// The demo's free Qin PLUS test-drive slots.
@@ -135,13 +108,12 @@ async fn add_staff(app: &TestApp, name: &str, role: &str, active: i64) -> i64 {
 both! {
     async fn handing_over_moves_open_leads_bookings_and_links_and_the_successor_sees_them_today(app) {
         let wang = sign_in(&app, "demo-wang").await;
-        let link = staff_link(&app, &wang).await;
+        let link = staff_link(&app, &wang, "moments").await;
         let slots = free_slots(&app).await;
         let mut phones = Vec::new();
         for (i, number) in ["13900001801", "13900001802", "13900001803"].into_iter().enumerate() {
             let phone = app.phone();
             click(&app, &phone, &link).await;
-            app.clicks.flush().await;
             assert_eq!(book(&app, &phone, slots[i], number).await, WANG);
             phones.push(phone);
         }
@@ -196,7 +168,6 @@ both! {
         // Wang's link in a customer's chat still opens and now credits Li; his showcase shows her.
         let newcomer = app.phone();
         click(&app, &newcomer, &link).await;
-        app.clicks.flush().await;
         assert_eq!(book(&app, &newcomer, slots[3], "13900001804").await, LI);
         let card: ConsultantCard = app.get_ok("/api/v1/dealers/demo/consultants/wang").await;
         assert_eq!(card.name, LI);
@@ -226,7 +197,7 @@ both! {
 both! {
     async fn a_hand_over_is_refused_to_oneself_a_disabled_colleague_a_manager_and_strangers_with_nothing_moved(app) {
         let wang = sign_in(&app, "demo-wang").await;
-        staff_link(&app, &wang).await;
+        staff_link(&app, &wang, "moments").await;
         let (wang_id, manager_id) = (staff_id(&app, "demo-wang").await, staff_id(&app, "demo-manager").await);
         let gone = add_staff(&app, "钱多（演示）", "consultant", 0).await;
         let other_dealer = staff_id(&app, "leap-liu").await;
@@ -260,7 +231,7 @@ both! {
         const EARLY: usize = 16;
         const LATE: usize = 4;
         let wang = sign_in(&app, "demo-wang").await;
-        let link = staff_link(&app, &wang).await;
+        let link = staff_link(&app, &wang, "moments").await;
         let slots = free_slots(&app).await;
         assert!(slots.len() >= EARLY + LATE, "{} free slots", slots.len());
         let mut phones = Vec::new();
@@ -269,7 +240,6 @@ both! {
             click(&app, &phone, &link).await;
             phones.push(phone);
         }
-        app.clicks.flush().await;
         let (wang_id, li_id) = (staff_id(&app, "demo-wang").await, staff_id(&app, "demo-li").await);
         let admin = sign_in(&app, "demo-admin").await;
         let app = std::sync::Arc::new(app);

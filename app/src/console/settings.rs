@@ -51,7 +51,15 @@ impl Errors {
         Self(RwSignal::new(None))
     }
 
-    /// The message under `field` (tracked).
+    /// Shows what the server (or the network) said.
+    fn show(self, e: api::Error) {
+        self.0.set(Some(match e {
+            api::Error::Api(e) => e,
+            api::Error::Network(_) => ApiError::invalid("", e.message()),
+        }));
+    }
+
+    /// The message under `field` (tracked); `""` for one about no field.
     fn under(self, field: &'static str) -> impl Fn() -> Option<String> + Copy {
         move || {
             self.0.with(|e| {
@@ -117,10 +125,7 @@ fn ProfileForm(current: RwSignal<DealerSettings>) -> impl IntoView {
             current.set(settings);
             saved.set(Some(said));
         }
-        Some(Err(e)) => errors.0.set(Some(match e {
-            api::Error::Api(e) => e,
-            api::Error::Network(_) => ApiError::invalid("", e.message()),
-        })),
+        Some(Err(e)) => errors.show(e),
         None => {}
     };
     Effect::new(move |_| answered(save.value().get(), "已保存：顾客页面已显示新的门店资料"));
@@ -175,13 +180,6 @@ fn ProfileForm(current: RwSignal<DealerSettings>) -> impl IntoView {
             view! { <img class="c-logo" src=src alt="门店标志" data-test="logo-preview" /> }
         })
     };
-    let other = move || {
-        errors.0.with(|e| {
-            e.as_ref()
-                .filter(|e| e.field.as_deref() == Some(""))
-                .map(|e| e.message.clone())
-        })
-    };
     view! {
         <section class="c-section">
             <h2>"门店资料"</h2>
@@ -227,7 +225,7 @@ fn ProfileForm(current: RwSignal<DealerSettings>) -> impl IntoView {
                     </label>
                     <p class="c-error" role="alert" data-test="set-logo-error">{errors.under("logo")}</p>
                 </div>
-                <p class="c-error" role="alert">{other}</p>
+                <p class="c-error" role="alert">{errors.under("")}</p>
                 <button
                     type="submit"
                     class="btn btn-primary btn-block"
@@ -267,10 +265,7 @@ fn QuoteForm(current: RwSignal<DealerSettings>) -> impl IntoView {
             current.set(settings);
             saved.set(true);
         }
-        Some(Err(e)) => errors.0.set(Some(match e {
-            api::Error::Api(e) => e,
-            api::Error::Network(_) => ApiError::invalid("", e.message()),
-        })),
+        Some(Err(e)) => errors.show(e),
         None => {}
     });
     let number = |text: String, field: &str, what: &str| -> Result<i64, ApiError> {
@@ -331,13 +326,6 @@ fn QuoteForm(current: RwSignal<DealerSettings>) -> impl IntoView {
             }
         })
         .collect_view();
-    let other = move || {
-        errors.0.with(|e| {
-            e.as_ref()
-                .filter(|e| e.field.as_deref() == Some(""))
-                .map(|e| e.message.clone())
-        })
-    };
     view! {
         <section class="c-section">
             <h2>"报价设置"</h2>
@@ -382,7 +370,7 @@ fn QuoteForm(current: RwSignal<DealerSettings>) -> impl IntoView {
                     kind="number"
                     hint="客户首次打开顾问的分享链接后，在此天数内留资归属该顾问".to_string()
                 />
-                <p class="c-error" role="alert">{other}</p>
+                <p class="c-error" role="alert">{errors.under("")}</p>
                 <button
                     type="submit"
                     class="btn btn-primary btn-block"
