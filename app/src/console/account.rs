@@ -1,7 +1,7 @@
 //! `/console/account`: who I am (name, role, dealer), my card (`profile.rs`), changing my
 //! password (which ends every session, so the sign-in page follows) and signing out; admins
-//! also reach the official account's settings and set the attribution window and the points
-//! rules.
+//! also reach 设置 (the dealer's profile and quoting terms, the attribution window among them),
+//! 离职继承 and the official account's settings, and set the points rules.
 
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
@@ -92,7 +92,6 @@ pub fn Account() -> impl IntoView {
                     <strong>"离职继承"</strong>
                     <span class="c-sub">"把离职员工的客户、预约和链接交给同事"</span>
                 </a>
-                <super::attribution::AttributionForm />
                 <super::loyalty::LoyaltyForm />
             </Show>
             <section class="c-section">

@@ -5,7 +5,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::attribution::{AttributionWindow, LinkStats, ShareTree};
+use shared::attribution::{LinkStats, ShareTree};
 use shared::booking::BookingStatus;
 use shared::catalog::SeriesList;
 use shared::console::{
@@ -271,16 +271,6 @@ pub async fn wechat() -> Result<WeChatSettings, Error> {
 /// `PUT /wechat` (admins): an empty secret keeps the stored one.
 pub async fn save_wechat(form: &SaveWeChat) -> Result<WeChatSettings, Error> {
     send_json(Request::put(&format!("{BASE}/wechat")), form).await
-}
-
-/// `GET /attribution` (admins): the dealer's attribution window.
-pub async fn attribution() -> Result<AttributionWindow, Error> {
-    send(Request::get(&format!("{BASE}/attribution"))).await
-}
-
-/// `PUT /attribution` (admins): a 422 when the days are outside 1 to 365.
-pub async fn save_attribution(window: &AttributionWindow) -> Result<AttributionWindow, Error> {
-    send_json(Request::put(&format!("{BASE}/attribution")), window).await
 }
 
 /// `GET /links/stats`: what each of my links brought, forwards included, by channel and day.

@@ -4,7 +4,6 @@
 
 mod account;
 mod api;
-mod attribution;
 mod booking_row;
 mod car_history;
 mod delivery;
