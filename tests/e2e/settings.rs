@@ -1,7 +1,8 @@
 //! 设置 in the browser: the admin opens 我的 → 设置, uploads a logo and saves a new brand
 //! colour (the console takes it at once); an amount outside its national band is refused under
 //! the 车船税 fields, then a new rate and term are saved; a buyer's calculator shows the
-//! monthly payment of the new terms at once. The page is screenshot at each step.
+//! monthly payment of the new terms at once, and the home page the logo. The page is
+//! screenshot at each step.
 
 use shared::money::yuan;
 
@@ -96,6 +97,10 @@ async fn an_admin_changes_the_loan_terms_and_the_buyer_sees_the_new_monthly_paym
     let monthly = yuan(new.monthly_payment);
     wait_text(&phone, "[data-test=quote-monthly]", |t| t == monthly).await;
     screenshot(&phone, "calculator-after-settings").await;
+    // The home page shows the new logo and colour.
+    phone.goto(&site.url("/demo/")).await.unwrap();
+    find(&phone, "[data-test=dealer-logo]").await;
+    screenshot(&phone, "home-after-settings").await;
     phone.close().await.unwrap();
     admin.close().await.unwrap();
 }
