@@ -35,6 +35,15 @@ impl DealerCtx {
     pub fn link(&self, page: &Page) -> String {
         page.href(&self.slug.get())
     }
+
+    /// The privacy notice version the dealer asks consent to (tracked): its home's, and the
+    /// notice's own until the home is in.
+    pub fn notice_version(&self) -> String {
+        self.home.get().and_then(Result::ok).map_or_else(
+            || shared::contact::PRIVACY_NOTICE_VERSION.to_string(),
+            |h| h.dealer.privacy_version,
+        )
+    }
 }
 
 /// The consumer page open now, read once: a new path renders a new page (`root.rs`), so a

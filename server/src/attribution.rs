@@ -62,8 +62,8 @@ async fn referral(
     .await
 }
 
-/// A visitor's binding and first touch, each only when it names an active consultant, and
-/// who referred them.
+/// A visitor's binding and first touch, each only when it names an active consultant (a
+/// staff member handed over stands for their successor), and who referred them.
 async fn facts(
     conn: &mut AnyConnection,
     dealer_id: i64,
@@ -76,14 +76,15 @@ async fn facts(
         Option<String>,
     ) = sqlx::query_as(&format!(
         "SELECT \
-         (SELECT b.staff_id FROM visitor_bindings b JOIN staff s ON s.id = b.staff_id \
+         (SELECT s.id FROM visitor_bindings b JOIN staff o ON o.id = b.staff_id \
+          JOIN staff s ON s.id = COALESCE(o.successor_id, o.id) \
           WHERE b.dealer_id = $1 AND b.visitor = $2 AND s.active = 1) AS bound_to, \
          f.staff_id AS first_owner, f.at AS first_at, \
          (SELECT r.referrer FROM visitor_referrals r WHERE r.dealer_id = $1 AND r.visitor = $2) AS referrer \
          FROM (SELECT 1 AS one) one LEFT JOIN \
-         (SELECT l.staff_id, t.at FROM link_visits t JOIN links l ON l.id = t.link_id \
-          JOIN staff s ON s.id = l.staff_id WHERE t.id = ({FIRST_TOUCH}) \
-          AND s.active = 1 AND s.role = 'consultant') f ON 1 = 1"
+         (SELECT s.id AS staff_id, t.at FROM link_visits t JOIN links l ON l.id = t.link_id \
+          JOIN staff o ON o.id = l.staff_id JOIN staff s ON s.id = COALESCE(o.successor_id, o.id) \
+          WHERE t.id = ({FIRST_TOUCH}) AND s.active = 1 AND s.role = 'consultant') f ON 1 = 1"
     ))
     .bind(dealer_id)
     .bind(visitor)
@@ -158,33 +159,58 @@ pub async fn consultant_of(
         Some(visitor) => credited_consultant(conn, dealer_id, visitor, now).await?,
         None => None,
     };
-    if let Some((credit, staff_id)) = credited {
-        let name: String = sqlx::query_scalar("SELECT name FROM staff WHERE id = $1")
-            .bind(staff_id)
-            .fetch_one(&mut *conn)
-            .await?;
-        return Ok(Some(Assigned {
-            staff_id,
-            name,
-            credit,
-        }));
+    let (credit, chosen) = match credited {
+        Some((credit, staff_id)) => (credit, staff_id),
+        None => match next_consultant(conn, dealer_id, store_id).await? {
+            Some(staff_id) => (Credit::RoundRobin, staff_id),
+            None => return Ok(None),
+        },
+    };
+    let (staff_id, name) = heir(conn, chosen).await?;
+    Ok(Some(Assigned {
+        staff_id,
+        name,
+        credit,
+    }))
+}
+
+/// Who takes a new lead meant for `staff_id`: their successor once they were handed over,
+/// else themselves; their id and name. On PostgreSQL the staff row is read `FOR SHARE`, so a
+/// hand-over (which first sets `successor_id`) waits for this lead's transaction and then
+/// moves the lead, or this transaction waits for the hand-over and reads the successor: a
+/// lead is never left with the departed consultant (SQLite has one writer at a time).
+async fn heir(conn: &mut AnyConnection, staff_id: i64) -> sqlx::Result<(i64, String)> {
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR SHARE"
+    } else {
+        ""
+    };
+    let (successor, name): (Option<i64>, String) = sqlx::query_as(&format!(
+        "SELECT successor_id, name FROM staff WHERE id = $1{lock}"
+    ))
+    .bind(staff_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    match successor {
+        Some(successor) => {
+            let name: String = sqlx::query_scalar("SELECT name FROM staff WHERE id = $1")
+                .bind(successor)
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok((successor, name))
+        }
+        None => Ok((staff_id, name)),
     }
-    Ok(next_consultant(conn, dealer_id, store_id)
-        .await?
-        .map(|(staff_id, name)| Assigned {
-            staff_id,
-            name,
-            credit: Credit::RoundRobin,
-        }))
 }
 
 /// Round-robin (the rule's last step): the active consultant of the store (of the dealer, without a store) who was
-/// given a lead least recently, marked as given one now, in one statement; their id and name.
+/// given a lead least recently and was not handed over, marked as given one now, in one
+/// statement; their id.
 async fn next_consultant(
     conn: &mut sqlx::AnyConnection,
     dealer_id: i64,
     store_id: Option<i64>,
-) -> sqlx::Result<Option<(i64, String)>> {
+) -> sqlx::Result<Option<i64>> {
     const MARK: &str = "UPDATE staff SET last_assigned_at = \
          (SELECT COALESCE(MAX(last_assigned_at), 0) + 1 FROM staff WHERE dealer_id = $1) \
          WHERE id = ";
@@ -192,14 +218,15 @@ async fn next_consultant(
         Some(_) => format!(
             "{MARK}(SELECT s.id FROM staff s JOIN staff_stores ss ON ss.staff_id = s.id \
              WHERE ss.store_id = $2 AND s.role = 'consultant' AND s.active = 1 \
-             ORDER BY s.last_assigned_at, s.id LIMIT 1) RETURNING id, name"
+             AND s.successor_id IS NULL ORDER BY s.last_assigned_at, s.id LIMIT 1) RETURNING id"
         ),
         None => format!(
             "{MARK}(SELECT id FROM staff WHERE dealer_id = $1 AND role = 'consultant' \
-             AND active = 1 ORDER BY last_assigned_at, id LIMIT 1) RETURNING id, name"
+             AND active = 1 AND successor_id IS NULL ORDER BY last_assigned_at, id LIMIT 1) \
+             RETURNING id"
         ),
     };
-    let mut pick = sqlx::query_as(&sql).bind(dealer_id);
+    let mut pick = sqlx::query_scalar(&sql).bind(dealer_id);
     if let Some(store_id) = store_id {
         pick = pick.bind(store_id);
     }

@@ -29,18 +29,26 @@ struct DealerRow {
     name: String,
     brand_color: String,
     phone: String,
+    short_name: String,
+    privacy_contact: String,
+    privacy_revision: i64,
+    logo_version: Option<i64>,
     province: String,
     vessel_tax_source: Option<String>,
     loan_rate_bp: i64,
+    loan_term_months: i64,
+    down_payment_pct: i64,
     annual_yuan: Option<i64>,
 }
 
 /// A dealer by slug with its terms, in one query: a row per 车船税 band (or one without).
 pub async fn dealer(db: &Db, slug: &str) -> sqlx::Result<Option<DealerRecord>> {
     let rows: Vec<DealerRow> = sqlx::query_as(
-        "SELECT d.id, d.slug, d.name, d.brand_color, d.phone, d.province, d.vessel_tax_source, \
-         d.loan_rate_bp, v.annual_yuan FROM dealers d \
-         LEFT JOIN dealer_vessel_tax v ON v.dealer_id = d.id WHERE d.slug = $1 ORDER BY v.band",
+        "SELECT d.id, d.slug, d.name, d.brand_color, d.phone, d.short_name, d.privacy_contact, \
+         d.privacy_revision, g.version AS logo_version, d.province, d.vessel_tax_source, \
+         d.loan_rate_bp, d.loan_term_months, d.down_payment_pct, v.annual_yuan FROM dealers d \
+         LEFT JOIN dealer_vessel_tax v ON v.dealer_id = d.id \
+         LEFT JOIN dealer_logos g ON g.dealer_id = d.id WHERE d.slug = $1 ORDER BY v.band",
     )
     .bind(slug)
     .fetch_all(&db.pool)
@@ -58,14 +66,22 @@ pub async fn dealer(db: &Db, slug: &str) -> sqlx::Result<Option<DealerRecord>> {
     Ok(Some(DealerRecord {
         id: r.id,
         dealer: Dealer {
+            logo_url: r
+                .logo_version
+                .map(|v| crate::settings::logo_url(&r.slug, v)),
             slug: r.slug,
             name: r.name,
             brand_color: r.brand_color,
             phone: r.phone,
+            short_name: r.short_name,
+            privacy_version: shared::contact::privacy_version(r.privacy_revision),
+            privacy_contact: r.privacy_contact,
         },
         terms: DealerTerms {
             vessel_tax,
             loan_rate_bp: r.loan_rate_bp,
+            loan_term_months: r.loan_term_months,
+            down_payment_pct: r.down_payment_pct,
         },
     }))
 }

@@ -112,13 +112,23 @@ pub async fn staff_bookings(
         .collect())
 }
 
+/// A lead task's title: the tag beside it says what to do; the title is whom, and for which car.
+fn lead_title(name: Option<String>, series: Option<String>) -> String {
+    format!(
+        "{}{}",
+        name.unwrap_or_default(),
+        series.map(|s| format!("（{s}）")).unwrap_or_default()
+    )
+}
+
 /// 今日: the viewer's tasks and today's bookings at their stores.
 pub async fn today(db: &Db, viewer: &Staff, clock: Clock) -> sqlx::Result<Today> {
     let mut tasks = Vec::new();
     let waiting: Vec<(i64, Option<String>, Option<String>, i64)> = sqlx::query_as(
         "SELECT l.id, l.name, se.name_zh, l.created_at FROM leads l LEFT JOIN series se ON se.id = l.series_id \
          WHERE l.dealer_id = $1 AND ($2 = 1 OR l.consultant_id = $3) AND l.status = 'new' \
-         AND l.first_response_at IS NULL AND l.erased_at IS NULL ORDER BY l.created_at",
+         AND l.first_response_at IS NULL AND l.handed_over_at IS NULL AND l.erased_at IS NULL \
+         ORDER BY l.created_at",
     )
     .bind(viewer.dealer_id)
     .bind(i64::from(viewer.manages()))
@@ -130,13 +140,27 @@ pub async fn today(db: &Db, viewer: &Staff, clock: Clock) -> sqlx::Result<Today>
             kind: TaskKind::CallBack,
             lead_id: Some(id),
             booking_code: None,
-            // The tag beside it says 待回电: the title is whom, and for which car.
-            title: format!(
-                "{}{}",
-                name.unwrap_or_default(),
-                series.map(|s| format!("（{s}）")).unwrap_or_default()
-            ),
+            title: lead_title(name, series),
             since: created_at,
+        });
+    }
+    // Customers handed to the viewer (离职继承) wait until the viewer first responds.
+    let handed: Vec<(i64, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT l.id, l.name, se.name_zh, l.handed_over_at FROM leads l LEFT JOIN series se ON se.id = l.series_id \
+         WHERE l.dealer_id = $1 AND l.consultant_id = $2 AND l.handed_over_at IS NOT NULL \
+         AND l.status NOT IN ('delivered', 'lost') AND l.erased_at IS NULL ORDER BY l.handed_over_at, l.id",
+    )
+    .bind(viewer.dealer_id)
+    .bind(viewer.id)
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, name, series, at) in handed {
+        tasks.push(Task {
+            kind: TaskKind::HandedOver,
+            lead_id: Some(id),
+            booking_code: None,
+            title: lead_title(name, series),
+            since: at,
         });
     }
     let tomorrow = clock.today().add_days(1);

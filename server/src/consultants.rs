@@ -1,6 +1,6 @@
 //! Staff cards in the database: a staff member's own profile (read and saved, the handle
-//! unique within the dealer), the public card behind a showcase handle, and which
-//! consultant a visitor came through.
+//! unique within the dealer), the public card behind a showcase handle (a departed
+//! consultant's shows their successor's), and which consultant a visitor came through.
 
 use shared::contact::normalize_phone;
 use shared::profile::{ConsultantCard, Profile};
@@ -99,12 +99,14 @@ impl From<CardRow> for ConsultantCard {
 
 const CARD_COLUMNS: &str = "s.handle, s.name, s.title, s.phone, s.wechat";
 
-/// The card of the dealer's active staff member with this handle.
+/// The card behind a showcase handle of the dealer: its staff member's, or once they were
+/// handed over (离职继承) their successor's; only an active one's.
 pub async fn card(db: &Db, dealer_id: i64, handle: &str) -> sqlx::Result<Option<ConsultantCard>> {
-    let row: Option<CardRow> = sqlx::query_as(&format!(
-        "SELECT {CARD_COLUMNS} FROM staff s \
-         WHERE s.dealer_id = $1 AND s.handle = $2 AND s.active = 1"
-    ))
+    let row: Option<CardRow> = sqlx::query_as(
+        "SELECT COALESCE(s.handle, o.handle) AS handle, s.name, s.title, s.phone, s.wechat \
+         FROM staff o JOIN staff s ON s.id = COALESCE(o.successor_id, o.id) \
+         WHERE o.dealer_id = $1 AND o.handle = $2 AND s.active = 1",
+    )
     .bind(dealer_id)
     .bind(handle)
     .fetch_optional(&db.pool)

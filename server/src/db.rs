@@ -360,8 +360,8 @@ async fn sqlite_rebuild(
     rebuilt
 }
 
-/// The staff table as migrations 0003, 0004, 0008 and 0016 made it, with the role check of
-/// 0010; left open for `sqlite_rebuild` to check the foreign keys before it commits.
+/// The staff table as migrations 0003, 0004, 0008, 0016 and 0018 made it, with the role check
+/// of 0010; left open for `sqlite_rebuild` to check the foreign keys before it commits.
 const STAFF_REBUILD: &str = "BEGIN IMMEDIATE;
 CREATE TABLE staff_new (
     id               INTEGER PRIMARY KEY,
@@ -376,20 +376,23 @@ CREATE TABLE staff_new (
     title            TEXT,
     wechat           TEXT,
     handle           TEXT,
+    successor_id     INTEGER,
+    CONSTRAINT staff_successor_fk FOREIGN KEY (successor_id) REFERENCES staff (id) ON DELETE SET NULL,
     CONSTRAINT staff_dealer_fk FOREIGN KEY (dealer_id) REFERENCES dealers (id) ON DELETE CASCADE,
     CONSTRAINT staff_dealer_name_key UNIQUE (dealer_id, name),
     CONSTRAINT staff_role_check CHECK (role IN ('admin', 'manager', 'consultant', 'service_advisor')),
     CONSTRAINT staff_active_check CHECK (active IN (0, 1))
 );
 INSERT INTO staff_new (id, dealer_id, role, name, phone, active, last_assigned_at, login,
-                       password_hash, title, wechat, handle)
+                       password_hash, title, wechat, handle, successor_id)
 SELECT id, dealer_id, role, name, phone, active, last_assigned_at, login,
-       password_hash, title, wechat, handle
+       password_hash, title, wechat, handle, successor_id
 FROM staff;
 DROP TABLE staff;
 ALTER TABLE staff_new RENAME TO staff;
 CREATE UNIQUE INDEX staff_login_key ON staff (login);
 CREATE UNIQUE INDEX staff_dealer_handle_key ON staff (dealer_id, handle);
+CREATE INDEX staff_successor ON staff (successor_id);
 ";
 
 /// The cars table as migrations 0010 and 0015 made it, without `old_inspection_cycle` and

@@ -14,6 +14,7 @@ pub mod edge;
 pub mod enquiries;
 pub mod error;
 pub mod extract;
+pub mod hand_over;
 pub mod leads;
 pub mod links;
 pub mod loyalty;
@@ -27,6 +28,7 @@ pub mod security;
 pub mod series;
 pub mod service;
 pub mod service_desk;
+pub mod settings;
 pub mod shares;
 pub mod shell;
 pub mod surveys;
@@ -168,6 +170,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(dealers::home))
         .routes(routes!(dealers::terms))
+        .routes(routes!(settings::logo))
         .routes(routes!(series::list))
         .routes(routes!(series::detail))
         .routes(routes!(compare::compare_trims))
@@ -243,6 +246,17 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(surveys::follow_up))
         .routes(routes!(service_desk::list))
         .routes(routes!(service_desk::update))
+        .routes(routes!(hand_over::board))
+        .routes(routes!(hand_over::hand_over))
+        .routes(routes!(settings::read))
+        .routes(routes!(settings::save_profile))
+        .routes(routes!(settings::save_quote))
+        .routes({
+            // A logo's upload is the one body past `BODY_LIMIT`: checked again in `fit_logo`.
+            let (schemas, paths, route) = routes!(settings::save_logo);
+            let limit = DefaultBodyLimit::max(crate::settings::LOGO_MAX_BYTES + 1);
+            (schemas, paths, route.layer(limit))
+        })
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 

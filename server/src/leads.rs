@@ -35,6 +35,9 @@ pub enum Event {
     Call,
     /// The lead's status moved (or a lost claim was made or decided, or the car delivered).
     Status,
+    /// An admin handed the lead's departing consultant over to a colleague (离职继承): an
+    /// assignment line that says who to whom.
+    HandedOver,
 }
 
 impl Event {
@@ -44,7 +47,7 @@ impl Event {
             Self::Rescheduled => "rescheduled",
             Self::Cancelled => "cancelled",
             Self::Enquired => "enquired",
-            Self::Assigned => "assigned",
+            Self::Assigned | Self::HandedOver => "assigned",
             Self::Erased => "erased",
             Self::NameGiven | Self::Note => "note",
             Self::Call => "call",
@@ -484,10 +487,12 @@ pub fn event_text(kind: &str, detail: &str) -> String {
     }
 }
 
-/// Marks the lead answered (the first call or status change starts nothing if it already was).
+/// Marks the lead answered (the first call or status change starts nothing if it already was);
+/// a lead handed over leaves its new consultant's 今日 with their first response.
 async fn responded(conn: &mut sqlx::AnyConnection, lead_id: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE leads SET first_response_at = $1 WHERE id = $2 AND first_response_at IS NULL",
+        "UPDATE leads SET first_response_at = COALESCE(first_response_at, $1), \
+         handed_over_at = NULL WHERE id = $2",
     )
     .bind(now)
     .bind(lead_id)

@@ -164,23 +164,24 @@ pub struct Contact {
 }
 
 impl ContactForm {
-    /// Every field's error, in form order (name, phone, consent); empty when all are good.
-    pub fn errors(&self) -> Vec<ApiError> {
+    /// Every field's error, in form order (name, phone, consent to the dealer's `notice`);
+    /// empty when all are good.
+    pub fn errors(&self, notice: &str) -> Vec<ApiError> {
         [
             contact::validate_name(&self.name).err(),
             contact::validate_phone(&self.phone).err(),
-            contact::check_consent(self.consent_version.as_deref()).err(),
+            contact::check_consent(self.consent_version.as_deref(), notice).err(),
         ]
         .into_iter()
         .flatten()
         .collect()
     }
 
-    /// The contact to store, or the first rule broken.
-    pub fn validate(&self) -> Result<Contact, ApiError> {
+    /// The contact to store, or the first rule broken (consent is to the dealer's `notice`).
+    pub fn validate(&self, notice: &str) -> Result<Contact, ApiError> {
         let name = contact::validate_name(&self.name)?;
         let phone = contact::validate_phone(&self.phone)?;
-        contact::check_consent(self.consent_version.as_deref())?;
+        contact::check_consent(self.consent_version.as_deref(), notice)?;
         Ok(Contact { name, phone })
     }
 }
@@ -348,16 +349,20 @@ mod tests {
             phone: "12345".into(),
             consent_version: None,
         };
-        let fields: Vec<_> = bad.errors().into_iter().filter_map(|e| e.field).collect();
+        let fields: Vec<_> = bad
+            .errors(contact::PRIVACY_NOTICE_VERSION)
+            .into_iter()
+            .filter_map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["name", "phone", "consent"]);
         let good = ContactForm {
             name: " 买买提·艾力 ".into(),
             phone: "+86 138 1234 5678".into(),
             consent_version: Some(contact::PRIVACY_NOTICE_VERSION.into()),
         };
-        assert!(good.errors().is_empty());
+        assert!(good.errors(contact::PRIVACY_NOTICE_VERSION).is_empty());
         assert_eq!(
-            good.validate(),
+            good.validate(contact::PRIVACY_NOTICE_VERSION),
             Ok(Contact {
                 name: "买买提·艾力".into(),
                 phone: "13812345678".into()

@@ -160,6 +160,22 @@ pub struct Dealer {
     /// `#RRGGBB`, used as the page's primary colour.
     pub brand_color: String,
     pub phone: String,
+    /// 简称 for narrow places; empty until the dealer sets one (设置).
+    #[serde(default)]
+    pub short_name: String,
+    /// The logo's versioned address, once one is uploaded.
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    /// The privacy notice version a consumer consents to (`contact::privacy_version`).
+    #[serde(default = "notice_in_force")]
+    pub privacy_version: String,
+    /// Who to ask about personal data, as the notice names them; empty: the service phone.
+    #[serde(default)]
+    pub privacy_contact: String,
+}
+
+fn notice_in_force() -> String {
+    crate::contact::PRIVACY_NOTICE_VERSION.to_string()
 }
 
 /// One showroom or service site of a dealer.

@@ -311,6 +311,8 @@ pub enum TaskKind {
     ConfirmBooking,
     /// A consultant's 战败 waiting for approval (managers).
     ApproveLost,
+    /// An open lead handed over to the viewer (离职继承), until they first respond.
+    HandedOver,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

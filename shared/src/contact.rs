@@ -343,14 +343,25 @@ pub fn check_licence(licence: Option<Licence>, gearbox: Option<Gearbox>) -> Resu
 /// store their number; bump it when the notice changes so everyone agrees again.
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-12-01";
 
-/// Consent to the current privacy notice, as sent by the form.
-pub fn check_consent(consent_version: Option<&str>) -> Result<(), ApiError> {
+/// The notice version a dealer's consumers consent to: the notice's own version, and after the
+/// dealer changed the notice's contact `revision` times (设置 → 门店资料), `{version}.{revision}`.
+pub fn privacy_version(revision: i64) -> String {
+    if revision <= 0 {
+        PRIVACY_NOTICE_VERSION.to_string()
+    } else {
+        format!("{PRIVACY_NOTICE_VERSION}.{revision}")
+    }
+}
+
+/// Consent to the dealer's privacy notice in force (`notice`, from [`privacy_version`]), as
+/// sent by the form.
+pub fn check_consent(consent_version: Option<&str>, notice: &str) -> Result<(), ApiError> {
     match consent_version.map(str::trim) {
         None | Some("") => Err(ApiError::invalid(
             "consent",
             "请先阅读并同意《个人信息保护说明》",
         )),
-        Some(PRIVACY_NOTICE_VERSION) => Ok(()),
+        Some(version) if version == notice => Ok(()),
         Some(_) => Err(ApiError::invalid(
             "consent",
             "隐私说明已更新，请重新阅读并同意",
@@ -628,8 +639,21 @@ mod tests {
             (Some("yes"), Err(outdated)),
         ] {
             let expected = result.map_err(|message| ApiError::invalid("consent", message));
-            assert_eq!(check_consent(version), expected, "{version:?}");
+            assert_eq!(
+                check_consent(version, PRIVACY_NOTICE_VERSION),
+                expected,
+                "{version:?}"
+            );
         }
+        // A dealer who changed the notice's contact asks for consent to its new version.
+        let revised = privacy_version(1);
+        assert_eq!(revised, format!("{PRIVACY_NOTICE_VERSION}.1"));
+        assert_eq!(check_consent(Some(&revised), &revised), Ok(()));
+        assert_eq!(
+            check_consent(Some(PRIVACY_NOTICE_VERSION), &revised),
+            Err(ApiError::invalid("consent", outdated))
+        );
+        assert_eq!(privacy_version(0), PRIVACY_NOTICE_VERSION);
     }
 
     #[test]

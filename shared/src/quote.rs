@@ -26,7 +26,7 @@ pub const MAX_DOWN_PAYMENT_PCT: i64 = 90;
 pub const MAX_EAER_KM: i64 = 2_000;
 /// Plate and registration fees the calculator assumes until the buyer changes them.
 pub const DEFAULT_PLATE_FEE: i64 = 500;
-/// The loan the comparison shows: 30% down over 36 months, at the dealer's rate.
+/// The loan a dealer shows until it sets its own (设置 → 报价设置): 30% down over 36 months.
 pub const DEFAULT_DOWN_PAYMENT_PCT: i64 = 30;
 pub const DEFAULT_TERM_MONTHS: i64 = 36;
 /// The seats assumed when a trim's are not published (the 交强险 class of most cars).
@@ -35,8 +35,8 @@ pub const DEFAULT_SEATS: i64 = 5;
 pub const FIRST_PURCHASE_DATE: Date = Date::new(2014, 1, 1);
 pub const LAST_PURCHASE_DATE: Date = Date::new(2030, 12, 31);
 
-/// What a dealer decides about the prices it quotes: the 车船税 amounts of its province and
-/// the annual rate of the loan it shows by default.
+/// What a dealer decides about the prices it quotes (设置 → 报价设置): the 车船税 amounts of
+/// its province and the loan it shows by default.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DealerTerms {
@@ -45,14 +45,31 @@ pub struct DealerTerms {
     /// Basis points (3.5% = 350).
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 3600))]
     pub loan_rate_bp: i64,
+    /// The default loan's term in months.
+    #[serde(default = "default_term")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 12, maximum = 60))]
+    pub loan_term_months: i64,
+    /// The default loan's down payment, percent of the price.
+    #[serde(default = "default_down_payment")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 90))]
+    pub down_payment_pct: i64,
+}
+
+fn default_term() -> i64 {
+    DEFAULT_TERM_MONTHS
+}
+
+fn default_down_payment() -> i64 {
+    DEFAULT_DOWN_PAYMENT_PCT
 }
 
 impl DealerTerms {
-    /// The comparison's loan: 30% down, 36 months, the dealer's rate.
+    /// The loan the calculator starts from and the comparison shows: the dealer's down
+    /// payment, term and rate.
     pub fn default_loan(&self) -> LoanTerms {
         LoanTerms {
-            down_payment_pct: DEFAULT_DOWN_PAYMENT_PCT,
-            term_months: DEFAULT_TERM_MONTHS,
+            down_payment_pct: self.down_payment_pct,
+            term_months: self.loan_term_months,
             annual_rate_bp: self.loan_rate_bp,
         }
     }

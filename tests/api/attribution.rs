@@ -23,7 +23,7 @@ const LI: &str = "李娜（演示）";
 const WANG: &str = "王磊（演示）";
 
 /// A staff member's link to the Qin PLUS page.
-async fn staff_link(app: &TestApp, staff: &Client, channel: &str) -> Link {
+pub async fn staff_link(app: &TestApp, staff: &Client, channel: &str) -> Link {
     let response = staff
         .post(app.url("/api/v1/console/links"))
         .json(&json!({"target": "/demo/models/byd-qin-plus", "channel": channel}))
@@ -35,7 +35,7 @@ async fn staff_link(app: &TestApp, staff: &Client, channel: &str) -> Link {
 }
 
 /// A person opens a link in WeChat.
-async fn click(app: &TestApp, phone: &Client, link: &Link) {
+pub async fn click(app: &TestApp, phone: &Client, link: &Link) {
     let opened = phone
         .get(app.url(&link.path))
         .header(header::USER_AGENT, WECHAT)

@@ -18,11 +18,13 @@ mod fake_sms;
     reason = "expiring tokens and outages are the API tests' part of the fake"
 )]
 mod fake_wechat;
+mod hand_over;
 mod lifetimes;
 mod links;
 mod owner;
 mod privacy;
 mod screens;
+mod settings;
 mod showcase;
 mod wechat;
 

@@ -50,30 +50,30 @@ async fn a_buyer_in_wechat_shares_a_model_page_with_its_title_and_a_signed_confi
     let admin = driver.phone().await;
     sign_in(&site, &admin, "demo-admin").await;
     tap_on(&admin, "[data-test=tab-account]").await;
-    // On the way, the attribution window: 400 days is refused in the page, 14 is saved.
-    let days = find(&admin, "[data-test=attribution-days]").await;
+    screenshot(&admin, "console-account-admin").await;
+    // On the way, the attribution window (设置 → 报价设置): 400 days is refused in the page,
+    // 14 is saved.
+    tap_on(&admin, "[data-test=settings-entry]").await;
+    let days = find(&admin, "[data-test=set-days]").await;
     wait_value(&days, "30").await;
     crate::browser::erase(&days).await;
     days.send_keys("400").await.unwrap();
-    tap_on(&admin, "[data-test=attribution-save]").await;
-    wait_text(&admin, "[data-test=attribution-error]", |t| {
+    tap_on(&admin, "[data-test=quote-save]").await;
+    wait_text(&admin, "[data-test=set-days-error]", |t| {
         t == "归属期须为 1 到 365 天"
     })
     .await;
     crate::browser::erase(&days).await;
     days.send_keys("14").await.unwrap();
-    tap_on(&admin, "[data-test=attribution-save]").await;
-    wait_text(&admin, "[data-test=attribution-saved]", |t| {
-        t.contains("已保存")
-    })
-    .await;
+    tap_on(&admin, "[data-test=quote-save]").await;
+    wait_text(&admin, "[data-test=quote-saved]", |t| t.contains("已保存")).await;
     let stored: i64 =
         sqlx::query_scalar("SELECT attribution_days FROM dealers WHERE slug = 'demo'")
             .fetch_one(&site.db.pool)
             .await
             .unwrap();
     assert_eq!(stored, 14);
-    screenshot(&admin, "console-account-admin").await;
+    tap_on(&admin, "[data-test=tab-account]").await;
     tap_on(&admin, "[data-test=wechat-entry]").await;
     let app_id = find(&admin, "[data-test=wechat-app-id]").await;
     app_id.send_keys("wx123").await.unwrap();

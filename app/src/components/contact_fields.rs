@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 use shared::booking::{ContactForm, Me};
-use shared::contact::{self, PRIVACY_NOTICE_VERSION};
+use shared::contact;
+
+use crate::use_dealer;
 use shared::ApiError;
 
 use crate::components::field_error::FieldError;
@@ -20,11 +22,17 @@ pub struct Contact {
     /// The server's last rejection; shown under its `field` (any field of the form, not only
     /// these three) until that field changes.
     pub server: RwSignal<Option<ApiError>>,
+    /// The privacy notice version the dealer asks consent to (its home's, once loaded).
+    notice: Signal<String>,
 }
 
-impl Default for Contact {
-    fn default() -> Self {
+impl Contact {
+    /// An empty form at the dealer in context.
+    pub fn for_dealer() -> Self {
+        let dealer = use_dealer();
+        let notice = Signal::derive(move || dealer.notice_version());
         Self {
+            notice,
             name: RwSignal::new(String::new()),
             phone: RwSignal::new(String::new()),
             consent: RwSignal::new(false),
@@ -48,7 +56,7 @@ impl Contact {
                 self.phone.set(phone.clone());
             }
         }
-        if me.consent_version.as_deref() == Some(PRIVACY_NOTICE_VERSION) {
+        if me.consent_version.as_deref() == Some(self.notice.get_untracked().as_str()) {
             self.consent.set(true);
         }
     }
@@ -60,7 +68,7 @@ impl Contact {
             consent_version: self
                 .consent
                 .get_untracked()
-                .then(|| PRIVACY_NOTICE_VERSION.to_string()),
+                .then(|| self.notice.get_untracked()),
         }
     }
 
@@ -75,7 +83,7 @@ impl Contact {
         for field in ["name", "phone", "consent"] {
             self.touch(field);
         }
-        self.form().errors().is_empty()
+        self.form().errors(&self.notice.get_untracked()).is_empty()
     }
 
     /// The field changed: the server's word on it no longer holds.
@@ -110,8 +118,9 @@ impl Contact {
                     "name" => this.name.with(|n| contact::validate_name(n).err()),
                     "phone" => this.phone.with(|p| contact::validate_phone(p).err()),
                     _ => {
-                        let version = this.consent.get().then_some(PRIVACY_NOTICE_VERSION);
-                        contact::check_consent(version).err()
+                        let notice = this.notice.get();
+                        let version = this.consent.get().then_some(notice.as_str());
+                        contact::check_consent(version, &notice).err()
                     }
                 }
             } else {

@@ -47,7 +47,7 @@ pub fn EnquirySheet(
 ) -> impl IntoView {
     let dealer = use_dealer();
     let query = use_nav().query();
-    let contact = Contact::default();
+    let contact = Contact::for_dealer();
     let sending = send.pending();
     let failure = RwSignal::new(None::<String>);
     Effect::new(move |_| {

@@ -1,14 +1,14 @@
 //! `/console/account`: who I am (name, role, dealer), my card (`profile.rs`), changing my
 //! password (which ends every session, so the sign-in page follows) and signing out; admins
-//! also reach the official account's settings and set the attribution window and the points
-//! rules.
+//! also reach 设置 (the dealer's profile and quoting terms, the attribution window among them),
+//! 离职继承 and the official account's settings, and set the points rules.
 
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
 use crate::nav::{use_nav, Entry};
 
-use super::{api, use_session, CATALOG, TODAY, WECHAT};
+use super::{api, use_session, CATALOG, HAND_OVER, SETTINGS, TODAY, WECHAT};
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -86,11 +86,18 @@ pub fn Account() -> impl IntoView {
                 </a>
             </Show>
             <Show when=move || session.is_admin()>
+                <a class="c-card c-entry" href=SETTINGS data-test="settings-entry">
+                    <strong>"设置"</strong>
+                    <span class="c-sub">"门店资料、标志、车船税与贷款等报价设置"</span>
+                </a>
                 <a class="c-card c-entry" href=WECHAT data-test="wechat-entry">
                     <strong>"微信公众号"</strong>
                     <span class="c-sub">"分享卡片设置、菜单链接"</span>
                 </a>
-                <super::attribution::AttributionForm />
+                <a class="c-card c-entry" href=HAND_OVER data-test="hand-over-entry">
+                    <strong>"离职继承"</strong>
+                    <span class="c-sub">"把离职员工的客户、预约和链接交给同事"</span>
+                </a>
                 <super::loyalty::LoyaltyForm />
             </Show>
             <section class="c-section">

@@ -5,7 +5,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::attribution::{AttributionWindow, LinkStats, ShareTree};
+use shared::attribution::{LinkStats, ShareTree};
 use shared::booking::BookingStatus;
 use shared::catalog::SeriesList;
 use shared::console::{
@@ -15,6 +15,7 @@ use shared::console::{
 };
 use shared::link::{Link, NewLink};
 use shared::profile::Profile;
+use shared::settings::{DealerSettings, QuoteSettings, StoreProfile};
 use shared::wechat::{SaveWeChat, WeChatSettings};
 use shared::{ApiError, ErrorBody};
 
@@ -207,6 +208,41 @@ pub async fn staff() -> Result<Vec<StaffRef>, Error> {
     send(Request::get(&format!("{BASE}/staff"))).await
 }
 
+/// `GET /hand-over` (admins): the staff with what each holds, departed first.
+pub async fn hand_over_board() -> Result<shared::hand_over::HandOverBoard, Error> {
+    send(Request::get(&format!("{BASE}/hand-over"))).await
+}
+
+/// `POST /staff/{from}/hand-over` (admins): hands `from` over to `to`; what moved.
+pub async fn hand_over(from: i64, to: i64) -> Result<shared::hand_over::HandedOver, Error> {
+    let url = format!("{BASE}/staff/{from}/hand-over");
+    send_json(Request::post(&url), &shared::hand_over::HandOver { to }).await
+}
+
+/// `GET /settings` (admins): 门店资料 and 报价设置 as saved.
+pub async fn settings() -> Result<DealerSettings, Error> {
+    send(Request::get(&format!("{BASE}/settings"))).await
+}
+
+/// `PUT /settings/profile` (admins): 门店资料.
+pub async fn save_store_profile(profile: &StoreProfile) -> Result<DealerSettings, Error> {
+    send_json(Request::put(&format!("{BASE}/settings/profile")), profile).await
+}
+
+/// `PUT /settings/quote` (admins): 报价设置.
+pub async fn save_quote_settings(quote: &QuoteSettings) -> Result<DealerSettings, Error> {
+    send_json(Request::put(&format!("{BASE}/settings/quote")), quote).await
+}
+
+/// `PUT /settings/logo` (admins): the picked PNG or JPEG file as the body.
+pub async fn upload_logo(file: web_sys::File) -> Result<DealerSettings, Error> {
+    let request = Request::put(&format!("{BASE}/settings/logo"))
+        .header("Content-Type", &file.type_())
+        .body(file)
+        .map_err(network)?;
+    decode(request.send().await).await
+}
+
 /// `GET /stores`: each store with its test-drive setup (managers).
 pub async fn stores() -> Result<Vec<StoreView>, Error> {
     send(Request::get(&format!("{BASE}/stores"))).await
@@ -250,16 +286,6 @@ pub async fn wechat() -> Result<WeChatSettings, Error> {
 /// `PUT /wechat` (admins): an empty secret keeps the stored one.
 pub async fn save_wechat(form: &SaveWeChat) -> Result<WeChatSettings, Error> {
     send_json(Request::put(&format!("{BASE}/wechat")), form).await
-}
-
-/// `GET /attribution` (admins): the dealer's attribution window.
-pub async fn attribution() -> Result<AttributionWindow, Error> {
-    send(Request::get(&format!("{BASE}/attribution"))).await
-}
-
-/// `PUT /attribution` (admins): a 422 when the days are outside 1 to 365.
-pub async fn save_attribution(window: &AttributionWindow) -> Result<AttributionWindow, Error> {
-    send_json(Request::put(&format!("{BASE}/attribution")), window).await
 }
 
 /// `GET /links/stats`: what each of my links brought, forwards included, by channel and day.

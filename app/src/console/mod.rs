@@ -4,13 +4,13 @@
 
 mod account;
 mod api;
-mod attribution;
 mod booking_row;
 mod car_history;
 mod catalog;
 mod delivery;
 mod follow_ups;
 mod format;
+mod hand_over;
 mod inspection;
 mod lead;
 mod leads;
@@ -23,6 +23,7 @@ mod profile;
 mod referrals;
 mod reminder_tasks;
 mod service_desk;
+mod settings;
 mod share_tree;
 mod sign_in;
 mod store_card;
@@ -49,6 +50,8 @@ const WECHAT: &str = "/console/wechat";
 const OWNERS: &str = "/console/owners";
 const STAFF: &str = "/console/staff";
 const CATALOG: &str = "/console/catalog";
+const HAND_OVER: &str = "/console/hand-over";
+const SETTINGS: &str = "/console/settings";
 
 fn lead_href(id: i64) -> String {
     format!("{LEADS}/{id}")
@@ -225,6 +228,9 @@ enum Route {
     Account,
     WeChat,
     Catalog,
+    /// 离职继承, of the departing person the path names, if it does.
+    HandOver(Option<i64>),
+    Settings,
 }
 
 impl Route {
@@ -249,6 +255,9 @@ impl Route {
             ["account"] => Route::Account,
             ["wechat"] => Route::WeChat,
             ["catalog"] => Route::Catalog,
+            ["hand-over"] => Route::HandOver(None),
+            ["settings"] => Route::Settings,
+            ["staff", who, "hand-over"] => Route::HandOver(Some(id(who)?)),
             _ => return None,
         })
     }
@@ -274,6 +283,8 @@ fn Pages() -> impl IntoView {
             Some(Route::Account) => view! { <account::Account /> }.into_any(),
             Some(Route::WeChat) => view! { <wechat::WeChat /> }.into_any(),
             Some(Route::Catalog) => view! { <catalog::Catalog /> }.into_any(),
+            Some(Route::HandOver(from)) => view! { <hand_over::HandOver from /> }.into_any(),
+            Some(Route::Settings) => view! { <settings::Settings /> }.into_any(),
         }}
         <tab_bar::TabBar />
     }
@@ -307,6 +318,10 @@ mod tests {
         );
         assert_eq!(Route::parse("/console/owners/3/"), Some(Route::Car(3)));
         assert_eq!(Route::parse("/console/wechat"), Some(Route::WeChat));
+        assert_eq!(
+            Route::parse("/console/staff/4/hand-over"),
+            Some(Route::HandOver(Some(4)))
+        );
         for elsewhere in [
             "/",
             "/demo/",

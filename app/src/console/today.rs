@@ -1,5 +1,5 @@
 //! `/console/`: my tasks (leads waiting for a first call, with a clock that ticks each
-//! minute; tomorrow's bookings to confirm; 战败 waiting for approval), the reminders to follow
+//! minute; tomorrow's bookings to confirm; 战败 waiting for approval; customers handed over), the reminders to follow
 //! up, then today's bookings by store and time, each workable in place; managers also see low
 //! survey scores to call back. A new dealer's admin first sees what is left to set up. Service advisors see the service visits (`service_desk.rs`)
 //! first; managers and admins after the test drives.
@@ -22,6 +22,7 @@ fn kind_tag(kind: TaskKind) -> (&'static str, &'static str) {
         TaskKind::CallBack => ("待回电", "c-kind c-kind-call"),
         TaskKind::ConfirmBooking => ("明日待确认", "c-kind c-kind-confirm"),
         TaskKind::ApproveLost => ("战败待审批", "c-kind c-kind-lost"),
+        TaskKind::HandedOver => ("交接客户", "c-kind c-kind-handed"),
     }
 }
 

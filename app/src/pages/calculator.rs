@@ -114,6 +114,8 @@ pub fn Calculator() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(t) = terms.get() {
             rate.set(percent_text(t.loan_rate_bp));
+            down_pct.set(t.down_payment_pct.to_string());
+            term.set(t.loan_term_months.to_string());
         }
     });
     // The form opens on exactly the request the comparison priced.

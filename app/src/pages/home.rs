@@ -60,6 +60,13 @@ pub fn Home() -> impl IntoView {
             let slug = dealer.slug.get_untracked();
             view! {
                 <header class="hero">
+                    {home
+                        .dealer
+                        .logo_url
+                        .clone()
+                        .map(|src| {
+                            view! { <img class="hero-logo" src=src alt="" data-test="dealer-logo" /> }
+                        })}
                     <h1 data-test="dealer-name">{home.dealer.name.clone()}</h1>
                     <p>
                         "官方授权经销商 · "

@@ -1,9 +1,9 @@
 //! `/{dealer}/privacy`: the privacy notice (个人信息保护说明) a person agrees to before a test
-//! drive or a price enquiry stores their number, at the version `shared::contact` requires.
+//! drive or a price enquiry stores their number, at the dealer's version (`shared::contact::
+//! privacy_version`: a new one each time the dealer changes the notice's contact).
 //! Plain and short: what is collected, why, who sees it, how long, how to see and delete it.
 
 use leptos::prelude::*;
-use shared::contact::PRIVACY_NOTICE_VERSION;
 use shared::page::{FirstPaint, Page};
 
 use crate::use_dealer;
@@ -22,18 +22,21 @@ pub fn Privacy() -> impl IntoView {
             .map(|h| h.dealer.name)
             .unwrap_or_else(|| "本店".into())
     };
-    let phone = move || {
-        dealer
-            .home
-            .get()
-            .and_then(Result::ok)
-            .map(|h| format!("，或致电 {}", h.dealer.phone))
+    let contact = move || {
+        dealer.home.get().and_then(Result::ok).map(|h| {
+            if h.dealer.privacy_contact.is_empty() {
+                format!("，或致电 {}", h.dealer.phone)
+            } else {
+                format!("，或联系 {}", h.dealer.privacy_contact)
+            }
+        })
     };
+    let version = move || dealer.notice_version();
     view! {
         <main class="page privacy">
             <h1>{heading}</h1>
             <p class="lede">{lede}</p>
-            <p class="muted" data-test="privacy-version">"版本 " {PRIVACY_NOTICE_VERSION}</p>
+            <p class="muted" data-test="privacy-version">"版本 " {version}</p>
             <div class="card prose">
                 <p>{name} "（下称“本店”）依照《个人信息保护法》处理您在本页面留下的信息。"</p>
                 <h2>"我们收集什么"</h2>
@@ -66,7 +69,7 @@ pub fn Privacy() -> impl IntoView {
                     "提交预约或询价前，您需要勾选同意本说明。我们记录您同意的版本和时间；"
                     "本说明更新后，会请您重新阅读并同意。"
                 </p>
-                <p class="muted">"有疑问请联系本店销售顾问" {phone} "。"</p>
+                <p class="muted" data-test="privacy-contact">"有疑问请联系本店销售顾问" {contact} "。"</p>
             </div>
         </main>
     }

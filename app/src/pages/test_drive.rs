@@ -205,7 +205,7 @@ fn BookingForm(
     let day = RwSignal::new(None::<Date>);
     let slot = RwSignal::new(None::<i64>);
     let licence = RwSignal::new(None::<Licence>);
-    let contact = Contact::default();
+    let contact = Contact::for_dealer();
     let tried = RwSignal::new(false);
     let full = RwSignal::new(None::<SlotFull>);
     let failure = RwSignal::new(None::<api::Error>);

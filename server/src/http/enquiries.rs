@@ -41,7 +41,10 @@ pub async fn enquire(
     Json(request): Json<EnquiryRequest>,
 ) -> Result<impl IntoResponse, Error> {
     state.limits.check(&visitor.id, &addr)?;
-    let contact = request.contact.validate().map_err(Error::Unprocessable)?;
+    let contact = request
+        .contact
+        .validate(&record.dealer.privacy_version)
+        .map_err(Error::Unprocessable)?;
     request.origin.validate().map_err(Error::Unprocessable)?;
     let series = match (&request.series_id, &request.trim_id) {
         (_, Some(trim)) => {

@@ -12,7 +12,7 @@ use axum_extra::extract::cookie::PrivateCookieJar;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use shared::booking::{Booking, BookingRequest, Slot, SlotFull, SlotList, TestDriveOffer};
-use shared::contact::{self, PRIVACY_NOTICE_VERSION};
+use shared::contact;
 use shared::{ApiError, ErrorBody};
 
 use super::extract::Dealer;
@@ -21,6 +21,7 @@ use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
 use super::{Path, Query};
 use crate::bookings::{self, Booked, NewBooking};
+use crate::catalog::DealerRecord;
 use crate::clock::Clock;
 use crate::idempotency::{self, Key};
 use crate::leads::Touch;
@@ -43,7 +44,7 @@ pub async fn offer(
 ) -> Result<axum::Json<TestDriveOffer>, Error> {
     Ok(axum::Json(TestDriveOffer {
         stores: bookings::test_drive_stores(&state.db, record.id).await?,
-        privacy_version: PRIVACY_NOTICE_VERSION.into(),
+        privacy_version: record.dealer.privacy_version,
         today: Clock::now().today(),
     }))
 }
@@ -147,10 +148,14 @@ pub async fn book(
     let request_hash = hash(&request);
     if let Some(key) = &key {
         if let Some(code) = replay(&state, record.id, key, &request_hash).await? {
-            return created(&state, record.id, &code, jar, &slug, visitor, &request).await;
+            return created(&state, &record, &code, jar, &slug, visitor, &request).await;
         }
     }
-    let contact = request.contact.validate().map_err(Error::Unprocessable)?;
+    let notice = &record.dealer.privacy_version;
+    let contact = request
+        .contact
+        .validate(notice)
+        .map_err(Error::Unprocessable)?;
     request.origin.validate().map_err(Error::Unprocessable)?;
     let clock = Clock::now();
     let slot = bookable_slot(
@@ -211,7 +216,7 @@ pub async fn book(
         Booked::Duplicate => return Err(duplicate()),
         Booked::KeyReused => return Err(key_reused()),
     };
-    created(&state, record.id, &code, jar, &slug, visitor, &request).await
+    created(&state, &record, &code, jar, &slug, visitor, &request).await
 }
 
 fn duplicate() -> Error {
@@ -319,17 +324,17 @@ pub fn hash(request: &impl serde::Serialize) -> String {
 /// 201 with the booking, the visitor's cookie remembering who booked.
 async fn created(
     state: &AppState,
-    dealer_id: i64,
+    record: &DealerRecord,
     code: &str,
     jar: PrivateCookieJar,
     dealer: &str,
     visitor: Visitor,
     request: &BookingRequest,
 ) -> Result<impl IntoResponse, Error> {
-    let booking = bookings::by_code(&state.db, dealer_id, code)
+    let booking = bookings::by_code(&state.db, record.id, code)
         .await?
         .ok_or_else(|| Error::NotFound("未找到该预约".into()))?;
-    let visitor = match request.contact.validate() {
+    let visitor = match request.contact.validate(&record.dealer.privacy_version) {
         Ok(contact) => visitor.remembering(&contact),
         Err(_) => visitor,
     };
