@@ -28,6 +28,8 @@ pub mod service;
 pub mod service_desk;
 pub mod shares;
 pub mod shell;
+pub mod sign_in_links;
+pub mod staff;
 pub mod surveys;
 pub mod test_drive;
 pub mod visitor;
@@ -208,6 +210,12 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(leads::lost_claim))
         .routes(routes!(console::booking_status))
         .routes(routes!(console::consultants))
+        .routes(routes!(sign_in_links::invitation, sign_in_links::redeem))
+        .routes(routes!(staff::list_staff, staff::add_staff))
+        .routes(routes!(staff::change_staff))
+        .routes(routes!(staff::reset_staff_password))
+        .routes(routes!(staff::disable_staff))
+        .routes(routes!(staff::staff_audit))
         .routes(routes!(console::stores))
         .routes(routes!(console::save_store))
         .routes(routes!(console::save_price))
@@ -267,6 +275,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/s/{code}/qr.svg", get(qr::svg))
         .route("/s/{code}/qr.png", get(qr::png))
+        .route("/console/welcome/{token}", get(sign_in_links::welcome_shell))
         .route("/console/", get(shell::console))
         .route("/console/{*rest}", get(shell::console))
         .fallback(shell::page)

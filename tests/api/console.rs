@@ -142,7 +142,7 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
             format!("/api/v1/console/bookings/{code}/status"),
             json!({"status": "confirmed"}),
         ),
-        ("GET", "/api/v1/console/staff".into(), json!({})),
+        ("GET", "/api/v1/console/consultants".into(), json!({})),
         ("GET", "/api/v1/console/links".into(), json!({})),
         (
             "POST",

@@ -24,6 +24,7 @@ mod owner;
 mod privacy;
 mod screens;
 mod showcase;
+mod staff;
 mod wechat;
 
 use std::path::PathBuf;

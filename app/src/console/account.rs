@@ -1,14 +1,14 @@
 //! `/console/account`: who I am (name, role, dealer), my card (`profile.rs`), changing my
-//! password (which ends every session, so the sign-in page follows) and signing out; admins
-//! also reach the official account's settings and set the attribution window and the points
-//! rules.
+//! password (which ends every session, so the sign-in page follows) and signing out;
+//! managers and admins reach 员工; admins also reach the official account's settings and set
+//! the attribution window and the points rules.
 
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
 use crate::nav::{use_nav, Entry};
 
-use super::{api, use_session, TODAY, WECHAT};
+use super::{api, use_session, STAFF, TODAY, WECHAT};
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -79,6 +79,12 @@ pub fn Account() -> impl IntoView {
             <h1 class="c-title">"我的"</h1>
             {who}
             <super::profile::ProfileForm />
+            <Show when=move || session.manages()>
+                <a class="c-card c-entry" href=STAFF data-test="staff-entry">
+                    <strong>"员工"</strong>
+                    <span class="c-sub">"添加员工、角色与门店、重置密码、停用"</span>
+                </a>
+            </Show>
             <Show when=move || session.is_admin()>
                 <a class="c-card c-entry" href=WECHAT data-test="wechat-entry">
                     <strong>"微信公众号"</strong>

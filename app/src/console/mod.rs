@@ -23,6 +23,7 @@ mod reminder_tasks;
 mod service_desk;
 mod share_tree;
 mod sign_in;
+mod staff;
 mod store_card;
 mod store_fields;
 mod store_form;
@@ -30,6 +31,7 @@ mod stores;
 mod tab_bar;
 mod today;
 mod wechat;
+mod welcome;
 
 use leptos::prelude::*;
 use shared::console::StaffMe;
@@ -45,6 +47,7 @@ const LINKS: &str = "/console/links";
 const ACCOUNT: &str = "/console/account";
 const WECHAT: &str = "/console/wechat";
 const OWNERS: &str = "/console/owners";
+const STAFF: &str = "/console/staff";
 
 fn lead_href(id: i64) -> String {
     format!("{LEADS}/{id}")
@@ -128,8 +131,15 @@ pub fn Console() -> impl IntoView {
             });
         }
     });
-    crate::nav::provide(|path| Route::parse(path).is_some());
-    view! { <Gate /> }
+    let nav = crate::nav::provide(|path| {
+        Route::parse(path).is_some() || welcome::token_of(path).is_some()
+    });
+    // A one-time sign-in link opens its own page, signed in or not.
+    let welcome = Memo::new(move |_| nav.path.with(|p| welcome::token_of(p)));
+    move || match welcome.get() {
+        Some(token) => view! { <welcome::Welcome token /> }.into_any(),
+        None => view! { <Gate /> }.into_any(),
+    }
 }
 
 /// Sets the dealer's colour variables on the document's root (and clears the old ones).
@@ -220,6 +230,7 @@ enum Route {
     Links,
     Account,
     WeChat,
+    Staff,
 }
 
 impl Route {
@@ -243,6 +254,7 @@ impl Route {
             ["links"] => Route::Links,
             ["account"] => Route::Account,
             ["wechat"] => Route::WeChat,
+            ["staff"] => Route::Staff,
             _ => return None,
         })
     }
@@ -267,6 +279,7 @@ fn Pages() -> impl IntoView {
             Some(Route::Links) => view! { <links::Links /> }.into_any(),
             Some(Route::Account) => view! { <account::Account /> }.into_any(),
             Some(Route::WeChat) => view! { <wechat::WeChat /> }.into_any(),
+            Some(Route::Staff) => view! { <staff::Staff /> }.into_any(),
         }}
         <tab_bar::TabBar />
     }
@@ -300,6 +313,7 @@ mod tests {
         );
         assert_eq!(Route::parse("/console/owners/3/"), Some(Route::Car(3)));
         assert_eq!(Route::parse("/console/wechat"), Some(Route::WeChat));
+        assert_eq!(Route::parse("/console/staff"), Some(Route::Staff));
         for elsewhere in [
             "/",
             "/demo/",

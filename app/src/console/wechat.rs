@@ -248,7 +248,7 @@ fn MenuLinks(dealer: String, domain: RwSignal<String>) -> impl IntoView {
 /// A link in full (wrapped: its path and `?ch=` are what tell the links apart) with a copy
 /// button.
 #[component]
-fn CopyRow(label: &'static str, url: String, test: &'static str) -> impl IntoView {
+pub(super) fn CopyRow(label: &'static str, url: String, test: &'static str) -> impl IntoView {
     let copied = RwSignal::new(false);
     let field = NodeRef::<leptos::html::Textarea>::new();
     let copy = {
