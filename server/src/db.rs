@@ -360,8 +360,9 @@ async fn sqlite_rebuild(
     rebuilt
 }
 
-/// The staff table as migrations 0003, 0004, 0008 and 0016 made it, with the role check of
-/// 0010; left open for `sqlite_rebuild` to check the foreign keys before it commits.
+/// The staff table as migrations 0003, 0004, 0008, 0016 and 0017 made it, with the role check
+/// of 0010 (a column a later migration adds to staff must be added here too: on a fresh
+/// database this rebuild runs after every migration); left open for `sqlite_rebuild` to check the foreign keys before it commits.
 const STAFF_REBUILD: &str = "BEGIN IMMEDIATE;
 CREATE TABLE staff_new (
     id               INTEGER PRIMARY KEY,
@@ -376,15 +377,16 @@ CREATE TABLE staff_new (
     title            TEXT,
     wechat           TEXT,
     handle           TEXT,
+    disabled_at      INTEGER,
     CONSTRAINT staff_dealer_fk FOREIGN KEY (dealer_id) REFERENCES dealers (id) ON DELETE CASCADE,
     CONSTRAINT staff_dealer_name_key UNIQUE (dealer_id, name),
     CONSTRAINT staff_role_check CHECK (role IN ('admin', 'manager', 'consultant', 'service_advisor')),
     CONSTRAINT staff_active_check CHECK (active IN (0, 1))
 );
 INSERT INTO staff_new (id, dealer_id, role, name, phone, active, last_assigned_at, login,
-                       password_hash, title, wechat, handle)
+                       password_hash, title, wechat, handle, disabled_at)
 SELECT id, dealer_id, role, name, phone, active, last_assigned_at, login,
-       password_hash, title, wechat, handle
+       password_hash, title, wechat, handle, disabled_at
 FROM staff;
 DROP TABLE staff;
 ALTER TABLE staff_new RENAME TO staff;

@@ -54,7 +54,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::clicks::Clicks;
 use crate::db::Db;
 use crate::links as links_db;
-use crate::staff;
+use crate::staff as staff_db;
 pub use error::{Error, Json, Path, Query};
 
 /// The largest request body accepted: 64 KiB (more → 413 `too_large`).
@@ -103,7 +103,7 @@ pub struct Shared {
     /// request's own.
     pub public_origin: Option<String>,
     /// Staff password hashes, on the blocking pool a few at a time.
-    pub hasher: staff::Hasher,
+    pub hasher: staff_db::Hasher,
 }
 
 impl AppState {
@@ -127,7 +127,7 @@ impl AppState {
                 shared::wechat::JS_SDK_URL,
             ),
             public_origin: None,
-            hasher: staff::Hasher::per_core(),
+            hasher: staff_db::Hasher::per_core(),
         })))
     }
 
@@ -282,8 +282,8 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
-            SessionManagerLayer::new(staff::DbSessions(state.db.clone()))
-                .with_name(staff::SESSION_COOKIE)
+            SessionManagerLayer::new(staff_db::DbSessions(state.db.clone()))
+                .with_name(staff_db::SESSION_COOKIE)
                 .with_http_only(true)
                 .with_same_site(tower_sessions::cookie::SameSite::Strict)
                 .with_secure(state.secure_cookies)

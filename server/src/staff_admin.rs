@@ -126,7 +126,7 @@ struct MemberRow {
 }
 
 const MEMBER_COLUMNS: &str = "id, name, login, role, phone, wechat, active, disabled_at, \
-     CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password";
+     CAST(CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password";
 
 fn member(row: MemberRow, stores: &mut BTreeMap<i64, Vec<i64>>) -> StaffMember {
     StaffMember {

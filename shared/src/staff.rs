@@ -72,7 +72,7 @@ impl Role {
 }
 
 /// `POST /api/v1/console/staff`: a new staff member, who gets a one-time sign-in link.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewStaff {
     /// 姓名, unique within the dealer.

@@ -271,7 +271,7 @@ async fn a_taken_slug_or_a_bad_value_exits_non_zero_and_creates_nothing() {
     };
     let before = counts().await;
     let mut taken_slug = ADD;
-    taken_slug[10] = "another-admin";
+    taken_slug[9] = "another-admin";
     let mut taken_login = ADD;
     taken_login[3] = "nb-auto";
     let mut bad_province = ADD;

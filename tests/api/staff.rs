@@ -54,10 +54,31 @@ async fn send(
     request.send().await.expect("request")
 }
 
+/// The body of a `201 Created`.
+async fn created<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
 async fn add(app: &TestApp, client: &Client, body: &Value) -> StaffAdded {
-    let response = send(client, app, Method::POST, STAFF, body).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response.json().await.unwrap()
+    created(send(client, app, Method::POST, STAFF, body).await).await
+}
+
+/// A password reset by `client`: the new link.
+async fn reset(app: &TestApp, client: &Client, id: i64) -> SignInLink {
+    created(
+        send(
+            client,
+            app,
+            Method::POST,
+            &format!("{STAFF}/{id}/sign-in-link"),
+            &json!({}),
+        )
+        .await,
+    )
+    .await
 }
 
 async fn staff_id(app: &TestApp, login: &str) -> i64 {
@@ -178,8 +199,8 @@ both! {
         assert_eq!(app.get(&format!("/console/welcome/{}", token(&added.link))).await.status(), StatusCode::GONE);
 
         // a new link supersedes the one before it
-        let first: SignInLink = ok(send(&admin, &app, Method::POST, &format!("{STAFF}/{}/sign-in-link", added.member.id), &json!({})).await).await;
-        let second: SignInLink = ok(send(&admin, &app, Method::POST, &format!("{STAFF}/{}/sign-in-link", added.member.id), &json!({})).await).await;
+        let first = reset(&app, &admin, added.member.id).await;
+        let second = reset(&app, &admin, added.member.id).await;
         let (old, _) = redeem(&app, &token(&first), NEW_PASSWORD).await;
         assert_eq!(old.status(), StatusCode::GONE);
         let (new, _) = redeem(&app, &token(&second), NEW_PASSWORD).await;
@@ -193,7 +214,7 @@ both! {
         let wang = sign_in(&app, "demo-wang").await;
         let wang_elsewhere = sign_in(&app, "demo-wang").await;
         let id = staff_id(&app, "demo-wang").await;
-        let link: SignInLink = ok(send(&admin, &app, Method::POST, &format!("{STAFF}/{id}/sign-in-link"), &json!({})).await).await;
+        let link: SignInLink = reset(&app, &admin, id).await;
         assert_eq!(me_status(&app, &wang).await, StatusCode::UNAUTHORIZED);
         assert_eq!(me_status(&app, &wang_elsewhere).await, StatusCode::UNAUTHORIZED);
         assert_eq!(sign_in_status(&app, "demo-wang", DEMO_PASSWORD).await.0, StatusCode::UNAUTHORIZED);
@@ -205,7 +226,7 @@ both! {
         assert_eq!(sign_in_status(&app, "demo-wang", NEW_PASSWORD).await.0, StatusCode::OK);
         // a manager resets a consultant too, and is told who may not be reset
         let manager = sign_in(&app, "demo-manager").await;
-        let _: SignInLink = ok(send(&manager, &app, Method::POST, &format!("{STAFF}/{id}/sign-in-link"), &json!({})).await).await;
+        let _: SignInLink = reset(&app, &manager, id).await;
         assert_eq!(sign_in_status(&app, "demo-wang", NEW_PASSWORD).await.0, StatusCode::UNAUTHORIZED);
     }
 }
@@ -215,7 +236,7 @@ both! {
         let admin = sign_in(&app, "demo-admin").await;
         let li = sign_in(&app, "demo-li").await;
         let li_elsewhere = sign_in(&app, "demo-li").await;
-        let link: shared::link::Link = ok(send(&li, &app, Method::POST, "/api/v1/console/links", &json!({"target": "/demo/", "channel": "chat"})).await).await;
+        let link: shared::link::Link = created(send(&li, &app, Method::POST, "/api/v1/console/links", &json!({"target": "/demo/", "channel": "chat"})).await).await;
         let id = staff_id(&app, "demo-li").await;
 
         let disabled: StaffMember = ok(send(&admin, &app, Method::POST, &format!("{STAFF}/{id}/disable"), &json!({})).await).await;
@@ -347,7 +368,7 @@ both! {
         let (set, _) = redeem(&app, &token(&added.link), NEW_PASSWORD).await;
         assert_eq!(set.status(), StatusCode::OK);
         let _: StaffMember = ok(send(&admin, &app, Method::PUT, &format!("{STAFF}/{id}"), &json!({"role": "service_advisor", "store_ids": stores})).await).await;
-        let _: SignInLink = ok(send(&admin, &app, Method::POST, &format!("{STAFF}/{id}/sign-in-link"), &json!({})).await).await;
+        let _: SignInLink = reset(&app, &admin, id).await;
         let _: StaffMember = ok(send(&admin, &app, Method::POST, &format!("{STAFF}/{id}/disable"), &json!({})).await).await;
 
         let log: Vec<AuditEntry> = ok(send(&admin, &app, Method::GET, &format!("{STAFF}/audit"), &Value::Null).await).await;

@@ -86,10 +86,10 @@ pub async fn redeem(
     request.validate().map_err(Error::Unprocessable)?;
     let clock = Clock::now();
     // Nothing is hashed for a link that cannot open.
-    if let state @ (LinkState::Gone | LinkState::Unknown) =
+    if let shut @ (LinkState::Gone | LinkState::Unknown) =
         sign_in_links::look_up(&state.db, &token, clock.millis).await?
     {
-        return Err(closed(state));
+        return Err(closed(shut));
     }
     let hash = state.hasher.hash(&request.password).await?;
     let staff_id = sign_in_links::redeem(&state.db, &token, &hash, clock.millis)
