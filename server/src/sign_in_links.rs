@@ -134,22 +134,37 @@ pub async fn look_up(db: &Db, token: &str, now: i64) -> sqlx::Result<LinkState> 
     if !is_token(token) {
         return Ok(LinkState::Unknown);
     }
-    let row: Option<(i64, Option<i64>, Option<i64>, i64, String, String, String)> = sqlx::query_as(
-        "SELECT l.expires_at, l.used_at, l.revoked_at, s.active, s.name, s.login, d.name \
-             FROM sign_in_links l JOIN staff s ON s.id = l.staff_id \
-             JOIN dealers d ON d.id = s.dealer_id WHERE l.token_hash = $1",
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        expires_at: i64,
+        used_at: Option<i64>,
+        revoked_at: Option<i64>,
+        active: i64,
+        name: String,
+        login: String,
+        dealer_name: String,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT l.expires_at, l.used_at, l.revoked_at, s.active, s.name, s.login, \
+         d.name AS dealer_name FROM sign_in_links l JOIN staff s ON s.id = l.staff_id \
+         JOIN dealers d ON d.id = s.dealer_id WHERE l.token_hash = $1",
     )
     .bind(digest(token))
     .fetch_optional(&db.pool)
     .await?;
     Ok(match row {
         None => LinkState::Unknown,
-        Some((expires_at, None, None, 1, name, login, dealer_name)) if expires_at > now => {
+        Some(r)
+            if r.used_at.is_none()
+                && r.revoked_at.is_none()
+                && r.active == 1
+                && r.expires_at > now =>
+        {
             LinkState::Open(Invitation {
-                name,
-                login,
-                dealer_name,
-                expires_at,
+                name: r.name,
+                login: r.login,
+                dealer_name: r.dealer_name,
+                expires_at: r.expires_at,
             })
         }
         Some(_) => LinkState::Gone,

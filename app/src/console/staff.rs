@@ -318,7 +318,7 @@ fn MemberCard(
             let result = reset.value().get();
             if let Some(Ok(link)) = &result {
                 issued.set(Some((name.clone(), link.clone())));
-                let _ = window().scroll_to_with_x_and_y(0.0, 0.0);
+                window().scroll_to_with_x_and_y(0.0, 0.0);
             }
             done(result.map(|r| r.map(drop)));
         }
