@@ -111,12 +111,10 @@ fn SetPasswordForm(token: String, invitation: Invitation) -> impl IntoView {
             <p>"请为您的账号设置密码。此链接只能使用一次，设置后即自动登录。"</p>
             <dl class="c-facts">
                 <dt>"登录账号"</dt>
-                <dd data-test="welcome-login">{invitation.login.clone()}</dd>
+                <dd data-test="welcome-login">{invitation.login}</dd>
             </dl>
         </section>
         <form class="c-card c-form" on:submit=on_submit novalidate>
-            // The account's name for the browser's password manager.
-            <input type="text" class="sr-only" name="username" autocomplete="username" readonly tabindex="-1" aria-hidden="true" prop:value=invitation.login />
             <div class="c-field">
                 <label for="c-set-password">"新密码"</label>
                 <input
