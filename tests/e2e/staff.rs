@@ -77,9 +77,10 @@ async fn a_new_admin_signs_in_through_the_link_and_adds_a_consultant_whose_link_
     .await;
     screenshot(&admin, "61-staff-list").await;
 
-    // Add a consultant: a bad phone first, named under the form.
+    // Add a consultant: a bad phone (the page's own check) and a taken login (the server's
+    // 409), each named under its field.
     tap_on(&admin, "[data-test=add-staff]").await;
-    for (field, text) in [("name", "钱新"), ("login", "xin-qian"), ("phone", "123")] {
+    for (field, text) in [("name", "钱新"), ("login", "xin-admin"), ("phone", "123")] {
         find(&admin, &format!("[data-test=new-{field}]"))
             .await
             .send_keys(text)
@@ -87,14 +88,22 @@ async fn a_new_admin_signs_in_through_the_link_and_adds_a_consultant_whose_link_
             .unwrap();
     }
     tap_on(&admin, "[data-test=save-staff]").await;
-    wait_text(&admin, "[data-test=add-staff-error]", |t| {
+    wait_text(&admin, "[data-test=new-phone-error]", |t| {
         t.contains("电话")
     })
     .await;
+    screenshot(&admin, "62-staff-add-form").await;
     let phone_field = find(&admin, "[data-test=new-phone]").await;
     crate::browser::erase(&phone_field).await;
     phone_field.send_keys("13900139000").await.unwrap();
-    screenshot(&admin, "62-staff-add-form").await;
+    tap_on(&admin, "[data-test=save-staff]").await;
+    wait_text(&admin, "[data-test=new-login-error]", |t| {
+        t.contains("已被使用")
+    })
+    .await;
+    let login_field = find(&admin, "[data-test=new-login]").await;
+    crate::browser::erase(&login_field).await;
+    login_field.send_keys("xin-qian").await.unwrap();
     tap_on(&admin, "[data-test=save-staff]").await;
     wait_text(&admin, "[data-test=issued-link]", |t| t.contains("钱新")).await;
     let url = find(&admin, "[data-test=issued-url]")

@@ -198,8 +198,25 @@ fn AddForm(
             Ok(_) => {}
         }
     };
-    let invalid = move |field: &'static str| {
-        move || error.with(|e| e.as_ref().is_some_and(|(f, _)| f.as_deref() == Some(field)))
+    // A field's error shows under it; any other (a role or store the server refused) below
+    // the form. Typing again clears it.
+    let message_of = move |field: &'static str| {
+        move || {
+            error.with(|e| {
+                e.as_ref()
+                    .filter(|(f, _)| f.as_deref() == Some(field))
+                    .map(|(_, m)| m.clone())
+            })
+        }
+    };
+    let elsewhere = move || {
+        error.with(|e| {
+            e.as_ref()
+                .filter(|(f, _)| {
+                    !matches!(f.as_deref(), Some("name" | "login" | "phone" | "wechat"))
+                })
+                .map(|(_, m)| m.clone())
+        })
     };
     let input = move |id: &'static str,
                       label: &'static str,
@@ -214,10 +231,16 @@ fn AddForm(
                     type=kind
                     autocapitalize="off"
                     data-test=format!("new-{field}")
-                    aria-invalid=move || invalid(field)().to_string()
+                    aria-invalid=move || message_of(field)().is_some().to_string()
                     prop:value=value
-                    on:input=move |ev| value.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        error.set(None);
+                        value.set(event_target_value(&ev));
+                    }
                 />
+                <p class="c-error" role="alert" data-test=format!("new-{field}-error")>
+                    {message_of(field)}
+                </p>
             </div>
         }
     };
@@ -238,9 +261,7 @@ fn AddForm(
                 <RoleAndStores my_role stores role picked test="new" />
                 {input("c-new-phone", "工作电话", "phone", phone, "tel")}
                 {input("c-new-wechat", "微信号（选填）", "wechat", wechat, "text")}
-                <p class="c-error" role="alert" data-test="add-staff-error">
-                    {move || error.get().map(|(_, m)| m)}
-                </p>
+                <p class="c-error" role="alert" data-test="add-staff-error">{elsewhere}</p>
                 <div class="c-actions">
                     <button type="submit" class="btn btn-primary" data-test="save-staff"
                         disabled=move || add.pending().get()>
@@ -267,7 +288,7 @@ fn LinkCard(whom: String, link: SignInLink) -> impl IntoView {
                     short_time(link.expires_at)
                 )}
             </p>
-            <super::wechat::CopyRow label="登录链接" url=link.url test="issued-url" />
+            <super::wechat::CopyRow label="登录链接" url=link.url test="issued-url" rows=3 />
             <div class="c-qr" inner_html=link.qr_svg aria-label="登录链接二维码"></div>
         </section>
     }
