@@ -73,14 +73,7 @@ pub async fn issue(
     staff_id: i64,
     now: i64,
 ) -> sqlx::Result<Issued> {
-    sqlx::query(
-        "UPDATE sign_in_links SET revoked_at = $1 \
-         WHERE staff_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(staff_id)
-    .execute(&mut **tx)
-    .await?;
+    revoke_all(tx, staff_id, now).await?;
     sqlx::query("UPDATE staff SET password_hash = NULL WHERE id = $1")
         .bind(staff_id)
         .execute(&mut **tx)
@@ -103,7 +96,7 @@ pub async fn issue(
     Ok(issued)
 }
 
-/// Voids every unused link of `staff_id` (they were disabled).
+/// Voids every unused link of `staff_id` (a newer one is issued, or they were disabled).
 pub async fn revoke_all(
     tx: &mut Transaction<'static, Any>,
     staff_id: i64,

@@ -84,6 +84,14 @@ pub async fn audit(tx: &mut Transaction<'static, Any>, entry: Audit) -> sqlx::Re
     Ok(())
 }
 
+/// The stores a staff member works at, by id.
+async fn store_ids_of(tx: &mut Transaction<'static, Any>, staff_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT store_id FROM staff_stores WHERE staff_id = $1 ORDER BY store_id")
+        .bind(staff_id)
+        .fetch_all(&mut **tx)
+        .await
+}
+
 /// A staff member's dealer and how they are now (inside a transaction).
 pub async fn snapshot(
     tx: &mut Transaction<'static, Any>,
@@ -94,12 +102,7 @@ pub async fn snapshot(
             .bind(staff_id)
             .fetch_one(&mut **tx)
             .await?;
-    let store_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT store_id FROM staff_stores WHERE staff_id = $1 ORDER BY store_id",
-    )
-    .bind(staff_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let store_ids = store_ids_of(tx, staff_id).await?;
     Ok((
         dealer_id,
         StaffSnapshot {
@@ -181,13 +184,7 @@ async fn member_in(
     let Some(row) = row else {
         return Ok(None);
     };
-    let store_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT store_id FROM staff_stores WHERE staff_id = $1 ORDER BY store_id",
-    )
-    .bind(staff_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut stores = BTreeMap::from([(staff_id, store_ids)]);
+    let mut stores = BTreeMap::from([(staff_id, store_ids_of(tx, staff_id).await?)]);
     Ok(Some(member(row, &mut stores)))
 }
 
@@ -400,6 +397,27 @@ pub async fn change(
         .execute(&mut *tx)
         .await?;
     write_stores(&mut tx, staff_id, &change.store_ids).await?;
+    finish(
+        tx,
+        by,
+        staff_id,
+        AuditAction::Changed,
+        (dealer_id, before),
+        now,
+    )
+    .await
+}
+
+/// Ends `by`'s change to `staff_id`: the audit entry from `before` to how they are now (none
+/// when nothing changed), then commits; their row as the page lists it.
+async fn finish(
+    mut tx: Transaction<'static, Any>,
+    by: &Staff,
+    staff_id: i64,
+    action: AuditAction,
+    (dealer_id, before): (i64, StaffSnapshot),
+    now: i64,
+) -> Result<StaffMember, Refused> {
     let (_, after) = snapshot(&mut tx, staff_id).await?;
     if after != before {
         audit(
@@ -408,7 +426,7 @@ pub async fn change(
                 dealer_id,
                 staff_id,
                 actor: Some(by.id),
-                action: AuditAction::Changed,
+                action,
                 before: Some(before),
                 after: Some(after),
                 at: now,
@@ -452,25 +470,15 @@ pub async fn disable(db: &Db, by: &Staff, staff_id: i64, now: i64) -> Result<Sta
         .await?;
     sign_in_links::end_sessions(&mut tx, staff_id).await?;
     sign_in_links::revoke_all(&mut tx, staff_id, now).await?;
-    let (_, after) = snapshot(&mut tx, staff_id).await?;
-    audit(
-        &mut tx,
-        Audit {
-            dealer_id,
-            staff_id,
-            actor: Some(by.id),
-            action: AuditAction::Disabled,
-            before: Some(before),
-            after: Some(after),
-            at: now,
-        },
+    finish(
+        tx,
+        by,
+        staff_id,
+        AuditAction::Disabled,
+        (dealer_id, before),
+        now,
     )
-    .await?;
-    let member = member_in(&mut tx, by.dealer_id, staff_id)
-        .await?
-        .ok_or(Refused::NotFound("未找到该员工"))?;
-    tx.commit().await?;
-    Ok(member)
+    .await
 }
 
 /// A password reset inside `tx`: a new one-time link (the old password and every session

@@ -111,6 +111,11 @@ fn link_path(stdout: &str) -> String {
         .to_string()
 }
 
+/// The status a GET answers.
+async fn status(client: &reqwest::Client, url: &str) -> StatusCode {
+    client.get(url).send().await.expect("request").status()
+}
+
 const ADD: [&str; 12] = [
     "dealer",
     "add",
@@ -188,12 +193,7 @@ async fn dealer_add_on_an_empty_database_prints_a_link_that_signs_the_admin_in()
         .build()
         .unwrap();
     assert_eq!(
-        admin
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status(&admin, &format!("{base}{path}")).await,
         StatusCode::OK
     );
     let token = path.trim_start_matches("/console/welcome/");
@@ -210,12 +210,7 @@ async fn dealer_add_on_an_empty_database_prints_a_link_that_signs_the_admin_in()
         ("hz-auto", Role::Admin)
     );
     assert_eq!(
-        admin
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status(&admin, &format!("{base}{path}")).await,
         StatusCode::GONE
     );
 
@@ -231,19 +226,12 @@ async fn dealer_add_on_an_empty_database_prints_a_link_that_signs_the_admin_in()
     assert!(reset.status.success(), "{}", text(&reset.stderr));
     let again = link_path(&text(&reset.stdout));
     assert_ne!(again, path);
-    let me = admin
-        .get(format!("{base}/api/v1/console/me"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
-        admin
-            .get(format!("{base}{again}"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status(&admin, &format!("{base}/api/v1/console/me")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        status(&admin, &format!("{base}{again}")).await,
         StatusCode::OK
     );
     let unknown = scratch.run(&[
