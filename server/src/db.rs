@@ -360,8 +360,10 @@ async fn sqlite_rebuild(
     rebuilt
 }
 
-/// The staff table as migrations 0003, 0004, 0008, 0016 and 0018 made it, with the role check
-/// of 0010; left open for `sqlite_rebuild` to check the foreign keys before it commits.
+/// The staff table as migrations 0003, 0004, 0008, 0016, 0017 and 0018 made it, with the role
+/// check of 0010 (a column a later migration adds to staff must be added here too: on a fresh
+/// database this rebuild runs after every migration); left open for `sqlite_rebuild` to check
+/// the foreign keys before it commits.
 const STAFF_REBUILD: &str = "BEGIN IMMEDIATE;
 CREATE TABLE staff_new (
     id               INTEGER PRIMARY KEY,
@@ -377,6 +379,7 @@ CREATE TABLE staff_new (
     wechat           TEXT,
     handle           TEXT,
     successor_id     INTEGER,
+    disabled_at      INTEGER,
     CONSTRAINT staff_successor_fk FOREIGN KEY (successor_id) REFERENCES staff (id) ON DELETE SET NULL,
     CONSTRAINT staff_dealer_fk FOREIGN KEY (dealer_id) REFERENCES dealers (id) ON DELETE CASCADE,
     CONSTRAINT staff_dealer_name_key UNIQUE (dealer_id, name),
@@ -384,9 +387,9 @@ CREATE TABLE staff_new (
     CONSTRAINT staff_active_check CHECK (active IN (0, 1))
 );
 INSERT INTO staff_new (id, dealer_id, role, name, phone, active, last_assigned_at, login,
-                       password_hash, title, wechat, handle, successor_id)
+                       password_hash, title, wechat, handle, successor_id, disabled_at)
 SELECT id, dealer_id, role, name, phone, active, last_assigned_at, login,
-       password_hash, title, wechat, handle, successor_id
+       password_hash, title, wechat, handle, successor_id, disabled_at
 FROM staff;
 DROP TABLE staff;
 ALTER TABLE staff_new RENAME TO staff;

@@ -31,6 +31,8 @@ pub mod service_desk;
 pub mod settings;
 pub mod shares;
 pub mod shell;
+pub mod sign_in_links;
+pub mod staff;
 pub mod surveys;
 pub mod test_drive;
 pub mod visitor;
@@ -55,7 +57,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::clicks::Clicks;
 use crate::db::Db;
 use crate::links as links_db;
-use crate::staff;
+use crate::staff as staff_db;
 pub use error::{Error, Json, Path, Query};
 
 /// The largest request body accepted: 64 KiB (more → 413 `too_large`).
@@ -104,7 +106,7 @@ pub struct Shared {
     /// request's own.
     pub public_origin: Option<String>,
     /// Staff password hashes, on the blocking pool a few at a time.
-    pub hasher: staff::Hasher,
+    pub hasher: staff_db::Hasher,
 }
 
 impl AppState {
@@ -137,7 +139,7 @@ impl AppState {
                 shared::wechat::JS_SDK_URL,
             ),
             public_origin: None,
-            hasher: staff::Hasher::per_core(),
+            hasher: staff_db::Hasher::per_core(),
         })))
     }
 
@@ -221,6 +223,12 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(leads::lost_claim))
         .routes(routes!(console::booking_status))
         .routes(routes!(console::consultants))
+        .routes(routes!(sign_in_links::invitation, sign_in_links::redeem))
+        .routes(routes!(staff::list_staff, staff::add_staff))
+        .routes(routes!(staff::change_staff))
+        .routes(routes!(staff::reset_staff_password))
+        .routes(routes!(staff::disable_staff))
+        .routes(routes!(staff::staff_audit))
         .routes(routes!(console::stores, console::add_store))
         .routes(routes!(console::save_store))
         .routes(routes!(console::save_price))
@@ -293,14 +301,15 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/s/{code}/qr.svg", get(qr::svg))
         .route("/s/{code}/qr.png", get(qr::png))
+        .route("/console/welcome/{token}", get(sign_in_links::welcome_shell))
         .route("/console/", get(shell::console))
         .route("/console/{*rest}", get(shell::console))
         .fallback(shell::page)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
-            SessionManagerLayer::new(staff::DbSessions(state.db.clone()))
-                .with_name(staff::SESSION_COOKIE)
+            SessionManagerLayer::new(staff_db::DbSessions(state.db.clone()))
+                .with_name(staff_db::SESSION_COOKIE)
                 .with_http_only(true)
                 .with_same_site(tower_sessions::cookie::SameSite::Strict)
                 .with_secure(state.secure_cookies)

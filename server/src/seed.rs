@@ -276,6 +276,14 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The platform catalogue alone (layout, brands, series, trims), without the demo dealers:
+/// what a new dealer picks from (`dealer add`). Idempotent.
+pub async fn load_platform_catalogue(db: &Db) -> anyhow::Result<()> {
+    let mut catalogue = demo_catalogue()?;
+    catalogue.dealers.clear();
+    load(db, &catalogue).await
+}
+
 /// Writes a catalogue in one transaction. Catalogue rows (layout, brands, series, trims) are
 /// upserted, so they follow the seed files; dealers, stores and what each sells at which price
 /// are only created when missing, so a dealer's later edits survive a restart. Running it

@@ -118,6 +118,8 @@ pub enum SignedIn {
     Locked(i64),
     /// The address sent too many failures: it waits this many milliseconds.
     Throttled(i64),
+    /// The right password for a disabled account (停用).
+    Disabled,
 }
 
 /// A precomputed hash to verify against for unknown logins, so they take as long as known ones.
@@ -184,17 +186,19 @@ pub async fn sign_in(
     if locked(db, &key, now).await?.is_some() {
         return refused(db, &key, address, now).await;
     }
-    let account: Option<(i64, Option<String>)> =
-        sqlx::query_as("SELECT id, password_hash FROM staff WHERE login = $1 AND active = 1")
+    let account: Option<(i64, Option<String>, i64)> =
+        sqlx::query_as("SELECT id, password_hash, active FROM staff WHERE login = $1")
             .bind(login)
             .fetch_optional(&db.pool)
             .await?;
-    let (id, hash) = match account {
-        Some((id, Some(hash))) => (Some(id), Some(hash)),
-        _ => (None, None),
+    let (id, hash, active) = match account {
+        Some((id, Some(hash), active)) => (Some(id), Some(hash), active == 1),
+        _ => (None, None, false),
     };
     let right = hasher.verify(password, hash).await?;
     match id {
+        // Only the right password learns that the account is disabled.
+        Some(_) if right && !active => Ok(SignedIn::Disabled),
         Some(id) if right => {
             sqlx::query("DELETE FROM sign_in_failures WHERE login = $1 AND locked_until <= $2")
                 .bind(&key)

@@ -80,10 +80,7 @@ pub struct PasswordChange {
 
 impl PasswordChange {
     pub fn validate(&self) -> Result<(), ApiError> {
-        let chars = self.new.chars().count();
-        if !(PASSWORD_MIN_CHARS..=128).contains(&chars) {
-            return Err(ApiError::invalid("new", "新密码须为10到128个字符"));
-        }
+        crate::staff::check_password(&self.new, "new")?;
         if self.new == self.current {
             return Err(ApiError::invalid("new", "新密码不能与当前密码相同"));
         }

@@ -142,13 +142,13 @@ fn routes(lead: i64, code: &str, store: i64) -> Vec<(&'static str, String, serde
             format!("/api/v1/console/bookings/{code}/status"),
             json!({"status": "confirmed"}),
         ),
-        ("GET", "/api/v1/console/staff".into(), json!({})),
         ("GET", "/api/v1/console/catalog/series".into(), json!({})),
         (
             "PUT",
             "/api/v1/console/catalog/series/byd-qin-plus".into(),
             json!({"on_sale": true, "featured": false}),
         ),
+        ("GET", "/api/v1/console/consultants".into(), json!({})),
         ("GET", "/api/v1/console/links".into(), json!({})),
         (
             "POST",

@@ -438,7 +438,8 @@ fn database_url(admin: &str, name: &str) -> String {
     }
 }
 
-fn write_dist(dist: &Path) {
+/// Writes a built app's stand-in into `dist`: the shells and one asset.
+pub fn write_dist(dist: &Path) {
     let assets = dist.join("assets").join("t1");
     std::fs::create_dir_all(&assets).expect("dist");
     std::fs::write(dist.join("index.html"), SHELL).expect("shell");

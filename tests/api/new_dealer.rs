@@ -2,7 +2,7 @@
 //! (no series on sale, no stores), its admin's 今日 lists the set-up steps left, and 车型 puts
 //! platform series on sale and features them, which every consumer answer shows at once.
 
-use reqwest::StatusCode;
+use reqwest::{Client, StatusCode};
 use serde_json::json;
 use shared::catalog::{DealerHome, SeriesList};
 use shared::console::{CatalogSeries, FirstSteps, StoreView, Today};
@@ -10,31 +10,36 @@ use shared::console::{CatalogSeries, FirstSteps, StoreView, Today};
 use crate::console::sign_in;
 use crate::helpers::{err, ok, TestApp};
 
-/// A dealer with no store, no series and one admin (`new-admin`, the demo password).
-async fn empty_dealer(app: &TestApp) -> i64 {
-    sqlx::query(
-        "INSERT INTO dealers (slug, name, brand_color, phone, province) \
-         VALUES ('newshop', '新店汽车', '#1677ff', '4001234567', '浙江')",
-    )
-    .execute(&app.db.pool)
-    .await
-    .unwrap();
-    let id = app.dealer_id("newshop").await;
-    sqlx::query(
-        "INSERT INTO staff (dealer_id, role, name, phone, login, password_hash) \
-         SELECT $1, 'admin', '林店长', '13800000000', 'new-admin', password_hash FROM staff \
-         WHERE login = 'demo-admin'",
-    )
-    .bind(id)
-    .execute(&app.db.pool)
-    .await
-    .unwrap();
-    id
+/// A dealer as `chelink-server dealer add` makes it (no store, no series, one admin), and
+/// its admin's phone, signed in through the one-time link.
+async fn empty_dealer(app: &TestApp) -> Client {
+    let new = server::dealers::NewDealer {
+        slug: "newshop".into(),
+        name: "新店汽车".into(),
+        province: "浙江".into(),
+        admin_login: "new-admin".into(),
+        admin_name: "林店长".into(),
+    };
+    let added = server::dealers::add(&app.db, &new, server::clock::Clock::now().millis)
+        .await
+        .unwrap();
+    let admin = app.phone();
+    let response = admin
+        .post(app.url(&format!(
+            "/api/v1/console/sign-in-links/{}",
+            added.link.token
+        )))
+        .json(&json!({"password": "new-admin-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    admin
 }
 
 both! {
     async fn a_new_dealer_starts_empty_and_puts_platform_series_on_sale(app) {
-        empty_dealer(&app).await;
+        let admin = empty_dealer(&app).await;
         let home: DealerHome = app.get_ok("/api/v1/dealers/newshop").await;
         assert_eq!((home.series_on_sale, home.featured.len(), home.stores.len()), (0, 0, 0));
         let list: SeriesList = app.get_ok("/api/v1/dealers/newshop/series").await;
@@ -43,7 +48,6 @@ both! {
         let demo: DealerHome = app.get_ok("/api/v1/dealers/demo").await;
         assert!(demo.series_on_sale > 0);
 
-        let admin = sign_in(&app, "new-admin").await;
         let today: Today = ok(admin.get(app.url("/api/v1/console/today")).send().await.unwrap()).await;
         assert_eq!(today.first_steps, Some(FirstSteps::default()));
 
@@ -99,8 +103,7 @@ both! {
 
 both! {
     async fn an_admin_adds_a_store_that_the_home_page_shows_at_once(app) {
-        empty_dealer(&app).await;
-        let admin = sign_in(&app, "new-admin").await;
+        let admin = empty_dealer(&app).await;
         let add = |body: serde_json::Value| admin.post(app.url("/api/v1/console/stores")).json(&body).send();
         let good = json!({"name": "城西店", "city": "杭州", "address": "西湖区文三路100号", "phone": "0571-88886666", "opening_hours": "09:00-18:00"});
         // Each wrong field is named, and nothing is written.

@@ -26,6 +26,7 @@ mod privacy;
 mod screens;
 mod settings;
 mod showcase;
+mod staff;
 mod wechat;
 
 use std::path::PathBuf;

@@ -1,14 +1,15 @@
 //! `/console/account`: who I am (name, role, dealer), my card (`profile.rs`), changing my
-//! password (which ends every session, so the sign-in page follows) and signing out; admins
-//! also reach 设置 (the dealer's profile and quoting terms, the attribution window among them),
-//! 离职继承 and the official account's settings, and set the points rules.
+//! password (which ends every session, so the sign-in page follows) and signing out;
+//! managers and admins reach 员工 and 车型; admins also reach 设置 (the dealer's profile and
+//! quoting terms, the attribution window among them), 离职继承 and the official account's
+//! settings, and set the points rules.
 
 use leptos::prelude::*;
 use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
 use crate::nav::{use_nav, Entry};
 
-use super::{api, use_session, CATALOG, HAND_OVER, SETTINGS, TODAY, WECHAT};
+use super::{api, use_session, CATALOG, HAND_OVER, SETTINGS, STAFF, TODAY, WECHAT};
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -80,6 +81,10 @@ pub fn Account() -> impl IntoView {
             {who}
             <super::profile::ProfileForm />
             <Show when=move || session.manages()>
+                <a class="c-card c-entry" href=STAFF data-test="staff-entry">
+                    <strong>"员工"</strong>
+                    <span class="c-sub">"添加员工、角色与门店、重置密码、停用"</span>
+                </a>
                 <a class="c-card c-entry" href=CATALOG data-test="catalog-entry">
                     <strong>"车型"</strong>
                     <span class="c-sub">"从平台车型库选择在售车系和主推车系"</span>

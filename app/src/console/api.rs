@@ -16,6 +16,9 @@ use shared::console::{
 use shared::link::{Link, NewLink};
 use shared::profile::Profile;
 use shared::settings::{DealerSettings, QuoteSettings, StoreProfile};
+use shared::staff::{
+    AuditEntry, Invitation, NewStaff, SetPassword, SignInLink, StaffAdded, StaffChange, StaffMember,
+};
 use shared::wechat::{SaveWeChat, WeChatSettings};
 use shared::{ApiError, ErrorBody};
 
@@ -203,8 +206,13 @@ pub async fn move_booking(code: &str, status: BookingStatus) -> Result<StaffBook
     send_json(Request::put(&url), &BookingUpdate { status }).await
 }
 
-/// `GET /staff`: the dealer's consultants (managers).
-pub async fn staff() -> Result<Vec<StaffRef>, Error> {
+/// `GET /consultants`: the dealer's active consultants (managers).
+pub async fn consultants() -> Result<Vec<StaffRef>, Error> {
+    send(Request::get(&format!("{BASE}/consultants"))).await
+}
+
+/// `GET /staff`: every staff member of the dealer (managers).
+pub async fn staff_list() -> Result<Vec<StaffMember>, Error> {
     send(Request::get(&format!("{BASE}/staff"))).await
 }
 
@@ -241,6 +249,45 @@ pub async fn upload_logo(file: web_sys::File) -> Result<DealerSettings, Error> {
         .body(file)
         .map_err(network)?;
     decode(request.send().await).await
+}
+
+/// `POST /staff` (201): a new staff member and their one-time sign-in link.
+pub async fn add_staff(new: &NewStaff) -> Result<StaffAdded, Error> {
+    send_json(Request::post(&format!("{BASE}/staff")), new).await
+}
+
+/// `PUT /staff/{id}`: a colleague's role and stores.
+pub async fn change_staff(id: i64, change: &StaffChange) -> Result<StaffMember, Error> {
+    send_json(Request::put(&format!("{BASE}/staff/{id}")), change).await
+}
+
+/// `POST /staff/{id}/sign-in-link` (201): a password reset, as a new one-time link.
+pub async fn reset_staff(id: i64) -> Result<SignInLink, Error> {
+    send(Request::post(&format!("{BASE}/staff/{id}/sign-in-link"))).await
+}
+
+/// `POST /staff/{id}/disable`: sessions end, sign-in refused.
+pub async fn disable_staff(id: i64) -> Result<StaffMember, Error> {
+    send(Request::post(&format!("{BASE}/staff/{id}/disable"))).await
+}
+
+/// `GET /staff/audit`: every change to staff, newest first (admins).
+pub async fn staff_audit() -> Result<Vec<AuditEntry>, Error> {
+    send(Request::get(&format!("{BASE}/staff/audit"))).await
+}
+
+fn sign_in_link_url(token: &str) -> String {
+    format!("{BASE}/sign-in-links/{}", crate::api::encode(token))
+}
+
+/// `GET /sign-in-links/{token}`: whom a one-time link is for; `410 link_gone` once it is over.
+pub async fn invitation(token: &str) -> Result<Invitation, Error> {
+    send(Request::get(&sign_in_link_url(token))).await
+}
+
+/// `POST /sign-in-links/{token}`: set my password through the link, and be signed in.
+pub async fn redeem(token: &str, form: &SetPassword) -> Result<StaffMe, Error> {
+    send_json(Request::post(&sign_in_link_url(token)), form).await
 }
 
 /// `GET /stores`: each store with its test-drive setup (managers).

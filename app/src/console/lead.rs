@@ -374,7 +374,7 @@ fn Manage(
     busy: Signal<bool>,
 ) -> impl IntoView {
     let session = use_session();
-    let staff = LocalResource::new(move || async move { session.check(api::staff().await) });
+    let staff = LocalResource::new(move || async move { session.check(api::consultants().await) });
     let current = move || detail.with(|d| d.lead.consultant.as_ref().map(|c| c.id));
     let options = move || {
         let chosen = current();

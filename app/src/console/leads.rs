@@ -54,7 +54,7 @@ pub fn Leads() -> impl IntoView {
         let manages = session.manages();
         async move {
             if manages {
-                session.check(api::staff().await)
+                session.check(api::consultants().await)
             } else {
                 Ok(Vec::new())
             }

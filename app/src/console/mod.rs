@@ -26,6 +26,7 @@ mod service_desk;
 mod settings;
 mod share_tree;
 mod sign_in;
+mod staff;
 mod store_card;
 mod store_fields;
 mod store_form;
@@ -33,6 +34,7 @@ mod stores;
 mod tab_bar;
 mod today;
 mod wechat;
+mod welcome;
 
 use leptos::prelude::*;
 use shared::console::StaffMe;
@@ -135,8 +137,15 @@ pub fn Console() -> impl IntoView {
             });
         }
     });
-    crate::nav::provide(|path| Route::parse(path).is_some());
-    view! { <Gate /> }
+    let nav = crate::nav::provide(|path| {
+        Route::parse(path).is_some() || welcome::token_of(path).is_some()
+    });
+    // A one-time sign-in link opens its own page, signed in or not.
+    let welcome = Memo::new(move |_| nav.path.with(|p| welcome::token_of(p)));
+    move || match welcome.get() {
+        Some(token) => view! { <welcome::Welcome token /> }.into_any(),
+        None => view! { <Gate /> }.into_any(),
+    }
 }
 
 /// Sets the dealer's colour variables on the document's root (and clears the old ones).
@@ -231,6 +240,7 @@ enum Route {
     /// 离职继承, of the departing person the path names, if it does.
     HandOver(Option<i64>),
     Settings,
+    Staff,
 }
 
 impl Route {
@@ -258,6 +268,7 @@ impl Route {
             ["hand-over"] => Route::HandOver(None),
             ["settings"] => Route::Settings,
             ["staff", who, "hand-over"] => Route::HandOver(Some(id(who)?)),
+            ["staff"] => Route::Staff,
             _ => return None,
         })
     }
@@ -285,6 +296,7 @@ fn Pages() -> impl IntoView {
             Some(Route::Catalog) => view! { <catalog::Catalog /> }.into_any(),
             Some(Route::HandOver(from)) => view! { <hand_over::HandOver from /> }.into_any(),
             Some(Route::Settings) => view! { <settings::Settings /> }.into_any(),
+            Some(Route::Staff) => view! { <staff::Staff /> }.into_any(),
         }}
         <tab_bar::TabBar />
     }
@@ -322,6 +334,7 @@ mod tests {
             Route::parse("/console/staff/4/hand-over"),
             Some(Route::HandOver(Some(4)))
         );
+        assert_eq!(Route::parse("/console/staff"), Some(Route::Staff));
         for elsewhere in [
             "/",
             "/demo/",

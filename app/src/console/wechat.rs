@@ -248,7 +248,14 @@ fn MenuLinks(dealer: String, domain: RwSignal<String>) -> impl IntoView {
 /// A link in full (wrapped: its path and `?ch=` are what tell the links apart) with a copy
 /// button.
 #[component]
-fn CopyRow(label: &'static str, url: String, test: &'static str) -> impl IntoView {
+pub(super) fn CopyRow(
+    label: &'static str,
+    url: String,
+    test: &'static str,
+    /// Lines the field shows (a long one-time link needs three).
+    #[prop(default = 2)]
+    rows: u32,
+) -> impl IntoView {
     let copied = RwSignal::new(false);
     let field = NodeRef::<leptos::html::Textarea>::new();
     let copy = {
@@ -266,7 +273,7 @@ fn CopyRow(label: &'static str, url: String, test: &'static str) -> impl IntoVie
             <textarea
                 class="c-url"
                 readonly
-                rows="2"
+                rows=rows.to_string()
                 aria-label=format!("{label}链接")
                 data-test=test
                 node_ref=field

@@ -59,6 +59,7 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     responses(
         (status = 200, description = "已登录（会话 Cookie：HttpOnly，SameSite=Strict）", body = StaffMe),
         (status = 401, description = "账号或密码错误（不存在的账号同样回答）", body = ErrorBody),
+        (status = 403, description = "账号已停用（disabled；仅在密码正确时这样回答）", body = ErrorBody),
         (status = 429, description = "该账号失败次数过多暂时锁定（locked），或本地址失败次数过多（rate_limited）；Retry-After 秒", body = ErrorBody),
     )
 )]
@@ -103,6 +104,11 @@ pub async fn sign_in(
         SignedIn::Throttled(millis) => Err(Error::TooMany {
             retry_after: (millis / 1000).max(1) as u64,
         }),
+        SignedIn::Disabled => Err(Error::Denied(ApiError {
+            code: "disabled".into(),
+            message: "该账号已停用，请联系本店管理员".into(),
+            field: None,
+        })),
     }
 }
 
@@ -219,10 +225,10 @@ pub async fn booking_status(
 
 #[utoipa::path(
     get,
-    path = "/api/v1/console/staff",
+    path = "/api/v1/console/consultants",
     tag = "console",
     responses(
-        (status = 200, description = "本经销商的销售顾问", body = Vec<StaffRef>),
+        (status = 200, description = "本经销商在职的销售顾问（分配线索时可选）", body = Vec<StaffRef>),
         (status = 403, description = "仅经理和管理员", body = ErrorBody),
     )
 )]

@@ -358,6 +358,23 @@ impl From<crate::owners::ReadingRefused> for Error {
     }
 }
 
+/// A refused change to staff: 404, 403, 422 or 409, each naming what is wrong.
+impl From<crate::staff_admin::Refused> for Error {
+    fn from(refused: crate::staff_admin::Refused) -> Self {
+        use crate::staff_admin::Refused;
+        match refused {
+            Refused::NotFound(message) => Self::NotFound(message.into()),
+            Refused::Forbidden(e) => Self::Denied(e),
+            Refused::Invalid(e) => Self::Unprocessable(e),
+            Refused::Taken(e) => Self::Conflict(ApiError {
+                code: "taken".into(),
+                ..e
+            }),
+            Refused::Database(e) => Self::Database(e),
+        }
+    }
+}
+
 impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -21,6 +21,7 @@ use utoipa::OpenApi;
         (name = "selection", description = "智能选车"),
         (name = "wechat", description = "微信 JS-SDK 签名与分享卡片"),
         (name = "showcase", description = "顾问名片：顾问展厅与访客的专属顾问"),
+        (name = "staff", description = "员工：添加、角色与门店、重置密码（一次性登录链接）、停用与变更记录"),
     )
 )]
 pub struct ApiDoc;
@@ -39,7 +40,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
         let console = path.starts_with("/api/v1/console/");
-        let sign_in = path == "/api/v1/console/session";
+        // Signing in, and opening a one-time sign-in link, need no session.
+        let sign_in =
+            path == "/api/v1/console/session" || path.starts_with("/api/v1/console/sign-in-links/");
         let named = path.contains('{');
         let operations = [
             (false, item.get.as_mut()),

@@ -110,8 +110,13 @@ pub enum Painted {
 /// `/console/...`: the staff console's shell, the same for every console path (the console
 /// routes in the browser); never cached.
 pub async fn console(State(state): State<AppState>) -> Response {
+    console_with(&state, StatusCode::OK)
+}
+
+/// The console's shell answered with `status` (a one-time sign-in link that is over: 410).
+pub fn console_with(state: &AppState, status: StatusCode) -> Response {
     match &state.shell.console {
-        Some(shell) => html(StatusCode::OK, shell.clone()),
+        Some(shell) => html(status, shell.clone()),
         None => not_built(),
     }
 }
