@@ -108,7 +108,9 @@ async fn the_console_sign_in_stays_within_its_budget_and_loads_no_tab() {
     let site = Site::start().await;
     let assets = first_load(&site, "/console/").await;
     assert!(
-        assets.iter().any(|a| a.ends_with("console/console_bg.wasm")),
+        assets
+            .iter()
+            .any(|a| a.ends_with("console/console_bg.wasm")),
         "{assets:?}"
     );
     // Its tabs are chunks the loader fetches when a tab opens, never named up front.

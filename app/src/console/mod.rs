@@ -259,7 +259,9 @@ impl Route {
 /// The console page open now, read once: a new path renders a new page ([`Pages`]), so a
 /// page's own route never changes under it.
 fn current_route() -> Option<Route> {
-    crate::nav::use_nav().path.with_untracked(|p| Route::parse(p))
+    crate::nav::use_nav()
+        .path
+        .with_untracked(|p| Route::parse(p))
 }
 
 /// The signed-in console: the page the path opens, from its tab's lazily loaded chunk
