@@ -41,6 +41,10 @@ const ENTRIES: [Entry; 2] = [
     },
 ];
 
+/// The shells' start-up script in `public/`, inlined in each at `{{start}}` with `{{entry}}`
+/// its entry's name.
+const START_SCRIPT: &str = "start.js";
+
 struct Entry {
     name: &'static str,
     /// Its page shell in `public/`, written to `dist/` with the asset version filled in.
@@ -139,10 +143,12 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     }
     for file in fs::read_dir(root.join("public"))? {
         let path = file?.path();
-        let shell = ENTRIES
+        let template = ENTRIES
             .iter()
-            .any(|e| path.file_name().is_some_and(|n| n == e.shell));
-        if path.is_file() && !shell {
+            .map(|e| e.shell)
+            .chain([START_SCRIPT])
+            .any(|name| path.file_name().is_some_and(|n| n == name));
+        if path.is_file() && !template {
             fs::copy(&path, staging.join(path.file_name().unwrap_or_default()))?;
         }
     }
@@ -164,9 +170,12 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         }
     }
     let critical = fs::read_to_string(root.join("style/critical.css")).unwrap_or_default();
+    let start = fs::read_to_string(root.join("public").join(START_SCRIPT))
+        .with_context(|| format!("reading public/{START_SCRIPT}"))?;
     for entry in &ENTRIES {
         let shell = fs::read_to_string(root.join("public").join(entry.shell))
             .with_context(|| format!("reading public/{}", entry.shell))?
+            .replace("{{start}}", &start.replace("{{entry}}", entry.name))
             .replace("{{version}}", &version)
             .replace("{{critical_css}}", &minify_css(&critical))
             // Indentation and the inline script's whole-line comments are for people; the
