@@ -5,6 +5,7 @@ pub mod contact_fields;
 pub mod enquiry_sheet;
 pub mod field_error;
 pub mod filter_chips;
+pub mod lazy_page;
 pub mod price_tag;
 pub mod series_card;
 pub mod share_button;

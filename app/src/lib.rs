@@ -22,6 +22,19 @@ mod root;
 #[cfg(not(feature = "console"))]
 pub use root::App;
 
+/// An entry's `main`: mounts its root on the shell's `#app` (the shell's script lifts the
+/// skeleton once the root has painted a `<main>`).
+pub fn mount<V: IntoView + 'static>(root: fn() -> V) {
+    use wasm_bindgen::JsCast;
+    let app = document()
+        .get_element_by_id("app")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match app {
+        Some(app) => leptos::mount::mount_to(app, root).forget(),
+        None => leptos::mount::mount_to_body(root),
+    }
+}
+
 /// The dealer whose pages are open: its slug (the first path segment) and its home data,
 /// fetched once per dealer and shared by every page (name, colour, phone, stores).
 #[derive(Clone, Copy)]

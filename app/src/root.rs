@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use shared::page::Page;
 
 use crate::basket::Basket;
-use crate::components::status::Loading;
+use crate::components::lazy_page::LazyPage;
 use crate::components::tab_bar::TabBar;
 use crate::pages::{self, home::Home, not_found::NotFound};
 use crate::{api, nav, DealerCtx, Toast};
@@ -63,7 +63,8 @@ pub fn App() -> impl IntoView {
                             Some(Page::Home) => view! { <Home /> }.into_any(),
                             // A closure: each page opened is built afresh (see `LazyPage`).
                             Some(page) => {
-                                (move || view! { <LazyPage page=page.clone() /> }).into_any()
+                                (move || view! { <LazyPage page=lazy_page(page.clone()) class="page" /> })
+                                    .into_any()
                             }
                         }}
                         <TabBar />
@@ -75,30 +76,6 @@ pub fn App() -> impl IntoView {
                 {move || toast.message.get()}
             </div>
         </div>
-    }
-}
-
-/// A lazily loaded page: placeholders until its chunk is in, then the page. Built afresh for
-/// each page opened, so the page before goes at once: left on screen while the next chunk
-/// loads (as a `Suspend` rebuilt in place leaves it), its buttons took taps that its owner,
-/// already gone, could not answer (the first 询底价 after opening the comparison). On the
-/// first load the server's skeleton, in the page's own words, covers the wait instead.
-#[component]
-fn LazyPage(page: Page) -> impl IntoView {
-    let skeleton = document().get_element_by_id("skeleton").is_some();
-    let ready = RwSignal::new(false);
-    let view = Suspend::new(async move {
-        let view = lazy_page(page).await;
-        ready.try_set(true);
-        view
-    });
-    view! {
-        {view}
-        <Show when=move || !skeleton && !ready.get()>
-            <div class="page" data-test="page-loading">
-                <Loading count=2 />
-            </div>
-        </Show>
     }
 }
 

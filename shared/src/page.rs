@@ -36,6 +36,16 @@ impl FirstPaint {
         }
     }
 
+    /// The staff console's sign-in page: what the console is for and where an account comes
+    /// from. The server paints it in the console's shell for a browser without a session, so
+    /// the sign-in page's largest text is on screen before the console's code arrives.
+    pub fn console_sign_in() -> Self {
+        FirstPaint {
+            heading: "销售工作台".into(),
+            lede: "销售顾问、服务顾问和门店管理人员在这里跟进线索、处理预约和车主服务。账号由本店管理员开通，忘记密码请找管理员重置。".into(),
+        }
+    }
+
     /// A comparison: how its on-the-road prices and monthly payments are reckoned (the day,
     /// the dealer's loan) and how to read the table.
     pub fn compare(today: crate::date::Date, loan: &crate::quote::LoanTerms) -> Self {

@@ -29,7 +29,7 @@ pub const SHELL: &str = "<!doctype html><html lang=\"zh-CN\"><head><meta charset
 /// The staff console's shell.
 pub const CONSOLE_SHELL: &str = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
 <title>车链 · 员工工作台</title><link rel=\"stylesheet\" href=\"/assets/t1/console.css\"></head>\
-<body><div id=\"app\"></div><script type=\"module\" src=\"/assets/t1/console.js\"></script></body></html>";
+<body><!--skeleton--><div id=\"app\"></div><script type=\"module\" src=\"/assets/t1/console/console.js\"></script></body></html>";
 /// The asset body and its (pretend) brotli variant.
 pub const JS: &str = "console.log('consumer');";
 pub const JS_BR: &[u8] = b"BROTLI-BYTES";

@@ -127,8 +127,22 @@ both! {
             assert_eq!(response.status(), StatusCode::OK, "{path}");
             assert_eq!(response.headers()["cache-control"], "no-store");
             let html = response.text().await.expect("html");
-            assert!(html.contains("/assets/t1/console.js"), "{path}: {html}");
+            assert!(html.contains("/assets/t1/console/console.js"), "{path}: {html}");
+            // Signed out, every path shows the sign-in page: its top is the first paint.
+            let sign_in = shared::page::FirstPaint::console_sign_in();
+            assert!(
+                html.contains(&format!(
+                    "<main class=\"c-page c-sign-in\"><h1>{}</h1><p class=\"lede\">{}</p>",
+                    sign_in.heading, sign_in.lede
+                )),
+                "{path}: {html}"
+            );
         }
+        // Signed in, a page of the console is on its way: placeholders, not the sign-in page.
+        let staff = crate::console::sign_in(&app, "demo-wang").await;
+        let html = staff.get(app.url("/console/leads")).send().await.expect("shell").text().await.expect("html");
+        assert!(html.contains("<h1>员工工作台</h1>") && !html.contains("c-sign-in"), "{html}");
+        assert!(!html.contains("<!--skeleton-->"), "{html}");
         let bare = app.get("/console").await;
         assert_eq!(bare.status(), StatusCode::PERMANENT_REDIRECT);
         assert_eq!(bare.headers()["location"], "/console/");

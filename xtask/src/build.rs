@@ -1,6 +1,7 @@
-//! Builds the consumer app into `dist/`: cargo (wasm32) → wasm-split (each lazy page its own
-//! chunk) → wasm-bindgen → wasm-opt and terser → a content-versioned asset folder with brotli and gzip
-//! copies, and the shell `index.html`.
+//! Builds the app into `dist/`: for each entry (the consumer pages, the staff console) cargo
+//! (wasm32) → wasm-split (each lazy page or console tab its own chunk) → wasm-bindgen →
+//! wasm-opt and terser, in a folder of its own; then a content-versioned asset folder with
+//! brotli and gzip copies, and the entries' shells `index.html` and `console.html`.
 
 use std::fs;
 use std::io::Write;
@@ -21,33 +22,38 @@ pub enum Mode {
     Release,
 }
 
-/// The entry points of the app crate; each gets its own wasm module.
-/// The app's entry points and their shells: the consumer pages (split into a chunk per lazy
-/// page) and the staff console (one module; consumer pages never load any of it).
+/// The app's entry points and their shells: the consumer pages (a chunk per lazy page) and
+/// the staff console (a chunk per tab; consumer pages never load any of it). Each entry's
+/// code is in `assets/{version}/{name}/`: its main module, the `__wasm_split.js` loader and
+/// its chunks, which wasm-split names alike for every entry.
 const ENTRIES: [Entry; 2] = [
     Entry {
         name: "consumer",
         shell: "index.html",
-        split: true,
+        preloaded: true,
         feature: None,
     },
     Entry {
         name: "console",
         shell: "console.html",
-        split: false,
+        preloaded: false,
         feature: Some("console"),
     },
 ];
+
+/// The shells' start-up script in `public/`, inlined in each at `{{start}}` with `{{entry}}`
+/// its entry's name.
+const START_SCRIPT: &str = "start.js";
 
 struct Entry {
     name: &'static str,
     /// Its page shell in `public/`, written to `dist/` with the asset version filled in.
     shell: &'static str,
-    /// Its `#[lazy(name)]` chunk entries become chunks it loads (else they are split off and
-    /// dropped).
-    split: bool,
+    /// Its lazy entries' chunk files go in `chunks.json`, from which the server's page shell
+    /// preloads a page's chunks (the consumer's; the console's shell preloads none).
+    preloaded: bool,
     /// The app's feature it is built with: the console's leaves the consumer's route table
-    /// and lazily loaded pages out of the library.
+    /// and lazily loaded pages out of the library, and makes its tabs lazily loaded chunks.
     feature: Option<&'static str>,
 }
 
@@ -81,28 +87,16 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
     let mut chunks = serde_json::Map::new();
-    for Entry {
-        name: entry,
-        split: lazy,
-        ..
-    } in ENTRIES
-    {
+    for entry in &ENTRIES {
         let wasm = root.join(format!(
-            "target/wasm32-unknown-unknown/{profile}/{entry}.wasm"
+            "target/wasm32-unknown-unknown/{profile}/{}.wasm",
+            entry.name
         ));
-        let main = if lazy {
-            split(&wasm, &staging, entry, &mut chunks)?
-        } else {
-            // wasm-split also drops the linker's sections (`--emit-relocs`): a module that is
-            // not split would ship them. It has no lazy pages, so no chunk is thrown away.
-            let unused = staging.join(format!("{entry}-unused-chunks"));
-            fs::create_dir_all(&unused)?;
-            let main = split(&wasm, &unused, entry, &mut serde_json::Map::new())?;
-            let kept = staging.join(main.file_name().unwrap_or_default());
-            fs::rename(&main, &kept)?;
-            fs::remove_dir_all(&unused)?;
-            kept
-        };
+        let folder = staging.join(entry.name);
+        let (main, entry_chunks) = split(&wasm, &folder, entry.name)?;
+        if entry.preloaded {
+            chunks.extend(entry_chunks);
+        }
         let mut bindgen = Command::new(tools::wasm_bindgen(root));
         bindgen
             .arg(&main)
@@ -112,10 +106,10 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
                 "--no-typescript",
                 "--keep-lld-exports",
                 "--out-name",
-                entry,
+                entry.name,
             ])
             .arg("--out-dir")
-            .arg(&staging);
+            .arg(&folder);
         if mode == Mode::Release {
             bindgen.args(["--remove-name-section", "--remove-producers-section"]);
         }
@@ -124,7 +118,7 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         // shows what the main module carries (before wasm-opt).
         let kept = root.join("target/wasm-split");
         fs::create_dir_all(&kept)?;
-        fs::rename(&main, kept.join(format!("{entry}.wasm")))?;
+        fs::rename(&main, kept.join(format!("{}.wasm", entry.name)))?;
     }
     if mode == Mode::Release {
         // The wasm-bindgen glue and the chunk loader are plain ES modules: minified, they
@@ -149,10 +143,12 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     }
     for file in fs::read_dir(root.join("public"))? {
         let path = file?.path();
-        let shell = ENTRIES
+        let template = ENTRIES
             .iter()
-            .any(|e| path.file_name().is_some_and(|n| n == e.shell));
-        if path.is_file() && !shell {
+            .map(|e| e.shell)
+            .chain([START_SCRIPT])
+            .any(|name| path.file_name().is_some_and(|n| n == name));
+        if path.is_file() && !template {
             fs::copy(&path, staging.join(path.file_name().unwrap_or_default()))?;
         }
     }
@@ -162,9 +158,11 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     let _ = fs::remove_dir_all(&dist);
     let assets = dist.join("assets").join(&version);
     fs::create_dir_all(&assets)?;
-    for file in fs::read_dir(&staging)? {
-        let path = file?.path();
-        let target = assets.join(path.file_name().unwrap_or_default());
+    for path in files_in(&staging)? {
+        let target = assets.join(path.strip_prefix(&staging)?);
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder)?;
+        }
         fs::copy(&path, &target)?;
         // Brotli 11 on a 10 MB debug module takes minutes: the dev loop serves it raw.
         if mode == Mode::Release {
@@ -172,9 +170,12 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
         }
     }
     let critical = fs::read_to_string(root.join("style/critical.css")).unwrap_or_default();
+    let start = fs::read_to_string(root.join("public").join(START_SCRIPT))
+        .with_context(|| format!("reading public/{START_SCRIPT}"))?;
     for entry in &ENTRIES {
         let shell = fs::read_to_string(root.join("public").join(entry.shell))
             .with_context(|| format!("reading public/{}", entry.shell))?
+            .replace("{{start}}", &start.replace("{{entry}}", entry.name))
             .replace("{{version}}", &version)
             .replace("{{critical_css}}", &minify_css(&critical))
             // Indentation and the inline script's whole-line comments are for people; the
@@ -201,46 +202,61 @@ pub fn build(root: &Path, mode: Mode) -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Splits an entry's wasm at its lazily loaded entries (`#[lazy(name)]` in `app/src/pages.rs`):
+/// Splits an entry's wasm into `folder` at its lazily loaded entries (`#[lazy(name)]`: the
+/// consumer's pages in `app/src/pages.rs`, the console's tabs in `app/src/console/tabs.rs`):
 /// the main module, to be run through wasm-bindgen, plus one chunk per entry and the chunks
-/// they share, with the `__wasm_split.js` loader that fetches them on first use.
-/// Records in `chunks`, for each entry (`models` from the split `models_{hash}`), the chunk
-/// files it loads, so the server can preload them with the page.
+/// they share, with the `__wasm_split.js` loader that fetches them on first use. Returns the
+/// main module and, for each lazy entry (`models` from the split `models_{hash}`), the chunk
+/// files it loads as paths in the asset folder (`consumer/split_models_….wasm`), so the
+/// server can preload them with the page.
 fn split(
     wasm: &Path,
-    staging: &Path,
+    folder: &Path,
     entry: &str,
-    chunks: &mut serde_json::Map<String, serde_json::Value>,
-) -> Result<PathBuf> {
+) -> Result<(PathBuf, serde_json::Map<String, serde_json::Value>)> {
     let input = fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let main = staging.join(format!("{entry}_split.wasm"));
+    let main = folder.join(format!("{entry}_split.wasm"));
     let main_module = format!("./{entry}.js");
     let mut options = wasm_split_cli_support::Options::new(&input);
-    options.output_dir = staging;
+    options.output_dir = folder;
     options.main_out_path = &main;
     options.main_module = &main_module;
     options.link_name = "./__wasm_split.js";
     let split = wasm_split_cli_support::transform(options)
         .map_err(|e| anyhow::anyhow!("wasm-split: {e}"))?;
+    let mut chunks = serde_json::Map::new();
     for (name, files) in split.prefetch_map {
-        if let Some((page, _)) = name.rsplit_once('_') {
+        if let Some((lazy, _)) = name.rsplit_once('_') {
             let files = files
                 .iter()
-                .map(|f| serde_json::Value::from(format!("{f}.wasm")))
+                .map(|f| serde_json::Value::from(format!("{entry}/{f}.wasm")))
                 .collect();
-            chunks.insert(page.to_string(), serde_json::Value::Array(files));
+            chunks.insert(lazy.to_string(), serde_json::Value::Array(files));
         }
     }
-    Ok(main)
+    Ok((main, chunks))
+}
+
+/// Every file under `folder`, its subfolders' too, in path order.
+fn files_in(folder: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(files_in(&path)?);
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 fn files_with_extension(folder: &Path, extension: &str) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = fs::read_dir(folder)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    Ok(files_in(folder)?
+        .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == extension))
-        .collect();
-    files.sort();
-    Ok(files)
+        .collect())
 }
 
 /// The features rustc's wasm32 target enables by default, so wasm-opt accepts its output.
@@ -307,13 +323,9 @@ fn minify_css(css: &str) -> String {
 /// A short content hash of every asset: a new build gets a new folder, so WeChat's cached
 /// shell can never pair with half-updated assets.
 fn version_of(folder: &Path) -> Result<String> {
-    let mut names: Vec<PathBuf> = fs::read_dir(folder)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    names.sort();
     let mut hasher = Sha256::new();
-    for path in names {
-        hasher.update(path.file_name().unwrap_or_default().as_encoded_bytes());
+    for path in files_in(folder)? {
+        hasher.update(path.strip_prefix(folder)?.as_os_str().as_encoded_bytes());
         hasher.update(fs::read(path)?);
     }
     Ok(hasher
@@ -353,16 +365,12 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 }
 
 fn report(assets: &Path) -> Result<()> {
-    let mut files: Vec<PathBuf> = fs::read_dir(assets)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    files.sort();
     eprintln!("built {}", assets.display());
-    for file in files {
+    for file in files_in(assets)? {
         eprintln!(
             "  {:>9} B  {}",
             fs::metadata(&file)?.len(),
-            file.file_name().unwrap_or_default().to_string_lossy()
+            file.strip_prefix(assets)?.display()
         );
     }
     Ok(())

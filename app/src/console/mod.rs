@@ -1,6 +1,7 @@
 //! The staff console (its own wasm entry, `bin/console.rs`): the `Console` root, the
 //! signed-in [`Session`] every page reads, the sign-in gate, the dealer's brand colour, and
-//! the whole `/console/` route table. Pages are one file each beside this one.
+//! the whole `/console/` route table: [`Route`] here, the tab each route's page is in (a
+//! lazily loaded wasm chunk a tab) in `tabs.rs`. Pages are one file each beside this one.
 
 mod account;
 mod api;
@@ -32,6 +33,7 @@ mod store_fields;
 mod store_form;
 mod stores;
 mod tab_bar;
+mod tabs;
 mod today;
 mod wechat;
 mod welcome;
@@ -39,6 +41,7 @@ mod welcome;
 use leptos::prelude::*;
 use shared::console::StaffMe;
 
+use crate::components::lazy_page::LazyPage;
 use crate::components::status::{LoadError, Loading};
 
 /// Where the console's pages live; [`Route::parse`] reads the same paths.
@@ -203,6 +206,11 @@ fn Gate() -> impl IntoView {
     view! {
         <div class="c-app">
             {move || match shown.get() {
+                // The shell's skeleton (the sign-in page's top, or placeholders for a browser
+                // with a session) covers the first wait.
+                Shown::Checking if document().get_element_by_id("skeleton").is_some() => {
+                    ().into_any()
+                }
                 Shown::Checking => view! {
                     <main class="c-page"><Loading count=2 /></main>
                 }
@@ -274,8 +282,17 @@ impl Route {
     }
 }
 
-/// The signed-in console: the page the path opens (re-rendered when the path opens another
-/// one, not when only its query changes) and the tab bar.
+/// The console page open now, read once: a new path renders a new page ([`Pages`]), so a
+/// page's own route never changes under it.
+fn current_route() -> Option<Route> {
+    crate::nav::use_nav()
+        .path
+        .with_untracked(|p| Route::parse(p))
+}
+
+/// The signed-in console: the page the path opens, from its tab's lazily loaded chunk
+/// (re-rendered when the path opens another page, not when only its query changes), and the
+/// tab bar.
 #[component]
 fn Pages() -> impl IntoView {
     let nav = crate::nav::use_nav();
@@ -283,20 +300,10 @@ fn Pages() -> impl IntoView {
     view! {
         {move || match route.get() {
             None => view! { <NotFound /> }.into_any(),
-            Some(Route::Today) => view! { <today::Today /> }.into_any(),
-            Some(Route::Leads) => view! { <leads::Leads /> }.into_any(),
-            Some(Route::Lead(id)) => view! { <lead::Lead id /> }.into_any(),
-            Some(Route::Delivery(id)) => view! { <delivery::Delivery id /> }.into_any(),
-            Some(Route::Owners) => view! { <owners::Owners /> }.into_any(),
-            Some(Route::Car(id)) => view! { <owners::Car id /> }.into_any(),
-            Some(Route::Stores) => view! { <stores::Stores /> }.into_any(),
-            Some(Route::Links) => view! { <links::Links /> }.into_any(),
-            Some(Route::Account) => view! { <account::Account /> }.into_any(),
-            Some(Route::WeChat) => view! { <wechat::WeChat /> }.into_any(),
-            Some(Route::Catalog) => view! { <catalog::Catalog /> }.into_any(),
-            Some(Route::HandOver(from)) => view! { <hand_over::HandOver from /> }.into_any(),
-            Some(Route::Settings) => view! { <settings::Settings /> }.into_any(),
-            Some(Route::Staff) => view! { <staff::Staff /> }.into_any(),
+            // A closure: each page opened is built afresh (see `LazyPage`).
+            Some(route) => {
+                (move || view! { <LazyPage page=tabs::open(route) class="c-page" /> }).into_any()
+            }
         }}
         <tab_bar::TabBar />
     }

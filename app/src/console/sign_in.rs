@@ -1,14 +1,18 @@
 //! The sign-in page, shown at whatever console route was opened while there is no session:
-//! account and password; the server's message (wrong password, locked for a while) below.
+//! its heading and lede (`FirstPaint::console_sign_in`, which the server's shell paints first
+//! in the same markup), account and password; the server's message (wrong password, locked
+//! for a while) below.
 
 use leptos::prelude::*;
 use shared::console::SignIn as Credentials;
+use shared::page::FirstPaint;
 
 use super::{api, use_session};
 
 #[component]
 pub fn SignIn(notice: Option<String>) -> impl IntoView {
     super::set_title("登录");
+    let words = FirstPaint::console_sign_in();
     let session = use_session();
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -42,7 +46,8 @@ pub fn SignIn(notice: Option<String>) -> impl IntoView {
     };
     view! {
         <main class="c-page c-sign-in">
-            <h1>"销售工作台"</h1>
+            <h1>{words.heading}</h1>
+            <p class="lede">{words.lede}</p>
             {notice.map(|n| view! { <p class="notice" role="status" data-test="sign-in-notice">{n}</p> })}
             <form class="c-card c-form" on:submit=on_submit novalidate>
                 <div class="c-field">

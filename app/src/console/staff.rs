@@ -10,7 +10,7 @@ use shared::console::Role;
 use shared::staff::{AuditEntry, NewStaff, SignInLink, StaffChange, StaffMember, StaffSnapshot};
 
 use super::format::short_time;
-use super::{api, use_session};
+use super::{api, use_session, STAFF};
 use crate::components::status::{LoadError, Loading};
 
 #[component]
@@ -369,6 +369,11 @@ fn MemberCard(
             <p class="c-sub c-phone">{contact}</p>
             {member.disabled_at.map(|at| view! {
                 <p class="c-sub">{format!("{} 停用", short_time(at))}</p>
+            })}
+            {(!member.active && my_role == Role::Admin).then(|| view! {
+                <a class="btn btn-line btn-small" href=format!("{STAFF}/{id}/hand-over") data-test="hand-over-member">
+                    "离职继承：把客户交给同事"
+                </a>
             })}
             <Show when=move || editing.get()>
                 <form class="c-form c-edit" on:submit=move |ev| {

@@ -1,6 +1,7 @@
-//! The page shell: `index.html` and the chunk map, read once at start-up, served for every
+//! The page shells: `index.html` and the chunk map, read once at start-up, served for every
 //! page GET (no-store) with the page's title, description, share image and heading filled in
-//! and its first wasm chunks and API requests preloaded. An unknown dealer, series or page gets
+//! and its first wasm chunks and API requests preloaded; `console.html` for every console
+//! path, with the sign-in page's heading painted for a browser without a session. An unknown dealer, series or page gets
 //! the same shell with status 404: the app shows its Chinese 404 page. A dealer's page is
 //! rendered once per catalogue version, path and origin and then sent from the ready, compressed
 //! bytes `http::cache` keeps.
@@ -11,6 +12,7 @@ use std::path::Path;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use shared::money;
 use shared::page::{FirstPaint, Page};
 
@@ -105,20 +107,39 @@ pub enum Painted {
     Series(FirstPaint),
     /// A comparison's bar and its legend.
     Compare(FirstPaint),
+    /// The console's sign-in page: its heading and lede above the form's place.
+    ConsoleSignIn(FirstPaint),
 }
 
 /// `/console/...`: the staff console's shell, the same for every console path (the console
-/// routes in the browser); never cached.
-pub async fn console(State(state): State<AppState>) -> Response {
-    console_with(&state, StatusCode::OK)
+/// routes in the browser); never cached. A browser without a console session cookie will be
+/// shown the sign-in page, whatever the path: its skeleton is that page's top, so the page's
+/// largest paint is its first. One with a session (valid or not) gets placeholders under the
+/// console's name.
+pub async fn console(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let session = CookieJar::from_headers(&headers)
+        .get(crate::staff::SESSION_COOKIE)
+        .is_some();
+    let sign_in = (!session).then(|| Painted::ConsoleSignIn(FirstPaint::console_sign_in()));
+    console_with(&state, StatusCode::OK, sign_in)
 }
 
-/// The console's shell answered with `status` (a one-time sign-in link that is over: 410).
-pub fn console_with(state: &AppState, status: StatusCode) -> Response {
-    match &state.shell.console {
-        Some(shell) => html(status, shell.clone()),
-        None => not_built(),
-    }
+/// The console's shell answered with `status` (a one-time sign-in link that is over: 410),
+/// its skeleton painting `first_paint` or else placeholders.
+pub fn console_with(
+    state: &AppState,
+    status: StatusCode,
+    first_paint: Option<Painted>,
+) -> Response {
+    let Some(shell) = &state.shell.console else {
+        return not_built();
+    };
+    let meta = PageMeta {
+        heading: "员工工作台".into(),
+        first_paint,
+        ..fallback_meta()
+    };
+    html(status, shell.replacen(SKELETON_MARKER, &skeleton(&meta), 1))
 }
 
 fn not_built() -> Response {
@@ -484,10 +505,14 @@ fn skeleton(meta: &PageMeta) -> String {
     };
     let words = |p: &FirstPaint| (escape(&p.heading), escape(&p.lede));
     match &meta.first_paint {
-        Some(Painted::Plain(p)) => {
+        Some(painted @ (Painted::Plain(p) | Painted::ConsoleSignIn(p))) => {
             let (heading, lede) = words(p);
+            let main = match painted {
+                Painted::ConsoleSignIn(_) => "c-page c-sign-in",
+                _ => "page",
+            };
             page(
-                "page",
+                main,
                 format!("<h1>{heading}</h1><p class=\"lede\">{lede}</p>"),
             )
         }
@@ -511,6 +536,7 @@ fn skeleton(meta: &PageMeta) -> String {
                 ),
             )
         }
+
         None => format!(
             "<div id=\"skeleton\" aria-hidden=\"true\"><div class=\"sk-hero\"><h1>{}</h1></div>\
              <div class=\"sk-grid\"><i></i><i></i><i></i><i></i></div>{cards}</div>",

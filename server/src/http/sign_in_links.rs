@@ -124,5 +124,6 @@ pub async fn welcome_shell(State(state): State<AppState>, Path(token): Path<Stri
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
-    super::shell::console_with(&state, status)
+    // The link's page is not the sign-in page: placeholders until it paints.
+    super::shell::console_with(&state, status, None)
 }

@@ -19,11 +19,17 @@ const CONSUMER_BARS: Bars = Bars {
     vitals: Some((1.8, 0.02, 150.0)),
 };
 
-/// The booking form's and the console sign-in's bars: performance and accessibility ≥ 95.
+/// The booking form's bars: performance and accessibility ≥ 95.
 const FORM_BARS: Bars = Bars {
     performance: 95.0,
     accessibility: 95.0,
     vitals: None,
+};
+
+/// The console sign-in's: the form's, and issue 19's LCP ≤ 1.8 s.
+const CONSOLE_SIGN_IN_BARS: Bars = Bars {
+    vitals: Some((1.8, f64::INFINITY, f64::INFINITY)),
+    ..FORM_BARS
 };
 
 /// Every consumer page a visitor can open without a code of their own (a booking's
@@ -51,15 +57,15 @@ const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 14] = [
     ("my data", "/demo/me", CONSUMER_BARS),
     ("privacy notice", "/demo/privacy", CONSUMER_BARS),
     ("booking", "/demo/test-drive?series=byd-qin-plus", FORM_BARS),
-    ("console sign-in", "/console/", FORM_BARS),
+    ("console sign-in", "/console/", CONSOLE_SIGN_IN_BARS),
 ];
 
 /// Lighthouse runs per page; the report shows the median of each figure.
 const LIGHTHOUSE_RUNS: usize = 3;
 
 /// The bytes a first visit to `page` transfers: the shell, then the css, js and wasm it names;
-/// `brotli_kb` is the budget the page's brotli total must stay within and the aim below it,
-/// when it has them.
+/// `brotli_kb` is the budget the page's brotli total must stay within and the aim below it
+/// (none when it equals the budget), when it has them.
 pub(super) fn first_load(
     port: u16,
     page: &str,
@@ -142,11 +148,14 @@ pub(super) fn first_load(
                 "OVER"
             }
         };
+        let aim = match aim < bar {
+            true => format!(" and {} the {aim} KB aim", within(aim)),
+            false => String::new(),
+        };
         let _ = writeln!(
             report,
-            "Brotli first load is {} the {bar} KB bar and {} the {aim} KB aim.\n",
-            within(bar),
-            within(aim)
+            "Brotli first load is {} the {bar} KB bar{aim}.\n",
+            within(bar)
         );
     }
     Ok(())
@@ -172,8 +181,8 @@ pub(super) fn lighthouse(
         report,
         "Median of {LIGHTHOUSE_RUNS} runs per page (LCP range in brackets). Bars: consumer pages \
          performance ≥ 97, LCP ≤ 1.8 s, CLS ≤ 0.02, TBT ≤ 150 ms, accessibility ≥ 95; the \
-         booking form and the console sign-in performance ≥ 95, accessibility ≥ 95. TBT \
-         is simulated from the tasks Chromium observed here, so it grows with the machine's \
+         booking form and the console sign-in performance ≥ 95, accessibility ≥ 95, and the \
+         console sign-in LCP ≤ 1.8 s. TBT is simulated from the tasks Chromium observed here, so it grows with the machine's \
          load: `load` is the 1-minute load average before each page's runs.\n"
     );
     let _ = writeln!(
