@@ -4,7 +4,7 @@
 //! slug or login, or a bad value, exits non-zero with nothing created; an unknown argument
 //! is a usage error.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -14,34 +14,6 @@ use shared::console::{Role, StaffMe};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::helpers::write_dist;
-
-/// The server binary, built once for this test run (as `cargo xtask` builds it).
-fn binary() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .expect("workspace");
-            let status = Command::new(env!("CARGO"))
-                .args([
-                    "build",
-                    "--quiet",
-                    "--package",
-                    "chelink-server",
-                    "--bin",
-                    "chelink-server",
-                ])
-                .current_dir(root)
-                .status()
-                .expect("cargo build");
-            assert!(status.success(), "building chelink-server");
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map_or_else(|| root.join("target"), PathBuf::from);
-            target.join("debug").join("chelink-server")
-        })
-        .clone()
-}
 
 /// A fresh SQLite file in a temp folder of its own (removed when dropped).
 struct Scratch {
@@ -65,7 +37,7 @@ impl Scratch {
 
     /// Runs the binary with `args` on this database.
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(binary())
+        Command::new(chelink_tests::server_binary())
             .args(args)
             .env("DATABASE_URL", self.database_url())
             .env_remove("CHELINK_PUBLIC_ORIGIN")
@@ -170,7 +142,7 @@ async fn dealer_add_on_an_empty_database_prints_a_link_that_signs_the_admin_in()
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let mut serving = tokio::process::Command::new(binary())
+    let mut serving = tokio::process::Command::new(chelink_tests::server_binary())
         .env("DATABASE_URL", scratch.database_url())
         .env("PORT", port.to_string())
         .env("CHELINK_DIST", &dist)

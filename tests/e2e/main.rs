@@ -2,6 +2,7 @@
 //! driven in headless Chromium on a 375x812 phone with a WeChat user agent, as a buyer would.
 //! Run by `cargo xtask test` (it builds the app and sets CHELINK_DIST).
 
+mod adoption;
 mod attribution;
 mod booking;
 mod browser;
@@ -46,7 +47,7 @@ struct Site {
     db: server::db::Db,
     /// The server's share-link clicks on their way to the database.
     clicks: server::clicks::Clicks,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 struct TempDir(PathBuf);
@@ -101,12 +102,17 @@ impl Site {
             base,
             db,
             clicks,
-            _dir: TempDir(dir),
+            dir: TempDir(dir),
         }
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The database the server runs on, as `DATABASE_URL` names it to the command line.
+    fn database_url(&self) -> String {
+        format!("sqlite://{}?mode=rwc", self.dir.0.join("e2e.db").display())
     }
 
     async fn api<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {

@@ -16,6 +16,7 @@ pub fn StoreCard(view: StoreView, catalogue: Signal<Catalogue>) -> impl IntoView
     let session = use_session();
     let StoreView { store, setup } = view;
     let store_id = store.id;
+    let never_set_up = setup.hours.is_empty();
     let draft = RwSignal::new(StoreDraft::from_setup(&setup));
     // The form as last saved: 已保存 shows while nothing changed since.
     let saved = RwSignal::new(None::<StoreDraft>);
@@ -69,6 +70,9 @@ pub fn StoreCard(view: StoreView, catalogue: Signal<Catalogue>) -> impl IntoView
         <section class="c-card c-store" data-test="store-card" data-id=store_id.to_string()>
             <h2>{store.name}</h2>
             <p class="c-sub">{store.address}</p>
+            {never_set_up.then(|| view! {
+                <p class="notice" data-test="store-new">"新门店：营业时间和试驾时段已按常见设置预填，选好试驾车型、核对后点保存才生效"</p>
+            })}
             <Hours draft />
             <Closures draft />
             <Templates draft kind=SlotKind::TestDrive />

@@ -78,6 +78,22 @@ pub struct StoreDraft {
     pub service_templates: Vec<TemplateDraft>,
 }
 
+impl StoreDraft {
+    fn usual(series_ids: Vec<String>) -> Self {
+        let open = Day {
+            closed: false,
+            periods: vec![Period::new("09:00", "18:00")],
+        };
+        Self {
+            days: vec![open; 7],
+            closures: Vec::new(),
+            templates: vec![TemplateDraft::default()],
+            series_ids,
+            service_templates: Vec::new(),
+        }
+    }
+}
+
 impl TemplateDraft {
     fn from_template(t: &SlotTemplate) -> Self {
         Self {
@@ -91,7 +107,12 @@ impl TemplateDraft {
 }
 
 impl StoreDraft {
+    /// The form for a store's setup; a store never set up (no hours) starts from the usual
+    /// one, every day 09:00–18:00 with hourly test drives, to check and save.
     pub fn from_setup(setup: &StoreSetup) -> Self {
+        if setup.hours.is_empty() && setup.templates.is_empty() {
+            return Self::usual(setup.series_ids.clone());
+        }
         let days = (1..=7)
             .map(|weekday| {
                 let mut hours: Vec<&OpeningHours> = setup
