@@ -14,23 +14,11 @@ use shared::quote::DealerTerms;
 
 use crate::booking::fill;
 use crate::browser::{erase, find, screenshot, tap_on, wait_text, wait_url, Driver};
+use crate::staff::set_password;
 use crate::Site;
 
 const DEALER: &str = "jr-auto";
 const SERIES: &str = "xiaomi-su7";
-
-/// Sets a password on a one-time link's page and waits for 今日.
-async fn set_password(phone: &Client, password: &str) {
-    for field in ["set-password", "set-password-again"] {
-        find(phone, &format!("[data-test={field}]"))
-            .await
-            .send_keys(password)
-            .await
-            .unwrap();
-    }
-    tap_on(phone, "[data-test=save-password]").await;
-    wait_url(phone, |u| u.ends_with("/console/")).await;
-}
 
 /// Adds a consultant of the one store on 员工; their one-time link.
 async fn add_consultant(admin: &Client, name: &str, login: &str, phone: &str) -> String {

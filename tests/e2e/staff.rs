@@ -9,7 +9,7 @@ use crate::browser::{find, screenshot, tap_on, wait_text, wait_url, Driver};
 use crate::Site;
 
 /// Sets a password on the welcome page and waits for 今日.
-async fn set_password(phone: &fantoccini::Client, password: &str) {
+pub async fn set_password(phone: &fantoccini::Client, password: &str) {
     find(phone, "[data-test=set-password]")
         .await
         .send_keys(password)
