@@ -70,8 +70,9 @@ fn SeriesRow(series: CatalogSeries) -> impl IntoView {
         }
         Some(Err(e)) => {
             error.set(Some(e.message()));
-            // Back to what the server holds.
-            shown.set(shown.get_untracked());
+            // Back to what the server holds: `update` notifies even though the row is
+            // unchanged, so each switch's `checked` is set again from it.
+            shown.update(|_| {});
         }
         None => {}
     });
