@@ -204,7 +204,7 @@ pub struct SeriesRecord {
 
 /// Everything one dealer sells: its series in its order, and their trims with its prices.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Offer {
+pub struct Lineup {
     pub series: Vec<SeriesRecord>,
     /// In the dealer's series order, then catalogue order.
     pub trims: Vec<Trim>,
@@ -251,7 +251,7 @@ struct ListingRow {
     source: String,
 }
 
-/// Which part of a dealer's offer to read: the database is asked for those rows only.
+/// Which part of a dealer's lineup to read: the database is asked for those rows only.
 #[derive(Clone, Copy, Debug)]
 pub enum Scope<'a> {
     /// Everything it sells (the catalogue, the selection).
@@ -298,7 +298,7 @@ impl Scope<'_> {
 }
 
 /// Loads the part of what a dealer sells that `scope` names.
-pub async fn offer(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<Offer> {
+pub async fn lineup(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<Lineup> {
     let (series_where, series_binds) = scope.condition(false);
     let sql = format!(
         "SELECT s.id, s.brand_id, b.name_zh AS brand_zh, b.name_en AS brand_en, s.name_zh, \
@@ -415,10 +415,10 @@ pub async fn offer(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<Of
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
-    Ok(Offer { series, trims })
+    Ok(Lineup { series, trims })
 }
 
-impl Offer {
+impl Lineup {
     /// The trims of one series, cheapest guide price first, unknown prices last.
     pub fn series_trims(&self, series_id: &str) -> Vec<Trim> {
         let mut trims: Vec<Trim> = self

@@ -34,8 +34,8 @@ both! {
             .await
             .expect("dealer")
             .expect("leapmotor");
-        let offer = server::catalog::offer(&app.db, dealer.id, server::catalog::Scope::All).await.expect("offer");
-        assert_eq!(recs, rank(&answers(), &offer.candidates()));
+        let lineup = server::catalog::lineup(&app.db, dealer.id, server::catalog::Scope::All).await.expect("lineup");
+        assert_eq!(recs, rank(&answers(), &lineup.candidates()));
 
         // six people: the known six-seater first, no known five-seater at all
         let family = Answers {

@@ -73,8 +73,8 @@ fn trim_ids(Query(pairs): Query<Vec<(String, String)>>) -> Result<Vec<String>, E
 
 async fn build_comparison(state: &AppState, dealer: &str, ids: &[String]) -> Result<Ready, Error> {
     let record = Dealer::find(state, dealer).await?;
-    let offer = catalog::offer(&state.db, record.id, Scope::Trims(ids)).await?;
-    let (trims, dropped) = offer.pick(ids);
+    let lineup = catalog::lineup(&state.db, record.id, Scope::Trims(ids)).await?;
+    let (trims, dropped) = lineup.pick(ids);
     let layout = catalog::layout(&state.db).await?;
     Ready::json(&Comparison {
         groups: compare(&layout, &trims),

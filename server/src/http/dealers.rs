@@ -42,8 +42,8 @@ pub async fn home(
 async fn build_home(state: &AppState, dealer: &str) -> Result<Ready, Error> {
     let record = Dealer::find(state, dealer).await?;
     let stores = catalog::stores(&state.db, record.id).await?;
-    let offer = catalog::offer(&state.db, record.id, Scope::Featured).await?;
-    let featured = offer.summaries();
+    let lineup = catalog::lineup(&state.db, record.id, Scope::Featured).await?;
+    let featured = lineup.summaries();
     let series_on_sale = catalog::series_on_sale(&state.db, record.id).await?;
     Ready::json(&DealerHome {
         dealer: record.dealer,

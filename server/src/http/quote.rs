@@ -54,6 +54,6 @@ pub async fn recommendations(
     Json(answers): Json<Answers>,
 ) -> Result<axum::Json<Vec<Recommendation>>, Error> {
     answers.validate().map_err(Error::Unprocessable)?;
-    let offer = catalog::offer(&state.db, record.id, catalog::Scope::All).await?;
-    Ok(axum::Json(rank(&answers, &offer.candidates())))
+    let lineup = catalog::lineup(&state.db, record.id, catalog::Scope::All).await?;
+    Ok(axum::Json(rank(&answers, &lineup.candidates())))
 }

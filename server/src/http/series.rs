@@ -68,13 +68,13 @@ pub async fn list(
 
 async fn build_list(state: &AppState, dealer: &str, filter: CatalogFilter) -> Result<Ready, Error> {
     let record = Dealer::find(state, dealer).await?;
-    let offer = catalog::offer(&state.db, record.id, Scope::All).await?;
-    let all = offer.summaries();
+    let lineup = catalog::lineup(&state.db, record.id, Scope::All).await?;
+    let all = lineup.summaries();
     let items: Vec<_> = filter.apply(&all).into_iter().cloned().collect();
     Ready::json(&SeriesList {
         total: items.len() as i64,
         items,
-        brands: offer.brands(),
+        brands: lineup.brands(),
     })
     .await
 }
@@ -110,13 +110,13 @@ pub async fn detail(
 
 async fn build_detail(state: &AppState, dealer: &str, series: &str) -> Result<Ready, Error> {
     let record = Dealer::find(state, dealer).await?;
-    let offer = catalog::offer(&state.db, record.id, Scope::Series(series)).await?;
-    let summary = offer
+    let lineup = catalog::lineup(&state.db, record.id, Scope::Series(series)).await?;
+    let summary = lineup
         .series
         .first()
-        .map(|s| offer.summary(s))
+        .map(|s| lineup.summary(s))
         .ok_or_else(|| Error::NotFound("未找到该车系".into()))?;
-    let trims = offer.series_trims(&summary.id);
+    let trims = lineup.series_trims(&summary.id);
     let layout = catalog::layout(&state.db).await?;
     let steps = trim_steps(&layout, &trims);
     Ready::json(&SeriesDetail {

@@ -338,11 +338,11 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             format!("{dealer}在售车型，按价格、能源、车身、座位筛选。"),
         ),
         Page::Series(series) => {
-            let offer = catalog::offer(&state.db, record.id, Scope::Series(&series)).await?;
-            let Some(s) = offer.series.first() else {
+            let lineup = catalog::lineup(&state.db, record.id, Scope::Series(&series)).await?;
+            let Some(s) = lineup.series.first() else {
                 return Ok(not_found());
             };
-            let summary = offer.summary(s);
+            let summary = lineup.summary(s);
             let painted = Painted::Series(FirstPaint::series(&summary));
             let price = match (summary.guide_min, summary.guide_max) {
                 (Some(min), Some(max)) => format!("厂商指导价{}", money::wan_range(min, max)),
@@ -362,8 +362,8 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         Page::Compare => {
             let ids = shared::compare::parse_trim_ids(&param("trims"));
             let ids = &ids[..ids.len().min(shared::compare::MAX_COMPARE)];
-            let offer = catalog::offer(&state.db, record.id, Scope::Trims(ids)).await?;
-            let (trims, _) = offer.pick(ids);
+            let lineup = catalog::lineup(&state.db, record.id, Scope::Trims(ids)).await?;
+            let (trims, _) = lineup.pick(ids);
             let names: Vec<String> = trims.iter().map(|t| t.full_name()).collect();
             if names.is_empty() {
                 ok(
@@ -419,13 +419,13 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         ),
         Page::Calculator => {
             let trim = param("trim");
-            let offer = catalog::offer(
+            let lineup = catalog::lineup(
                 &state.db,
                 record.id,
                 Scope::Trims(std::slice::from_ref(&trim)),
             )
             .await?;
-            match offer.trims.iter().find(|t| t.id == trim) {
+            match lineup.trims.iter().find(|t| t.id == trim) {
                 Some(t) => ok(
                     format!("{} 落地价计算 - {dealer}", t.full_name()),
                     "购置税、保险、上牌费逐项计算，支持贷款月供。".into(),
