@@ -155,6 +155,21 @@ pub async fn compare(dealer: &str, trims: &[String]) -> Result<Comparison, Error
     get(&shared::page::compare_request(dealer, trims)).await
 }
 
+/// `GET /dealers/{dealer}/offers`: the offers that hold today, filtered in the browser.
+pub async fn offers(dealer: &str) -> Result<shared::offer::OfferList, Error> {
+    get(&format!("{}/offers", base(dealer))).await
+}
+
+/// `GET /dealers/{dealer}/hot-searches`: what buyers searched most this week.
+pub async fn hot_searches(dealer: &str) -> Result<shared::search::HotSearches, Error> {
+    get(&format!("{}/hot-searches", base(dealer))).await
+}
+
+/// `POST /dealers/{dealer}/searches`: a search the buyer made, for 热门搜索.
+pub async fn record_search(dealer: &str, search: &shared::search::SearchMade) -> Result<(), Error> {
+    post(&format!("{}/searches", base(dealer)), search).await
+}
+
 /// `POST /dealers/{dealer}/quote`: the same quote the calculator computes locally.
 pub async fn quote(dealer: &str, request: &QuoteRequest) -> Result<Quote, Error> {
     post(&format!("{}/quote", base(dealer)), request).await

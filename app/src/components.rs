@@ -6,6 +6,7 @@ pub mod enquiry_sheet;
 pub mod field_error;
 pub mod filter_chips;
 pub mod lazy_page;
+pub mod offer_list;
 pub mod price_tag;
 pub mod series_card;
 pub mod share_button;

@@ -10,6 +10,7 @@ pub mod me;
 pub mod models;
 pub mod my_bookings;
 pub mod not_found;
+pub mod offers;
 pub mod owner;
 pub mod owner_points;
 pub mod owner_reminders;
@@ -39,7 +40,7 @@ macro_rules! lazy_chunk {
 }
 
 #[cfg(not(feature = "console"))]
-lazy_chunk!(models, models_chunk, models::Models);
+lazy_chunk!(models, models_chunk, CataloguePages);
 #[cfg(not(feature = "console"))]
 lazy_chunk!(series, series_chunk, ModelPages);
 #[cfg(not(feature = "console"))]
@@ -50,6 +51,17 @@ lazy_chunk!(select, select_chunk, select::Select);
 lazy_chunk!(calculator, calculator_chunk, calculator::Calculator);
 #[cfg(not(feature = "console"))]
 lazy_chunk!(bookings, bookings_chunk, Bookings);
+
+/// The catalogue and the offers share one lazily loaded chunk: the offers are read beside the
+/// models they are for.
+#[component]
+pub fn CataloguePages() -> impl IntoView {
+    if matches!(crate::current_page(), Some(Page::Offers)) {
+        view! { <offers::Offers /> }.into_any()
+    } else {
+        view! { <models::Models /> }.into_any()
+    }
+}
 
 /// A model page and a consultant's showcase share one lazily loaded chunk: the showcase is
 /// opened to go on to its models, and a lazy route of its own would cut every other page's

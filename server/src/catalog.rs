@@ -8,6 +8,7 @@ use shared::catalog::{
 };
 use shared::compare::{Better, SpecGroup, SpecItem};
 use shared::console::{CatalogSeries, SeriesOnSale};
+use shared::date::Date;
 use shared::quote::DealerTerms;
 use shared::select::Candidate;
 use shared::tax::{Listing, ReliefPeriod, VesselTaxRates, VESSEL_TAX_BANDS};
@@ -297,8 +298,14 @@ impl Scope<'_> {
     }
 }
 
-/// Loads the part of what a dealer sells that `scope` names.
-pub async fn lineup(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<Lineup> {
+/// Loads the part of what a dealer sells that `scope` names, with the dealer prices that hold
+/// on `today` (outside its days a dealer price is not shown: the guide price holds).
+pub async fn lineup(
+    db: &Db,
+    dealer_id: i64,
+    scope: Scope<'_>,
+    today: Date,
+) -> sqlx::Result<Lineup> {
     let (series_where, series_binds) = scope.condition(false);
     let sql = format!(
         "SELECT s.id, s.brand_id, b.name_zh AS brand_zh, b.name_en AS brand_en, s.name_zh, \
@@ -315,10 +322,14 @@ pub async fn lineup(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<L
     }
     let series_rows: Vec<SeriesRow> = query.fetch_all(&db.pool).await?;
     let (trim_where, trim_binds) = scope.condition(true);
+    let day = format!("${}", trim_binds.len() + 2);
     let sql = format!(
         "SELECT t.id, t.series_id, s.name_zh AS series_name, t.name_zh, t.model_year, \
-         t.guide_price, dt.dealer_price, t.energy_type, t.seats, t.displacement_ml, t.eaer_km, \
-         t.specs \
+         t.guide_price, \
+         CASE WHEN (dt.price_from IS NULL OR dt.price_from <= {day}) \
+              AND (dt.price_until IS NULL OR dt.price_until >= {day}) \
+              THEN dt.dealer_price END AS dealer_price, \
+         t.energy_type, t.seats, t.displacement_ml, t.eaer_km, t.specs \
          FROM dealer_trims dt JOIN trims t ON t.id = dt.trim_id \
          JOIN series s ON s.id = t.series_id \
          JOIN dealer_series ds ON ds.dealer_id = dt.dealer_id AND ds.series_id = t.series_id \
@@ -329,7 +340,7 @@ pub async fn lineup(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<L
     for bind in &trim_binds {
         query = query.bind(bind.as_str());
     }
-    let trim_rows: Vec<TrimRow> = query.fetch_all(&db.pool).await?;
+    let trim_rows: Vec<TrimRow> = query.bind(today.to_string()).fetch_all(&db.pool).await?;
     let sql = format!(
         "SELECT l.trim_id, l.period, l.listed, l.source \
          FROM trim_listings l JOIN dealer_trims dt ON dt.trim_id = l.trim_id \
@@ -626,32 +637,6 @@ pub async fn put_on_sale(
         .await?
         .into_iter()
         .find(|s| s.id == series_id))
-}
-
-/// A dealer's price of one trim it sells (`None`: the guide price again), its catalogue marked
-/// changed in the same transaction. `false` when the dealer does not sell the trim.
-pub async fn set_dealer_price(
-    db: &Db,
-    dealer_id: i64,
-    trim_id: &str,
-    price: Option<i64>,
-) -> sqlx::Result<bool> {
-    let mut tx = crate::db::begin_write(db).await?;
-    let updated = sqlx::query(
-        "UPDATE dealer_trims SET dealer_price = $1 WHERE dealer_id = $2 AND trim_id = $3",
-    )
-    .bind(price)
-    .bind(dealer_id)
-    .bind(trim_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        return Ok(false);
-    }
-    changed(&mut tx, dealer_id).await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 /// A row the schema allows but the code cannot read (an unknown key, bad JSON): a decode error,

@@ -19,11 +19,14 @@ pub mod leads;
 pub mod links;
 pub mod loyalty;
 pub mod me;
+pub mod offers;
 pub mod openapi;
 pub mod owners;
+pub mod prices;
 pub mod proof;
 pub mod qr;
 pub mod quote;
+pub mod searches;
 pub mod security;
 pub mod series;
 pub mod service;
@@ -176,6 +179,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(series::list))
         .routes(routes!(series::detail))
         .routes(routes!(compare::compare_trims))
+        .routes(routes!(offers::list))
+        .routes(routes!(searches::record))
+        .routes(routes!(searches::hot))
         .routes(routes!(quote::quote))
         .routes(routes!(quote::recommendations))
         .routes(routes!(test_drive::offer))
@@ -231,7 +237,10 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::staff_audit))
         .routes(routes!(console::stores, console::add_store))
         .routes(routes!(console::save_store))
-        .routes(routes!(console::save_price))
+        .routes(routes!(prices::book))
+        .routes(routes!(offers::desk, offers::add))
+        .routes(routes!(offers::update, offers::remove))
+        .routes(routes!(prices::set))
         .routes(routes!(catalog::series))
         .routes(routes!(catalog::put_on_sale))
         .routes(routes!(links::create, links::mine))

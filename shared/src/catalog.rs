@@ -361,6 +361,9 @@ pub struct SeriesDetail {
     pub trims: Vec<Trim>,
     /// What each step up the trim ladder buys.
     pub steps: Vec<crate::compare::TrimStep>,
+    /// The offers for the series or one of its trims that hold today.
+    #[serde(default)]
+    pub offers: Vec<crate::offer::OfferView>,
 }
 
 /// Top-level paths that are the platform's, not a dealer's (`/console`, `/s/{code}`, `/api`,

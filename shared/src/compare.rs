@@ -95,6 +95,10 @@ pub struct Comparison {
     pub trims: Vec<TrimHead>,
     pub groups: Vec<CompareGroup>,
     pub dropped: Vec<String>,
+    /// The offers that hold today for the trims compared (a series-wide one for each of its
+    /// trims).
+    #[serde(default)]
+    pub offers: Vec<crate::offer::OfferView>,
 }
 
 /// What moving from one trim to the next dearer one buys.

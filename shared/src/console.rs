@@ -509,26 +509,6 @@ impl SeriesOnSale {
     }
 }
 
-/// `PUT /api/v1/console/prices/{trim}` (managers): the dealer's price of a trim it sells, in
-/// yuan; `None` sells it at the guide price again.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DealerPrice {
-    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10000000))]
-    pub dealer_price: Option<i64>,
-}
-
-impl DealerPrice {
-    pub fn validate(&self) -> Result<(), ApiError> {
-        match self.dealer_price {
-            Some(price) if !(1..=crate::filter::PRICE_LIMIT).contains(&price) => Err(
-                ApiError::invalid("dealer_price", "报价须在1元到1000万元之间"),
-            ),
-            _ => Ok(()),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -593,17 +573,6 @@ mod tests {
         ] {
             assert_eq!(change.validate().unwrap_err().field.as_deref(), Some(field));
         }
-    }
-
-    #[test]
-    fn a_dealer_price_is_a_whole_yuan_amount_up_to_ten_million() {
-        let price = |p| DealerPrice { dealer_price: p }.validate().is_ok();
-        assert!(price(None));
-        assert!(price(Some(1)));
-        assert!(price(Some(10_000_000)));
-        assert!(!price(Some(0)));
-        assert!(!price(Some(-5)));
-        assert!(!price(Some(10_000_001)));
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub enum Page {
     Owner,
     /// `/{dealer}/owner/bind/{code}`: the link a delivery prints, binding the car.
     OwnerBind(String),
+    /// `/{dealer}/offers?series=...&group=...`: the dealer's offers that hold today.
+    Offers,
 }
 
 impl Page {
@@ -108,6 +110,7 @@ impl Page {
     pub const CONSULTANT: &'static str = "c";
     pub const OWNER: &'static str = "owner";
     pub const BIND: &'static str = "bind";
+    pub const OFFERS: &'static str = "offers";
 
     /// Every lazily loaded chunk, as the app's `#[lazy(name)]` entries name them
     /// (`app/src/pages.rs`) and `cargo xtask build` finds them.
@@ -144,6 +147,7 @@ impl Page {
                 Page::Consultant((*handle).to_string())
             }
             [Self::OWNER] => Page::Owner,
+            [Self::OFFERS] => Page::Offers,
             [Self::OWNER, Self::BIND, code] if !code.is_empty() => {
                 Page::OwnerBind((*code).to_string())
             }
@@ -169,6 +173,7 @@ impl Page {
             Page::Consultant(handle) => format!("/{dealer}/{}/{handle}", Self::CONSULTANT),
             Page::Owner => format!("/{dealer}/{}", Self::OWNER),
             Page::OwnerBind(code) => format!("/{dealer}/{}/{}/{code}", Self::OWNER, Self::BIND),
+            Page::Offers => format!("/{dealer}/{}", Self::OFFERS),
         }
     }
 
@@ -189,6 +194,7 @@ impl Page {
             Page::Consultant(_) => "顾问名片",
             Page::Owner => "车主服务",
             Page::OwnerBind(_) => "车辆绑定",
+            Page::Offers => "本店优惠",
         }
     }
 
@@ -205,6 +211,7 @@ impl Page {
             Self::TEST_DRIVE => Page::TestDrive,
             "showcase" => Page::Consultant(String::new()),
             Self::OWNER => Page::Owner,
+            Self::OFFERS => Page::Offers,
             _ => return None,
         })
     }
@@ -213,7 +220,8 @@ impl Page {
     pub fn chunk(&self) -> Option<&'static str> {
         match self {
             Page::Home => None,
-            Page::Models => Some("models"),
+            // The offers are read beside the catalogue: they share its chunk.
+            Page::Models | Page::Offers => Some("models"),
             // A showcase is opened to go on to its models: it shares their chunk.
             Page::Series(_) | Page::Consultant(_) => Some("series"),
             Page::Compare => Some("compare"),
@@ -255,6 +263,10 @@ impl Page {
             Page::Privacy => (
                 "个人信息保护说明",
                 "简而言之：本店只收集为您安排试驾、告诉您价格所需的姓名和手机号，不用于其他目的；完整手机号只有为您服务的顾问和门店管理人员能看到；您可以随时在「我的信息」查看，并一键删除。",
+            ),
+            Page::Offers => (
+                "本店优惠",
+                "本店正在进行的购车优惠和用车权益，按车型和类型筛选；每项都写明适用车型、门店和截止日期，过期自动下线。到店前可先询底价或预约试驾。",
             ),
             Page::MyBookings => (
                 "我的预约",
@@ -314,6 +326,7 @@ impl Page {
                 ]
             }
             Page::Owner => vec![format!("{base}/owner")],
+            Page::Offers => vec![format!("{base}/offers")],
             // Binding is a write: the page makes it, never a preload.
             Page::Home | Page::Select | Page::Privacy | Page::OwnerBind(_) => Vec::new(),
         };

@@ -34,7 +34,7 @@ both! {
             .await
             .expect("dealer")
             .expect("leapmotor");
-        let lineup = server::catalog::lineup(&app.db, dealer.id, server::catalog::Scope::All).await.expect("lineup");
+        let lineup = server::catalog::lineup(&app.db, dealer.id, server::catalog::Scope::All, server::clock::Clock::now().today()).await.expect("lineup");
         assert_eq!(recs, rank(&answers(), &lineup.candidates()));
 
         // six people: the known six-seater first, no known five-seater at all

@@ -22,6 +22,7 @@ mod fake_wechat;
 mod hand_over;
 mod lifetimes;
 mod links;
+mod offers;
 mod owner;
 mod privacy;
 mod screens;

@@ -9,7 +9,7 @@ use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
 use crate::nav::{use_nav, Entry};
 
-use super::{api, use_session, CATALOG, HAND_OVER, SETTINGS, STAFF, TODAY, WECHAT};
+use super::{api, use_session, CATALOG, HAND_OVER, OFFERS, PRICES, SETTINGS, STAFF, TODAY, WECHAT};
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -88,6 +88,14 @@ pub fn Account() -> impl IntoView {
                 <a class="c-card c-entry" href=CATALOG data-test="catalog-entry">
                     <strong>"车型"</strong>
                     <span class="c-sub">"从平台车型库选择在售车系和主推车系"</span>
+                </a>
+                <a class="c-card c-entry" href=PRICES data-test="prices-entry">
+                    <strong>"价格"</strong>
+                    <span class="c-sub">"本店价与有效期、改价记录"</span>
+                </a>
+                <a class="c-card c-entry" href=OFFERS data-test="offers-entry">
+                    <strong>"优惠"</strong>
+                    <span class="c-sub">"购车优惠与用车权益，到期自动下线"</span>
                 </a>
             </Show>
             <Show when=move || session.is_admin()>

@@ -14,6 +14,7 @@ use shared::console::{
     StatusChange, StoreSaved, StoreSetup, StoreView, Today,
 };
 use shared::link::{Link, NewLink};
+use shared::offer::{DealerPrice, OfferDesk, OfferDraft, PriceBook, StaffOffer, TrimPrice};
 use shared::profile::Profile;
 use shared::settings::{DealerSettings, QuoteSettings, StoreProfile};
 use shared::staff::{
@@ -323,6 +324,34 @@ pub async fn catalog() -> Result<Vec<CatalogSeries>, Error> {
 /// `PUT /catalog/series/{id}` (managers): on sale or not, featured or not.
 pub async fn put_on_sale(id: &str, change: &SeriesOnSale) -> Result<CatalogSeries, Error> {
     send_json(Request::put(&format!("{BASE}/catalog/series/{id}")), change).await
+}
+
+/// `GET /prices` (managers): every trim on sale with its price and days, and the change log.
+pub async fn prices() -> Result<PriceBook, Error> {
+    send(Request::get(&format!("{BASE}/prices"))).await
+}
+
+/// `PUT /prices/{trim}` (managers): the dealer's price of a trim and the days it holds.
+pub async fn set_price(trim: &str, price: &DealerPrice) -> Result<TrimPrice, Error> {
+    send_json(Request::put(&format!("{BASE}/prices/{trim}")), price).await
+}
+
+/// `GET /offers` (managers): every offer, and the series, trims and stores one may name.
+pub async fn offers() -> Result<OfferDesk, Error> {
+    send(Request::get(&format!("{BASE}/offers"))).await
+}
+
+/// `POST /offers` or `PUT /offers/{id}` (managers): a new offer, or one changed.
+pub async fn save_offer(id: Option<i64>, draft: &OfferDraft) -> Result<StaffOffer, Error> {
+    match id {
+        None => send_json(Request::post(&format!("{BASE}/offers")), draft).await,
+        Some(id) => send_json(Request::put(&format!("{BASE}/offers/{id}")), draft).await,
+    }
+}
+
+/// `DELETE /offers/{id}` (managers).
+pub async fn remove_offer(id: i64) -> Result<(), Error> {
+    send(Request::delete(&format!("{BASE}/offers/{id}"))).await
 }
 
 /// `GET /wechat` (admins): the official account's settings, without the secret.

@@ -18,8 +18,10 @@ mod leads;
 mod links;
 mod loyalty;
 mod new_store;
+mod offers;
 mod owners;
 mod poster;
+mod prices;
 mod profile;
 mod referrals;
 mod reminder_tasks;
@@ -55,6 +57,8 @@ const WECHAT: &str = "/console/wechat";
 const OWNERS: &str = "/console/owners";
 const STAFF: &str = "/console/staff";
 const CATALOG: &str = "/console/catalog";
+const PRICES: &str = "/console/prices";
+const OFFERS: &str = "/console/offers";
 const HAND_OVER: &str = "/console/hand-over";
 const SETTINGS: &str = "/console/settings";
 
@@ -245,6 +249,8 @@ enum Route {
     Account,
     WeChat,
     Catalog,
+    Prices,
+    Offers,
     /// 离职继承, of the departing person the path names, if it does.
     HandOver(Option<i64>),
     Settings,
@@ -273,6 +279,8 @@ impl Route {
             ["account"] => Route::Account,
             ["wechat"] => Route::WeChat,
             ["catalog"] => Route::Catalog,
+            ["prices"] => Route::Prices,
+            ["offers"] => Route::Offers,
             ["hand-over"] => Route::HandOver(None),
             ["settings"] => Route::Settings,
             ["staff", who, "hand-over"] => Route::HandOver(Some(id(who)?)),

@@ -48,6 +48,8 @@ tabs! {
     staff: Route::Staff | Route::HandOver(_) => StaffPages,
     settings: Route::Settings => super::settings::Settings,
     catalog: Route::Catalog => super::catalog::Catalog,
+    prices: Route::Prices => super::prices::Prices,
+    offers: Route::Offers => super::offers::Offers,
 }
 
 /// 线索: the list, a lead, its delivery.

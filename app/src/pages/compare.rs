@@ -7,12 +7,15 @@
 use leptos::prelude::*;
 use shared::booking::EnquiryRequest;
 use shared::compare::{parse_trim_ids, Comparison, TrimHead, MAX_COMPARE};
+use shared::glossary;
 use shared::money;
+use shared::offer::OfferView;
 use shared::page::{FirstPaint, Page};
 use shared::quote::{quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
+use crate::components::offer_list::OfferTags;
 use crate::components::share_button::{Share, ShareButton};
 use crate::components::status::{LoadError, Loading};
 use crate::nav::{use_nav, Entry};
@@ -192,6 +195,8 @@ fn Table(
     let dealer = use_dealer();
     let basket = expect_context::<Basket>();
     let slug = dealer.slug.get_untracked();
+    // The spec name tapped for its explanation (`shared::glossary`), shown under its row.
+    let term = RwSignal::new(None::<String>);
     let columns = comparison.trims.len();
     if columns > 0 {
         let names: Vec<&str> = comparison.trims.iter().map(|t| t.name.as_str()).collect();
@@ -249,7 +254,7 @@ fn Table(
         .collect_view();
 
     let loan = terms.default_loan();
-    let prices = view! { <PriceRows trims=comparison.trims.clone() terms /> };
+    let prices = view! { <PriceRows trims=comparison.trims.clone() offers=comparison.offers.clone() terms /> };
     let ask = RwSignal::new(None::<Ask>);
     let leads = view! { <LeadRow trims=comparison.trims.clone() ask /> };
     let send: Enquire = Action::new_unsync(move |request: &EnquiryRequest| {
@@ -316,9 +321,42 @@ fn Table(
                                     data-key=r.key.clone()
                                     data-same=r.same.to_string()
                                 >
-                                    <th scope="row">{r.name_zh.clone()}</th>
+                                    <th scope="row">{match glossary::explain(&r.key) {
+                                        Some(_) => {
+                                            let key = r.key.clone();
+                                            let open = r.key.clone();
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="term"
+                                                    data-test="term"
+                                                    aria-expanded=move || term.with(|t| t.as_deref() == Some(open.as_str())).to_string()
+                                                    on:click=move |_| term.update(|t| {
+                                                        *t = match t.as_deref() == Some(key.as_str()) {
+                                                            true => None,
+                                                            false => Some(key.clone()),
+                                                        }
+                                                    })
+                                                >
+                                                    {r.name_zh.clone()}
+                                                </button>
+                                            }
+                                            .into_any()
+                                        }
+                                        None => r.name_zh.clone().into_any(),
+                                    }}</th>
                                     {cells}
                                 </tr>
+                                {glossary::explain(&r.key).map(|text| {
+                                    let key = r.key.clone();
+                                    view! {
+                                        <Show when=move || term.with(|t| t.as_deref() == Some(key.as_str()))>
+                                            <tr class="explain">
+                                                <td colspan=columns + 1 data-test="term-explanation">{text}</td>
+                                            </tr>
+                                        </Show>
+                                    }
+                                })}
                             }
                         })
                         .collect_view()
@@ -421,7 +459,7 @@ fn LeadRow(trims: Vec<TrimHead>, ask: RwSignal<Option<Ask>>) -> impl IntoView {
 /// at the dealer's default loan, both by `shared::quote` exactly as the calculator opens (each
 /// figure links there), the lowest marked.
 #[component]
-fn PriceRows(trims: Vec<TrimHead>, terms: DealerTerms) -> impl IntoView {
+fn PriceRows(trims: Vec<TrimHead>, offers: Vec<OfferView>, terms: DealerTerms) -> impl IntoView {
     let slug = use_dealer().slug.get_untracked();
     let today = crate::today();
     {
@@ -478,10 +516,31 @@ fn PriceRows(trims: Vec<TrimHead>, terms: DealerTerms) -> impl IntoView {
                 </tr>
             }
         };
+        // The offers that hold today, beside the prices: a row only when there are some.
+        let offer_row = (!offers.is_empty()).then(|| {
+            let cells = trims
+                .iter()
+                .map(|t| {
+                    let offers = offers.clone();
+                    view! {
+                        <td data-test="offer-cell" data-id=t.id.clone()>
+                            <OfferTags offers series_id=t.series_id.clone() trim_id=t.id.clone() />
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr data-test="compare-row" data-key="offers" data-same="false">
+                    <th scope="row">"本店优惠"</th>
+                    {cells}
+                </tr>
+            }
+        });
         view! {
             <tbody data-test="compare-group" data-key="price">
                 {row("otr_total", "落地价（全款）", "full")}
                 {row("monthly_payment", "月供", "loan")}
+                {offer_row}
             </tbody>
         }
     }

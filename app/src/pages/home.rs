@@ -39,6 +39,12 @@ pub fn Home() -> impl IntoView {
             "entry-calculator",
         ),
         (
+            Page::Offers,
+            "本店优惠",
+            "购车优惠、用车权益一览",
+            "entry-offers",
+        ),
+        (
             Page::TestDrive,
             "预约试驾",
             "选门店和时间，到店试驾",

@@ -7,13 +7,18 @@ use leptos::prelude::*;
 use shared::catalog::{BodyType, EnergyType, SeriesSummary};
 use shared::filter::{CatalogFilter, Sort, PRICE_BANDS, QUERY_LIMIT};
 use shared::page::Page;
+use shared::search::SearchMade;
 
 use crate::components::filter_chips::ChipRow;
 use crate::components::series_card::SeriesCard;
 use crate::components::status::{sells_nothing, LoadError, Loading, NothingOnSale};
 use crate::nav::{use_nav, Entry, Query};
 use crate::pages::not_found::NotFound;
+use crate::timer::Timeout;
 use crate::{api, use_dealer};
+
+/// How long typing must pause before a search counts for 热门搜索.
+const RECORD_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
 
 const KEYS: [&str; 8] = [
     "price_min",
@@ -99,13 +104,66 @@ pub fn Models() -> impl IntoView {
             typed.set(q);
         }
     });
-    let on_search = move |ev: leptos::ev::Event| {
-        let text: String = event_target_value(&ev).chars().take(QUERY_LIMIT).collect();
+    // A search is recorded for 热门搜索 once typing has paused and it found something; the
+    // timeout goes with the page.
+    let pause = Timeout::new();
+    let search = move |text: String| {
         typed.set(text.clone());
         let mut f = filter.get_untracked();
-        let text = text.trim();
-        f.q = (!text.is_empty()).then(|| text.to_string());
+        let text = text.trim().to_string();
+        f.q = (!text.is_empty()).then(|| text.clone());
         set_filter.run((f, Entry::Replace));
+        pause.cancel();
+        let made = SearchMade { q: text };
+        if made.normalized().is_ok() {
+            pause.start(RECORD_AFTER, move || {
+                let found = shown.with_untracked(|s| {
+                    s.as_ref()
+                        .and_then(|r| r.as_ref().ok())
+                        .is_some_and(|l| !l.is_empty())
+                });
+                if found {
+                    let slug = dealer.slug.get_untracked();
+                    leptos::task::spawn_local(async move {
+                        // Counting is best effort: a failure changes nothing on the page.
+                        let _ = api::record_search(&slug, &made).await;
+                    });
+                }
+            });
+        }
+    };
+    let on_search = move |ev: leptos::ev::Event| {
+        search(event_target_value(&ev).chars().take(QUERY_LIMIT).collect());
+    };
+    let hot = LocalResource::new(move || {
+        let slug = dealer.slug.get();
+        async move {
+            api::hot_searches(&slug)
+                .await
+                .map(|h| h.queries)
+                .unwrap_or_default()
+        }
+    });
+    let hot_chips = move || {
+        let queries = hot.get().unwrap_or_default();
+        (typed.with(|t| t.trim().is_empty()) && !queries.is_empty()).then(|| {
+            view! {
+                <div class="hot-searches" data-test="hot-searches">
+                    <span class="chip-label">"热门搜索"</span>
+                    {queries
+                        .into_iter()
+                        .map(|q| {
+                            let text = q.clone();
+                            view! {
+                                <button type="button" class="chip" data-test="hot-search" on:click=move |_| search(text.clone())>
+                                    {q}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+        })
     };
 
     let price_options = PRICE_BANDS
@@ -183,6 +241,7 @@ pub fn Models() -> impl IntoView {
                     on:input=on_search
                 />
             </div>
+            {hot_chips}
             <div class="filters">
                 <ChipRow
                     label="价格"

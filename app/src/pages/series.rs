@@ -13,6 +13,7 @@ use shared::quote::{quote, DealerTerms, QuoteRequest};
 use crate::basket::Basket;
 use crate::components::consultant_card::CompactCard;
 use crate::components::enquiry_sheet::{Ask, Enquire, EnquirySheet};
+use crate::components::offer_list::{OfferCards, OfferTags};
 use crate::components::price_tag::PriceTag;
 use crate::components::share_button::{Share, ShareButton};
 use crate::components::silhouette::Silhouette;
@@ -171,6 +172,31 @@ fn SeriesView(
         })
         .collect_view();
     let has_steps = !detail.steps.is_empty();
+    // A trim's own offers are tagged on it; the series' show in their section.
+    let trim_offers: Vec<_> = detail
+        .offers
+        .iter()
+        .filter(|o| o.trim_id.is_some())
+        .cloned()
+        .collect();
+    let offers = (!detail.offers.is_empty()).then(|| {
+        let all = format!(
+            "{}{}",
+            Page::Offers.href(&slug),
+            api::query_string(&[("series", s.id.clone())])
+        );
+        view! {
+            <section class="section" aria-labelledby="offers-h" data-test="series-offers">
+                <div class="section-head">
+                    <h2 id="offers-h">"本店优惠"</h2>
+                    <a href=all data-test="all-offers">"全部优惠"</a>
+                </div>
+                <ul class="list offers">
+                    <OfferCards offers=detail.offers.clone() today=crate::today() />
+                </ul>
+            </section>
+        }
+    });
     let trims = detail
         .trims
         .iter()
@@ -218,6 +244,7 @@ fn SeriesView(
                     <h3>{t.name_zh.clone()}</h3>
                     <p class="muted">{facts.join(" · ")}</p>
                     <PriceTag guide=t.guide_price dealer=t.dealer_price />
+                    <OfferTags offers=trim_offers.clone() series_id=t.series_id.clone() trim_id=t.id.clone() />
                     {on_the_road}
                     <div class="trim-actions">
                         <CompareToggle id=t.id.clone() />
@@ -269,6 +296,7 @@ fn SeriesView(
             <ShareButton share />
         </header>
         {consultant.map(|card| view! { <CompactCard card /> })}
+        {offers}
         <section class="section" aria-labelledby="specs-h">
             <h2 id="specs-h">"核心参数"</h2>
             <dl class="specs" data-test="key-specs">{specs}</dl>

@@ -44,19 +44,19 @@ pub enum Answer {
     Detail(String),
     /// `GET .../compare?trims=...`: the ids in the order asked.
     Compare(Vec<String>),
-    /// A page shell: its path and query, the origin its share image is on, and the day in
-    /// Beijing (a comparison's legend names it).
-    Shell {
-        path: String,
-        origin: String,
-        day: shared::date::Date,
-    },
+    /// `GET .../offers?{query}`: the raw query, already checked.
+    Offers(String),
+    /// A page shell: its path and query, and the origin its share image is on.
+    Shell { path: String, origin: String },
 }
 
+/// An answer is kept per catalogue version and per day in Beijing: dated prices and offers
+/// begin and end with the day, and a comparison's legend names it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Key {
     dealer: String,
     version: i64,
+    day: shared::date::Date,
     answer: Answer,
 }
 
@@ -306,6 +306,7 @@ impl Catalogue {
         let key = Key {
             dealer: dealer.to_string(),
             version,
+            day: crate::clock::Clock::now().today(),
             answer,
         };
         match self

@@ -13,6 +13,8 @@ use super::extract::Dealer;
 use super::{AppState, Error};
 use super::{Path, Query};
 use crate::catalog::{self, Scope};
+use crate::clock::Clock;
+use crate::offers;
 
 #[utoipa::path(
     get,
@@ -73,13 +75,20 @@ fn trim_ids(Query(pairs): Query<Vec<(String, String)>>) -> Result<Vec<String>, E
 
 async fn build_comparison(state: &AppState, dealer: &str, ids: &[String]) -> Result<Ready, Error> {
     let record = Dealer::find(state, dealer).await?;
-    let lineup = catalog::lineup(&state.db, record.id, Scope::Trims(ids)).await?;
+    let today = Clock::now().today();
+    let lineup = catalog::lineup(&state.db, record.id, Scope::Trims(ids), today).await?;
     let (trims, dropped) = lineup.pick(ids);
     let layout = catalog::layout(&state.db).await?;
+    let offers = offers::current(&state.db, record.id, offers::Scope::Trims(ids), today)
+        .await?
+        .into_iter()
+        .filter(|o| trims.iter().any(|t| o.holds_for(&t.series_id, &t.id)))
+        .collect();
     Ready::json(&Comparison {
         groups: compare(&layout, &trims),
         trims: trims.iter().map(head).collect(),
         dropped,
+        offers,
     })
     .await
 }

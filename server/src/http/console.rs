@@ -8,8 +8,8 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::console::{
-    BookingUpdate, DealerPrice, NewStore, PasswordChange, SignIn, StaffBooking, StaffMe, StaffRef,
-    StoreSaved, StoreSetup, StoreView, Today,
+    BookingUpdate, NewStore, PasswordChange, SignIn, StaffBooking, StaffMe, StaffRef, StoreSaved,
+    StoreSetup, StoreView, Today,
 };
 use shared::{ApiError, ErrorBody};
 use tower_sessions::Session;
@@ -307,36 +307,6 @@ pub async fn save_store(
         .await?
         .ok_or_else(|| Error::NotFound("未找到该门店".into()))?;
     Ok(axum::Json(StoreSaved { view, stranded }))
-}
-
-#[utoipa::path(
-    put,
-    path = "/api/v1/console/prices/{trim}",
-    tag = "console",
-    params(("trim" = String, Path, description = "车型标识")),
-    request_body = DealerPrice,
-    responses(
-        (status = 200, description = "已保存；车型库、车系、对比与首页随即显示新报价", body = DealerPrice),
-        (status = 403, description = "仅经理和管理员", body = ErrorBody),
-        (status = 404, description = "本经销商不售该车型", body = ErrorBody),
-        (status = 422, description = "报价须在1元到1000万元之间（field = dealer_price）", body = ErrorBody),
-    )
-)]
-pub async fn save_price(
-    State(state): State<AppState>,
-    Manager(staff): Manager,
-    Path(trim): Path<String>,
-    Json(price): Json<DealerPrice>,
-) -> Result<axum::Json<DealerPrice>, Error> {
-    price.validate().map_err(Error::Unprocessable)?;
-    if !crate::catalog::set_dealer_price(&state.db, staff.dealer_id, &trim, price.dealer_price)
-        .await?
-    {
-        return Err(Error::NotFound("本店不售该车型".into()));
-    }
-    // This instance answers with the new price from the next request; others within a poll.
-    state.catalogue.refresh().await?;
-    Ok(axum::Json(price))
 }
 
 #[cfg(test)]

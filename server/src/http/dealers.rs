@@ -14,6 +14,7 @@ use super::extract::Dealer;
 use super::Path;
 use super::{AppState, Error};
 use crate::catalog::{self, Scope};
+use crate::clock::Clock;
 
 /// The dealer, its stores and its featured series.
 #[utoipa::path(
@@ -42,7 +43,8 @@ pub async fn home(
 async fn build_home(state: &AppState, dealer: &str) -> Result<Ready, Error> {
     let record = Dealer::find(state, dealer).await?;
     let stores = catalog::stores(&state.db, record.id).await?;
-    let lineup = catalog::lineup(&state.db, record.id, Scope::Featured).await?;
+    let lineup =
+        catalog::lineup(&state.db, record.id, Scope::Featured, Clock::now().today()).await?;
     let featured = lineup.summaries();
     let series_on_sale = catalog::series_on_sale(&state.db, record.id).await?;
     Ready::json(&DealerHome {

@@ -138,24 +138,35 @@ impl FromRequestParts<AppState> for Access {
     }
 }
 
-/// The signed-in staff member, or 401.
+/// The signed-in staff member, or 401. `Option<Staff>`: the session's, or none.
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| Error::Unauthorized)?;
+        <Self as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await?
+            .ok_or(Error::Unauthorized)
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for Staff {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Error> {
+        let Ok(session) = Session::from_request_parts(parts, state).await else {
+            return Ok(None);
+        };
         let id: Option<i64> = session
             .get(SESSION_STAFF)
             .await
             .map_err(|e| Error::Internal(anyhow::anyhow!("session: {e}")))?;
-        let Some(id) = id else {
-            return Err(Error::Unauthorized);
-        };
-        staff::by_id(&state.db, id)
-            .await?
-            .ok_or(Error::Unauthorized)
+        match id {
+            Some(id) => Ok(staff::by_id(&state.db, id).await?),
+            None => Ok(None),
+        }
     }
 }
 
@@ -170,7 +181,7 @@ macro_rules! guard {
             type Rejection = Error;
 
             async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-                let staff = Staff::from_request_parts(parts, state).await?;
+                let staff = <Staff as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
                 let admits: fn(Role) -> bool = $admits;
                 if admits(staff.role) {
                     Ok(Self(staff))

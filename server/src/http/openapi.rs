@@ -3,6 +3,7 @@
 //! (a bad address, a body that is not JSON or too large, no session, a cross-site write).
 
 use shared::filter::Sort;
+use shared::offer::OfferGroup;
 use shared::{ApiError, ErrorBody};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
@@ -14,7 +15,7 @@ use utoipa::OpenApi;
         title = "Chelink API",
         description = "车链：经销商H5的车型库、对比、购车计算器与智能选车接口。所有拒绝都是4xx，正文为 {\"error\":{\"code\",\"message\",\"field\"}}。"
     ),
-    components(schemas(ErrorBody, ApiError, Sort)),
+    components(schemas(ErrorBody, ApiError, Sort, OfferGroup)),
     tags(
         (name = "catalogue", description = "经销商、车型库、车系与对比"),
         (name = "calculator", description = "购车计算器"),

@@ -10,6 +10,7 @@ use shared::ErrorBody;
 use super::extract::Dealer;
 use super::{AppState, Error, Json};
 use crate::catalog;
+use crate::clock::Clock;
 
 #[utoipa::path(
     post,
@@ -54,6 +55,12 @@ pub async fn recommendations(
     Json(answers): Json<Answers>,
 ) -> Result<axum::Json<Vec<Recommendation>>, Error> {
     answers.validate().map_err(Error::Unprocessable)?;
-    let lineup = catalog::lineup(&state.db, record.id, catalog::Scope::All).await?;
+    let lineup = catalog::lineup(
+        &state.db,
+        record.id,
+        catalog::Scope::All,
+        Clock::now().today(),
+    )
+    .await?;
     Ok(axum::Json(rank(&answers, &lineup.candidates())))
 }

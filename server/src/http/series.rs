@@ -15,6 +15,8 @@ use super::extract::Dealer;
 use super::{AppState, Error};
 use super::{Path, Query};
 use crate::catalog::{self, Scope};
+use crate::clock::Clock;
+use crate::offers;
 
 /// The dealer's series after the filters, in the requested order, and the brands it sells.
 #[utoipa::path(
@@ -68,7 +70,7 @@ pub async fn list(
 
 async fn build_list(state: &AppState, dealer: &str, filter: CatalogFilter) -> Result<Ready, Error> {
     let record = Dealer::find(state, dealer).await?;
-    let lineup = catalog::lineup(&state.db, record.id, Scope::All).await?;
+    let lineup = catalog::lineup(&state.db, record.id, Scope::All, Clock::now().today()).await?;
     let all = lineup.summaries();
     let items: Vec<_> = filter.apply(&all).into_iter().cloned().collect();
     Ready::json(&SeriesList {
@@ -110,7 +112,8 @@ pub async fn detail(
 
 async fn build_detail(state: &AppState, dealer: &str, series: &str) -> Result<Ready, Error> {
     let record = Dealer::find(state, dealer).await?;
-    let lineup = catalog::lineup(&state.db, record.id, Scope::Series(series)).await?;
+    let today = Clock::now().today();
+    let lineup = catalog::lineup(&state.db, record.id, Scope::Series(series), today).await?;
     let summary = lineup
         .series
         .first()
@@ -119,10 +122,13 @@ async fn build_detail(state: &AppState, dealer: &str, series: &str) -> Result<Re
     let trims = lineup.series_trims(&summary.id);
     let layout = catalog::layout(&state.db).await?;
     let steps = trim_steps(&layout, &trims);
+    let offers =
+        offers::current(&state.db, record.id, offers::Scope::Series(series), today).await?;
     Ready::json(&SeriesDetail {
         series: summary,
         trims,
         steps,
+        offers,
     })
     .await
 }

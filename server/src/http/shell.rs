@@ -20,6 +20,7 @@ use super::cache::{Answer, Ready};
 use super::AppState;
 use super::Query;
 use crate::catalog::{self, Scope};
+use crate::clock::Clock;
 
 /// Where the server fills in the page's meta tags.
 pub const META_MARKER: &str = "<!--meta-->";
@@ -179,7 +180,6 @@ pub async fn page(
     let answer = Answer::Shell {
         path: uri.path_and_query().map_or("/", |p| p.as_str()).to_string(),
         origin: origin(&headers),
-        day: crate::clock::Clock::now().today(),
     };
     let build = async {
         // A page whose meta could not be read is sent but not kept.
@@ -338,7 +338,13 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             format!("{dealer}在售车型，按价格、能源、车身、座位筛选。"),
         ),
         Page::Series(series) => {
-            let lineup = catalog::lineup(&state.db, record.id, Scope::Series(&series)).await?;
+            let lineup = catalog::lineup(
+                &state.db,
+                record.id,
+                Scope::Series(&series),
+                Clock::now().today(),
+            )
+            .await?;
             let Some(s) = lineup.series.first() else {
                 return Ok(not_found());
             };
@@ -362,7 +368,13 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         Page::Compare => {
             let ids = shared::compare::parse_trim_ids(&param("trims"));
             let ids = &ids[..ids.len().min(shared::compare::MAX_COMPARE)];
-            let lineup = catalog::lineup(&state.db, record.id, Scope::Trims(ids)).await?;
+            let lineup = catalog::lineup(
+                &state.db,
+                record.id,
+                Scope::Trims(ids),
+                Clock::now().today(),
+            )
+            .await?;
             let (trims, _) = lineup.pick(ids);
             let names: Vec<String> = trims.iter().map(|t| t.full_name()).collect();
             if names.is_empty() {
@@ -372,7 +384,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 )
             } else {
                 // The legend the table opens with, reckoned as the app reckons it.
-                let today = crate::clock::Clock::now().today();
+                let today = Clock::now().today();
                 let legend = FirstPaint::compare(today, &record.terms.default_loan());
                 PageMeta {
                     first_paint: Some(Painted::Compare(legend)),
@@ -396,6 +408,10 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
         Page::Owner | Page::OwnerBind(_) => ok(
             format!("车主服务 - {dealer}"),
             format!("{dealer}车主服务：保养、年检、保险到期一目了然。"),
+        ),
+        Page::Offers => ok(
+            format!("本店优惠 - {dealer}"),
+            format!("{dealer}正在进行的购车优惠和用车权益，写明适用车型、门店和截止日期。"),
         ),
         Page::Privacy => ok(
             format!("个人信息保护说明 - {dealer}"),
@@ -423,6 +439,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 &state.db,
                 record.id,
                 Scope::Trims(std::slice::from_ref(&trim)),
+                Clock::now().today(),
             )
             .await?;
             match lineup.trims.iter().find(|t| t.id == trim) {
