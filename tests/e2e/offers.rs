@@ -78,7 +78,7 @@ async fn a_manager_prices_a_trim_and_runs_an_offer_that_ends_by_its_date() {
         .await
         .unwrap();
     wait_text(&buyer, &format!("[data-test=trim][data-id={TRIM}]"), |t| {
-        t.contains("19.9万")
+        t.contains("¥199,000")
     })
     .await;
 
@@ -173,7 +173,7 @@ async fn a_manager_prices_a_trim_and_runs_an_offer_that_ends_by_its_date() {
         .await
         .unwrap();
     wait_text(&buyer, &format!("[data-test=trim][data-id={TRIM}]"), |t| {
-        t.contains("19.9万")
+        t.contains("¥199,000")
     })
     .await;
     assert!(buyer

@@ -4,11 +4,17 @@
 use leptos::prelude::*;
 use shared::date::Date;
 use shared::offer::OfferView;
+use shared::page::Page;
 
 /// The offers as cards, each with its kind and amount, what it is for, its text, its last day
-/// and its stores.
+/// and its stores; `linked`, with a link to its model's page.
 #[component]
-pub fn OfferCards(offers: Vec<OfferView>, today: Date) -> impl IntoView {
+pub fn OfferCards(
+    offers: Vec<OfferView>,
+    today: Date,
+    #[prop(optional)] linked: bool,
+) -> impl IntoView {
+    let slug = crate::use_dealer().slug.get_untracked();
     offers
         .into_iter()
         .map(|o| {
@@ -24,7 +30,12 @@ pub fn OfferCards(offers: Vec<OfferView>, today: Date) -> impl IntoView {
                     </p>
                     <p class="small">{o.applies_to()}</p>
                     {(!o.detail.is_empty()).then(|| view! { <p>{o.detail.clone()}</p> })}
-                    <p class="muted small">{stores}</p>
+                    <p class="offer-foot">
+                        <span class="muted small">{stores}</span>
+                        {linked.then(|| view! {
+                            <a href=Page::Series(o.series_id.clone()).href(&slug) data-test="offer-series">"看车型"</a>
+                        })}
+                    </p>
                 </li>
             }
         })

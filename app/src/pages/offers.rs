@@ -119,7 +119,7 @@ fn Filtered(
                 } else {
                     view! {
                         <ul class="list offers" data-test="offers">
-                            <OfferCards offers=shown today />
+                            <OfferCards offers=shown today linked=true />
                         </ul>
                     }
                     .into_any()
