@@ -8,6 +8,9 @@ mod api;
 mod booking_row;
 mod car_history;
 mod catalog;
+mod series_editor;
+mod spec_import;
+mod trim_editor;
 mod delivery;
 mod follow_ups;
 mod format;
@@ -57,6 +60,17 @@ const STAFF: &str = "/console/staff";
 const CATALOG: &str = "/console/catalog";
 const HAND_OVER: &str = "/console/hand-over";
 const SETTINGS: &str = "/console/settings";
+
+/// The path segment `index` of the page open now (`/console/catalog/{id}`: 2), read once.
+fn path_segment(index: usize) -> String {
+    crate::nav::use_nav().path.with_untracked(|p| {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .nth(index)
+            .unwrap_or_default()
+            .to_string()
+    })
+}
 
 fn lead_href(id: i64) -> String {
     format!("{LEADS}/{id}")
@@ -245,6 +259,14 @@ enum Route {
     Account,
     WeChat,
     Catalog,
+    /// 新增车系 (`/console/catalog/new`).
+    CatalogNew,
+    /// A series' trims and its form (`/console/catalog/{series}`; the page reads the id).
+    CatalogSeries,
+    /// A trim's form and specs (`/console/catalog/trims/{trim}`).
+    CatalogTrim,
+    /// 导入参数表 of a series and the import history (`/console/catalog/{series}/import`).
+    CatalogImport,
     /// 离职继承, of the departing person the path names, if it does.
     HandOver(Option<i64>),
     Settings,
@@ -273,6 +295,10 @@ impl Route {
             ["account"] => Route::Account,
             ["wechat"] => Route::WeChat,
             ["catalog"] => Route::Catalog,
+            ["catalog", "new"] => Route::CatalogNew,
+            ["catalog", "trims", _] => Route::CatalogTrim,
+            ["catalog", _] => Route::CatalogSeries,
+            ["catalog", _, "import"] => Route::CatalogImport,
             ["hand-over"] => Route::HandOver(None),
             ["settings"] => Route::Settings,
             ["staff", who, "hand-over"] => Route::HandOver(Some(id(who)?)),
