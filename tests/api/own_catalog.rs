@@ -10,6 +10,7 @@ use shared::catalog_edit::{SeriesTrims, TrimSheet};
 use shared::compare::Comparison;
 use shared::console::CatalogSeries;
 
+use crate::bookings::created;
 use crate::console::sign_in;
 use crate::helpers::{err, ok, TestApp};
 
@@ -45,15 +46,15 @@ both! {
     async fn a_manager_adds_an_own_series_and_trim_that_only_its_dealer_sees(app) {
         let manager = sign_in(&app, "demo-manager").await;
         let before = version(&app, "demo").await;
-        let created = post(&manager, &app, "/api/v1/console/catalog/series", &series_body()).await;
-        assert_eq!(created.status(), StatusCode::CREATED);
-        let series: SeriesTrims = created.json().await.unwrap();
+        let answer = post(&manager, &app, "/api/v1/console/catalog/series", &series_body()).await;
+        assert_eq!(answer.status(), StatusCode::CREATED);
+        let series: SeriesTrims = answer.json().await.unwrap();
         assert!(series.own && series.id.starts_with("own-"), "{}", series.id);
         assert_eq!(version(&app, "demo").await, before + 1);
 
-        let created = post(&manager, &app, &format!("/api/v1/console/catalog/series/{}/trims", series.id), &trim_body()).await;
-        assert_eq!(created.status(), StatusCode::CREATED);
-        let trim: TrimSheet = created.json().await.unwrap();
+        let answer = post(&manager, &app, &format!("/api/v1/console/catalog/series/{}/trims", series.id), &trim_body()).await;
+        assert_eq!(answer.status(), StatusCode::CREATED);
+        let trim: TrimSheet = answer.json().await.unwrap();
         assert!(trim.own && trim.id.starts_with("own-"));
         assert_eq!(trim.specs.get("range_cltc_km"), Some(&SpecValue::Number(160.0)));
         assert_eq!(version(&app, "demo").await, before + 2);
@@ -105,7 +106,7 @@ both! {
         assert!(!drive.to_string().contains(&series.id));
 
         // A platform series another dealer puts on sale brings no one's own trims along.
-        let on_platform: TrimSheet = ok(post(&manager, &app, "/api/v1/console/catalog/series/leapmotor-c01/trims", &json!({
+        let on_platform: TrimSheet = created(post(&manager, &app, "/api/v1/console/catalog/series/leapmotor-c01/trims", &json!({
             "name_zh": "2027款 纯电 新到型", "model_year": 2027, "energy_type": "bev", "seats": 5,
             "range_km": 610, "guide_price": 159800})).await).await;
         assert!(on_platform.own);
@@ -158,12 +159,12 @@ both! {
         err(consultant.get(app.url("/api/v1/console/catalog/imports")).send().await.unwrap(), StatusCode::FORBIDDEN).await;
 
         // Editing an own series and trim: saved, version bumped each time.
-        let series: SeriesTrims = ok(post(&manager, &app, "/api/v1/console/catalog/series", &series_body()).await).await;
+        let series: SeriesTrims = created(post(&manager, &app, "/api/v1/console/catalog/series", &series_body()).await).await;
         let mut body = series_body();
         body["name_zh"] = json!("秦L 店内特供版Pro");
         let saved: SeriesTrims = ok(put(&manager, &app, &format!("/api/v1/console/catalog/series/{}/details", series.id), &body).await).await;
         assert_eq!(saved.form.name_zh, "秦L 店内特供版Pro");
-        let trim: TrimSheet = ok(post(&manager, &app, &format!("/api/v1/console/catalog/series/{}/trims", series.id), &trim_body()).await).await;
+        let trim: TrimSheet = created(post(&manager, &app, &format!("/api/v1/console/catalog/series/{}/trims", series.id), &trim_body()).await).await;
         let mut body = trim_body();
         body["range_km"] = Value::Null;
         body["guide_price"] = json!(112800);

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 /// The series the fixture is for (the demo dealer sells it; the platform's).
 pub const SERIES: &str = "byd-qin-l";
 /// Its first column: a platform trim of the series (read-only, skipped).
-pub const PLATFORM_COLUMN: &str = "DM-i 1.5L 128km 进取型";
+pub const PLATFORM_COLUMN: &str = "2026款 DM-i 1.5L 128km 进取型";
 /// Columns no trim of the series has: each becomes a new own trim.
 pub const NEW_COLUMNS: [&str; 2] = ["2027款 DM-i 128km 尊享型（演示）", "2027款 DM-i 210km 旗舰型（演示）"];
 

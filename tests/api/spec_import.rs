@@ -14,6 +14,7 @@ use shared::spec_sheet::Target;
 
 use crate::console::sign_in;
 use crate::helpers::{err, ok, TestApp};
+use crate::bookings::created;
 use crate::own_catalog::version;
 use crate::spec_fixture::{self, NEW_COLUMNS, PLATFORM_COLUMN, SERIES};
 
@@ -84,20 +85,20 @@ both! {
         let done: SpecImport = ok(action(&manager, &app, preview.id, "confirm").await).await;
         assert_eq!(done.status, ImportStatus::Confirmed);
         assert_eq!(version(&app, "demo").await, before + 1);
-        let created: Vec<String> = done.plan.columns.iter().filter_map(|c| match &c.target {
+        let made: Vec<String> = done.plan.columns.iter().filter_map(|c| match &c.target {
             Target::Created(id) => Some(id.clone()),
             _ => None,
         }).collect();
-        assert_eq!(created.len(), 2);
-        let compare: Comparison = app.get_ok(&format!("/api/v1/dealers/demo/compare?trims={},{}", created[0], created[1])).await;
+        assert_eq!(made.len(), 2);
+        let compare: Comparison = app.get_ok(&format!("/api/v1/dealers/demo/compare?trims={},{}", made[0], made[1])).await;
         assert!(compare.dropped.is_empty());
-        assert_eq!(compare.trims[0].name_zh, NEW_COLUMNS[0]);
+        assert!(compare.trims[0].name.contains(NEW_COLUMNS[0]), "{}", compare.trims[0].name);
         assert_eq!(value(&compare, "battery_capacity_kwh", 1), Some(SpecValue::Number(26.6)));
         assert_eq!(value(&compare, "range_cltc_km", 1), Some(SpecValue::Number(210.0)));
         assert_eq!(value(&compare, "abs", 0), Some(SpecValue::Bool(true)));
         assert_eq!(value(&compare, "night_vision", 0), Some(SpecValue::Bool(false)));
         assert_eq!(value(&compare, "accel_0_100_s", 1), None, "the bad cell stays unknown");
-        let sheet: TrimSheet = ok(manager.get(app.url(&format!("/api/v1/console/catalog/trims/{}", created[1]))).send().await.unwrap()).await;
+        let sheet: TrimSheet = ok(manager.get(app.url(&format!("/api/v1/console/catalog/trims/{}", made[1]))).send().await.unwrap()).await;
         assert_eq!((sheet.form.model_year, sheet.form.guide_price, sheet.form.seats), (Some(2027), Some(129_800), Some(5)));
         assert_eq!(platform_specs(&app).await, platform_before, "the platform trim is untouched");
         let e = err(action(&manager, &app, preview.id, "confirm").await, StatusCode::CONFLICT).await;
@@ -105,7 +106,7 @@ both! {
 
         // The same sheet again, as CSV: no changes; its confirmation writes nothing.
         let csv = std::fs::read(spec_fixture::path("csv")).unwrap();
-        let again: SpecImport = ok(upload(&manager, &app, SERIES, "qin-l.csv", csv).await).await;
+        let again: SpecImport = created(upload(&manager, &app, SERIES, "qin-l.csv", csv).await).await;
         assert!(again.plan.changes.is_empty(), "{:?}", again.plan.changes);
         assert!(again.plan.is_noop());
         assert_eq!(again.plan.unchanged as usize, done.plan.changes.len());
@@ -124,7 +125,7 @@ both! {
         err(action(&leap, &app, preview.id, "undo").await, StatusCode::NOT_FOUND).await;
 
         // Undo: refused while a created trim was edited since, then done once it is as imported.
-        let specs = format!("/api/v1/console/catalog/trims/{}/specs", created[0]);
+        let specs = format!("/api/v1/console/catalog/trims/{}/specs", made[0]);
         let _: TrimSheet = ok(manager.put(app.url(&specs)).json(&json!({"values": {"abs": "-"}})).send().await.unwrap()).await;
         let e = err(action(&manager, &app, preview.id, "undo").await, StatusCode::CONFLICT).await;
         assert!(e.error.message.contains("无法撤销"), "{}", e.error.message);
@@ -133,7 +134,7 @@ both! {
         let undone: SpecImport = ok(action(&manager, &app, preview.id, "undo").await).await;
         assert_eq!(undone.status, ImportStatus::Undone);
         assert_eq!(version(&app, "demo").await, v + 1);
-        let compare: Comparison = app.get_ok(&format!("/api/v1/dealers/demo/compare?trims={},{}", created[0], created[1])).await;
+        let compare: Comparison = app.get_ok(&format!("/api/v1/dealers/demo/compare?trims={},{}", made[0], made[1])).await;
         assert_eq!(compare.dropped.len(), 2, "the trims it created are gone");
         let trims: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trims WHERE dealer_id IS NOT NULL").fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(trims, 0);
@@ -146,13 +147,13 @@ both! {
     async fn an_import_into_own_trims_shows_conflicts_and_undo_restores_them(app) {
         let manager = sign_in(&app, "demo-manager").await;
         // An own trim named as the sheet's second column, with a power value the sheet changes.
-        let trim: TrimSheet = ok(manager.post(app.url(&format!("/api/v1/console/catalog/series/{SERIES}/trims"))).json(&json!({
+        let trim: TrimSheet = created(manager.post(app.url(&format!("/api/v1/console/catalog/series/{SERIES}/trims"))).json(&json!({
             "name_zh": NEW_COLUMNS[0], "model_year": 2027, "energy_type": "phev", "seats": 5,
             "displacement_ml": 1498, "range_km": null, "guide_price": 109800})).send().await.unwrap()).await;
         let specs = format!("/api/v1/console/catalog/trims/{}/specs", trim.id);
         let _: TrimSheet = ok(manager.put(app.url(&specs)).json(&json!({"values": {"max_power_kw": "150"}})).send().await.unwrap()).await;
         let csv = std::fs::read(spec_fixture::path("csv")).unwrap();
-        let preview: SpecImport = ok(upload(&manager, &app, SERIES, "qin-l.csv", csv).await).await;
+        let preview: SpecImport = created(upload(&manager, &app, SERIES, "qin-l.csv", csv).await).await;
         assert_eq!(preview.plan.columns[1].target, Target::Own(trim.id.clone()));
         assert_eq!(preview.plan.conflicts(), 1);
         let conflict = preview.plan.changes.iter().find(|c| c.old.is_some()).unwrap();

@@ -67,7 +67,8 @@ pub async fn upload(
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
             Err(_) => return Err(bad_upload("文件没有上传完整，请重试")),
         };
-        match field.name() {
+        let name = field.name().map(str::to_string);
+        match name.as_deref() {
             Some("series") => {
                 series = Some(field.text().await.map_err(|_| bad_upload("车系没有上传完整"))?);
             }
