@@ -105,11 +105,12 @@ fn GroupForm(
         None => {}
     });
     let checked = items.clone();
+    let inputs = values.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
         let mut edits = SpecEdits::default();
-        for (item, value) in checked.iter().zip(&values) {
+        for (item, value) in checked.iter().zip(&inputs) {
             let typed = value.get_untracked();
             let before = specs.with_untracked(|s| s.get(&item.key).cloned());
             let now = match parse_cell(item, 1.0, &typed) {
