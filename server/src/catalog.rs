@@ -554,30 +554,42 @@ pub const VISIBLE_TRIMS: &str = "(t.dealer_id IS NULL OR t.dealer_id = $1)";
 /// features each, by brand (its own after the platform's of a brand).
 pub async fn platform_series(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<CatalogSeries>> {
     let sql = format!(
-        "SELECT s.id, b.name_zh, s.name_zh, \
-         (SELECT COUNT(*) FROM trims t WHERE t.series_id = s.id AND {VISIBLE_TRIMS}), ds.featured, \
-         s.dealer_id \
+        "SELECT s.id, b.name_zh AS brand, s.name_zh AS name, \
+         (SELECT COUNT(*) FROM trims t WHERE t.series_id = s.id AND {VISIBLE_TRIMS}) AS trims, \
+         ds.featured, s.dealer_id AS owner \
          FROM series s JOIN brands b ON b.id = s.brand_id \
          LEFT JOIN dealer_series ds ON ds.series_id = s.id AND ds.dealer_id = $1 \
          WHERE {VISIBLE_SERIES} \
          ORDER BY b.position, b.id, s.dealer_id IS NOT NULL, s.position, s.id"
     );
-    let rows: Vec<(String, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(&sql)
+    let rows: Vec<PlatformRow> = sqlx::query_as(&sql)
         .bind(dealer_id)
         .fetch_all(&db.pool)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, brand, name, trims, featured, owner)| CatalogSeries {
-            id,
-            brand,
-            name,
-            trims: u32::try_from(trims).unwrap_or(0),
-            on_sale: featured.is_some(),
-            featured: featured.unwrap_or(0) != 0,
-            own: owner.is_some(),
+        .map(|r| CatalogSeries {
+            id: r.id,
+            brand: r.brand,
+            name: r.name,
+            trims: u32::try_from(r.trims).unwrap_or(0),
+            on_sale: r.featured.is_some(),
+            featured: r.featured.unwrap_or(0) != 0,
+            own: r.owner.is_some(),
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct PlatformRow {
+    id: String,
+    brand: String,
+    name: String,
+    trims: i64,
+    /// Sold when present; featured when not 0.
+    featured: Option<i64>,
+    /// The dealer whose own series it is.
+    owner: Option<i64>,
 }
 
 /// Puts a series it may see on sale at the dealer (every trim of it it may see, after what it

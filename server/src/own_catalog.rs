@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use rand::Rng;
 use shared::catalog::{BodyType, EnergyType, SpecValue};
 use shared::catalog_edit::{
-    BrandChoice, CatalogTrim, SeriesForm, SeriesTrims, SpecEdits, TrimForm, TrimSheet,
-    OWN_PREFIX, RANGE_SPEC,
+    BrandChoice, CatalogTrim, SeriesForm, SeriesTrims, SpecEdits, TrimForm, TrimSheet, OWN_PREFIX,
+    RANGE_SPEC,
 };
 use shared::ApiError;
 
@@ -212,7 +212,10 @@ pub async fn add_series(db: &Db, dealer_id: i64, form: &SeriesForm) -> Result<St
         .fetch_optional(&mut *tx)
         .await?;
     let Some(brand) = brand else {
-        return Err(Refused::Invalid(ApiError::invalid("brand_id", "没有该品牌")));
+        return Err(Refused::Invalid(ApiError::invalid(
+            "brand_id",
+            "没有该品牌",
+        )));
     };
     let id = new_id(dealer_id);
     sqlx::query(
@@ -243,7 +246,11 @@ fn energy_keys(types: &[EnergyType]) -> String {
 }
 
 /// The series on sale at the dealer (after what it sells), if it was not.
-async fn on_sale(conn: &mut sqlx::AnyConnection, dealer_id: i64, series_id: &str) -> sqlx::Result<()> {
+async fn on_sale(
+    conn: &mut sqlx::AnyConnection,
+    dealer_id: i64,
+    series_id: &str,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO dealer_series (dealer_id, series_id, featured, position) \
          SELECT $1, $2, 0, COALESCE(MAX(position), 0) + 1 FROM dealer_series WHERE dealer_id = $1 \
@@ -290,7 +297,10 @@ pub async fn save_series(
         .fetch_optional(&mut *tx)
         .await?;
     let Some(brand) = brand else {
-        return Err(Refused::Invalid(ApiError::invalid("brand_id", "没有该品牌")));
+        return Err(Refused::Invalid(ApiError::invalid(
+            "brand_id",
+            "没有该品牌",
+        )));
     };
     sqlx::query(
         "UPDATE series SET brand_id = $1, name_zh = $2, search_keys = $3, body_type = $4, \
@@ -379,7 +389,8 @@ pub async fn own_specs(
     dealer_id: i64,
     trim_id: &str,
 ) -> Result<BTreeMap<String, SpecValue>, Refused> {
-    let sql = format!("SELECT t.dealer_id, t.specs FROM trims t WHERE {VISIBLE_TRIMS} AND t.id = $2");
+    let sql =
+        format!("SELECT t.dealer_id, t.specs FROM trims t WHERE {VISIBLE_TRIMS} AND t.id = $2");
     let row: Option<(Option<i64>, String)> = sqlx::query_as(&sql)
         .bind(dealer_id)
         .bind(trim_id)

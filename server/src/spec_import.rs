@@ -128,7 +128,8 @@ pub async fn preview(
     grid: &[Vec<String>],
     now: i64,
 ) -> Result<SpecImport, ImportRefused> {
-    let sheet = spec_sheet::read_grid(grid).map_err(|e| ImportRefused::BadSheet(e.message().into()))?;
+    let sheet =
+        spec_sheet::read_grid(grid).map_err(|e| ImportRefused::BadSheet(e.message().into()))?;
     let layout = catalog::layout(db).await?;
     let mut tx = crate::db::begin_write(db).await?;
     let sql = format!("SELECT s.id FROM series s WHERE {VISIBLE_SERIES} AND s.id = $2");
@@ -142,7 +143,11 @@ pub async fn preview(
     }
     let trims = known_trims(&mut tx, staff.dealer_id, series_id).await?;
     let plan = spec_sheet::plan(&sheet, &layout, &trims);
-    let name: String = file_name.chars().filter(|c| !c.is_control()).take(100).collect();
+    let name: String = file_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO spec_imports (dealer_id, series_id, staff_id, file_name, plan, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'preview', $6) RETURNING id",
@@ -208,11 +213,12 @@ pub async fn one(db: &Db, dealer_id: i64, id: i64) -> sqlx::Result<Option<SpecIm
 
 /// The dealer's imports, newest first (the last 50).
 pub async fn history(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<SpecImport>> {
-    let rows: Vec<ImportRow> =
-        sqlx::query_as(&format!("{SELECT} ORDER BY i.created_at DESC, i.id DESC LIMIT 50"))
-            .bind(dealer_id)
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<ImportRow> = sqlx::query_as(&format!(
+        "{SELECT} ORDER BY i.created_at DESC, i.id DESC LIMIT 50"
+    ))
+    .bind(dealer_id)
+    .fetch_all(&db.pool)
+    .await?;
     rows.into_iter().map(decode).collect()
 }
 
@@ -256,15 +262,21 @@ fn new_trim_form(name: &str, energy: EnergyType, changes: &[&Change]) -> TrimFor
         seats: number("seat_count").filter(|s| (1..=9).contains(s)),
         displacement_ml: None,
         range_km: None,
-        guide_price: number("official_price_yuan")
-            .filter(|p| (shared::catalog_edit::PRICE_RANGE.0..=shared::catalog_edit::PRICE_RANGE.1).contains(p)),
+        guide_price: number("official_price_yuan").filter(|p| {
+            (shared::catalog_edit::PRICE_RANGE.0..=shared::catalog_edit::PRICE_RANGE.1).contains(p)
+        }),
     }
 }
 
 /// Writes a previewed import: its changes to the dealer's own trims (each still holding the
 /// value the preview saw, else 409) and a new own trim per unmatched column. Confirming an
 /// import with nothing to change writes nothing to the catalogue.
-pub async fn confirm(db: &Db, dealer_id: i64, id: i64, now: i64) -> Result<SpecImport, ImportRefused> {
+pub async fn confirm(
+    db: &Db,
+    dealer_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<SpecImport, ImportRefused> {
     let mut tx = crate::db::begin_write(db).await?;
     let (status, mut plan, series_id) = locked_status(&mut tx, dealer_id, id).await?;
     match status.as_str() {
@@ -302,8 +314,10 @@ pub async fn confirm(db: &Db, dealer_id: i64, id: i64, now: i64) -> Result<SpecI
                 own_catalog::write_specs(&mut tx, &trim_id, &specs).await?;
             }
             Target::New => {
-                let specs: BTreeMap<String, SpecValue> =
-                    changes.iter().map(|c| (c.key.clone(), c.new.clone())).collect();
+                let specs: BTreeMap<String, SpecValue> = changes
+                    .iter()
+                    .map(|c| (c.key.clone(), c.new.clone()))
+                    .collect();
                 let form = new_trim_form(&plan.columns[index].name, energy, &changes);
                 let trim_id =
                     own_catalog::insert_trim(&mut tx, dealer_id, &series_id, &form, &specs).await?;
@@ -312,12 +326,14 @@ pub async fn confirm(db: &Db, dealer_id: i64, id: i64, now: i64) -> Result<SpecI
             Target::Created(_) | Target::Platform(_) => {}
         }
     }
-    sqlx::query("UPDATE spec_imports SET status = 'confirmed', confirmed_at = $1, plan = $2 WHERE id = $3")
-        .bind(now)
-        .bind(plan_json(&plan)?)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE spec_imports SET status = 'confirmed', confirmed_at = $1, plan = $2 WHERE id = $3",
+    )
+    .bind(now)
+    .bind(plan_json(&plan)?)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     if changed {
         catalog::changed(&mut tx, dealer_id).await?;
     }
@@ -339,7 +355,9 @@ pub async fn undo(db: &Db, dealer_id: i64, id: i64, now: i64) -> Result<SpecImpo
         }));
     }
     let changed_since = |column: &str, item: &str| {
-        ImportRefused::Conflict(format!("「{column}」的「{item}」在导入后已被修改，无法撤销"))
+        ImportRefused::Conflict(format!(
+            "「{column}」的「{item}」在导入后已被修改，无法撤销"
+        ))
     };
     for (index, column) in plan.columns.iter().enumerate() {
         let changes: Vec<&Change> = plan.changes.iter().filter(|c| c.column == index).collect();
@@ -359,8 +377,10 @@ pub async fn undo(db: &Db, dealer_id: i64, id: i64, now: i64) -> Result<SpecImpo
             }
             Target::Created(trim_id) => {
                 let specs = own_catalog::own_specs(&mut tx, dealer_id, trim_id).await?;
-                let written: BTreeMap<String, SpecValue> =
-                    changes.iter().map(|c| (c.key.clone(), c.new.clone())).collect();
+                let written: BTreeMap<String, SpecValue> = changes
+                    .iter()
+                    .map(|c| (c.key.clone(), c.new.clone()))
+                    .collect();
                 let priced: Option<Option<i64>> = sqlx::query_scalar(
                     "SELECT dealer_price FROM dealer_trims WHERE dealer_id = $1 AND trim_id = $2",
                 )
@@ -405,7 +425,11 @@ pub async fn undo(db: &Db, dealer_id: i64, id: i64, now: i64) -> Result<SpecImpo
         .ok_or(ImportRefused::NotFound("没有该导入记录"))
 }
 
-async fn remove_trim(conn: &mut sqlx::AnyConnection, dealer_id: i64, trim_id: &str) -> sqlx::Result<()> {
+async fn remove_trim(
+    conn: &mut sqlx::AnyConnection,
+    dealer_id: i64,
+    trim_id: &str,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM dealer_trims WHERE dealer_id = $1 AND trim_id = $2")
         .bind(dealer_id)
         .bind(trim_id)

@@ -41,10 +41,7 @@ fn check_name(name: &str, field: &str, label: &str, max: usize) -> Result<(), Ap
         return Err(ApiError::invalid(field, format!("请填写{label}")));
     }
     if chars > max {
-        return Err(ApiError::invalid(
-            field,
-            format!("{label}最多{max}个字"),
-        ));
+        return Err(ApiError::invalid(field, format!("{label}最多{max}个字")));
     }
     check_line(name, field, label)
 }
@@ -78,7 +75,10 @@ impl SeriesForm {
         check_price(self.guide_max, "guide_max", "最高指导价")?;
         if let (Some(min), Some(max)) = (self.guide_min, self.guide_max) {
             if min > max {
-                return Err(ApiError::invalid("guide_max", "最高指导价不能低于最低指导价"));
+                return Err(ApiError::invalid(
+                    "guide_max",
+                    "最高指导价不能低于最低指导价",
+                ));
             }
         }
         Ok(())
@@ -108,7 +108,10 @@ impl TrimForm {
         check_name(&self.name_zh, "name_zh", "车型名称", 40)?;
         if let Some(year) = self.model_year {
             if !(2000..=2100).contains(&year) {
-                return Err(ApiError::invalid("model_year", "年款应为2000到2100之间的年份"));
+                return Err(ApiError::invalid(
+                    "model_year",
+                    "年款应为2000到2100之间的年份",
+                ));
             }
         }
         if let Some(seats) = self.seats {
@@ -123,15 +126,24 @@ impl TrimForm {
         );
         if let Some(ml) = self.displacement_ml {
             if !engine {
-                return Err(ApiError::invalid("displacement_ml", "纯电和燃料电池车型没有排量"));
+                return Err(ApiError::invalid(
+                    "displacement_ml",
+                    "纯电和燃料电池车型没有排量",
+                ));
             }
             if !(100..=10_000).contains(&ml) {
-                return Err(ApiError::invalid("displacement_ml", "排量应在100到10000毫升之间"));
+                return Err(ApiError::invalid(
+                    "displacement_ml",
+                    "排量应在100到10000毫升之间",
+                ));
             }
         }
         if let Some(km) = self.range_km {
             if !plug {
-                return Err(ApiError::invalid("range_km", "只有纯电、插混和增程车型有纯电续航"));
+                return Err(ApiError::invalid(
+                    "range_km",
+                    "只有纯电、插混和增程车型有纯电续航",
+                ));
             }
             if !(1..=2_000).contains(&km) {
                 return Err(ApiError::invalid("range_km", "纯电续航应在1到2000公里之间"));

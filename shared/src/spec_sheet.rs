@@ -70,7 +70,10 @@ impl SheetError {
 /// name is an item.
 pub fn read_grid(grid: &[Vec<String>]) -> Result<Sheet, SheetError> {
     let cell = |row: &[String], i: usize| row.get(i).map(|c| clean(c)).unwrap_or_default();
-    if grid.iter().all(|row| row.iter().all(|c| clean(c).is_empty())) {
+    if grid
+        .iter()
+        .all(|row| row.iter().all(|c| clean(c).is_empty()))
+    {
         return Err(SheetError::Empty);
     }
     let header = grid
@@ -142,7 +145,11 @@ pub fn match_row<'a>(
     group: Option<&str>,
     name: &str,
 ) -> Option<(&'a SpecItem, f64)> {
-    let items = || layout.iter().flat_map(|g| g.items.iter().map(move |i| (g, i)));
+    let items = || {
+        layout
+            .iter()
+            .flat_map(|g| g.items.iter().map(move |i| (g, i)))
+    };
     let pick = |found: Vec<(&'a SpecGroup, &'a SpecItem)>| -> Option<&'a SpecItem> {
         // Where a name is in two groups (车身结构), the sheet's group decides.
         let in_group = group.map(key_of).and_then(|g| {
@@ -154,7 +161,9 @@ pub fn match_row<'a>(
         in_group.or_else(|| found.first().map(|(_, i)| *i))
     };
     let whole = key_of(name);
-    let exact: Vec<_> = items().filter(|(_, i)| key_of(&i.name_zh) == whole).collect();
+    let exact: Vec<_> = items()
+        .filter(|(_, i)| key_of(&i.name_zh) == whole)
+        .collect();
     if let Some(item) = pick(exact) {
         return Some((item, 1.0));
     }
@@ -388,7 +397,9 @@ pub fn plan(sheet: &Sheet, layout: &[SpecGroup], trims: &[KnownTrim]) -> Plan {
                 Ok(Some(value)) => {
                     if let (SpecValue::Text(t), 3) = (&value, length_items.len()) {
                         if item.key == "dimensions_lwh_mm" {
-                            for (sub, mm) in length_items.iter().zip(dimensions(t).unwrap_or_default()) {
+                            for (sub, mm) in
+                                length_items.iter().zip(dimensions(t).unwrap_or_default())
+                            {
                                 values.insert(
                                     (column, sub.key.clone()),
                                     (sub.name_zh.clone(), SpecValue::Number(mm as f64)),
@@ -452,7 +463,11 @@ mod tests {
                     item("max_power_kw", "最大功率(kW)", Some("kW")),
                     item("dimensions_lwh_mm", "长x宽x高(mm)", Some("mm")),
                     item("body_style_summary", "车身结构", None),
-                    item("power_consumption_kwh_100km", "百公里耗电量(kWh/100km)", Some("kWh/100km")),
+                    item(
+                        "power_consumption_kwh_100km",
+                        "百公里耗电量(kWh/100km)",
+                        Some("kWh/100km"),
+                    ),
                 ],
             },
             SpecGroup {
@@ -469,7 +484,10 @@ mod tests {
             SpecGroup {
                 key: "safety".into(),
                 name_zh: "主动安全".into(),
-                items: vec![item("abs", "ABS防抱死", None), item("night_vision", "夜视系统", None)],
+                items: vec![
+                    item("abs", "ABS防抱死", None),
+                    item("night_vision", "夜视系统", None),
+                ],
             },
         ]
     }
@@ -486,10 +504,19 @@ mod tests {
         let key = |name: &str| match_row(&layout, None, name).map(|(i, f)| (i.key.clone(), f));
         assert_eq!(key("最大功率(kW)"), Some(("max_power_kw".into(), 1.0)));
         assert_eq!(key("最大功率 （kW）"), Some(("max_power_kw".into(), 1.0)));
-        assert_eq!(key("最大功率(马力)"), Some(("max_power_kw".into(), KW_PER_PS)));
-        assert_eq!(key("最大马力(Ps)"), Some(("max_power_kw".into(), KW_PER_PS)));
+        assert_eq!(
+            key("最大功率(马力)"),
+            Some(("max_power_kw".into(), KW_PER_PS))
+        );
+        assert_eq!(
+            key("最大马力(Ps)"),
+            Some(("max_power_kw".into(), KW_PER_PS))
+        );
         assert_eq!(key("长*宽*高(mm)"), Some(("dimensions_lwh_mm".into(), 1.0)));
-        assert_eq!(key("电池容量(kWh)"), Some(("battery_capacity_kwh".into(), 1.0)));
+        assert_eq!(
+            key("电池容量(kWh)"),
+            Some(("battery_capacity_kwh".into(), 1.0))
+        );
         assert_eq!(key("最大功率(hp2)"), None);
         assert_eq!(key("香氛系统"), None);
         // The sheet's group tells two 车身结构 apart.
@@ -501,9 +528,18 @@ mod tests {
     fn cells_read_as_the_module_says() {
         let power = item("max_power_kw", "最大功率(kW)", Some("kW"));
         let abs = item("abs", "ABS防抱死", None);
-        assert_eq!(parse_cell(&power, 1.0, " 150 "), Ok(Some(SpecValue::Number(150.0))));
-        assert_eq!(parse_cell(&power, 1.0, "150kW"), Ok(Some(SpecValue::Number(150.0))));
-        assert_eq!(parse_cell(&power, KW_PER_PS, "218"), Ok(Some(SpecValue::Number(160.34))));
+        assert_eq!(
+            parse_cell(&power, 1.0, " 150 "),
+            Ok(Some(SpecValue::Number(150.0)))
+        );
+        assert_eq!(
+            parse_cell(&power, 1.0, "150kW"),
+            Ok(Some(SpecValue::Number(150.0)))
+        );
+        assert_eq!(
+            parse_cell(&power, KW_PER_PS, "218"),
+            Ok(Some(SpecValue::Number(160.34)))
+        );
         assert_eq!(parse_cell(&power, 1.0, "-"), Ok(None));
         assert_eq!(parse_cell(&power, 1.0, ""), Ok(None));
         assert!(parse_cell(&power, 1.0, "●").is_err());
@@ -511,9 +547,18 @@ mod tests {
         assert_eq!(parse_cell(&abs, 1.0, "●"), Ok(Some(SpecValue::Bool(true))));
         assert_eq!(parse_cell(&abs, 1.0, "是"), Ok(Some(SpecValue::Bool(true))));
         assert_eq!(parse_cell(&abs, 1.0, "-"), Ok(Some(SpecValue::Bool(false))));
-        assert_eq!(parse_cell(&abs, 1.0, "否"), Ok(Some(SpecValue::Bool(false))));
-        assert_eq!(parse_cell(&abs, 1.0, "○"), Ok(Some(SpecValue::Text("选配".into()))));
-        assert_eq!(parse_cell(&abs, 1.0, "前/后"), Ok(Some(SpecValue::Text("前/后".into()))));
+        assert_eq!(
+            parse_cell(&abs, 1.0, "否"),
+            Ok(Some(SpecValue::Bool(false)))
+        );
+        assert_eq!(
+            parse_cell(&abs, 1.0, "○"),
+            Ok(Some(SpecValue::Text("选配".into())))
+        );
+        assert_eq!(
+            parse_cell(&abs, 1.0, "前/后"),
+            Ok(Some(SpecValue::Text("前/后".into())))
+        );
         let dims = item("dimensions_lwh_mm", "长x宽x高(mm)", Some("mm"));
         assert_eq!(
             parse_cell(&dims, 1.0, "4780*1837*1495"),
@@ -538,7 +583,10 @@ mod tests {
         assert_eq!(sheet.rows[1].group.as_deref(), Some("车身"));
         assert_eq!(sheet.rows[1].line, 6);
         assert_eq!(read_grid(&grid(&[&["", ""]])), Err(SheetError::Empty));
-        assert_eq!(read_grid(&grid(&[&["只有一列"], &["x"]])), Err(SheetError::NoTrimColumns));
+        assert_eq!(
+            read_grid(&grid(&[&["只有一列"], &["x"]])),
+            Err(SheetError::NoTrimColumns)
+        );
     }
 
     #[test]
@@ -569,8 +617,15 @@ mod tests {
         };
         let p = plan(&sheet, &layout(), &[own.clone(), platform.clone()]);
         assert_eq!(
-            p.columns.iter().map(|c| c.target.clone()).collect::<Vec<_>>(),
-            [Target::Own("own-1-a".into()), Target::Platform("byd-x".into()), Target::New]
+            p.columns
+                .iter()
+                .map(|c| c.target.clone())
+                .collect::<Vec<_>>(),
+            [
+                Target::Own("own-1-a".into()),
+                Target::Platform("byd-x".into()),
+                Target::New
+            ]
         );
         assert_eq!(p.unknown_rows, ["第8行 香氛系统"]);
         assert_eq!(p.errors.len(), 1);
@@ -578,11 +633,25 @@ mod tests {
         // Own: power, dims + l/w/h, abs (conflict), night vision = 7; new: power, dims + 3, abs, nv, battery = 8.
         assert_eq!(p.changes.len(), 15);
         assert_eq!(p.conflicts(), 1);
-        let abs = p.changes.iter().find(|c| c.column == 0 && c.key == "abs").unwrap();
-        assert_eq!((abs.old.clone(), abs.new.clone()), (Some(SpecValue::Bool(false)), SpecValue::Bool(true)));
-        let power = p.changes.iter().find(|c| c.column == 0 && c.key == "max_power_kw").unwrap();
+        let abs = p
+            .changes
+            .iter()
+            .find(|c| c.column == 0 && c.key == "abs")
+            .unwrap();
+        assert_eq!(
+            (abs.old.clone(), abs.new.clone()),
+            (Some(SpecValue::Bool(false)), SpecValue::Bool(true))
+        );
+        let power = p
+            .changes
+            .iter()
+            .find(|c| c.column == 0 && c.key == "max_power_kw")
+            .unwrap();
         assert_eq!(power.new, SpecValue::Number(150.04));
-        assert!(p.changes.iter().any(|c| c.column == 2 && c.key == "height_mm" && c.new == SpecValue::Number(1495.0)));
+        assert!(p
+            .changes
+            .iter()
+            .any(|c| c.column == 2 && c.key == "height_mm" && c.new == SpecValue::Number(1495.0)));
         assert!(!p.changes.iter().any(|c| c.column == 1));
 
         // Written, the same sheet again changes nothing.

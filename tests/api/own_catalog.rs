@@ -99,7 +99,7 @@ both! {
         err(put(&leap, &app, &path, &json!({"values": {"abs": "-"}})).await, StatusCode::NOT_FOUND).await;
         app.get_err(&format!("/api/v1/dealers/leapmotor/series/{}", series.id), StatusCode::NOT_FOUND).await;
         let compare: Comparison = app.get_ok(&format!("/api/v1/dealers/leapmotor/compare?trims={}", trim.id)).await;
-        assert_eq!(compare.dropped, [trim.id.clone()]);
+        assert_eq!(compare.dropped, std::slice::from_ref(&trim.id));
         let found: SeriesList = app.get_ok("/api/v1/dealers/leapmotor/series?q=店内特供").await;
         assert_eq!(found.total, 0);
         let drive: Value = app.get_ok("/api/v1/dealers/leapmotor/test-drive").await;

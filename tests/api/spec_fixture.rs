@@ -14,7 +14,10 @@ pub const SERIES: &str = "byd-qin-l";
 /// Its first column: a platform trim of the series (read-only, skipped).
 pub const PLATFORM_COLUMN: &str = "2026款 DM-i 1.5L 128km 进取型";
 /// Columns no trim of the series has: each becomes a new own trim.
-pub const NEW_COLUMNS: [&str; 2] = ["2027款 DM-i 128km 尊享型（演示）", "2027款 DM-i 210km 旗舰型（演示）"];
+pub const NEW_COLUMNS: [&str; 2] = [
+    "2027款 DM-i 128km 尊享型（演示）",
+    "2027款 DM-i 210km 旗舰型（演示）",
+];
 
 enum Row {
     Title(&'static str),
@@ -30,7 +33,10 @@ fn rows() -> Vec<Row> {
         Item("官方指导价(元)", ["96800", "109800", "129800"]),
         Item("最大功率(马力)", ["218", "218", "218"]),
         Item("纯电续航里程(km)CLTC", ["128", "128", "210"]),
-        Item("长*宽*高(mm)", ["4830*1900*1495", "4830*1900*1495", "4830*1900*1495"]),
+        Item(
+            "长*宽*高(mm)",
+            ["4830*1900*1495", "4830*1900*1495", "4830*1900*1495"],
+        ),
         Item("官方百公里加速时间(s)", ["7.5", "7.5", "很快"]),
         Group("车身"),
         Item("轴距(mm)", ["2790", "2790", "2790"]),
@@ -64,12 +70,22 @@ fn grid() -> Vec<Vec<String>> {
     for row in rows() {
         match row {
             Row::Title(t) => {
-                out.push(vec![t.to_string(), String::new(), String::new(), String::new()]);
+                out.push(vec![
+                    t.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
                 let mut header = vec!["车型".to_string()];
                 header.extend(columns.iter().map(|c| c.to_string()));
                 out.push(header);
             }
-            Row::Group(g) => out.push(vec![g.to_string(), String::new(), String::new(), String::new()]),
+            Row::Group(g) => out.push(vec![
+                g.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]),
             Row::Item(name, cells) => {
                 let mut r = vec![name.to_string()];
                 r.extend(cells.iter().map(|c| c.to_string()));
@@ -137,9 +153,16 @@ fn the_committed_fixture_reads_as_its_rows() {
     }
     let want = trimmed(grid());
     let from_xlsx = server::spec_import::read_file(&std::fs::read(path("xlsx")).unwrap()).unwrap();
-    assert_eq!(trimmed(from_xlsx), want, "the .xlsx: CHELINK_WRITE_FIXTURES=1 writes it again");
+    assert_eq!(
+        trimmed(from_xlsx),
+        want,
+        "the .xlsx: CHELINK_WRITE_FIXTURES=1 writes it again"
+    );
     let from_csv = server::spec_import::read_file(&std::fs::read(path("csv")).unwrap()).unwrap();
     assert_eq!(trimmed(from_csv), want, "the .csv");
     // A fresh workbook from the rows reads the same (the generator is what made the file).
-    assert_eq!(trimmed(server::spec_import::read_file(&xlsx()).unwrap()), want);
+    assert_eq!(
+        trimmed(server::spec_import::read_file(&xlsx()).unwrap()),
+        want
+    );
 }

@@ -12,13 +12,19 @@ use shared::compare::Comparison;
 use shared::spec_import::{ImportStatus, SpecImport};
 use shared::spec_sheet::Target;
 
+use crate::bookings::created;
 use crate::console::sign_in;
 use crate::helpers::{err, ok, TestApp};
-use crate::bookings::created;
 use crate::own_catalog::version;
 use crate::spec_fixture::{self, NEW_COLUMNS, PLATFORM_COLUMN, SERIES};
 
-async fn upload(client: &Client, app: &TestApp, series: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+async fn upload(
+    client: &Client,
+    app: &TestApp,
+    series: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
     let form = Form::new()
         .text("series", series.to_string())
         .part("file", Part::bytes(bytes).file_name(name.to_string()));
@@ -46,7 +52,12 @@ async fn platform_specs(app: &TestApp) -> String {
 }
 
 fn value(compare: &Comparison, key: &str, index: usize) -> Option<SpecValue> {
-    compare.groups.iter().flat_map(|g| &g.rows).find(|r| r.key == key).and_then(|r| r.values[index].clone())
+    compare
+        .groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .find(|r| r.key == key)
+        .and_then(|r| r.values[index].clone())
 }
 
 both! {

@@ -9,7 +9,6 @@ use shared::attribution::{LinkStats, ShareTree};
 use shared::booking::BookingStatus;
 use shared::catalog::SeriesList;
 use shared::catalog_edit::{BrandChoice, SeriesForm, SeriesTrims, SpecEdits, TrimForm, TrimSheet};
-use shared::spec_import::SpecImport;
 use shared::console::{
     BookingUpdate, CatalogSeries, LeadDetail, LeadStatus, LeadSummary, LostDecision, NewStore,
     Note, PasswordChange, Reassign, SeriesOnSale, SignIn, StaffBooking, StaffMe, StaffRef,
@@ -18,6 +17,7 @@ use shared::console::{
 use shared::link::{Link, NewLink};
 use shared::profile::Profile;
 use shared::settings::{DealerSettings, QuoteSettings, StoreProfile};
+use shared::spec_import::SpecImport;
 use shared::staff::{
     AuditEntry, Invitation, NewStaff, SetPassword, SignInLink, StaffAdded, StaffChange, StaffMember,
 };
@@ -334,7 +334,11 @@ pub async fn brands() -> Result<Vec<BrandChoice>, Error> {
 
 /// `GET /catalog/series/{id}` (managers): a series, its form and its trims.
 pub async fn catalog_series(id: &str) -> Result<SeriesTrims, Error> {
-    send(Request::get(&format!("{BASE}/catalog/series/{}", crate::api::encode(id)))).await
+    send(Request::get(&format!(
+        "{BASE}/catalog/series/{}",
+        crate::api::encode(id)
+    )))
+    .await
 }
 
 /// `POST /catalog/series` (managers): a new own series, on sale at once.
@@ -356,7 +360,11 @@ pub async fn add_trim(series: &str, form: &TrimForm) -> Result<TrimSheet, Error>
 
 /// `GET /catalog/trims/{id}` (managers): a trim, its specs and the layout.
 pub async fn catalog_trim(id: &str) -> Result<TrimSheet, Error> {
-    send(Request::get(&format!("{BASE}/catalog/trims/{}", crate::api::encode(id)))).await
+    send(Request::get(&format!(
+        "{BASE}/catalog/trims/{}",
+        crate::api::encode(id)
+    )))
+    .await
 }
 
 /// `PUT /catalog/trims/{id}` (managers): an own trim's details.
@@ -390,7 +398,10 @@ pub async fn imports() -> Result<Vec<SpecImport>, Error> {
 
 /// `POST /catalog/imports/{id}/confirm` or `/undo` (managers).
 pub async fn import_step(id: i64, step: &str) -> Result<SpecImport, Error> {
-    send(Request::post(&format!("{BASE}/catalog/imports/{id}/{step}"))).await
+    send(Request::post(&format!(
+        "{BASE}/catalog/imports/{id}/{step}"
+    )))
+    .await
 }
 
 /// `GET /wechat` (admins): the official account's settings, without the secret.

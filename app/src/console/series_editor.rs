@@ -126,8 +126,13 @@ fn SeriesFields(form: SeriesForm, id: Option<String>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let (Ok(guide_min), Ok(guide_max)) = (number(&min.get_untracked()), number(&max.get_untracked())) else {
-            errors.0.set(Some(ApiError::invalid("guide_min", "指导价请填写整数（元）")));
+        let (Ok(guide_min), Ok(guide_max)) =
+            (number(&min.get_untracked()), number(&max.get_untracked()))
+        else {
+            errors.0.set(Some(ApiError::invalid(
+                "guide_min",
+                "指导价请填写整数（元）",
+            )));
             return;
         };
         let form = SeriesForm {
@@ -146,10 +151,16 @@ fn SeriesFields(form: SeriesForm, id: Option<String>) -> impl IntoView {
         save.dispatch(form);
     };
     let brand_options = move || {
-        brands.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|b| {
-            let selected = brand.get_untracked() == b.id;
-            view! { <option value=b.id.clone() selected=selected>{b.name_zh}</option> }
-        }).collect_view()
+        brands
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| {
+                let selected = brand.get_untracked() == b.id;
+                view! { <option value=b.id.clone() selected=selected>{b.name_zh}</option> }
+            })
+            .collect_view()
     };
     view! {
         <form class="c-card c-form" on:submit=on_submit novalidate data-test="series-form">
@@ -227,7 +238,11 @@ pub fn SeriesEditor() -> impl IntoView {
 
 #[component]
 fn SeriesView(series: SeriesTrims) -> impl IntoView {
-    let mark = if series.own { "自有" } else { "平台 · 只读" };
+    let mark = if series.own {
+        "自有"
+    } else {
+        "平台 · 只读"
+    };
     let import = format!("{CATALOG}/{}/import", series.id);
     let trims = series.trims.clone();
     let count = trims.len();

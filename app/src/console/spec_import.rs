@@ -53,8 +53,13 @@ pub fn SpecImport() -> impl IntoView {
             match session.check(api::import_step(id, what).await) {
                 Ok(done) => {
                     notice.set(Some(match what {
-                        "confirm" if done.plan.is_noop() => "参数表与现有参数一致，没有需要写入的内容".to_string(),
-                        "confirm" => format!("已导入 {} 项参数，顾客的对比页随即更新", done.plan.changes.len()),
+                        "confirm" if done.plan.is_noop() => {
+                            "参数表与现有参数一致，没有需要写入的内容".to_string()
+                        }
+                        "confirm" => format!(
+                            "已导入 {} 项参数，顾客的对比页随即更新",
+                            done.plan.changes.len()
+                        ),
                         _ => "已撤销该次导入".to_string(),
                     }));
                     preview.set(None);

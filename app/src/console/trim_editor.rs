@@ -116,7 +116,10 @@ fn GroupForm(
             let now = match parse_cell(item, 1.0, &typed) {
                 Ok(v) => v,
                 Err(message) => {
-                    errors.0.set(Some(ApiError::invalid(&item.key, format!("{}：{message}", item.name_zh))));
+                    errors.0.set(Some(ApiError::invalid(
+                        &item.key,
+                        format!("{}：{message}", item.name_zh),
+                    )));
                     return;
                 }
             };
@@ -172,10 +175,16 @@ fn GroupForm(
 
 /// The details of an own trim: a new one in `series` (opens its page once saved) or `saved`.
 #[component]
-pub(super) fn TrimFields(series: String, #[prop(optional)] saved: Option<TrimSheet>) -> impl IntoView {
+pub(super) fn TrimFields(
+    series: String,
+    #[prop(optional)] saved: Option<TrimSheet>,
+) -> impl IntoView {
     let session = use_session();
     let nav = use_nav();
-    let form = saved.as_ref().map(|s| s.form.clone()).unwrap_or_else(blank_trim);
+    let form = saved
+        .as_ref()
+        .map(|s| s.form.clone())
+        .unwrap_or_else(blank_trim);
     let id = saved.map(|s| s.id);
     let is_new = id.is_none();
     let name = RwSignal::new(form.name_zh.clone());

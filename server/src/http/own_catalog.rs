@@ -95,7 +95,9 @@ pub async fn series(
     Manager(staff): Manager,
     Path(series): Path<String>,
 ) -> Result<axum::Json<SeriesTrims>, Error> {
-    Ok(axum::Json(series_answer(&state, staff.dealer_id, &series).await?))
+    Ok(axum::Json(
+        series_answer(&state, staff.dealer_id, &series).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -119,7 +121,9 @@ pub async fn save_series(
 ) -> Result<axum::Json<SeriesTrims>, Error> {
     own_catalog::save_series(&state.db, staff.dealer_id, &series, &form).await?;
     state.catalogue.refresh().await?;
-    Ok(axum::Json(series_answer(&state, staff.dealer_id, &series).await?))
+    Ok(axum::Json(
+        series_answer(&state, staff.dealer_id, &series).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -166,7 +170,9 @@ pub async fn trim(
     Manager(staff): Manager,
     Path(trim): Path<String>,
 ) -> Result<axum::Json<TrimSheet>, Error> {
-    Ok(axum::Json(trim_answer(&state, staff.dealer_id, &trim).await?))
+    Ok(axum::Json(
+        trim_answer(&state, staff.dealer_id, &trim).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -190,7 +196,9 @@ pub async fn save_trim(
 ) -> Result<axum::Json<TrimSheet>, Error> {
     own_catalog::save_trim(&state.db, staff.dealer_id, &trim, &form).await?;
     state.catalogue.refresh().await?;
-    Ok(axum::Json(trim_answer(&state, staff.dealer_id, &trim).await?))
+    Ok(axum::Json(
+        trim_answer(&state, staff.dealer_id, &trim).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -214,5 +222,7 @@ pub async fn save_specs(
 ) -> Result<axum::Json<TrimSheet>, Error> {
     own_catalog::save_specs(&state.db, staff.dealer_id, &trim, &edits).await?;
     state.catalogue.refresh().await?;
-    Ok(axum::Json(trim_answer(&state, staff.dealer_id, &trim).await?))
+    Ok(axum::Json(
+        trim_answer(&state, staff.dealer_id, &trim).await?,
+    ))
 }

@@ -17,7 +17,9 @@ impl From<ImportRefused> for Error {
     fn from(r: ImportRefused) -> Self {
         match r {
             ImportRefused::NotFound(what) => Error::NotFound(what.into()),
-            ImportRefused::BadSheet(message) => Error::Unprocessable(ApiError::invalid("file", message)),
+            ImportRefused::BadSheet(message) => {
+                Error::Unprocessable(ApiError::invalid("file", message))
+            }
             ImportRefused::Conflict(message) => Error::Conflict(ApiError {
                 code: "conflict".into(),
                 message,
@@ -70,7 +72,12 @@ pub async fn upload(
         let name = field.name().map(str::to_string);
         match name.as_deref() {
             Some("series") => {
-                series = Some(field.text().await.map_err(|_| bad_upload("车系没有上传完整"))?);
+                series = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|_| bad_upload("车系没有上传完整"))?,
+                );
             }
             Some("file") => {
                 let name = field.file_name().unwrap_or("参数表").to_string();
@@ -91,7 +98,10 @@ pub async fn upload(
         return Err(too_large());
     }
     if bytes.is_empty() {
-        return Err(Error::Unprocessable(ApiError::invalid("file", "参数表是空的")));
+        return Err(Error::Unprocessable(ApiError::invalid(
+            "file",
+            "参数表是空的",
+        )));
     }
     // Unzipping and parsing is CPU work: off the async threads.
     let grid = tokio::task::spawn_blocking(move || spec_import::read_file(&bytes))
@@ -129,7 +139,9 @@ pub async fn history(
     State(state): State<AppState>,
     Manager(staff): Manager,
 ) -> Result<axum::Json<Vec<SpecImport>>, Error> {
-    Ok(axum::Json(spec_import::history(&state.db, staff.dealer_id).await?))
+    Ok(axum::Json(
+        spec_import::history(&state.db, staff.dealer_id).await?,
+    ))
 }
 
 #[utoipa::path(
