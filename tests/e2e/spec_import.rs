@@ -70,6 +70,26 @@ async fn a_manager_imports_a_spec_sheet_and_the_comparison_shows_its_values() {
         "{:?}",
         series.trims.iter().map(|t| &t.name_zh).collect::<Vec<_>>()
     );
+    // The created trim in the console: 自有, its imported specs in the grouped form.
+    manager
+        .goto(&site.url(&format!("/console/catalog/trims/{}", created[1])))
+        .await
+        .unwrap();
+    wait_text(&manager, "[data-test=trim-title]", |t| t.contains("旗舰型")).await;
+    tap_on(&manager, "[data-test=group-battery_charging] summary").await;
+    let capacity = find(&manager, "[data-test=spec-battery_capacity_kwh]").await;
+    assert_eq!(
+        capacity.prop("value").await.unwrap().as_deref(),
+        Some("26.6")
+    );
+    screenshot(&manager, "console-trim-editor").await;
+    manager
+        .goto(&site.url("/console/catalog/byd-qin-l"))
+        .await
+        .unwrap();
+    wait_text(&manager, "[data-test=series-trims]", |t| t.contains("自有")).await;
+    screenshot(&manager, "console-series-trims").await;
+
     let buyer = driver.phone().await;
     buyer
         .goto(&site.url(&format!(
