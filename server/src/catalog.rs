@@ -556,33 +556,55 @@ pub async fn all_changed(conn: &mut sqlx::AnyConnection) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// The platform catalogue's series, with whether the dealer sells and features each, by brand.
+/// The condition on a series `s` or trim `t` row that the dealer `$1` may see: the platform's
+/// and its own (`own_catalog`), never another dealer's own.
+pub const VISIBLE_SERIES: &str = "(s.dealer_id IS NULL OR s.dealer_id = $1)";
+pub const VISIBLE_TRIMS: &str = "(t.dealer_id IS NULL OR t.dealer_id = $1)";
+
+/// The platform catalogue's series and the dealer's own, with whether the dealer sells and
+/// features each, by brand (its own after the platform's of a brand).
 pub async fn platform_series(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<CatalogSeries>> {
-    let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT s.id, b.name_zh, s.name_zh, \
-         (SELECT COUNT(*) FROM trims t WHERE t.series_id = s.id), ds.featured \
+    let sql = format!(
+        "SELECT s.id, b.name_zh AS brand, s.name_zh AS name, \
+         (SELECT COUNT(*) FROM trims t WHERE t.series_id = s.id AND {VISIBLE_TRIMS}) AS trims, \
+         ds.featured, s.dealer_id AS owner \
          FROM series s JOIN brands b ON b.id = s.brand_id \
          LEFT JOIN dealer_series ds ON ds.series_id = s.id AND ds.dealer_id = $1 \
-         ORDER BY b.position, b.id, s.position, s.id",
-    )
-    .bind(dealer_id)
-    .fetch_all(&db.pool)
-    .await?;
+         WHERE {VISIBLE_SERIES} \
+         ORDER BY b.position, b.id, s.dealer_id IS NOT NULL, s.position, s.id"
+    );
+    let rows: Vec<PlatformRow> = sqlx::query_as(&sql)
+        .bind(dealer_id)
+        .fetch_all(&db.pool)
+        .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, brand, name, trims, featured)| CatalogSeries {
-            id,
-            brand,
-            name,
-            trims: u32::try_from(trims).unwrap_or(0),
-            on_sale: featured.is_some(),
-            featured: featured.unwrap_or(0) != 0,
+        .map(|r| CatalogSeries {
+            id: r.id,
+            brand: r.brand,
+            name: r.name,
+            trims: u32::try_from(r.trims).unwrap_or(0),
+            on_sale: r.featured.is_some(),
+            featured: r.featured.unwrap_or(0) != 0,
+            own: r.owner.is_some(),
         })
         .collect())
 }
 
-/// Puts a platform series on sale at the dealer (every trim of it, after what it already
-/// sells) or takes it off, and features it or not, the catalogue marked changed in the same
+#[derive(sqlx::FromRow)]
+struct PlatformRow {
+    id: String,
+    brand: String,
+    name: String,
+    trims: i64,
+    /// Sold when present; featured when not 0.
+    featured: Option<i64>,
+    /// The dealer whose own series it is.
+    owner: Option<i64>,
+}
+
+/// Puts a series it may see on sale at the dealer (every trim of it it may see, after what it
+/// already sells) or takes it off, and features it or not, the catalogue marked changed in the same
 /// transaction. `None` when there is no such series.
 pub async fn put_on_sale(
     db: &Db,
@@ -591,7 +613,9 @@ pub async fn put_on_sale(
     change: SeriesOnSale,
 ) -> sqlx::Result<Option<CatalogSeries>> {
     let mut tx = crate::db::begin_write(db).await?;
-    let known: Option<String> = sqlx::query_scalar("SELECT id FROM series WHERE id = $1")
+    let sql = format!("SELECT s.id FROM series s WHERE {VISIBLE_SERIES} AND s.id = $2");
+    let known: Option<String> = sqlx::query_scalar(&sql)
+        .bind(dealer_id)
         .bind(series_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -610,7 +634,8 @@ pub async fn put_on_sale(
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO dealer_trims (dealer_id, trim_id) SELECT $1, id FROM trims WHERE series_id = $2 \
+            "INSERT INTO dealer_trims (dealer_id, trim_id) SELECT $1, t.id FROM trims t \
+             WHERE t.series_id = $2 AND (t.dealer_id IS NULL OR t.dealer_id = $1) \
              ON CONFLICT (dealer_id, trim_id) DO NOTHING",
         )
         .bind(dealer_id)

@@ -21,6 +21,7 @@ pub mod loyalty;
 pub mod me;
 pub mod offers;
 pub mod openapi;
+pub mod own_catalog;
 pub mod owners;
 pub mod prices;
 pub mod proof;
@@ -35,6 +36,7 @@ pub mod settings;
 pub mod shares;
 pub mod shell;
 pub mod sign_in_links;
+pub mod spec_import;
 pub mod staff;
 pub mod surveys;
 pub mod test_drive;
@@ -241,8 +243,15 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(offers::desk, offers::add))
         .routes(routes!(offers::update, offers::remove))
         .routes(routes!(prices::set))
-        .routes(routes!(catalog::series))
-        .routes(routes!(catalog::put_on_sale))
+        .routes(routes!(catalog::series, own_catalog::add_series))
+        .routes(routes!(catalog::put_on_sale, own_catalog::series))
+        .routes(routes!(own_catalog::brands))
+        .routes(routes!(own_catalog::save_series))
+        .routes(routes!(own_catalog::add_trim))
+        .routes(routes!(own_catalog::trim, own_catalog::save_trim))
+        .routes(routes!(own_catalog::save_specs))
+        .routes(routes!(spec_import::confirm))
+        .routes(routes!(spec_import::undo))
         .routes(routes!(links::create, links::mine))
         .routes(routes!(wechat::settings, wechat::save_settings))
         .routes(routes!(shares::link_stats))
@@ -269,7 +278,13 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(settings::save_profile))
         .routes(routes!(settings::save_quote))
         .routes({
-            // A logo's upload is the one body past `BODY_LIMIT`: checked again in `fit_logo`.
+            // A spec sheet's upload: 5 MB and the form around it; checked again in `upload`.
+            let (schemas, paths, route) = routes!(spec_import::upload, spec_import::history);
+            let limit = DefaultBodyLimit::max(shared::spec_sheet::MAX_BYTES + 64 * 1024);
+            (schemas, paths, route.layer(limit))
+        })
+        .routes({
+            // A logo's upload is past `BODY_LIMIT` too: checked again in `fit_logo`.
             let (schemas, paths, route) = routes!(settings::save_logo);
             let limit = DefaultBodyLimit::max(crate::settings::LOGO_MAX_BYTES + 1);
             (schemas, paths, route.layer(limit))

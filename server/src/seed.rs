@@ -289,6 +289,14 @@ pub async fn load_platform_catalogue(db: &Db) -> anyhow::Result<()> {
 /// are only created when missing, so a dealer's later edits survive a restart. Running it
 /// twice changes nothing.
 pub async fn load(db: &Db, catalogue: &Catalogue) -> anyhow::Result<()> {
+    // `own-` names a dealer's own entries: a platform id never starts so.
+    let ids = catalogue.series.iter().map(|s| &s.id);
+    if let Some(id) = ids
+        .chain(catalogue.trims.iter().map(|t| &t.id))
+        .find(|id| shared::catalog_edit::is_own_id(id))
+    {
+        anyhow::bail!("catalogue id {id}: `own-` is kept for dealers' own entries");
+    }
     let mut tx = crate::db::begin_write(db).await?;
 
     for (gpos, group) in catalogue.layout.iter().enumerate() {

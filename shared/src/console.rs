@@ -489,6 +489,9 @@ pub struct CatalogSeries {
     pub trims: u32,
     pub on_sale: bool,
     pub featured: bool,
+    /// The dealer's own series (自有, `catalog_edit`); else the platform's.
+    #[serde(default)]
+    pub own: bool,
 }
 
 /// `PUT /api/v1/console/catalog/series/{series}` (managers): sell a series (all its trims) or

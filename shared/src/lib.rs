@@ -5,6 +5,7 @@
 pub mod attribution;
 pub mod booking;
 pub mod catalog;
+pub mod catalog_edit;
 pub mod compare;
 pub mod console;
 pub mod contact;
@@ -32,6 +33,8 @@ pub mod select;
 pub mod service;
 pub mod settings;
 pub mod slots;
+pub mod spec_import;
+pub mod spec_sheet;
 pub mod staff;
 pub mod survey;
 pub mod tax;

@@ -28,6 +28,7 @@ mod privacy;
 mod screens;
 mod settings;
 mod showcase;
+mod spec_import;
 mod staff;
 mod wechat;
 

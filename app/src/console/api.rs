@@ -8,6 +8,7 @@ use serde::Serialize;
 use shared::attribution::{LinkStats, ShareTree};
 use shared::booking::BookingStatus;
 use shared::catalog::SeriesList;
+use shared::catalog_edit::{BrandChoice, SeriesForm, SeriesTrims, SpecEdits, TrimForm, TrimSheet};
 use shared::console::{
     BookingUpdate, CatalogSeries, LeadDetail, LeadStatus, LeadSummary, LostDecision, NewStore,
     Note, PasswordChange, Reassign, SeriesOnSale, SignIn, StaffBooking, StaffMe, StaffRef,
@@ -17,6 +18,7 @@ use shared::link::{Link, NewLink};
 use shared::offer::{DealerPrice, OfferDesk, OfferDraft, PriceBook, StaffOffer, TrimPrice};
 use shared::profile::Profile;
 use shared::settings::{DealerSettings, QuoteSettings, StoreProfile};
+use shared::spec_import::SpecImport;
 use shared::staff::{
     AuditEntry, Invitation, NewStaff, SetPassword, SignInLink, StaffAdded, StaffChange, StaffMember,
 };
@@ -352,6 +354,83 @@ pub async fn save_offer(id: Option<i64>, draft: &OfferDraft) -> Result<StaffOffe
 /// `DELETE /offers/{id}` (managers).
 pub async fn remove_offer(id: i64) -> Result<(), Error> {
     send(Request::delete(&format!("{BASE}/offers/{id}"))).await
+}
+
+/// `GET /catalog/brands` (managers): the brands an own series may be under.
+pub async fn brands() -> Result<Vec<BrandChoice>, Error> {
+    send(Request::get(&format!("{BASE}/catalog/brands"))).await
+}
+
+/// `GET /catalog/series/{id}` (managers): a series, its form and its trims.
+pub async fn catalog_series(id: &str) -> Result<SeriesTrims, Error> {
+    send(Request::get(&format!(
+        "{BASE}/catalog/series/{}",
+        crate::api::encode(id)
+    )))
+    .await
+}
+
+/// `POST /catalog/series` (managers): a new own series, on sale at once.
+pub async fn add_series(form: &SeriesForm) -> Result<SeriesTrims, Error> {
+    send_json(Request::post(&format!("{BASE}/catalog/series")), form).await
+}
+
+/// `PUT /catalog/series/{id}/details` (managers): an own series' details.
+pub async fn save_series(id: &str, form: &SeriesForm) -> Result<SeriesTrims, Error> {
+    let url = format!("{BASE}/catalog/series/{}/details", crate::api::encode(id));
+    send_json(Request::put(&url), form).await
+}
+
+/// `POST /catalog/series/{id}/trims` (managers): a new own trim, on sale at once.
+pub async fn add_trim(series: &str, form: &TrimForm) -> Result<TrimSheet, Error> {
+    let url = format!("{BASE}/catalog/series/{}/trims", crate::api::encode(series));
+    send_json(Request::post(&url), form).await
+}
+
+/// `GET /catalog/trims/{id}` (managers): a trim, its specs and the layout.
+pub async fn catalog_trim(id: &str) -> Result<TrimSheet, Error> {
+    send(Request::get(&format!(
+        "{BASE}/catalog/trims/{}",
+        crate::api::encode(id)
+    )))
+    .await
+}
+
+/// `PUT /catalog/trims/{id}` (managers): an own trim's details.
+pub async fn save_trim(id: &str, form: &TrimForm) -> Result<TrimSheet, Error> {
+    let url = format!("{BASE}/catalog/trims/{}", crate::api::encode(id));
+    send_json(Request::put(&url), form).await
+}
+
+/// `PUT /catalog/trims/{id}/specs` (managers): the changed spec values as typed.
+pub async fn save_specs(id: &str, edits: &SpecEdits) -> Result<TrimSheet, Error> {
+    let url = format!("{BASE}/catalog/trims/{}/specs", crate::api::encode(id));
+    send_json(Request::put(&url), edits).await
+}
+
+/// `POST /catalog/imports` (managers): a spec sheet for a series, as a form; its preview.
+pub async fn upload_sheet(series: &str, file: web_sys::File) -> Result<SpecImport, Error> {
+    let form = web_sys::FormData::new().map_err(|e| Error::Network(format!("{e:?}")))?;
+    form.append_with_str("series", series)
+        .and_then(|_| form.append_with_blob_and_filename("file", &file, &file.name()))
+        .map_err(|e| Error::Network(format!("{e:?}")))?;
+    let request = Request::post(&format!("{BASE}/catalog/imports"))
+        .body(form)
+        .map_err(network)?;
+    decode(request.send().await).await
+}
+
+/// `GET /catalog/imports` (managers): the dealer's imports, newest first.
+pub async fn imports() -> Result<Vec<SpecImport>, Error> {
+    send(Request::get(&format!("{BASE}/catalog/imports"))).await
+}
+
+/// `POST /catalog/imports/{id}/confirm` or `/undo` (managers).
+pub async fn import_step(id: i64, step: &str) -> Result<SpecImport, Error> {
+    send(Request::post(&format!(
+        "{BASE}/catalog/imports/{id}/{step}"
+    )))
+    .await
 }
 
 /// `GET /wechat` (admins): the official account's settings, without the secret.

@@ -1,11 +1,12 @@
 //! `/console/catalog` 车型 (managers): the platform catalogue by brand, each series switched
 //! on sale (every trim of it) or off, and featured on the home page or not. Each switch saves
-//! at once; a refusal puts the switch back and says why.
+//! at once; a refusal puts the switch back and says why. The dealer's own series are marked
+//! 自有; a series' name opens its trims (`series_editor`); 新增车系 adds an own one.
 
 use leptos::prelude::*;
 use shared::console::{CatalogSeries, SeriesOnSale};
 
-use super::{api, use_session};
+use super::{api, use_session, CATALOG};
 use crate::components::status::{LoadError, Loading};
 
 #[component]
@@ -27,8 +28,9 @@ pub fn Catalog() -> impl IntoView {
             }
             view! {
                 <p class="c-sub" data-test="catalog-count">
-                    {format!("本店在售 {on_sale} 个车系。打开「在售」即上架该车系的全部车型，顾客页面随即可见。")}
+                    {format!("本店在售 {on_sale} 个车系。打开「在售」即上架该车系的全部车型，顾客页面随即可见。点车系名查看车型、新增自有车型或导入参数表。")}
                 </p>
+                <a class="btn btn-line btn-small" href=format!("{CATALOG}/new") data-test="new-series">"新增车系"</a>
                 {brands
                     .into_iter()
                     .map(|(brand, group)| view! {
@@ -91,7 +93,8 @@ fn SeriesRow(series: CatalogSeries) -> impl IntoView {
     view! {
         <li class="c-card c-catalog-row" data-test="catalog-series" data-id=series.id.clone()>
             <div>
-                <strong>{name}</strong>
+                <a href=format!("{CATALOG}/{}", series.id) data-test="series-link"><strong>{name}</strong></a>
+                {series.own.then(|| view! { " " <span class="c-badge" data-test="own-mark">"自有"</span> })}
                 <span class="c-sub">{format!(" {}款", series.trims)}</span>
             </div>
             <div class="c-catalog-switches">

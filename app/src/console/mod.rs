@@ -25,10 +25,12 @@ mod prices;
 mod profile;
 mod referrals;
 mod reminder_tasks;
+mod series_editor;
 mod service_desk;
 mod settings;
 mod share_tree;
 mod sign_in;
+mod spec_import;
 mod staff;
 mod store_card;
 mod store_fields;
@@ -37,6 +39,7 @@ mod stores;
 mod tab_bar;
 mod tabs;
 mod today;
+mod trim_editor;
 mod wechat;
 mod welcome;
 
@@ -61,6 +64,17 @@ const PRICES: &str = "/console/prices";
 const OFFERS: &str = "/console/offers";
 const HAND_OVER: &str = "/console/hand-over";
 const SETTINGS: &str = "/console/settings";
+
+/// The path segment `index` of the page open now (`/console/catalog/{id}`: 2), read once.
+fn path_segment(index: usize) -> String {
+    crate::nav::use_nav().path.with_untracked(|p| {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .nth(index)
+            .unwrap_or_default()
+            .to_string()
+    })
+}
 
 fn lead_href(id: i64) -> String {
     format!("{LEADS}/{id}")
@@ -251,6 +265,14 @@ enum Route {
     Catalog,
     Prices,
     Offers,
+    /// 新增车系 (`/console/catalog/new`).
+    CatalogNew,
+    /// A series' trims and its form (`/console/catalog/{series}`; the page reads the id).
+    CatalogSeries,
+    /// A trim's form and specs (`/console/catalog/trims/{trim}`).
+    CatalogTrim,
+    /// 导入参数表 of a series and the import history (`/console/catalog/{series}/import`).
+    CatalogImport,
     /// 离职继承, of the departing person the path names, if it does.
     HandOver(Option<i64>),
     Settings,
@@ -281,6 +303,10 @@ impl Route {
             ["catalog"] => Route::Catalog,
             ["prices"] => Route::Prices,
             ["offers"] => Route::Offers,
+            ["catalog", "new"] => Route::CatalogNew,
+            ["catalog", "trims", _] => Route::CatalogTrim,
+            ["catalog", _] => Route::CatalogSeries,
+            ["catalog", _, "import"] => Route::CatalogImport,
             ["hand-over"] => Route::HandOver(None),
             ["settings"] => Route::Settings,
             ["staff", who, "hand-over"] => Route::HandOver(Some(id(who)?)),

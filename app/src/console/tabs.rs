@@ -50,6 +50,8 @@ tabs! {
     catalog: Route::Catalog => super::catalog::Catalog,
     prices: Route::Prices => super::prices::Prices,
     offers: Route::Offers => super::offers::Offers,
+    catalog_edit: Route::CatalogNew | Route::CatalogSeries | Route::CatalogTrim => CatalogEditPages,
+    spec_import: Route::CatalogImport => super::spec_import::SpecImport,
 }
 
 /// 线索: the list, a lead, its delivery.
@@ -86,5 +88,15 @@ fn StaffPages() -> impl IntoView {
     match current_route() {
         Some(Route::HandOver(from)) => view! { <super::hand_over::HandOver from /> }.into_any(),
         _ => view! { <super::staff::Staff /> }.into_any(),
+    }
+}
+
+/// 车型 → a series (its trims), 新增车系, a trim (its specs).
+#[component]
+fn CatalogEditPages() -> impl IntoView {
+    match current_route() {
+        Some(Route::CatalogTrim) => view! { <super::trim_editor::TrimEditor /> }.into_any(),
+        Some(Route::CatalogNew) => view! { <super::series_editor::NewSeries /> }.into_any(),
+        _ => view! { <super::series_editor::SeriesEditor /> }.into_any(),
     }
 }
