@@ -200,6 +200,8 @@ pub struct SeriesRecord {
     pub guide_min: Option<i64>,
     pub guide_max: Option<i64>,
     pub featured: bool,
+    /// The dealer's cover photo of it (`photos.rs`).
+    pub cover: Option<shared::photo::Photo>,
 }
 
 /// Everything one dealer sells: its series in its order, and their trims with its prices.
@@ -314,6 +316,7 @@ pub async fn lineup(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<L
         query = query.bind(bind.as_str());
     }
     let series_rows: Vec<SeriesRow> = query.fetch_all(&db.pool).await?;
+    let mut covers = crate::photos::covers(db, dealer_id, &series_where, &series_binds).await?;
     let (trim_where, trim_binds) = scope.condition(true);
     let sql = format!(
         "SELECT t.id, t.series_id, s.name_zh AS series_name, t.name_zh, t.model_year, \
@@ -358,6 +361,7 @@ pub async fn lineup(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<L
         .into_iter()
         .map(|r| {
             Ok(SeriesRecord {
+                cover: covers.remove(&r.id),
                 body_type: BodyType::from_key(&r.body_type).ok_or_else(|| {
                     corrupt(format!("series {}: body type {}", r.id, r.body_type))
                 })?,
@@ -477,6 +481,7 @@ impl Lineup {
             max_range_km,
             trim_count: trims.len() as i64,
             featured: s.featured,
+            cover: s.cover.clone(),
         }
     }
 

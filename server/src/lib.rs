@@ -19,7 +19,9 @@ pub mod http;
 pub mod idempotency;
 pub mod leads;
 pub mod links;
+pub mod media_store;
 pub mod owners;
+pub mod photos;
 pub mod points;
 pub mod proofs;
 pub mod referrals;
@@ -53,6 +55,8 @@ pub async fn prepare(
             .await
             .context("loading the demo data")?;
     }
+    let media = media_store::MediaStore::open(&config.media)?;
+    tracing::info!(store = ?media, "photos are kept in the media store");
     let addr = config.addr()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -66,6 +70,7 @@ pub async fn prepare(
             s.public_origin = config.public_origin.clone();
         })
         .with_sms(config.sms.clone())
+        .with_media(media)
         .with_wechat(&config.wechat_api, &config.wechat_oauth, &config.wechat_js);
     Ok((state, listener))
 }

@@ -224,6 +224,9 @@ pub struct SeriesSummary {
     pub max_range_km: Option<i64>,
     pub trim_count: i64,
     pub featured: bool,
+    /// This dealer's cover photo of the series; none: the drawn silhouette.
+    #[serde(default)]
+    pub cover: Option<crate::photo::Photo>,
 }
 
 impl SeriesSummary {
@@ -361,6 +364,12 @@ pub struct SeriesDetail {
     pub trims: Vec<Trim>,
     /// What each step up the trim ladder buys.
     pub steps: Vec<crate::compare::TrimStep>,
+    /// This dealer's gallery of the series, in its order (the cover is `series.cover`).
+    #[serde(default)]
+    pub gallery: Vec<crate::photo::Photo>,
+    /// Its trims' colours, by trim in `trims` order, then in the order uploaded.
+    #[serde(default)]
+    pub colours: Vec<crate::photo::TrimColour>,
 }
 
 /// Top-level paths that are the platform's, not a dealer's (`/console`, `/s/{code}`, `/api`,

@@ -20,6 +20,7 @@ pub mod maintenance;
 pub mod money;
 pub mod owner;
 pub mod page;
+pub mod photo;
 pub mod plate;
 pub mod profile;
 pub mod proof;

@@ -23,6 +23,7 @@ mod loyalty;
 mod new_dealer;
 mod openapi;
 mod owners;
+mod photos;
 mod privacy;
 mod quote;
 mod recommendations;

@@ -19,6 +19,7 @@ mod links;
 mod loyalty;
 mod new_store;
 mod owners;
+mod photos;
 mod poster;
 mod profile;
 mod referrals;
@@ -245,6 +246,8 @@ enum Route {
     Account,
     WeChat,
     Catalog,
+    /// A series' photos (`?series=`).
+    Photos,
     /// 离职继承, of the departing person the path names, if it does.
     HandOver(Option<i64>),
     Settings,
@@ -273,6 +276,7 @@ impl Route {
             ["account"] => Route::Account,
             ["wechat"] => Route::WeChat,
             ["catalog"] => Route::Catalog,
+            ["catalog", "photos"] => Route::Photos,
             ["hand-over"] => Route::HandOver(None),
             ["settings"] => Route::Settings,
             ["staff", who, "hand-over"] => Route::HandOver(Some(id(who)?)),
@@ -342,6 +346,10 @@ mod tests {
             Some(Route::HandOver(Some(4)))
         );
         assert_eq!(Route::parse("/console/staff"), Some(Route::Staff));
+        assert_eq!(
+            Route::parse("/console/catalog/photos"),
+            Some(Route::Photos)
+        );
         for elsewhere in [
             "/",
             "/demo/",

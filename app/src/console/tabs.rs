@@ -48,6 +48,7 @@ tabs! {
     staff: Route::Staff | Route::HandOver(_) => StaffPages,
     settings: Route::Settings => super::settings::Settings,
     catalog: Route::Catalog => super::catalog::Catalog,
+    photos: Route::Photos => super::photos::Photos,
 }
 
 /// 线索: the list, a lead, its delivery.
