@@ -192,9 +192,20 @@ both! {
         let card = list.items.iter().find(|s| s.id == SERIES).unwrap();
         assert_eq!(card.cover.as_ref(), Some(&photo));
         assert!(list.items.iter().filter(|s| s.id != SERIES).all(|s| s.cover.is_none()));
-        let shell = app.get(&format!("/demo/models/{SERIES}")).await.text().await.unwrap();
+        // The model page's shell paints the cover first (a built shell has the skeleton marker).
+        let dist = std::env::temp_dir().join(format!(
+            "chelink-photos-dist-{}-{}",
+            std::process::id(),
+            BUCKETS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        crate::helpers::write_dist(&dist);
+        let marked = crate::helpers::SHELL.replace("<div id=\"skeleton\"></div>", "<!--skeleton-->");
+        std::fs::write(dist.join("index.html"), marked).unwrap();
+        let painted = app.another_instance(&dist).await;
+        let shell = reqwest::get(format!("{painted}/demo/models/{SERIES}")).await.unwrap().text().await.unwrap();
+        let _ = std::fs::remove_dir_all(&dist);
         assert!(shell.contains(&format!("srcset=\"{}\"", photo.srcset())), "{shell}");
-        assert!(shell.contains("fetchpriority=\"high\""));
+        assert!(shell.contains("class=\"series-cover\"") && shell.contains("fetchpriority=\"high\""), "{shell}");
 
         // A new cover replaces it; a gallery photo (PNG) and a trim's colour (WebP) join it.
         let second = created(upload(&app, &manager, "cover", encode(2000, 1000, image::ImageFormat::Png)).await).await;
