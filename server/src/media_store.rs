@@ -193,9 +193,7 @@ impl MediaStore {
                 format!("reading {name} from the media store ({self:?})")
             })?)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => {
-                Err(anyhow::Error::new(e).context(format!("reading {name} from ({self:?})")))
-            }
+            Err(e) => Err(anyhow::Error::new(e).context(format!("reading {name} from ({self:?})"))),
         }
     }
 
@@ -248,10 +246,7 @@ mod tests {
             local(&[], "sqlite:///var/lib/chelink/main.db"),
             PathBuf::from("/var/lib/chelink/main-media")
         );
-        assert_eq!(
-            local(&[], "postgres://u@h/db"),
-            PathBuf::from("media")
-        );
+        assert_eq!(local(&[], "postgres://u@h/db"), PathBuf::from("media"));
         assert_eq!(
             local(&[("CHELINK_MEDIA_DIR", "/srv/photos")], "sqlite://x.db"),
             PathBuf::from("/srv/photos")
@@ -272,12 +267,18 @@ mod tests {
         assert_eq!(s3.region, "us-east-1");
         assert!(!format!("{s3:?}").contains("secret"));
         assert!(config(
-            &[("CHELINK_S3_BUCKET", "b"), ("CHELINK_S3_ENDPOINT", "minio:9000")],
+            &[
+                ("CHELINK_S3_BUCKET", "b"),
+                ("CHELINK_S3_ENDPOINT", "minio:9000")
+            ],
             ""
         )
         .is_err());
         assert!(config(
-            &[("CHELINK_S3_BUCKET", "b"), ("CHELINK_S3_ACCESS_KEY_ID", "id")],
+            &[
+                ("CHELINK_S3_BUCKET", "b"),
+                ("CHELINK_S3_ACCESS_KEY_ID", "id")
+            ],
             ""
         )
         .is_err());

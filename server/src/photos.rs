@@ -110,8 +110,7 @@ pub fn process(upload: &[u8]) -> Result<Processed, Refused> {
         _ => Refused::NotAnImage,
     })?;
     let (width, height) = decoder.dimensions();
-    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS
-    {
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(Refused::TooManyPixels { width, height });
     }
     let orientation = decoder
@@ -224,9 +223,7 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat, Refused> {
         let brand = bytes.get(8..12).unwrap_or_default();
         return Err(Refused::Unsupported(match brand {
             b"avif" | b"avis" => "AVIF",
-            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1" => {
-                "HEIC"
-            }
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1" => "HEIC",
             _ => return Err(Refused::NotAnImage),
         }));
     }
@@ -416,11 +413,13 @@ pub async fn trims_sold(
 pub async fn add(db: &Db, new: &NewPhoto) -> sqlx::Result<i64> {
     let mut tx = db::begin_write(db).await?;
     if new.kind == PhotoKind::Cover {
-        sqlx::query("DELETE FROM photos WHERE dealer_id = $1 AND series_id = $2 AND kind = 'cover'")
-            .bind(new.dealer_id)
-            .bind(&new.series_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM photos WHERE dealer_id = $1 AND series_id = $2 AND kind = 'cover'",
+        )
+        .bind(new.dealer_id)
+        .bind(&new.series_id)
+        .execute(&mut *tx)
+        .await?;
     }
     let widths: Vec<String> = new.photo.widths.iter().map(u32::to_string).collect();
     let (trim, colour) = match &new.colour {
@@ -615,7 +614,10 @@ mod tests {
         let mut padded = picture.clone();
         padded.extend_from_slice(&[0, 0, 0]);
         assert!(process(&padded).is_ok());
-        assert_eq!(process(b"GIF89a....").unwrap_err(), Refused::Unsupported("GIF"));
+        assert_eq!(
+            process(b"GIF89a....").unwrap_err(),
+            Refused::Unsupported("GIF")
+        );
         assert_eq!(
             process(b"  <svg xmlns='http://www.w3.org/2000/svg'/>").unwrap_err(),
             Refused::Unsupported("SVG")

@@ -241,7 +241,9 @@ mod tests {
         let h = "ab".repeat(16);
         assert_eq!(
             p.srcset(),
-            format!("/media/{h}-360.webp 360w, /media/{h}-720.webp 720w, /media/{h}-1080.webp 1080w")
+            format!(
+                "/media/{h}-360.webp 360w, /media/{h}-720.webp 720w, /media/{h}-1080.webp 1080w"
+            )
         );
         assert_eq!(p.src(), format!("/media/{h}-720.webp"));
         assert_eq!(photo(vec![360, 500]).src(), format!("/media/{h}-500.webp"));
@@ -266,7 +268,9 @@ mod tests {
         assert!(check_file(1000, "IMAGE/WEBP").is_ok());
         assert!(check_file(1000, "").is_ok());
         assert_eq!(
-            check_file(MAX_UPLOAD_BYTES + 1, "image/png").unwrap_err().code,
+            check_file(MAX_UPLOAD_BYTES + 1, "image/png")
+                .unwrap_err()
+                .code,
             "too_large"
         );
         let gif = check_file(10, "image/gif").unwrap_err();

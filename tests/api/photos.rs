@@ -62,7 +62,11 @@ pub fn jpeg_with_gps(width: u32, height: u32) -> Vec<u8> {
 /// A picture of `width` × `height` in `format` (a gradient, so it compresses like a photo).
 pub fn encode(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
     let picture = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, ((x + y) % 256) as u8])
+        image::Rgb([
+            (x * 7 % 256) as u8,
+            (y * 5 % 256) as u8,
+            ((x + y) % 256) as u8,
+        ])
     });
     let mut out = Vec::new();
     image::DynamicImage::ImageRgb8(picture)
@@ -88,7 +92,9 @@ async fn upload_at(
     file: Vec<u8>,
 ) -> reqwest::Response {
     staff
-        .post(format!("{base}/api/v1/console/catalog/photos/series/{series}"))
+        .post(format!(
+            "{base}/api/v1/console/catalog/photos/series/{series}"
+        ))
         .multipart(form(&[("kind", kind)], file))
         .send()
         .await

@@ -88,7 +88,11 @@ fn SeriesRow(series: CatalogSeries) -> impl IntoView {
         save.dispatch(change);
     };
     let name = series.name.clone();
-    let photos = format!("{}/photos?series={}", super::CATALOG, crate::api::encode(&series.id));
+    let photos = format!(
+        "{}/photos?series={}",
+        super::CATALOG,
+        crate::api::encode(&series.id)
+    );
     view! {
         <li class="c-card c-catalog-row" data-test="catalog-series" data-id=series.id.clone()>
             <div>

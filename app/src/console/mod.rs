@@ -346,10 +346,7 @@ mod tests {
             Some(Route::HandOver(Some(4)))
         );
         assert_eq!(Route::parse("/console/staff"), Some(Route::Staff));
-        assert_eq!(
-            Route::parse("/console/catalog/photos"),
-            Some(Route::Photos)
-        );
+        assert_eq!(Route::parse("/console/catalog/photos"), Some(Route::Photos));
         for elsewhere in [
             "/",
             "/demo/",

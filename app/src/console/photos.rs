@@ -99,8 +99,8 @@ fn SeriesPhotoForms(list: SeriesPhotos, changed: RwSignal<u32>) -> impl IntoView
         };
         clear(&ev);
         let colour = colour_name.get_untracked();
-        let checked = check_colour(&colour)
-            .and_then(|()| check_file(file.size() as usize, &file.type_()));
+        let checked =
+            check_colour(&colour).and_then(|()| check_file(file.size() as usize, &file.type_()));
         if let Err(e) = checked {
             error.set(Some(("colour".into(), e.message)));
             return;
@@ -141,7 +141,9 @@ fn SeriesPhotoForms(list: SeriesPhotos, changed: RwSignal<u32>) -> impl IntoView
     };
     let card = move |p: DealerPhoto| {
         let caption = match (p.kind, &p.trim_id, &p.colour) {
-            (PhotoKind::Colour, Some(trim), Some(colour)) => format!("{} · {colour}", trim_name(trim)),
+            (PhotoKind::Colour, Some(trim), Some(colour)) => {
+                format!("{} · {colour}", trim_name(trim))
+            }
             (kind, _, _) => kind.label().to_string(),
         };
         let id = p.id;
@@ -176,7 +178,13 @@ fn SeriesPhotoForms(list: SeriesPhotos, changed: RwSignal<u32>) -> impl IntoView
     let (gallery, colours): (Vec<DealerPhoto>, Vec<DealerPhoto>) =
         rest.into_iter().partition(|p| p.kind == PhotoKind::Gallery);
     let label = move |place: &'static str, idle: &'static str| {
-        move || if busy.get() == Some(place) { "上传中…" } else { idle }
+        move || {
+            if busy.get() == Some(place) {
+                "上传中…"
+            } else {
+                idle
+            }
+        }
     };
     let has_trims = !trims.is_empty();
     view! {

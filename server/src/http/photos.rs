@@ -143,8 +143,7 @@ pub async fn upload_trim_colour(
 ) -> Result<(StatusCode, axum::Json<DealerPhoto>), Response> {
     let form = read_form(form).await?;
     let colour = form.text("colour")?;
-    shared::photo::check_colour(&colour)
-        .map_err(|e| Error::Unprocessable(e).into_response())?;
+    shared::photo::check_colour(&colour).map_err(|e| Error::Unprocessable(e).into_response())?;
     let series = photos::trim_sold(&state.db, staff.dealer_id, &trim)
         .await
         .map_err(|e| Error::from(e).into_response())?
@@ -180,7 +179,12 @@ pub async fn delete_photo(
         return Err(Error::NotFound("本店没有这张图片".into()));
     }
     state.catalogue.refresh().await?;
-    tracing::info!(staff = staff.id, dealer = staff.dealer_id, id, "photo deleted");
+    tracing::info!(
+        staff = staff.id,
+        dealer = staff.dealer_id,
+        id,
+        "photo deleted"
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -237,9 +241,7 @@ impl Form {
 }
 
 async fn read_form(form: Result<Multipart, MultipartRejection>) -> Result<Form, Response> {
-    let bad = |message: &str| {
-        Error::BadRequest(ApiError::invalid("file", message)).into_response()
-    };
+    let bad = |message: &str| Error::BadRequest(ApiError::invalid("file", message)).into_response();
     let mut form = form.map_err(|_| bad("请以表单（multipart/form-data）上传图片"))?;
     let mut read = Form {
         texts: Vec::new(),

@@ -119,7 +119,8 @@ async fn build_detail(state: &AppState, dealer: &str, series: &str) -> Result<Re
     let trims = lineup.series_trims(&summary.id);
     let layout = catalog::layout(&state.db).await?;
     let steps = trim_steps(&layout, &trims);
-    let (gallery, colours) = crate::photos::for_model_page(&state.db, record.id, &summary.id).await?;
+    let (gallery, colours) =
+        crate::photos::for_model_page(&state.db, record.id, &summary.id).await?;
     Ready::json(&SeriesDetail {
         series: summary,
         trims,
