@@ -103,7 +103,10 @@ async fn a_manager_uploads_a_cover_and_the_buyer_sees_it_on_the_model_page() {
     // With `w` descriptors the natural width is the slot's (the phone's 375 px); the file the
     // browser picked is one of the stored widths.
     assert!(
-        cover.widths.iter().any(|w| current.ends_with(&cover.url(*w))),
+        cover
+            .widths
+            .iter()
+            .any(|w| current.ends_with(&cover.url(*w))),
         "{current}"
     );
     assert_eq!(srcset, cover.srcset());

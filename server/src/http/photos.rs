@@ -93,7 +93,11 @@ pub async fn upload_series_photo(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<DealerPhoto>), Response> {
     let form = read_form(form).await?;
-    let kind = match form.text("kind")?.as_str() {
+    let kind = match form
+        .text("kind")
+        .map_err(IntoResponse::into_response)?
+        .as_str()
+    {
         "cover" => PhotoKind::Cover,
         "gallery" => PhotoKind::Gallery,
         _ => {
@@ -113,7 +117,7 @@ pub async fn upload_series_photo(
         series_id: series,
         kind,
         colour: None,
-        photo: store(&state, form.file()?).await?,
+        photo: store(&state, form.file().map_err(IntoResponse::into_response)?).await?,
         staff_id: staff.id,
     };
     saved(&state, new).await
@@ -142,7 +146,7 @@ pub async fn upload_trim_colour(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<DealerPhoto>), Response> {
     let form = read_form(form).await?;
-    let colour = form.text("colour")?;
+    let colour = form.text("colour").map_err(IntoResponse::into_response)?;
     shared::photo::check_colour(&colour).map_err(|e| Error::Unprocessable(e).into_response())?;
     let series = photos::trim_sold(&state.db, staff.dealer_id, &trim)
         .await
@@ -153,7 +157,7 @@ pub async fn upload_trim_colour(
         series_id: series,
         kind: PhotoKind::Colour,
         colour: Some((trim, colour.trim().to_string())),
-        photo: store(&state, form.file()?).await?,
+        photo: store(&state, form.file().map_err(IntoResponse::into_response)?).await?,
         staff_id: staff.id,
     };
     saved(&state, new).await
@@ -222,21 +226,18 @@ struct Form {
 }
 
 impl Form {
-    fn text(&self, name: &str) -> Result<String, Response> {
+    fn text(&self, name: &str) -> Result<String, Error> {
         self.texts
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
-            .ok_or_else(|| {
-                Error::BadRequest(ApiError::invalid(name, format!("缺少字段 {name}")))
-                    .into_response()
-            })
+            .ok_or_else(|| Error::BadRequest(ApiError::invalid(name, format!("缺少字段 {name}"))))
     }
 
-    fn file(&self) -> Result<Bytes, Response> {
-        self.file.clone().ok_or_else(|| {
-            Error::BadRequest(ApiError::invalid("file", "请选择一张图片")).into_response()
-        })
+    fn file(&self) -> Result<Bytes, Error> {
+        self.file
+            .clone()
+            .ok_or_else(|| Error::BadRequest(ApiError::invalid("file", "请选择一张图片")))
     }
 }
 
