@@ -201,6 +201,8 @@ pub struct SeriesRecord {
     pub guide_min: Option<i64>,
     pub guide_max: Option<i64>,
     pub featured: bool,
+    /// The dealer's cover photo of it (`photos.rs`).
+    pub cover: Option<shared::photo::Photo>,
 }
 
 /// Everything one dealer sells: its series in its order, and their trims with its prices.
@@ -321,6 +323,7 @@ pub async fn lineup(
         query = query.bind(bind.as_str());
     }
     let series_rows: Vec<SeriesRow> = query.fetch_all(&db.pool).await?;
+    let mut covers = crate::photos::covers(db, dealer_id, &series_where, &series_binds).await?;
     let (trim_where, trim_binds) = scope.condition(true);
     let day = format!("${}", trim_binds.len() + 2);
     let sql = format!(
@@ -369,6 +372,7 @@ pub async fn lineup(
         .into_iter()
         .map(|r| {
             Ok(SeriesRecord {
+                cover: covers.remove(&r.id),
                 body_type: BodyType::from_key(&r.body_type).ok_or_else(|| {
                     corrupt(format!("series {}: body type {}", r.id, r.body_type))
                 })?,
@@ -488,6 +492,7 @@ impl Lineup {
             max_range_km,
             trim_count: trims.len() as i64,
             featured: s.featured,
+            cover: s.cover.clone(),
         }
     }
 

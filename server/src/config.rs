@@ -46,6 +46,8 @@ pub struct Config {
     pub click_backlog: usize,
     /// The SMS provider for one-time codes (`CHELINK_SMS` and its keys); `None`: no SMS.
     pub sms: Option<crate::sms::SmsConfig>,
+    /// Where photos live: `CHELINK_S3_*`, `CHELINK_MEDIA_DIR`, or beside the SQLite database.
+    pub media: crate::media_store::MediaConfig,
 }
 
 impl Default for Config {
@@ -68,6 +70,7 @@ impl Default for Config {
             wal_limit_mb: crate::db::DEFAULT_WAL_LIMIT / (1024 * 1024),
             click_backlog: crate::clicks::DEFAULT_BACKLOG,
             sms: None,
+            media: crate::media_store::MediaConfig::Local("chelink-media".into()),
         }
     }
 }
@@ -76,8 +79,8 @@ impl Config {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `CHELINK_DIST`, `CHELINK_DEMO`,
     /// `CHELINK_WRITES_PER_MINUTE`, `CHELINK_SECURE_COOKIES`, `CHELINK_WECHAT_API`,
     /// `CHELINK_WECHAT_JS`, `CHELINK_PUBLIC_ORIGIN`, `CHELINK_HEADER_TIMEOUT_SECS`,
-    /// `CHELINK_MAX_CONNECTIONS`, `CHELINK_WAL_LIMIT_MB`, `CHELINK_CLICK_BACKLOG` and the SMS
-    /// provider's (`CHELINK_SMS...`).
+    /// `CHELINK_MAX_CONNECTIONS`, `CHELINK_WAL_LIMIT_MB`, `CHELINK_CLICK_BACKLOG`, the SMS
+    /// provider's (`CHELINK_SMS...`) and the media store's (`CHELINK_MEDIA_DIR`, `CHELINK_S3_*`).
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
@@ -166,6 +169,10 @@ impl Config {
             wal_limit_mb,
             click_backlog,
             sms: crate::sms::SmsConfig::from_lookup(set)?,
+            media: crate::media_store::MediaConfig::from_lookup(
+                set,
+                &set("DATABASE_URL").unwrap_or_else(|| defaults.database_url.clone()),
+            )?,
             writes_per_minute,
             secure_cookies,
             database_url: set("DATABASE_URL").unwrap_or(defaults.database_url),

@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod own_catalog;
 pub mod owners;
 pub mod prices;
+pub mod photos;
 pub mod proof;
 pub mod qr;
 pub mod quote;
@@ -112,6 +113,9 @@ pub struct Shared {
     pub public_origin: Option<String>,
     /// Staff password hashes, on the blocking pool a few at a time.
     pub hasher: staff_db::Hasher,
+    /// Where photos' files live (`CHELINK_MEDIA_DIR` or `CHELINK_S3_*`; until `with_media`,
+    /// a store in memory, which `prepare` always replaces).
+    pub media: crate::media_store::MediaStore,
 }
 
 impl AppState {
@@ -145,6 +149,7 @@ impl AppState {
             ),
             public_origin: None,
             hasher: staff_db::Hasher::per_core(),
+            media: crate::media_store::MediaStore::memory(),
         })))
     }
 
@@ -164,6 +169,11 @@ impl AppState {
     /// The same state sending SMS codes through `config` (`None`: no provider).
     pub fn with_sms(self, config: Option<crate::sms::SmsConfig>) -> Self {
         self.with(|s| s.sms = crate::sms::Sms::new(config))
+    }
+
+    /// The same state keeping photos in `media`.
+    pub fn with_media(self, media: crate::media_store::MediaStore) -> Self {
+        self.with(|s| s.media = media)
     }
 
     /// The same state allowing `writes` bookings and enquiries per visitor and minute.
@@ -289,6 +299,19 @@ fn console_router() -> OpenApiRouter<AppState> {
             let limit = DefaultBodyLimit::max(crate::settings::LOGO_MAX_BYTES + 1);
             (schemas, paths, route.layer(limit))
         })
+        .routes(routes!(photos::series_photos))
+        .routes({
+            // Photos are the other bodies past `BODY_LIMIT`: 10 MB and the form around it.
+            let (schemas, paths, route) = routes!(photos::upload_series_photo);
+            let limit = DefaultBodyLimit::max(photos::UPLOAD_LIMIT);
+            (schemas, paths, route.layer(limit))
+        })
+        .routes({
+            let (schemas, paths, route) = routes!(photos::upload_trim_colour);
+            let limit = DefaultBodyLimit::max(photos::UPLOAD_LIMIT);
+            (schemas, paths, route.layer(limit))
+        })
+        .routes(routes!(photos::delete_photo))
         .layer(axum::middleware::from_fn(console::same_origin))
 }
 
@@ -323,6 +346,7 @@ pub fn app(state: AppState) -> Router {
             "/console",
             get(|| async { Redirect::permanent("/console/") }),
         )
+        .route("/media/{name}", get(photos::media))
         .route("/s/{code}/qr.svg", get(qr::svg))
         .route("/s/{code}/qr.png", get(qr::png))
         .route("/console/welcome/{token}", get(sign_in_links::welcome_shell))

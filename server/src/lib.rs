@@ -21,7 +21,9 @@ pub mod leads;
 pub mod links;
 pub mod offers;
 pub mod own_catalog;
+pub mod media_store;
 pub mod owners;
+pub mod photos;
 pub mod points;
 pub mod prices;
 pub mod proofs;
@@ -58,6 +60,8 @@ pub async fn prepare(
             .await
             .context("loading the demo data")?;
     }
+    let media = media_store::MediaStore::open(&config.media)?;
+    tracing::info!(store = ?media, "photos are kept in the media store");
     let addr = config.addr()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -71,6 +75,7 @@ pub async fn prepare(
             s.public_origin = config.public_origin.clone();
         })
         .with_sms(config.sms.clone())
+        .with_media(media)
         .with_wechat(&config.wechat_api, &config.wechat_oauth, &config.wechat_js);
     Ok((state, listener))
 }

@@ -224,6 +224,9 @@ pub struct SeriesSummary {
     pub max_range_km: Option<i64>,
     pub trim_count: i64,
     pub featured: bool,
+    /// This dealer's cover photo of the series; none: the drawn silhouette.
+    #[serde(default)]
+    pub cover: Option<crate::photo::Photo>,
 }
 
 impl SeriesSummary {
@@ -364,6 +367,12 @@ pub struct SeriesDetail {
     /// The offers for the series or one of its trims that hold today.
     #[serde(default)]
     pub offers: Vec<crate::offer::OfferView>,
+    /// This dealer's gallery of the series, in its order (the cover is `series.cover`).
+    #[serde(default)]
+    pub gallery: Vec<crate::photo::Photo>,
+    /// Its trims' colours, by trim in `trims` order, then in the order uploaded.
+    #[serde(default)]
+    pub colours: Vec<crate::photo::TrimColour>,
 }
 
 /// Top-level paths that are the platform's, not a dealer's (`/console`, `/s/{code}`, `/api`,

@@ -299,6 +299,7 @@ mod tests {
             max_range_km: None,
             trim_count: 1,
             featured: false,
+            cover: None,
         }
     }
 

@@ -23,6 +23,7 @@ pub mod money;
 pub mod offer;
 pub mod owner;
 pub mod page;
+pub mod photo;
 pub mod plate;
 pub mod profile;
 pub mod proof;

@@ -384,6 +384,7 @@ mod tests {
             max_range_km: None,
             trim_count: 12,
             featured: false,
+            cover: None,
         };
         let painted = FirstPaint::series(&qin);
         assert_eq!(painted.heading, "秦PLUS");

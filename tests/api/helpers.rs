@@ -13,6 +13,7 @@ use serde::Serialize;
 use server::db::{self, Backend, Db};
 use server::http::connections::{serve_until, ConnectionLimits};
 use server::http::{app, AppState};
+use server::media_store::MediaStore;
 use server::seed;
 use shared::ErrorBody;
 use sqlx::Connection;
@@ -131,6 +132,8 @@ pub struct TestApp {
     pub wechat: FakeWeChat,
     /// The fake SMS API (Aliyun's) the server sends one-time codes through (`AppState::with_sms`).
     pub sms: FakeSms,
+    /// Where the instances keep photos: a fresh local directory per test.
+    pub media: MediaStore,
     cleanup: Cleanup,
 }
 
@@ -179,7 +182,8 @@ impl TestApp {
         let state = AppState::new(self.db.clone(), &self.dist)
             .await
             .expect("state")
-            .with_write_limit(WRITES_PER_MINUTE);
+            .with_write_limit(WRITES_PER_MINUTE)
+            .with_media(self.media.clone());
         serve_within(state, limits).await
     }
 
@@ -201,7 +205,8 @@ impl TestApp {
             .expect("state")
             .with_write_limit(WRITES_PER_MINUTE)
             .with_wechat(&self.wechat.url, &self.wechat.url, &self.wechat.script())
-            .with_sms(Some(self.sms.config()));
+            .with_sms(Some(self.sms.config()))
+            .with_media(self.media.clone());
         serve(configure(state)).await
     }
 
@@ -213,9 +218,10 @@ impl TestApp {
         let pid = std::process::id();
         let tmp = std::env::temp_dir();
         let dist = tmp.join(format!("chelink-dist-{pid}-{n}"));
+        let media_dir = tmp.join(format!("chelink-media-{pid}-{n}"));
         let mut cleanup = Cleanup {
             files: Vec::new(),
-            dirs: vec![dist.clone()],
+            dirs: vec![dist.clone(), media_dir.clone()],
             database: None,
         };
         let url = match backend {
@@ -250,12 +256,14 @@ impl TestApp {
         seed::load_demo(&db).await.expect("seed");
         let wechat = FakeWeChat::start().await;
         let sms = FakeSms::start().await;
+        let media = MediaStore::local(&media_dir).expect("media directory");
         let state = AppState::new(db.clone(), &dist)
             .await
             .expect("state")
             .with_write_limit(WRITES_PER_MINUTE)
             .with_wechat(&wechat.url, &wechat.url, &wechat.script())
-            .with_sms(Some(sms.config()));
+            .with_sms(Some(sms.config()))
+            .with_media(media.clone());
         let clicks = state.clicks.clone();
         let address = serve(state).await;
         let client = reqwest::Client::builder()
@@ -271,6 +279,7 @@ impl TestApp {
             clicks,
             wechat,
             sms,
+            media,
             cleanup,
         })
     }

@@ -25,6 +25,7 @@ mod offers;
 mod openapi;
 mod own_catalog;
 mod owners;
+mod photos;
 mod privacy;
 mod quote;
 mod recommendations;

@@ -24,6 +24,7 @@ mod lifetimes;
 mod links;
 mod offers;
 mod owner;
+mod photos;
 mod privacy;
 mod screens;
 mod settings;
@@ -89,10 +90,12 @@ impl Site {
         server::seed::load_demo(&db).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let media = server::media_store::MediaStore::local(&dir.join("media")).unwrap();
         let state = configure(
             server::http::AppState::new(db.clone(), &dist)
                 .await
-                .unwrap(),
+                .unwrap()
+                .with_media(media),
         );
         let clicks = state.clicks.clone();
         tokio::spawn(server::http::serve(

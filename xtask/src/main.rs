@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod moto;
 mod schemathesis;
 mod tools;
 
@@ -121,8 +122,13 @@ fn test(root: &Path) -> Result<()> {
             }
         }
     }
-    // Unit tests (the app's too, natively) and the API tests on both databases.
-    run(Command::new("cargo").args(["test", "--workspace"]))?;
+    // Unit tests (the app's too, natively) and the API tests on both databases; the photo
+    // test's S3 path against moto's S3 server, for as long as they run.
+    let moto = moto::Moto::start(root)?;
+    run(Command::new("cargo")
+        .args(["test", "--workspace"])
+        .env("CHELINK_TEST_S3_ENDPOINT", &moto.endpoint))?;
+    drop(moto);
     // Every answer the API gives is one its OpenAPI document describes, and none is a 5xx.
     schemathesis::check_contract(root)?;
     // The browser tests drive the real release build.

@@ -16,6 +16,7 @@ use shared::console::{
 };
 use shared::link::{Link, NewLink};
 use shared::offer::{DealerPrice, OfferDesk, OfferDraft, PriceBook, StaffOffer, TrimPrice};
+use shared::photo::{DealerPhoto, PhotoKind, SeriesPhotos};
 use shared::profile::Profile;
 use shared::settings::{DealerSettings, QuoteSettings, StoreProfile};
 use shared::spec_import::SpecImport;
@@ -252,6 +253,54 @@ pub async fn upload_logo(file: web_sys::File) -> Result<DealerSettings, Error> {
         .body(file)
         .map_err(network)?;
     decode(request.send().await).await
+}
+
+/// `GET /catalog/photos/series/{series}`: a series' photos at this dealer and its trims.
+pub async fn series_photos(series: &str) -> Result<SeriesPhotos, Error> {
+    send(Request::get(&format!(
+        "{BASE}/catalog/photos/series/{}",
+        crate::api::encode(series)
+    )))
+    .await
+}
+
+/// `POST /catalog/photos/series/{series}` (201): a cover or gallery photo, as a form.
+pub async fn upload_series_photo(
+    series: &str,
+    kind: PhotoKind,
+    file: web_sys::File,
+) -> Result<DealerPhoto, Error> {
+    let form = web_sys::FormData::new().map_err(|_| network("FormData"))?;
+    form.append_with_str("kind", kind.key())
+        .and_then(|()| form.append_with_blob("file", &file))
+        .map_err(|_| network("FormData"))?;
+    let url = format!(
+        "{BASE}/catalog/photos/series/{}",
+        crate::api::encode(series)
+    );
+    // No Content-Type: the browser writes the form's boundary itself.
+    let request = Request::post(&url).body(form).map_err(network)?;
+    decode(request.send().await).await
+}
+
+/// `POST /catalog/photos/trims/{trim}` (201): a trim in a colour, as a form.
+pub async fn upload_trim_colour(
+    trim: &str,
+    colour: &str,
+    file: web_sys::File,
+) -> Result<DealerPhoto, Error> {
+    let form = web_sys::FormData::new().map_err(|_| network("FormData"))?;
+    form.append_with_str("colour", colour)
+        .and_then(|()| form.append_with_blob("file", &file))
+        .map_err(|_| network("FormData"))?;
+    let url = format!("{BASE}/catalog/photos/trims/{}", crate::api::encode(trim));
+    let request = Request::post(&url).body(form).map_err(network)?;
+    decode(request.send().await).await
+}
+
+/// `DELETE /catalog/photos/{id}` (204).
+pub async fn delete_photo(id: i64) -> Result<(), Error> {
+    send(Request::delete(&format!("{BASE}/catalog/photos/{id}"))).await
 }
 
 /// `POST /staff` (201): a new staff member and their one-time sign-in link.

@@ -90,6 +90,11 @@ fn SeriesRow(series: CatalogSeries) -> impl IntoView {
         save.dispatch(change);
     };
     let name = series.name.clone();
+    let photos = format!(
+        "{}/photos?series={}",
+        super::CATALOG,
+        crate::api::encode(&series.id)
+    );
     view! {
         <li class="c-card c-catalog-row" data-test="catalog-series" data-id=series.id.clone()>
             <div>
@@ -119,6 +124,9 @@ fn SeriesRow(series: CatalogSeries) -> impl IntoView {
                     "主推"
                 </label>
             </div>
+            <Show when=move || shown.get().on_sale>
+                <a class="btn btn-line btn-small" data-test="series-photos" href=photos.clone()>"图片"</a>
+            </Show>
             <p class="c-error" role="alert">{move || error.get()}</p>
         </li>
     }

@@ -20,6 +20,7 @@ mod loyalty;
 mod new_store;
 mod offers;
 mod owners;
+mod photos;
 mod poster;
 mod prices;
 mod profile;
@@ -273,6 +274,8 @@ enum Route {
     CatalogTrim,
     /// 导入参数表 of a series and the import history (`/console/catalog/{series}/import`).
     CatalogImport,
+    /// A series' photos (`?series=`).
+    Photos,
     /// 离职继承, of the departing person the path names, if it does.
     HandOver(Option<i64>),
     Settings,
@@ -304,6 +307,7 @@ impl Route {
             ["prices"] => Route::Prices,
             ["offers"] => Route::Offers,
             ["catalog", "new"] => Route::CatalogNew,
+            ["catalog", "photos"] => Route::Photos,
             ["catalog", "trims", _] => Route::CatalogTrim,
             ["catalog", _] => Route::CatalogSeries,
             ["catalog", _, "import"] => Route::CatalogImport,
@@ -376,6 +380,7 @@ mod tests {
             Some(Route::HandOver(Some(4)))
         );
         assert_eq!(Route::parse("/console/staff"), Some(Route::Staff));
+        assert_eq!(Route::parse("/console/catalog/photos"), Some(Route::Photos));
         for elsewhere in [
             "/",
             "/demo/",

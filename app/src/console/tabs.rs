@@ -52,6 +52,7 @@ tabs! {
     offers: Route::Offers => super::offers::Offers,
     catalog_edit: Route::CatalogNew | Route::CatalogSeries | Route::CatalogTrim => CatalogEditPages,
     spec_import: Route::CatalogImport => super::spec_import::SpecImport,
+    photos: Route::Photos => super::photos::Photos,
 }
 
 /// 线索: the list, a lead, its delivery.

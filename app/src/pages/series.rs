@@ -8,6 +8,7 @@ use shared::booking::EnquiryRequest;
 use shared::catalog::{format_number, SeriesDetail, Trim};
 use shared::money;
 use shared::page::{FirstPaint, Page};
+use shared::photo::{CARD_SIZES, PAGE_SIZES};
 use shared::quote::{quote, DealerTerms, QuoteRequest};
 
 use crate::basket::Basket;
@@ -239,10 +240,36 @@ fn SeriesView(
                 title: t.full_name(),
             };
             let drive = test_drive::href(&slug, &t.series_id, Some(&t.id), "model", ch.as_deref());
+            let colours: Vec<_> = detail
+                .colours
+                .iter()
+                .filter(|c| c.trim_id == t.id)
+                .map(|c| {
+                    let p = &c.photo;
+                    view! {
+                        <li>
+                            <img
+                                src=p.url(p.widths[0])
+                                srcset=p.srcset()
+                                sizes=CARD_SIZES
+                                width=p.widths[0]
+                                height=p.height_at(p.widths[0])
+                                alt=c.colour.clone()
+                                loading="lazy"
+                                decoding="async"
+                            />
+                            <span>{c.colour.clone()}</span>
+                        </li>
+                    }
+                })
+                .collect();
+            let colours = (!colours.is_empty())
+                .then(|| view! { <ul class="colours" data-test="trim-colours">{colours}</ul> });
             view! {
                 <li class="card trim" data-test="trim" data-id=t.id.clone()>
                     <h3>{t.name_zh.clone()}</h3>
                     <p class="muted">{facts.join(" · ")}</p>
+                    {colours}
                     <PriceTag guide=t.guide_price dealer=t.dealer_price />
                     <OfferTags offers=trim_offers.clone() series_id=t.series_id.clone() trim_id=t.id.clone() />
                     {on_the_road}
@@ -274,6 +301,60 @@ fn SeriesView(
         title: s.name_zh.clone(),
     };
     let drive = test_drive::href(&slug, &s.id, None, "model", ch.as_deref());
+    // The cover is the page's first and largest paint (the server's skeleton drew the same
+    // `<img>`, so it is already on its way); the gallery and colours load as they scroll in.
+    let cover = match s.cover.clone() {
+        Some(p) => view! {
+            <div class="series-art has-photo">
+                <img
+                    class="series-cover"
+                    data-test="series-cover"
+                    src=p.src()
+                    srcset=p.srcset()
+                    sizes=PAGE_SIZES
+                    width=p.width
+                    height=p.height
+                    alt=s.name_zh.clone()
+                    fetchpriority="high"
+                />
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <div class="series-art">
+                <Silhouette body=s.body_type />
+            </div>
+        }
+        .into_any(),
+    };
+    let gallery = (!detail.gallery.is_empty()).then(|| {
+        let name = s.name_zh.clone();
+        view! {
+            <section class="section" aria-labelledby="gallery-h">
+                <h2 id="gallery-h">"图集"</h2>
+                <ul class="gallery" data-test="gallery">
+                    {detail
+                        .gallery
+                        .iter()
+                        .map(|p| view! {
+                            <li>
+                                <img
+                                    src=p.src()
+                                    srcset=p.srcset()
+                                    sizes=PAGE_SIZES
+                                    width=p.width
+                                    height=p.height
+                                    alt=name.clone()
+                                    loading="lazy"
+                                    decoding="async"
+                                />
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    });
     let compare_href = move || {
         format!(
             "/{}/compare{}",
@@ -283,9 +364,7 @@ fn SeriesView(
     };
     view! {
         <header class="series-head">
-            <div class="series-art">
-                <Silhouette body=s.body_type />
-            </div>
+            {cover}
             <h1 data-test="series-name">{s.name_zh.clone()}</h1>
             <p class="lede">{FirstPaint::series(s).lede}</p>
             <p class="series-price">
@@ -297,6 +376,7 @@ fn SeriesView(
         </header>
         {consultant.map(|card| view! { <CompactCard card /> })}
         {offers}
+        {gallery}
         <section class="section" aria-labelledby="specs-h">
             <h2 id="specs-h">"核心参数"</h2>
             <dl class="specs" data-test="key-specs">{specs}</dl>

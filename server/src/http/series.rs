@@ -124,11 +124,15 @@ async fn build_detail(state: &AppState, dealer: &str, series: &str) -> Result<Re
     let steps = trim_steps(&layout, &trims);
     let offers =
         offers::current(&state.db, record.id, offers::Scope::Series(series), today).await?;
+    let (gallery, colours) =
+        crate::photos::for_model_page(&state.db, record.id, &summary.id).await?;
     Ready::json(&SeriesDetail {
         series: summary,
         trims,
         steps,
         offers,
+        gallery,
+        colours,
     })
     .await
 }

@@ -104,8 +104,9 @@ pub struct PageMeta {
 pub enum Painted {
     /// `<h1>` and `<p class="lede">` at the top of the page (the test drive, the calculator).
     Plain(FirstPaint),
-    /// In a model page's head, under the space its silhouette takes.
-    Series(FirstPaint),
+    /// In a model page's head, under the space its silhouette takes, or under its cover
+    /// photo, which is then the page's first and largest paint.
+    Series(FirstPaint, Option<shared::photo::Photo>),
     /// A comparison's bar and its legend.
     Compare(FirstPaint),
     /// The console's sign-in page: its heading and lede above the form's place.
@@ -349,7 +350,7 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 return Ok(not_found());
             };
             let summary = lineup.summary(s);
-            let painted = Painted::Series(FirstPaint::series(&summary));
+            let painted = Painted::Series(FirstPaint::series(&summary), summary.cover.clone());
             let price = match (summary.guide_min, summary.guide_max) {
                 (Some(min), Some(max)) => format!("厂商指导价{}", money::wan_range(min, max)),
                 _ => "暂无报价".into(),
@@ -533,12 +534,27 @@ fn skeleton(meta: &PageMeta) -> String {
                 format!("<h1>{heading}</h1><p class=\"lede\">{lede}</p>"),
             )
         }
-        Some(Painted::Series(p)) => {
+        Some(Painted::Series(p, cover)) => {
             let (heading, lede) = words(p);
+            // The cover as the app draws it, so the browser fetches it with the HTML (high
+            // priority: it is the page's LCP) and the app's `<img>` finds it cached.
+            let art = match cover {
+                Some(photo) => format!(
+                    "<div class=\"series-art has-photo\"><img class=\"series-cover\" src=\"{}\" \
+                     srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\" alt=\"{heading}\" \
+                     fetchpriority=\"high\"></div>",
+                    photo.src(),
+                    photo.srcset(),
+                    shared::photo::PAGE_SIZES,
+                    photo.width,
+                    photo.height
+                ),
+                None => "<div class=\"series-art\"></div>".into(),
+            };
             page(
                 "page series",
                 format!(
-                    "<header class=\"series-head\"><div class=\"series-art\"></div>\
+                    "<header class=\"series-head\">{art}\
                      <h1>{heading}</h1><p class=\"lede\">{lede}</p></header>"
                 ),
             )
@@ -647,16 +663,42 @@ mod tests {
         );
         assert!(!painted.contains("车链&lt;演示&gt;</h1>"));
         let model = PageMeta {
-            first_paint: Some(Painted::Series(FirstPaint {
-                heading: "秦PLUS".into(),
-                lede: "比亚迪<秦>".into(),
-            })),
+            first_paint: Some(Painted::Series(
+                FirstPaint {
+                    heading: "秦PLUS".into(),
+                    lede: "比亚迪<秦>".into(),
+                },
+                None,
+            )),
             ..meta.clone()
         };
         assert!(fill_shell(shell, &model, None).contains(
             "<main class=\"page series\"><header class=\"series-head\"><div class=\"series-art\"></div>\
              <h1>秦PLUS</h1><p class=\"lede\">比亚迪&lt;秦&gt;</p></header>"
         ));
+        let hash = "0123456789abcdef0123456789abcdef";
+        let covered = PageMeta {
+            first_paint: Some(Painted::Series(
+                FirstPaint {
+                    heading: "秦PLUS".into(),
+                    lede: "比亚迪".into(),
+                },
+                Some(shared::photo::Photo {
+                    hash: hash.into(),
+                    width: 1080,
+                    height: 720,
+                    widths: vec![360, 720, 1080],
+                }),
+            )),
+            ..meta.clone()
+        };
+        let out = fill_shell(shell, &covered, None);
+        assert!(out.contains(&format!(
+            "<div class=\"series-art has-photo\"><img class=\"series-cover\" src=\"/media/{hash}-720.webp\" \
+             srcset=\"/media/{hash}-360.webp 360w, /media/{hash}-720.webp 720w, /media/{hash}-1080.webp 1080w\" \
+             sizes=\"(min-width: 480px) 480px, 100vw\" width=\"1080\" height=\"720\" alt=\"秦PLUS\" \
+             fetchpriority=\"high\"></div>"
+        )), "{out}");
         let no_marker = fill_shell("<head></head>", &meta, None);
         assert!(no_marker.contains("<title>"));
         assert_eq!(asset_version(shell), Some("v1a2"));
