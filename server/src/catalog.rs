@@ -387,6 +387,10 @@ pub async fn lineup(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<L
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
+    let brand_of: BTreeMap<&str, &str> = series
+        .iter()
+        .map(|s| (s.id.as_str(), s.brand.id.as_str()))
+        .collect();
     let trims = trim_rows
         .into_iter()
         .map(|r| {
@@ -413,6 +417,12 @@ pub async fn lineup(db: &Db, dealer_id: i64, scope: Scope<'_>) -> sqlx::Result<L
                 eaer_km: r.eaer_km,
                 specs,
             })
+        })
+        .map(|trim: sqlx::Result<Trim>| {
+            let mut trim = trim?;
+            let brand = brand_of.get(trim.series_id.as_str()).copied().unwrap_or("");
+            shared::derive::derive(&mut trim, brand);
+            Ok(trim)
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
     Ok(Lineup { series, trims })

@@ -10,6 +10,7 @@ pub mod console;
 pub mod contact;
 pub mod date;
 pub mod dealer;
+pub mod derive;
 pub mod error;
 pub mod filter;
 pub mod hand_over;
