@@ -1,6 +1,7 @@
-//! `cargo xtask catalogue --datasets DIR`: picks current trims of popular series from the two
-//! public datasets (carquote: Dongchedi price list; autocango: NEV spec sheets), joins them on
-//! guide price, body size and model year, maps their facts into the standard spec layout and
+//! `cargo xtask catalogue --datasets DIR`: picks current trims of popular series from the
+//! public datasets (carquote: Dongchedi price list; autocango: NEV spec sheets; ta-analysis:
+//! Dongchedi EV values by car id), joins them on guide price, body size and model year (and
+//! car id), maps their facts into the standard spec layout and
 //! writes `server/seed/datasets.json`. Every trim carries the dataset rows it came from; a fact
 //! neither row gives stays absent. The seed reads only the committed JSON, never the datasets.
 
@@ -324,6 +325,14 @@ const PICKS: &[Pick] = &[
         &[("GeelyGalaxy", "银河E8")],
     ),
     pick(
+        "geely-galaxy-starship-7",
+        "geely-galaxy",
+        "银河星舰7 EM-i",
+        "Galaxy Starship 7 EM-i",
+        "suv",
+        &[("GeelyGalaxy", "银河星舰7 EM-i")],
+    ),
+    pick(
         "geely-galaxy-xingyuan",
         "geely-galaxy",
         "星愿",
@@ -533,6 +542,26 @@ pub fn catalogue(root: &Path, args: &[String]) -> Result<()> {
         .context("autocango/car_specs_china.csv")?
         .deserialize()
         .collect::<Result<_, _>>()?;
+    // ta-analysis: Dongchedi EV values per car id (the same ids as carquote's), per file.
+    let mut dongchedi: HashMap<String, (String, Map<String, Value>)> = HashMap::new();
+    for entry in std::fs::read_dir(dir.join("ta-analysis")).context("ta-analysis")? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        if !(name.starts_with("dcd_s") && name.ends_with(".json")) {
+            continue;
+        }
+        let file: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path)?).with_context(|| name.clone())?;
+        for car in file["cars"].as_array().into_iter().flatten() {
+            if let (Some(id), Some(vals)) = (car["id"].as_str(), car["vals"].as_object()) {
+                dongchedi.insert(id.to_string(), (name.clone(), vals.clone()));
+            }
+        }
+    }
     // autocango rows by (guide price, length, width, height, model year).
     let mut by_key: HashMap<String, Vec<&Row>> = HashMap::new();
     for row in &specs {
@@ -591,7 +620,7 @@ pub fn catalogue(root: &Path, args: &[String]) -> Result<()> {
             if chosen.len() == MAX_TRIMS || !seen.insert(q.dcd_car_id.clone()) {
                 continue;
             }
-            chosen.push(trim(p, q, &m)?);
+            chosen.push(trim(p, q, &m, dongchedi.get(&q.dcd_car_id))?);
         }
         chosen.sort_by_key(|t| t["guide_price_yuan"].as_i64().unwrap_or(0));
         if i >= KEPT {
@@ -691,7 +720,12 @@ fn slug(s: &str) -> String {
 }
 
 /// One trim: carquote's facts, then every autocango fact the matched rows agree on.
-fn trim(p: &Pick, q: &Quote, rows: &[&Row]) -> Result<Value> {
+fn trim(
+    p: &Pick,
+    q: &Quote,
+    rows: &[&Row],
+    dongchedi: Option<&(String, Map<String, Value>)>,
+) -> Result<Value> {
     let mut specs = Map::new();
     let mut put = |key: &str, v: Value| {
         specs.insert(key.to_string(), v);
@@ -952,8 +986,46 @@ fn trim(p: &Pick, q: &Quote, rows: &[&Row]) -> Result<Value> {
         }
         // 快充电量 is left out: the source's one number is sometimes the window's end (80),
         // sometimes its start (30), so which window the fast-charge time covers is unknown.
+        // The battery's kWh is only in the generated name ("2024 MI SU7 BEV 73.6KWH").
+        if let Some(kwh) = agreed("vehicle_name").and_then(|name| {
+            name.split_whitespace()
+                .find_map(|w| w.strip_suffix("KWH").and_then(number))
+        }) {
+            put("battery_capacity_kwh", json!(round2(kwh)));
+        }
         if let Some(v) = agreed("launch_time") {
             put("launch_date", json!(v));
+        }
+    }
+    // ta-analysis (Dongchedi, 2026-09) fills what the other two leave unknown; its 工信部
+    // range is the only MIIT figure in any source.
+    if let Some((_, vals)) = dongchedi {
+        for (field, key) in [
+            ("wheelbase", "wheelbase_mm"),
+            ("curb_weight", "curb_weight_kg"),
+            ("cltc_recharge_mileage", "range_cltc_km"),
+            ("recharge_mileage", "range_miit_km"),
+            ("power_consumption", "power_consumption_kwh_100km"),
+            ("battery_capacity", "battery_capacity_kwh"),
+            ("battery_energy_density", "battery_energy_density_wh_kg"),
+            // "175kW(238Ps)": the kW before the bracket
+            ("total_electric_power", "motor_total_power_kw"),
+            ("total_electric_torque", "motor_total_torque_nm"),
+            ("front_electric_max_power", "front_motor_max_power_kw"),
+            ("front_electric_max_torque", "front_motor_max_torque_nm"),
+            ("rear_electric_max_power", "rear_motor_max_power_kw"),
+            ("rear_electric_max_torque", "rear_motor_max_torque_nm"),
+        ] {
+            let text = vals.get(field).and_then(Value::as_str).unwrap_or("");
+            let text = text.split("kW").next().unwrap_or("");
+            if let Some(n) = number(text).filter(|n| *n > 0.0) {
+                specs.entry(key.to_string()).or_insert(json!(n));
+            }
+        }
+        if let Some(t) = vals.get("battery_type").and_then(Value::as_str) {
+            if t == "磷酸铁锂电池" || t == "三元锂电池" {
+                specs.entry("battery_type".to_string()).or_insert(json!(t));
+            }
         }
     }
     let seats = seats.or_else(|| specs.get("seat_count").and_then(Value::as_i64));
@@ -961,6 +1033,12 @@ fn trim(p: &Pick, q: &Quote, rows: &[&Row]) -> Result<Value> {
     let year: Option<i64> = q.model_year.parse().ok();
     let mut sources = Map::new();
     sources.insert("carquote".into(), json!(q.dcd_car_id));
+    if let Some((file, _)) = dongchedi {
+        sources.insert(
+            "ta_analysis".into(),
+            json!(format!("{file} car {}", q.dcd_car_id)),
+        );
+    }
     match rows {
         [] => {}
         [one] => {

@@ -218,9 +218,9 @@ mod tests {
     #[test]
     fn the_demo_catalogue_merges_both_sources_without_inventing_specs() {
         let c = demo_catalogue().unwrap();
-        // 24 catalog-cn series, the 11 Leapmotor series catalog-cn does not have, and the 33
+        // 24 catalog-cn series, the 11 Leapmotor series catalog-cn does not have, and the 34
         // series datasets.json adds.
-        assert_eq!(c.series.len(), 24 + 11 + 33);
+        assert_eq!(c.series.len(), 24 + 11 + 34);
         // no placeholder is a trim: every trim can be priced by its energy type
         assert!(c
             .trims
@@ -294,7 +294,7 @@ mod tests {
     fn demo_dealers_sell_their_catalogues() {
         let c = demo_catalogue().unwrap();
         let demo = c.dealers.iter().find(|d| d.slug == "demo").unwrap();
-        assert_eq!(demo.series.len(), 24 + 33);
+        assert_eq!(demo.series.len(), 24 + 34);
         let leap = c.dealers.iter().find(|d| d.slug == "leapmotor").unwrap();
         assert_eq!(leap.series.len(), 13);
         assert!(leap.series.iter().all(|s| s.starts_with("leapmotor-")));
