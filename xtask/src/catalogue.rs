@@ -669,10 +669,18 @@ pub fn catalogue(root: &Path, args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The autocango rows of the same car: same guide price, body size and model year.
+/// The autocango rows of the same car: same guide price, body size, model year and energy
+/// (a BYD 秦L EV and DM-i share price and size).
 fn matches<'a>(by_key: &HashMap<String, Vec<&'a Row>>, q: &Quote) -> Vec<&'a Row> {
     let n = |s: &str| number(s).map(|n| n as i64);
-    match (
+    let fuel = match q.fuel_type.as_str() {
+        "纯电动" => "BEV",
+        "插电式混合动力" => "PHEV",
+        "增程式" => "REEV",
+        "汽油" => "Petrol",
+        _ => return Vec::new(),
+    };
+    let rows: Vec<&Row> = match (
         n(&q.guide_price_yuan),
         n(&q.length_mm),
         n(&q.width_mm),
@@ -683,7 +691,10 @@ fn matches<'a>(by_key: &HashMap<String, Vec<&'a Row>>, q: &Quote) -> Vec<&'a Row
             .cloned()
             .unwrap_or_default(),
         _ => Vec::new(),
-    }
+    };
+    rows.into_iter()
+        .filter(|r| r.get("fuel_type").map(String::as_str) == Some(fuel))
+        .collect()
 }
 
 fn number(s: &str) -> Option<f64> {

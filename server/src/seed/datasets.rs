@@ -78,6 +78,8 @@ pub(super) fn add(
         });
     }
     let mut dataset_levels = Vec::new();
+    // Only trims of the other files are merged into: two dataset rows are two cars.
+    let others = trims.len();
     for raw in file.trims {
         if let Some(level) = raw.specs.get("vehicle_class") {
             dataset_levels.push((raw.series_id.clone(), level.clone()));
@@ -94,8 +96,9 @@ pub(super) fn add(
         if !owner.energy_types.contains(&raw.energy_type) {
             owner.energy_types.push(raw.energy_type);
         }
-        let same_car = trims.iter_mut().find(|t| {
+        let same_car = trims[..others].iter_mut().find(|t| {
             t.series_id == raw.series_id
+                && t.energy_type.is_none_or(|e| e == raw.energy_type)
                 && (t.model_year.is_none() || t.model_year == raw.model_year)
                 && t.guide_price == Some(raw.guide_price_yuan)
         });
