@@ -402,6 +402,10 @@ pub async fn lineup(
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
+    let brand_of: BTreeMap<&str, &str> = series
+        .iter()
+        .map(|s| (s.id.as_str(), s.brand.id.as_str()))
+        .collect();
     let trims = trim_rows
         .into_iter()
         .map(|r| {
@@ -428,6 +432,12 @@ pub async fn lineup(
                 eaer_km: r.eaer_km,
                 specs,
             })
+        })
+        .map(|trim: sqlx::Result<Trim>| {
+            let mut trim = trim?;
+            let brand = brand_of.get(trim.series_id.as_str()).copied().unwrap_or("");
+            shared::derive::derive(&mut trim, brand);
+            Ok(trim)
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
     Ok(Lineup { series, trims })

@@ -24,6 +24,7 @@ use crate::db::Db;
 use crate::slots;
 
 mod catalog_cn;
+mod datasets;
 mod demo;
 mod layout;
 mod search;
@@ -163,6 +164,8 @@ impl Catalogue {
         let mut trim_ids = HashSet::new();
         for t in &self.trims {
             ensure!(trim_ids.insert(t.id.as_str()), "trim {} twice", t.id);
+            // A trim the calculator cannot price is a placeholder, not a trim.
+            ensure!(t.energy_type.is_some(), "trim {} has no energy type", t.id);
             ensure!(
                 series_ids.contains(t.series_id.as_str()),
                 "trim {} series",

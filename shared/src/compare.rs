@@ -154,7 +154,8 @@ pub fn head(trim: &Trim) -> TrimHead {
     }
 }
 
-/// The grouped comparison of `trims` in the standard `layout`.
+/// The grouped comparison of `trims` in the standard `layout`. A row no compared trim has a
+/// value for says nothing about the choice and is left out, and so is a group left empty.
 pub fn compare(layout: &[SpecGroup], trims: &[Trim]) -> Vec<CompareGroup> {
     layout
         .iter()
@@ -165,8 +166,10 @@ pub fn compare(layout: &[SpecGroup], trims: &[Trim]) -> Vec<CompareGroup> {
                 .items
                 .iter()
                 .map(|item| compare_row(item, trims))
+                .filter(|row| row.values.iter().any(Option::is_some))
                 .collect(),
         })
+        .filter(|group| !group.rows.is_empty())
         .collect()
 }
 
@@ -377,14 +380,11 @@ mod tests {
         let rows = &groups[0].rows;
         let row = |key: &str| rows.iter().find(|r| r.key == key).unwrap();
 
-        let cases: [(&str, bool, [bool; 3]); 5] = [
+        let cases: [(&str, bool, [bool; 3]); 3] = [
             ("range_cltc_km", false, [false, true, true]),
             // equal known values and one unknown: not the same row, but no best either
             ("accel_0_100_s", false, [false, false, false]),
             ("seat_count", true, [false, false, false]),
-            // unknown everywhere is the same (—) and never best
-            ("lidar", true, [false, false, false]),
-            ("official_price_yuan", true, [false, false, false]),
         ];
         for (key, same, best) in cases {
             assert_eq!(row(key).same, same, "{key} same");
@@ -392,9 +392,12 @@ mod tests {
         }
         assert_eq!(row("range_cltc_km").values[0], Some(Number(430.0)));
         assert!(groups[0].has_known_values());
+        // unknown everywhere says nothing: the row is left out, and an empty group too
+        assert!(rows
+            .iter()
+            .all(|r| r.key != "lidar" && r.key != "official_price_yuan"));
         let unknown = compare(&layout(), &[trim("x", None, &[]), trim("y", None, &[])]);
-        assert!(!unknown[0].has_known_values());
-        assert_eq!(row("lidar").values, vec![None, None, None]);
+        assert!(unknown.is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod console;
 pub mod contact;
 pub mod date;
 pub mod dealer;
+pub mod derive;
 pub mod error;
 pub mod filter;
 pub mod glossary;

@@ -18,7 +18,8 @@ both! {
         assert_eq!(qin.name_zh, "秦PLUS");
         assert_eq!(qin.brand_name, "比亚迪");
         assert_eq!((qin.guide_min, qin.guide_max), (Some(79_800), Some(179_800)));
-        assert_eq!(qin.dealer_min, Some(95_900));
+        // its own price on the 2025款 DM-i 55KM 领先型 (guide 79,800)
+        assert_eq!(qin.dealer_min, Some(76_900));
     }
 }
 

@@ -8,6 +8,7 @@ mod attribution;
 mod bookings;
 mod catalogue;
 mod catalogue_cache;
+mod catalogue_depth;
 mod cli;
 mod compare;
 mod connections;

@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod catalogue;
 mod moto;
 mod schemathesis;
 mod tools;
@@ -20,6 +21,9 @@ const USAGE: &str = "usage: cargo xtask <command>
                  (Schemathesis against /api/v1/openapi.json), browser end-to-end
   contract       only the API's contract check (Schemathesis)
   build [--dev]  build the app into dist/ (--dev: debug wasm, no wasm-opt)
+  catalogue --datasets DIR
+                 regenerate server/seed/datasets.json from the public datasets in DIR
+                 (e.g. ../shared/datasets: carquote/trims.csv, autocango/car_specs_china.csv)
   bench [reads|writes|redirects|scheduler|signin|pages [WORD...]]
                  measure first-load bytes (consumer app and console), Lighthouse mobile
                  scores, catalogue reads and the shell against nginx, share-link redirects
@@ -38,6 +42,7 @@ fn main() -> Result<()> {
         Some("serve") => serve(&root),
         Some("test") => test(&root),
         Some("contract") => schemathesis::check_contract(&root),
+        Some("catalogue") => catalogue::catalogue(&root, &args[1..]),
         Some("build") => {
             let dev = args.iter().any(|a| a == "--dev");
             tools::ensure_app_toolchain(&root)?;

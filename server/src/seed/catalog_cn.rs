@@ -86,14 +86,7 @@ const META_FIELDS: [&str; 7] = [
 
 /// 能源类型 as the Dongchedi layout writes it.
 pub fn energy_label(energy: EnergyType) -> &'static str {
-    match energy {
-        EnergyType::Petrol => "汽油",
-        EnergyType::Hybrid => "油电混合",
-        EnergyType::Phev => "插电式混合动力",
-        EnergyType::Erev => "增程式",
-        EnergyType::Bev => "纯电动",
-        EnergyType::Fcev => "燃料电池",
-    }
+    shared::derive::energy_label(energy)
 }
 
 pub(super) fn energy_from_label(label: &str) -> Option<EnergyType> {

@@ -1,5 +1,6 @@
 //! The demo catalogue: catalog-cn.json and leapmotor.json merged into series and trims, the
-//! current trims and tax facts of trims.json added, with the spec layout and the dealers of
+//! current trims and tax facts of trims.json added, then the series and trims picked from the
+//! public datasets (datasets.json), with the spec layout and the dealers of
 //! `seed/dealers.json`, checked before it is returned.
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ const LEAPMOTOR: &str = include_str!("../../seed/leapmotor.json");
 const EDITORIAL: &str = include_str!("../../seed/editorial.json");
 const DEALERS: &str = include_str!("../../seed/dealers.json");
 const TRIMS: &str = include_str!("../../seed/trims.json");
+const DATASETS: &str = include_str!("../../seed/datasets.json");
 
 /// Builds the demo catalogue from the embedded files, checking it as it goes.
 pub fn demo_catalogue() -> anyhow::Result<Catalogue> {
@@ -25,7 +27,7 @@ pub fn demo_catalogue() -> anyhow::Result<Catalogue> {
     let leapmotor: RawLeapmotor = serde_json::from_str(LEAPMOTOR).context("seed/leapmotor.json")?;
     let dealers: RawDealers = serde_json::from_str(DEALERS).context("seed/dealers.json")?;
 
-    let brands: Vec<BrandSeed> = catalog.brands;
+    let mut brands: Vec<BrandSeed> = catalog.brands;
     let brand_name = |id: &str| {
         brands
             .iter()
@@ -118,6 +120,8 @@ pub fn demo_catalogue() -> anyhow::Result<Catalogue> {
     }
 
     super::trims::add(&mut trims, TRIMS).context("seed/trims.json")?;
+    super::datasets::add(&mut brands, &mut series, &mut trims, DATASETS)
+        .context("seed/datasets.json")?;
 
     let catalogue = Catalogue {
         layout,
@@ -214,8 +218,14 @@ mod tests {
     #[test]
     fn the_demo_catalogue_merges_both_sources_without_inventing_specs() {
         let c = demo_catalogue().unwrap();
-        // 24 catalog-cn series, plus the 11 Leapmotor series catalog-cn does not have.
-        assert_eq!(c.series.len(), 24 + 11);
+        // 24 catalog-cn series, the 11 Leapmotor series catalog-cn does not have, and the 34
+        // series datasets.json adds.
+        assert_eq!(c.series.len(), 24 + 11 + 34);
+        // no placeholder is a trim: every trim can be priced by its energy type
+        assert!(c
+            .trims
+            .iter()
+            .all(|t| t.energy_type.is_some() && !t.name_zh.contains("未注明")));
         assert_eq!(
             c.series.iter().filter(|s| s.id == "leapmotor-b01").count(),
             1
@@ -229,9 +239,16 @@ mod tests {
         assert_eq!(b01[0].name_zh, "2025款 430舒享版");
         assert_eq!(b01[0].energy_type, Some(EnergyType::Bev));
         assert_eq!(b01[0].seats, Some(5));
-        // the thin trims carry only what the source gives
-        assert_eq!(b01[1].specs.len(), 6);
-        assert!(!b01[1].specs.contains_key("lidar"));
+        // the thin trims carry only what the sources give: leapmotor.json's six, and the
+        // price list's size, level and maker for the same car (same guide price, same 款)
+        let thin = &b01[1].specs;
+        assert_eq!(thin.get("length_mm"), Some(&SpecValue::Number(4770.0)));
+        assert_eq!(
+            thin.get("vehicle_class"),
+            Some(&SpecValue::Text("紧凑型车".into()))
+        );
+        assert!(!thin.contains_key("lidar"));
+        assert!(!thin.contains_key("wheelbase_mm"));
 
         let su7 = c.trims.iter().find(|t| t.id == "xiaomi-su7-std").unwrap();
         let spec = |key: &str| su7.specs.get(key).cloned();
@@ -277,7 +294,7 @@ mod tests {
     fn demo_dealers_sell_their_catalogues() {
         let c = demo_catalogue().unwrap();
         let demo = c.dealers.iter().find(|d| d.slug == "demo").unwrap();
-        assert_eq!(demo.series.len(), 24);
+        assert_eq!(demo.series.len(), 24 + 34);
         let leap = c.dealers.iter().find(|d| d.slug == "leapmotor").unwrap();
         assert_eq!(leap.series.len(), 13);
         assert!(leap.series.iter().all(|s| s.starts_with("leapmotor-")));
