@@ -378,8 +378,8 @@ pub struct SeriesDetail {
 /// Top-level paths that are the platform's, not a dealer's (`/console`, `/s/{code}`, `/api`,
 /// `/assets`, and the ones later issues add): no dealer may take one. Files at the root
 /// (`/MP_verify_*.txt`, `/favicon.ico`) cannot be slugs by their shape.
-pub const RESERVED_SLUGS: [&str; 8] = [
-    "api", "assets", "console", "s", "static", "admin", "login", "wx",
+pub const RESERVED_SLUGS: [&str; 9] = [
+    "api", "assets", "console", "s", "static", "admin", "login", "wx", "media",
 ];
 
 /// A dealer's slug, the first segment of every consumer URL: 2–32 lower-case letters, digits
