@@ -55,7 +55,7 @@ use axum::Router;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
 
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -287,32 +287,43 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(settings::read))
         .routes(routes!(settings::save_profile))
         .routes(routes!(settings::save_quote))
-        .routes({
-            // A spec sheet's upload: 5 MB and the form around it; checked again in `upload`.
-            let (schemas, paths, route) = routes!(spec_import::upload, spec_import::history);
-            let limit = DefaultBodyLimit::max(shared::spec_sheet::MAX_BYTES + 64 * 1024);
-            (schemas, paths, route.layer(limit))
-        })
-        .routes({
-            // A logo's upload is past `BODY_LIMIT` too: checked again in `fit_logo`.
-            let (schemas, paths, route) = routes!(settings::save_logo);
-            let limit = DefaultBodyLimit::max(crate::settings::LOGO_MAX_BYTES + 1);
-            (schemas, paths, route.layer(limit))
-        })
+        // Uploads are the bodies past `BODY_LIMIT`, each checked again by its handler: a spec
+        // sheet (5 MB), a logo, a photo (10 MB), each with the form around it.
+        .routes(upload(
+            routes!(spec_import::upload, spec_import::history),
+            shared::spec_sheet::MAX_BYTES + 64 * 1024,
+        ))
+        .routes(upload(
+            routes!(settings::save_logo),
+            crate::settings::LOGO_MAX_BYTES + 1,
+        ))
         .routes(routes!(photos::series_photos))
-        .routes({
-            // Photos are the other bodies past `BODY_LIMIT`: 10 MB and the form around it.
-            let (schemas, paths, route) = routes!(photos::upload_series_photo);
-            let limit = DefaultBodyLimit::max(photos::UPLOAD_LIMIT);
-            (schemas, paths, route.layer(limit))
-        })
-        .routes({
-            let (schemas, paths, route) = routes!(photos::upload_trim_colour);
-            let limit = DefaultBodyLimit::max(photos::UPLOAD_LIMIT);
-            (schemas, paths, route.layer(limit))
-        })
+        .routes(upload(
+            routes!(photos::upload_series_photo),
+            photos::UPLOAD_LIMIT,
+        ))
+        .routes(upload(
+            routes!(photos::upload_trim_colour),
+            photos::UPLOAD_LIMIT,
+        ))
         .routes(routes!(photos::delete_photo))
         .layer(axum::middleware::from_fn(console::same_origin))
+}
+
+/// An upload route taking bodies up to `limit`; one past it is read to its end before the
+/// handler answers 413, so a client still sending reads that answer, not a reset connection.
+fn upload(
+    (schemas, paths, route): UtoipaMethodRouter<AppState>,
+    limit: usize,
+) -> UtoipaMethodRouter<AppState> {
+    let route =
+        route
+            .layer(DefaultBodyLimit::max(limit))
+            .layer(axum::middleware::from_fn_with_state(
+                limit,
+                edge::read_past_limit,
+            ));
+    (schemas, paths, route)
 }
 
 /// The whole application, serving the built app in `dist`.

@@ -115,6 +115,12 @@ async fn serve() -> anyhow::Result<()> {
             std::time::Duration::from_secs(config.reminder_seconds),
         );
     }
+    // Deleted photos' files go within the hour after their grace (`photos::COLLECT_AFTER_MS`).
+    chelink_server::photos::run_collector(
+        state.db.clone(),
+        state.media.clone(),
+        std::time::Duration::from_secs(3_600),
+    );
     let addr = listener.local_addr()?;
     let first = chelink_server::catalog::first_dealer_slug(&state.db).await?;
     let path = first.map(|slug| format!("{slug}/")).unwrap_or_default();

@@ -199,17 +199,37 @@ impl MediaStore {
 
     /// The names of every file held, sorted (tests count them; an operator's audit).
     pub async fn names(&self) -> anyhow::Result<Vec<String>> {
+        Ok(self
+            .listed()
+            .await?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect())
+    }
+
+    /// Every file held with when it was written (Unix ms), sorted by name.
+    pub async fn listed(&self) -> anyhow::Result<Vec<(String, i64)>> {
         let prefix = Key::from(PREFIX);
         let mut listing = self.store.list(Some(&prefix));
-        let mut names = Vec::new();
+        let mut files = Vec::new();
         while let Some(meta) = listing.next().await {
             let meta = meta.with_context(|| format!("listing the media store ({self:?})"))?;
             if let Some(name) = meta.location.filename() {
-                names.push(name.to_string());
+                files.push((name.to_string(), meta.last_modified.timestamp_millis()));
             }
         }
-        names.sort();
-        Ok(names)
+        files.sort();
+        Ok(files)
+    }
+
+    /// Deletes a file; one already gone is no error (another instance collected it).
+    pub async fn delete(&self, name: &str) -> anyhow::Result<()> {
+        match self.store.delete(&key(name)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => {
+                Err(anyhow::Error::new(e).context(format!("deleting {name} from ({self:?})")))
+            }
+        }
     }
 }
 

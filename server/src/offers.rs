@@ -30,8 +30,11 @@ pub enum Scope<'a> {
     All,
     /// One series' (the model page).
     Series(&'a str),
-    /// The series of these trims (a comparison).
+    /// Those holding for these trims the dealer sells: the trims' own and their series' (a
+    /// comparison).
     Trims(&'a [String]),
+    /// One offer (the console, after a change).
+    Offer(i64),
 }
 
 #[derive(sqlx::FromRow)]
@@ -93,11 +96,15 @@ async fn read(
             if list.is_empty() {
                 return Ok(Vec::new());
             }
+            let list = list.join(", ");
             condition.push_str(&format!(
-                " AND o.series_id IN (SELECT series_id FROM trims WHERE id IN ({}))",
-                list.join(", ")
+                " AND (o.trim_id IN ({list}) OR (o.trim_id IS NULL AND o.series_id IN \
+                 (SELECT t.series_id FROM trims t JOIN dealer_trims dt ON dt.trim_id = t.id \
+                 WHERE dt.dealer_id = $1 AND t.id IN ({list}))))"
             ));
         }
+        // An integer, written into the query: the binds are text.
+        Scope::Offer(id) => condition.push_str(&format!(" AND o.id = {id}")),
     }
     let sql = format!(
         "SELECT o.id, o.series_id, s.name_zh AS series_name, o.trim_id, t.name_zh AS trim_name, \
@@ -188,7 +195,22 @@ pub async fn current(
 /// Every offer of the dealer for the console, with its state on `today`: current and upcoming
 /// ones first, then those over, most recently ended first.
 pub async fn all(db: &Db, dealer_id: i64, today: Date) -> sqlx::Result<Vec<StaffOffer>> {
-    let mut offers: Vec<StaffOffer> = read(db, dealer_id, Scope::All, None)
+    let mut offers = for_staff(db, dealer_id, Scope::All, today).await?;
+    offers.sort_by_key(|o| match o.state {
+        OfferState::Over => (1, std::cmp::Reverse(o.offer.valid_until)),
+        _ => (0, std::cmp::Reverse(Date::new(0, 1, 1))),
+    });
+    Ok(offers)
+}
+
+/// The offers in `scope` with their stores and their state on `today`, as staff see them.
+async fn for_staff(
+    db: &Db,
+    dealer_id: i64,
+    scope: Scope<'_>,
+    today: Date,
+) -> sqlx::Result<Vec<StaffOffer>> {
+    Ok(read(db, dealer_id, scope, None)
         .await?
         .into_iter()
         .map(|(offer, store_ids)| StaffOffer {
@@ -196,12 +218,7 @@ pub async fn all(db: &Db, dealer_id: i64, today: Date) -> sqlx::Result<Vec<Staff
             offer,
             store_ids,
         })
-        .collect();
-    offers.sort_by_key(|o| match o.state {
-        OfferState::Over => (1, std::cmp::Reverse(o.offer.valid_until)),
-        _ => (0, std::cmp::Reverse(Date::new(0, 1, 1))),
-    });
-    Ok(offers)
+        .collect())
 }
 
 /// Whether the draft names a series the dealer sells, a trim of it it sells, and its own
@@ -362,8 +379,7 @@ pub async fn one(
     id: i64,
     today: Date,
 ) -> sqlx::Result<Option<StaffOffer>> {
-    Ok(all(db, dealer_id, today)
+    Ok(for_staff(db, dealer_id, Scope::Offer(id), today)
         .await?
-        .into_iter()
-        .find(|o| o.offer.id == id))
+        .pop())
 }

@@ -3,8 +3,10 @@
 //! stored, EXIF orientation applied, then re-encoded as lossy WebP at up to three widths,
 //! which leaves EXIF and GPS behind) and the `photos` rows that say which dealer uses which
 //! files for what (a series' cover and gallery, a trim's colours). Every write bumps the
-//! dealer's catalogue version in its transaction.
+//! dealer's catalogue version in its transaction. Files no photo names any more are deleted
+//! by [`collect`], an hour after they were written.
 
+use std::collections::HashSet;
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -15,6 +17,7 @@ use shared::photo::{
 };
 
 use crate::db::{self, Db};
+use crate::media_store::MediaStore;
 
 /// The longest side a picture may declare, in pixels: 20,000 × 20,000 is refused from its
 /// header, before a pixel is allocated.
@@ -451,8 +454,9 @@ pub async fn add(db: &Db, new: &NewPhoto) -> sqlx::Result<i64> {
     Ok(id)
 }
 
-/// Removes one of the dealer's photos (the files stay: another row, or another dealer, may
-/// use the same content). `false` when the dealer has no such photo.
+/// Removes one of the dealer's photos (its files stay until `collect` finds no photo naming
+/// them: another row, or another dealer, may use the same content). `false` when the dealer
+/// has no such photo.
 pub async fn delete(db: &Db, dealer_id: i64, id: i64) -> sqlx::Result<bool> {
     let mut tx = db::begin_write(db).await?;
     let gone = sqlx::query("DELETE FROM photos WHERE id = $1 AND dealer_id = $2")
@@ -467,6 +471,47 @@ pub async fn delete(db: &Db, dealer_id: i64, id: i64) -> sqlx::Result<bool> {
     crate::catalog::changed(&mut tx, dealer_id).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// How long a file no photo names is kept: an upload writes its files before its row, so a
+/// younger file may be one whose row is on its way.
+pub const COLLECT_AFTER_MS: i64 = 3_600_000;
+
+/// Deletes the stored files that no photo of any dealer names and that were written more than
+/// [`COLLECT_AFTER_MS`] before `now` (Unix ms); how many. Several instances may run it at
+/// once: a file already deleted is no error.
+pub async fn collect(db: &Db, media: &MediaStore, now: i64) -> anyhow::Result<usize> {
+    let named: HashSet<String> = sqlx::query_scalar("SELECT DISTINCT hash FROM photos")
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .collect();
+    let mut deleted = 0;
+    for (name, written) in media.listed().await? {
+        let hash = name.split('-').next().unwrap_or_default();
+        if !named.contains(hash) && written < now - COLLECT_AFTER_MS {
+            media.delete(&name).await?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
+
+/// Runs `collect` every `every` until the process ends; a failure is logged and the next run
+/// tries again.
+pub fn run_collector(db: Db, media: MediaStore, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match collect(&db, &media, crate::clock::Clock::now().millis).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "unused photo files deleted"),
+                Err(e) => tracing::error!(error = %e, "collecting unused photo files failed"),
+            }
+        }
+    });
 }
 
 #[derive(sqlx::FromRow)]

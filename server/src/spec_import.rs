@@ -45,7 +45,8 @@ impl From<Refused> for ImportRefused {
 }
 
 /// A file as a grid of cells: an XLSX workbook's first sheet (a ZIP by its first bytes) or
-/// UTF-8 CSV (a BOM is allowed).
+/// CSV in UTF-8 (a BOM is allowed) or, as Excel on a Chinese Windows saves it, GBK (read as
+/// GB 18030, which holds it).
 pub fn read_file(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
     if bytes.starts_with(b"PK\x03\x04") {
         let mut book = calamine::Xlsx::new(Cursor::new(bytes))
@@ -59,10 +60,13 @@ pub fn read_file(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
             .map(|row| row.iter().map(cell_text).collect())
             .collect());
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        "不是 XLSX 或 UTF-8 编码的 CSV 参数表（CSV 请另存为 UTF-8 编码）".to_string()
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .ok_or("不是 XLSX 参数表，也不是 UTF-8 或 GBK 编码的 CSV 参数表")?,
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if text.contains('\0') {
         return Err("不是 XLSX 或 CSV 参数表".into());
     }
@@ -441,4 +445,34 @@ async fn remove_trim(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_file;
+
+    const SHEET: &[u8] = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/qin-l-spec-sheet.csv"
+    ));
+
+    #[test]
+    fn a_gbk_csv_reads_as_its_utf8_twin() {
+        let utf8 = std::str::from_utf8(SHEET).unwrap();
+        let (gbk, _, lossy) = encoding_rs::GBK.encode(utf8);
+        assert!(!lossy, "the fixture is all GBK can hold");
+        assert!(
+            std::str::from_utf8(&gbk).is_err(),
+            "the GBK bytes are not UTF-8"
+        );
+        let grid = read_file(&gbk).unwrap();
+        assert_eq!(grid, read_file(SHEET).unwrap());
+        assert!(grid.iter().flatten().any(|cell| cell.contains("最大功率")));
+    }
+
+    #[test]
+    fn bytes_neither_utf8_nor_gbk_are_refused_in_chinese() {
+        let e = read_file(&[0x81, 0x20, 0xFF, 0xFE]).unwrap_err();
+        assert!(e.contains("GBK"), "{e}");
+    }
 }

@@ -125,6 +125,21 @@ both! {
             .await
             .unwrap();
         err(unknown, StatusCode::NOT_FOUND).await;
+        // A trim only another dealer sells is not this dealer's to price, and that dealer's
+        // manager changes nothing of this one's.
+        let not_sold = manager
+            .put(app.url("/api/v1/console/prices/leapmotor-t03-2025-bev-319kwh"))
+            .json(&json!({"dealer_price": 55_000}))
+            .send()
+            .await
+            .unwrap();
+        err(not_sold, StatusCode::NOT_FOUND).await;
+        let leap = sign_in(&app, "leap-manager").await;
+        let status = set_price(&leap, &app, json!({"dealer_price": 100})).await.status();
+        assert!(status == StatusCode::NOT_FOUND || status == StatusCode::OK, "{status}");
+        let book: PriceBook = ok(manager.get(app.url("/api/v1/console/prices")).send().await.unwrap()).await;
+        assert!(book.changes.is_empty(), "{:?}", book.changes);
+        assert!(!book.trims.iter().any(|t| t.trim_id.starts_with("leapmotor-t03")));
         let consultant = sign_in(&app, "demo-wang").await;
         err(set_price(&consultant, &app, json!({"dealer_price": 100})).await, StatusCode::FORBIDDEN).await;
         let book = consultant.get(app.url("/api/v1/console/prices")).send().await.unwrap();

@@ -11,6 +11,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 use server::media_store::{MediaConfig, MediaStore, S3Config};
+use server::photos;
 use shared::catalog::{DealerHome, SeriesDetail, SeriesList};
 use shared::console::StaffMe;
 use shared::photo::{DealerPhoto, PhotoKind, SeriesPhotos};
@@ -270,6 +271,22 @@ both! {
         let detail: SeriesDetail = app.get_ok(&format!("/api/v1/dealers/demo/series/{SERIES}")).await;
         assert!(detail.gallery.is_empty());
         err(delete(&manager, gallery.id).await.unwrap(), StatusCode::NOT_FOUND).await;
+
+        // Its files go once no photo names them and the hour's grace is over; the others stay.
+        let now = server::clock::Clock::now().millis;
+        assert_eq!(photos::collect(&app.db, &app.media, now).await.unwrap(), 0, "within the grace");
+        let later = now + 2 * photos::COLLECT_AFTER_MS;
+        assert!(photos::collect(&app.db, &app.media, later).await.unwrap() >= 3);
+        let mut kept: Vec<String> = [&second.photo, &colour.photo]
+            .iter()
+            .flat_map(|p| p.widths.iter().map(|w| photos::file_name(&p.hash, *w)))
+            .collect();
+        kept.sort();
+        kept.dedup();
+        assert_eq!(app.media.names().await.unwrap(), kept);
+        let gone = app.get(&format!("/media/{}", photos::file_name(&gallery.photo.hash, 360))).await;
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+        assert_eq!(photos::collect(&app.db, &app.media, later).await.unwrap(), 0);
     }
 }
 
@@ -323,6 +340,8 @@ both! {
             ("too small", encode(200, 150, image::ImageFormat::Png), StatusCode::UNPROCESSABLE_ENTITY, "too_small", "至少 360"),
             ("over 10 MB", vec![0xFF; 10 * 1024 * 1024 + 1], StatusCode::PAYLOAD_TOO_LARGE, "too_large", "10MB"),
             ("far over 10 MB", vec![0xFF; 12 * 1024 * 1024], StatusCode::PAYLOAD_TOO_LARGE, "too_large", "10MB"),
+            // A phone's 30 MB photo: the client is still sending when the answer is ready.
+            ("a phone's 30 MB photo", vec![0xFF; 30 * 1024 * 1024], StatusCode::PAYLOAD_TOO_LARGE, "too_large", "10MB"),
         ];
         let before = (version(&app, "demo").await, rows(&app).await);
         for (what, bytes, status, code, says) in cases {

@@ -204,8 +204,9 @@ both! {
         assert_ne!(second.logo_url.as_deref(), Some(url.as_str()));
         let refused = err(upload(b"GIF89a not a logo".to_vec()).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(refused.error.field.as_deref(), Some("logo"));
-        let too_big = err(upload(vec![0; 3 * 1024 * 1024]).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY).await;
-        assert_eq!(too_big.error.field.as_deref(), Some("logo"));
+        let too_big = err(upload(vec![0; 3 * 1024 * 1024]).await.unwrap(), StatusCode::PAYLOAD_TOO_LARGE).await;
+        assert_eq!((too_big.error.code.as_str(), too_big.error.field.as_deref()), ("too_large", Some("logo")));
+        assert!(too_big.error.message.contains("2MB"), "{}", too_big.error.message);
         let other = app.get("/api/v1/dealers/leapmotor/logo.png").await;
         assert_eq!(other.status(), StatusCode::NOT_FOUND);
     }

@@ -13,9 +13,9 @@ use crate::console::sign_in;
 use crate::fake_sms::FakeSms;
 use crate::Site;
 
-/// Types `text` into the console's lead search and, in the same instant, taps `target`: a
-/// person quicker than the search's pause.
-async fn type_and_tap(phone: &Client, text: &str, target: &str) {
+/// Types `text` into the page's search box (the console's lead search, the catalogue's) and,
+/// in the same instant, taps `target`: a person quicker than the search's pause.
+pub(crate) async fn type_and_tap(phone: &Client, text: &str, target: &str) {
     phone
         .execute(
             "const box = document.querySelector('[data-test=search]');
@@ -34,7 +34,7 @@ async fn past_the_pause(phone: &Client) {
 }
 
 /// Lets `ms` milliseconds pass by the page's own clock, its timers firing meanwhile.
-async fn wait_in_the_page(phone: &Client, ms: u64) {
+pub(crate) async fn wait_in_the_page(phone: &Client, ms: u64) {
     phone
         .execute_async(
             "const done = arguments[arguments.length - 1]; setTimeout(done, arguments[0]);",

@@ -7,6 +7,7 @@ mod attribution;
 mod booking;
 mod browser;
 mod budget;
+mod catalogue_search;
 mod console;
 mod csp;
 /// The local fake of Aliyun's SMS API, shared with the API tests.

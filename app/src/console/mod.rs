@@ -16,6 +16,7 @@ mod inspection;
 mod lead;
 mod leads;
 mod links;
+mod loaded_page;
 mod loyalty;
 mod new_store;
 mod offers;

@@ -8,30 +8,18 @@ use shared::date::Date;
 use shared::money;
 use shared::offer::{OfferDesk, OfferDraft, OfferKind, OfferSeries, OfferState, StaffOffer};
 
+use super::loaded_page::loaded_page;
 use super::{api, use_session};
-use crate::components::status::{LoadError, Loading};
 
 #[component]
 pub fn Offers() -> impl IntoView {
-    super::set_title("优惠");
-    let session = use_session();
-    let reload = RwSignal::new(0u32);
-    let desk = LocalResource::new(move || {
-        reload.track();
-        async move { session.check(api::offers().await) }
-    });
-    let content = move || match desk.get() {
-        None => view! { <Loading count=3 /> }.into_any(),
-        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
-        Some(Ok(desk)) => view! { <Desk desk reload /> }.into_any(),
-    };
-    view! {
-        <main class="c-page">
-            <h1 class="c-title">"优惠"</h1>
-            <p class="c-sub">"进行中的优惠显示在车型页、对比和「本店优惠」页；过了截止日期自动下线。"</p>
-            {content}
-        </main>
-    }
+    loaded_page(
+        "优惠",
+        "进行中的优惠显示在车型页、对比和「本店优惠」页；过了截止日期自动下线。",
+        3,
+        api::offers,
+        |desk, reload| view! { <Desk desk reload /> },
+    )
 }
 
 #[component]

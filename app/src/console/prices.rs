@@ -8,30 +8,18 @@ use shared::money;
 use shared::offer::{price_text, DealerPrice, PriceBook, PriceWindow, TrimPrice};
 
 use super::format::short_time;
+use super::loaded_page::loaded_page;
 use super::{api, use_session};
-use crate::components::status::{LoadError, Loading};
 
 #[component]
 pub fn Prices() -> impl IntoView {
-    super::set_title("价格");
-    let session = use_session();
-    let reload = RwSignal::new(0u32);
-    let book = LocalResource::new(move || {
-        reload.track();
-        async move { session.check(api::prices().await) }
-    });
-    let content = move || match book.get() {
-        None => view! { <Loading count=4 /> }.into_any(),
-        Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
-        Some(Ok(book)) => view! { <Book book reload /> }.into_any(),
-    };
-    view! {
-        <main class="c-page">
-            <h1 class="c-title">"价格"</h1>
-            <p class="c-sub">"本店价在有效期内显示在首页、车型页和对比中；不在有效期内时，顾客看到厂商指导价，无需手动撤下。"</p>
-            {content}
-        </main>
-    }
+    loaded_page(
+        "价格",
+        "本店价在有效期内显示在首页、车型页和对比中；不在有效期内时，顾客看到厂商指导价，无需手动撤下。",
+        4,
+        api::prices,
+        |book, reload| view! { <Book book reload /> },
+    )
 }
 
 #[component]

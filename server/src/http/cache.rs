@@ -4,6 +4,7 @@
 //! (`catalogue_versions`, bumped in the same transaction as every catalogue write) are read
 //! with one small query every `POLL` by each instance, and at once by the instance that wrote:
 //! a change made through any instance is served by every instance within `POLL` plus a query.
+//! Beside the answers, each dealer's series summaries are kept the same way, for the searches.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -16,6 +17,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use shared::catalog::SeriesSummary;
+
 use super::Error;
 use crate::db::Db;
 
@@ -25,6 +28,9 @@ pub const POLL: Duration = Duration::from_millis(250);
 
 /// Memory the ready answers may take, counting all three copies of each.
 const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The dealers whose series summaries are kept at once.
+const SUMMARY_LISTS: u64 = 1_000;
 
 /// An answer nobody asked for in this long is dropped; a stale version's answers go with it.
 const IDLE: Duration = Duration::from_secs(10 * 60);
@@ -244,6 +250,8 @@ struct Inner {
     /// Dealer slug → its catalogue version, as last read.
     versions: RwLock<Arc<HashMap<String, i64>>>,
     ready: moka::future::Cache<Key, Arc<Ready>>,
+    /// A dealer's series on sale, as the catalogue lists them (`Answer::Home` stands for all).
+    summaries: moka::future::Cache<Key, Arc<Vec<SeriesSummary>>>,
 }
 
 /// The ready answers of this instance and the versions they were made under; cloned into
@@ -261,6 +269,10 @@ impl Catalogue {
             ready: moka::future::Cache::builder()
                 .max_capacity(CAPACITY_BYTES)
                 .weigher(|_, ready: &Arc<Ready>| u32::try_from(ready.size()).unwrap_or(u32::MAX))
+                .time_to_idle(IDLE)
+                .build(),
+            summaries: moka::future::Cache::builder()
+                .max_capacity(SUMMARY_LISTS)
                 .time_to_idle(IDLE)
                 .build(),
         }));
@@ -322,6 +334,37 @@ impl Catalogue {
                 Err(e) => (e.status(), axum::Json(e.body())).into_response(),
             },
         }
+    }
+}
+
+impl Catalogue {
+    /// The series `dealer` sells today, as its catalogue lists them, read by `build` once per
+    /// version and day.
+    pub async fn summaries<F>(
+        &self,
+        dealer: &str,
+        build: F,
+    ) -> Result<Arc<Vec<SeriesSummary>>, Error>
+    where
+        F: Future<Output = Result<Vec<SeriesSummary>, Error>> + Send,
+    {
+        let Some(version) = self.version(dealer) else {
+            return build.await.map(Arc::new);
+        };
+        let key = Key {
+            dealer: dealer.to_string(),
+            version,
+            day: crate::clock::Clock::now().today(),
+            answer: Answer::Home,
+        };
+        self.0
+            .summaries
+            .try_get_with(key, async move { build.await.map(Arc::new) })
+            .await
+            .map_err(|e| match Arc::try_unwrap(e) {
+                Ok(e) => e,
+                Err(e) => Error::Internal(anyhow::anyhow!("{e}")),
+            })
     }
 }
 

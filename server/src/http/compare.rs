@@ -79,11 +79,7 @@ async fn build_comparison(state: &AppState, dealer: &str, ids: &[String]) -> Res
     let lineup = catalog::lineup(&state.db, record.id, Scope::Trims(ids), today).await?;
     let (trims, dropped) = lineup.pick(ids);
     let layout = catalog::layout(&state.db).await?;
-    let offers = offers::current(&state.db, record.id, offers::Scope::Trims(ids), today)
-        .await?
-        .into_iter()
-        .filter(|o| trims.iter().any(|t| o.holds_for(&t.series_id, &t.id)))
-        .collect();
+    let offers = offers::current(&state.db, record.id, offers::Scope::Trims(ids), today).await?;
     Ready::json(&Comparison {
         groups: compare(&layout, &trims),
         trims: trims.iter().map(head).collect(),

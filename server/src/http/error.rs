@@ -73,9 +73,12 @@ pub enum Error {
     /// 403 `cross_site`: a write sent from another site's page.
     #[error("cross-site request")]
     CrossSite,
-    /// 413 `too_large`.
+    /// 413 `too_large`: a JSON body past 64 KB.
     #[error("request body too large")]
     TooLarge,
+    /// 413 naming an upload's own limit and field (a photo, a logo, a spec sheet).
+    #[error("upload too large: {0}")]
+    FileTooLarge(ApiError),
     /// 405 `method_not_allowed`.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -100,7 +103,7 @@ impl Error {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) | Self::BadJson(_) => StatusCode::BAD_REQUEST,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooLarge | Self::FileTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Conflict(_) | Self::SlotFull(_) => StatusCode::CONFLICT,
             Self::Gone(_) => StatusCode::GONE,
             Self::TooMany { .. } | Self::Locked { .. } | Self::Limited { .. } => {
@@ -135,9 +138,11 @@ impl Error {
         };
         let error = match self {
             Self::NotFound(message) => plain("not_found", message),
-            Self::BadRequest(e) | Self::Unprocessable(e) | Self::Conflict(e) | Self::Gone(e) => {
-                e.clone()
-            }
+            Self::BadRequest(e)
+            | Self::Unprocessable(e)
+            | Self::Conflict(e)
+            | Self::Gone(e)
+            | Self::FileTooLarge(e) => e.clone(),
             Self::WeChat(_, e)
             | Self::Denied(e)
             | Self::Unavailable(e)

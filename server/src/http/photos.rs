@@ -277,7 +277,7 @@ async fn read_form(form: Result<Multipart, MultipartRejection>) -> Result<Form, 
 }
 
 fn too_large() -> Response {
-    refused(StatusCode::PAYLOAD_TOO_LARGE, shared::photo::too_large())
+    Error::FileTooLarge(shared::photo::too_large()).into_response()
 }
 
 fn refused(status: StatusCode, error: ApiError) -> Response {

@@ -2,10 +2,13 @@
 //! (a signed-in staff member's is not counted, nor one that finds nothing the dealer sells),
 //! and `GET .../hot-searches` answers the most searched queries of the last seven days.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum_extra::extract::PrivateCookieJar;
+use shared::catalog::SeriesSummary;
 use shared::filter::matches_query;
 use shared::search::{HotSearches, SearchMade, HOT_SHOWN};
 use shared::ErrorBody;
@@ -18,10 +21,18 @@ use crate::clock::Clock;
 use crate::searches;
 use crate::staff::Staff;
 
-/// Whether the dealer sells a series the query finds.
-async fn finds_a_series(state: &AppState, dealer_id: i64, query: &str) -> Result<bool, Error> {
-    let lineup = catalog::lineup(&state.db, dealer_id, Scope::All, Clock::now().today()).await?;
-    Ok(lineup.summaries().iter().any(|s| matches_query(s, query)))
+/// The series the dealer sells today, kept with the catalogue's answers.
+async fn on_sale(
+    state: &AppState,
+    slug: &str,
+    dealer_id: i64,
+) -> Result<Arc<Vec<SeriesSummary>>, Error> {
+    let build = async move {
+        let today = Clock::now().today();
+        let lineup = catalog::lineup(&state.db, dealer_id, Scope::All, today).await?;
+        Ok(lineup.summaries())
+    };
+    state.catalogue.summaries(slug, build).await
 }
 
 #[utoipa::path(
@@ -45,7 +56,13 @@ pub async fn record(
     Json(search): Json<SearchMade>,
 ) -> Result<impl IntoResponse, Error> {
     let query = search.normalized().map_err(Error::Unprocessable)?;
-    if staff.is_none() && finds_a_series(&state, record.id, &query).await? {
+    // A staff member's search is not counted, nor one that finds nothing on sale.
+    let counted = staff.is_none()
+        && on_sale(&state, &slug, record.id)
+            .await?
+            .iter()
+            .any(|s| matches_query(s, &query));
+    if counted {
         searches::record(
             &state.db,
             record.id,
@@ -71,10 +88,9 @@ pub async fn record(
 )]
 pub async fn hot(
     State(state): State<AppState>,
-    Dealer { record, .. }: Dealer,
+    Dealer { slug, record }: Dealer,
 ) -> Result<impl IntoResponse, Error> {
-    let lineup = catalog::lineup(&state.db, record.id, Scope::All, Clock::now().today()).await?;
-    let series = lineup.summaries();
+    let series = on_sale(&state, &slug, record.id).await?;
     let queries = searches::hot(&state.db, record.id, Clock::now().millis)
         .await?
         .into_iter()

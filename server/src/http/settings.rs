@@ -101,7 +101,8 @@ pub async fn save_quote(
         (status = 200, description = "已保存（缩放到 256 像素以内并转为 PNG），logo_url 为新地址", body = DealerSettings),
         (status = 401, description = "未登录", body = ErrorBody),
         (status = 403, description = "仅管理员", body = ErrorBody),
-        (status = 422, description = "不是 PNG 或 JPEG 图片，或超过 2MB（field 为 logo）", body = ErrorBody),
+        (status = 413, description = "超过 2MB（too_large，field 为 logo）", body = ErrorBody),
+        (status = 422, description = "不是 PNG 或 JPEG 图片（field 为 logo）", body = ErrorBody),
     )
 )]
 pub async fn save_logo(
@@ -141,10 +142,11 @@ pub async fn save_logo(
 }
 
 fn too_large() -> Error {
-    Error::Unprocessable(ApiError::invalid(
-        "logo",
-        "图片不能超过 2MB，请压缩后再上传",
-    ))
+    Error::FileTooLarge(ApiError {
+        code: "too_large".into(),
+        message: "图片不能超过 2MB，请压缩后再上传".into(),
+        field: Some("logo".into()),
+    })
 }
 
 #[utoipa::path(

@@ -31,7 +31,7 @@ impl From<ImportRefused> for Error {
 }
 
 fn too_large() -> Error {
-    Error::Unprocessable(ApiError {
+    Error::FileTooLarge(ApiError {
         code: "too_large".into(),
         message: "参数表文件超过 5MB".into(),
         field: Some("file".into()),
@@ -46,13 +46,14 @@ fn bad_upload(message: &str) -> Error {
     post,
     path = "/api/v1/console/catalog/imports",
     tag = "console",
-    request_body(content_type = "multipart/form-data", description = "series：车系标识；file：参数配置表（XLSX 或 UTF-8 CSV，5MB 以内）"),
+    request_body(content_type = "multipart/form-data", description = "series：车系标识；file：参数配置表（XLSX，或 UTF-8、GBK 编码的 CSV，5MB 以内）"),
     responses(
         (status = 201, description = "预览：匹配、未识别、冲突的参数及单元格错误；确认前不写入", body = SpecImport),
         (status = 400, description = "没有上传文件或车系", body = ErrorBody),
         (status = 403, description = "仅经理和管理员", body = ErrorBody),
         (status = 404, description = "没有该车系", body = ErrorBody),
-        (status = 422, description = "不是参数表、空表、没有车型列或超过 5MB（field = file）", body = ErrorBody),
+        (status = 413, description = "参数表超过 5MB（too_large，field = file）", body = ErrorBody),
+        (status = 422, description = "不是参数表、空表或没有车型列（field = file）", body = ErrorBody),
     )
 )]
 pub async fn upload(

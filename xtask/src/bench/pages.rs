@@ -35,7 +35,7 @@ const CONSOLE_SIGN_IN_BARS: Bars = Bars {
 /// Every consumer page a visitor can open without a code of their own (a booking's
 /// confirmation and the owner's binding link need one), then the booking form and the staff
 /// console's sign-in.
-const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 14] = [
+const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 15] = [
     ("home", "/demo/", CONSUMER_BARS),
     ("catalogue", "/demo/models", CONSUMER_BARS),
     ("model", "/demo/models/byd-qin-plus", CONSUMER_BARS),
@@ -43,6 +43,13 @@ const LIGHTHOUSE_PAGES: [(&str, &str, Bars); 14] = [
     (
         "comparison",
         "/demo/compare?trims=xiaomi-su7-std,xiaomi-su7-pro",
+        CONSUMER_BARS,
+    ),
+    // The heaviest comparison: four trims, the most complete ones (the B01's full 参数配置表
+    // of 264 rows and the three D9s), every group of rows filled.
+    (
+        "comparison of four complete trims",
+        "/demo/compare?trims=leapmotor-b01-2025-430-shuxiang,denza-d9-243965,denza-d9-243967,denza-d9-243968",
         CONSUMER_BARS,
     ),
     (

@@ -84,19 +84,5 @@ pub(super) fn reads_during_sign_ins(port: u16, report: &mut String) -> Result<()
 
 /// A plain HTTP/1.1 POST of a JSON body on loopback; the answer's status.
 fn post_json(port: u16, path: &str, body: &str) -> Result<u16> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let head = String::from_utf8_lossy(&raw);
-    head.split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .context("no status line")
+    Ok(post(port, path, "application/json", body.as_bytes(), None)?.status)
 }
