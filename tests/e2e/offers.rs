@@ -139,7 +139,12 @@ async fn a_manager_prices_a_trim_and_runs_an_offer_that_ends_by_its_date() {
         "the Model 3 has no offer: {other:?}"
     );
     screenshot(&buyer, "compare-offers").await;
-    buyer.goto(&site.url("/demo/offers")).await.unwrap();
+    // From the home page's 本店优惠 entry, as a buyer finds the list.
+    buyer.goto(&site.url("/demo/")).await.unwrap();
+    let entry = find(&buyer, "[data-test=entry-offers]").await;
+    screenshot(&buyer, "home-offers-entry").await;
+    crate::browser::tap(&buyer, &entry).await;
+    crate::browser::wait_url(&buyer, |u| u.ends_with("/demo/offers")).await;
     wait_count(&buyer, "[data-test=offers] [data-test=offer]", |n| n == 1).await;
     tap_on(&buyer, "[data-test=chip-group-usage]").await;
     find(&buyer, "[data-test=no-matching-offers]").await;
