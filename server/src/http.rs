@@ -298,6 +298,7 @@ fn console_router() -> OpenApiRouter<AppState> {
             crate::settings::LOGO_MAX_BYTES + 1,
         ))
         .routes(routes!(photos::series_photos))
+        .routes(routes!(photos::order_gallery))
         .routes(upload(
             routes!(photos::upload_series_photo),
             photos::UPLOAD_LIMIT,

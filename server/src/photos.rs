@@ -12,9 +12,10 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 use shared::photo::{
-    scaled_height, stored_widths, DealerPhoto, Photo, PhotoKind, TrimColour, MAX_UPLOAD_BYTES,
-    MIN_WIDTH,
+    scaled_height, stored_widths, DealerPhoto, GalleryOrder, Photo, PhotoKind, TrimColour,
+    MAX_UPLOAD_BYTES, MIN_WIDTH,
 };
+use shared::ApiError;
 
 use crate::db::{self, Db};
 use crate::media_store::MediaStore;
@@ -471,6 +472,39 @@ pub async fn delete(db: &Db, dealer_id: i64, id: i64) -> sqlx::Result<bool> {
     crate::catalog::changed(&mut tx, dealer_id).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Puts the dealer's gallery of `series_id` in the order asked (checked against the gallery
+/// as it is, in the transaction that writes it); the 422 on `order` when the order does not
+/// name exactly its photos.
+pub async fn order_gallery(
+    db: &Db,
+    dealer_id: i64,
+    series_id: &str,
+    order: &GalleryOrder,
+) -> sqlx::Result<Result<(), ApiError>> {
+    let mut tx = db::begin_write(db).await?;
+    let gallery: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM photos WHERE dealer_id = $1 AND series_id = $2 AND kind = 'gallery'",
+    )
+    .bind(dealer_id)
+    .bind(series_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if let Err(e) = order.check(&gallery) {
+        return Ok(Err(e));
+    }
+    for (position, id) in (1_i64..).zip(&order.order) {
+        sqlx::query("UPDATE photos SET position = $1 WHERE id = $2 AND dealer_id = $3")
+            .bind(position)
+            .bind(id)
+            .bind(dealer_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::catalog::changed(&mut tx, dealer_id).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 /// How long a file no photo names is kept: an upload writes its files before its row, so a

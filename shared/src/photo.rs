@@ -168,6 +168,49 @@ pub struct SeriesPhotos {
     pub photos: Vec<DealerPhoto>,
 }
 
+/// A series' gallery in a new order: every one of its photos' ids, each once, first first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GalleryOrder {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
+    pub order: Vec<i64>,
+}
+
+/// The most photos a gallery's order names.
+pub const MAX_GALLERY: usize = 100;
+
+impl GalleryOrder {
+    /// Whether the order names `gallery` (the ids the series' gallery has), each once; the
+    /// 422 on `order` when it does not.
+    pub fn check(&self, gallery: &[i64]) -> Result<(), ApiError> {
+        let mut asked = self.order.clone();
+        asked.sort_unstable();
+        let mut held = gallery.to_vec();
+        held.sort_unstable();
+        if self.order.len() > MAX_GALLERY || asked != held {
+            return Err(ApiError::invalid(
+                "order",
+                "图集已有变化，请刷新后再调整顺序",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `gallery` with the photo at `at` moved one place earlier (`earlier`) or later.
+    pub fn moved(gallery: &[i64], at: usize, earlier: bool) -> Self {
+        let mut order = gallery.to_vec();
+        let to = if earlier {
+            at.checked_sub(1)
+        } else {
+            Some(at + 1)
+        };
+        if let Some(to) = to.filter(|to| *to < order.len()) {
+            order.swap(at, to);
+        }
+        Self { order }
+    }
+}
+
 /// A file about to be uploaded, checked in the browser before it is sent and again by the
 /// server: at most [`MAX_UPLOAD_BYTES`], and a type the picker offers (an empty type — some
 /// phones send none — is left to the server, which reads the bytes).
@@ -225,6 +268,26 @@ pub fn unsupported(format: Option<&str>) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gallery_order_names_every_photo_once() {
+        let gallery = [7, 3, 9];
+        assert!(GalleryOrder {
+            order: vec![9, 7, 3]
+        }
+        .check(&gallery)
+        .is_ok());
+        for bad in [vec![9, 7], vec![9, 7, 3, 3], vec![9, 7, 4], vec![]] {
+            let e = GalleryOrder { order: bad.clone() }
+                .check(&gallery)
+                .unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("order"), "{bad:?}");
+        }
+        assert_eq!(GalleryOrder::moved(&gallery, 1, true).order, [3, 7, 9]);
+        assert_eq!(GalleryOrder::moved(&gallery, 1, false).order, [7, 9, 3]);
+        assert_eq!(GalleryOrder::moved(&gallery, 0, true).order, gallery);
+        assert_eq!(GalleryOrder::moved(&gallery, 2, false).order, gallery);
+    }
 
     fn photo(widths: Vec<u32>) -> Photo {
         Photo {

@@ -382,6 +382,48 @@ both! {
     }
 }
 
+both! {
+    async fn a_manager_puts_the_gallery_in_order_and_the_model_page_follows(app) {
+        let manager = sign_in(&app, "demo-manager").await;
+        let mut ids = Vec::new();
+        for shade in 0..3u32 {
+            let picture = image::RgbImage::from_fn(480, 320, |x, y| image::Rgb([(x + shade * 60) as u8, y as u8, 90]));
+            let mut bytes = Vec::new();
+            image::DynamicImage::ImageRgb8(picture).write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+            ids.push(created(upload(&app, &manager, "gallery", bytes).await).await);
+        }
+        let hashes = |photos: &[DealerPhoto]| photos.iter().map(|p| p.photo.hash.clone()).collect::<Vec<_>>();
+        let order = |ids: &[i64]| json!({ "order": ids });
+        let put = |staff: &Client, body: serde_json::Value| {
+            staff.put(app.url(&format!("/api/v1/console/catalog/photos/series/{SERIES}/gallery"))).json(&body).send()
+        };
+        let before = version(&app, "demo").await;
+        let wanted = [ids[2].clone(), ids[0].clone(), ids[1].clone()];
+        let listed: SeriesPhotos = ok(put(&manager, order(&wanted.iter().map(|p| p.id).collect::<Vec<_>>())).await.unwrap()).await;
+        let gallery: Vec<DealerPhoto> = listed.photos.into_iter().filter(|p| p.kind == PhotoKind::Gallery).collect();
+        assert_eq!(hashes(&gallery), hashes(&wanted));
+        assert!(version(&app, "demo").await > before);
+        let detail: SeriesDetail = app.get_ok(&format!("/api/v1/dealers/demo/series/{SERIES}")).await;
+        assert_eq!(detail.gallery, wanted.iter().map(|p| p.photo.clone()).collect::<Vec<_>>());
+
+        // An order that misses, repeats or adds a photo is refused and changes nothing.
+        let [a, b, c] = [ids[0].id, ids[1].id, ids[2].id];
+        for bad in [vec![a, b], vec![a, b, c, c], vec![a, b, c, 999_999], vec![]] {
+            let e = err(put(&manager, order(&bad)).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY).await;
+            assert_eq!(e.error.field.as_deref(), Some("order"), "{bad:?}: {}", e.error.message);
+        }
+        let again: SeriesDetail = app.get_ok(&format!("/api/v1/dealers/demo/series/{SERIES}")).await;
+        assert_eq!(again.gallery, detail.gallery);
+        // Consultants may not; another dealer's manager finds no such gallery of theirs.
+        err(put(&sign_in(&app, "demo-wang").await, order(&[c, a, b])).await.unwrap(), StatusCode::FORBIDDEN).await;
+        let leap = sign_in(&app, "leap-manager").await;
+        let theirs = put(&leap, order(&[c, a, b])).await.unwrap();
+        assert!(matches!(theirs.status(), StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY), "{}", theirs.status());
+        let again: SeriesDetail = app.get_ok(&format!("/api/v1/dealers/demo/series/{SERIES}")).await;
+        assert_eq!(again.gallery, detail.gallery);
+    }
+}
+
 /// moto's S3 server (`CHELINK_TEST_S3_ENDPOINT`, started by `cargo xtask test`); `None` with a
 /// loud warning outside CI, a failure under `CI=true`.
 fn s3_endpoint() -> Option<String> {

@@ -1,6 +1,7 @@
 //! A manager uploads a model's cover photo in the console's 车型 → 图片, and the buyer's model
 //! page opens on it: the server's first paint and the app's `<img>` carry its `srcset`, width
 //! and height, the picture has loaded (naturalWidth > 0), and the 车型库 card shows it too.
+//! Two gallery pictures are put in another order with 后移.
 
 use std::io::Cursor;
 
@@ -58,6 +59,58 @@ async fn a_manager_uploads_a_cover_and_the_buyer_sees_it_on_the_model_page() {
     .await;
     let _ = std::fs::remove_file(&file);
     screenshot(&manager, "photos-console-cover").await;
+
+    // Two gallery pictures, then the first moved after the second.
+    for n in 0..2u8 {
+        let file = std::env::temp_dir().join(format!(
+            "chelink-e2e-gallery-{}-{n}.png",
+            std::process::id()
+        ));
+        let picture =
+            image::RgbImage::from_fn(720, 480, |x, _| image::Rgb([n * 120, (x / 3) as u8, 140]));
+        picture.save(&file).unwrap();
+        find(&manager, "[data-test=upload-gallery]")
+            .await
+            .send_keys(file.to_str().unwrap())
+            .await
+            .unwrap();
+        wait_count(
+            &manager,
+            "[data-test=gallery-photos] [data-test=console-photo]",
+            |c| c == usize::from(n) + 1,
+        )
+        .await;
+        let _ = std::fs::remove_file(&file);
+    }
+    let ids = || async {
+        let mut ids = Vec::new();
+        for photo in manager
+            .find_all(fantoccini::Locator::Css(
+                "[data-test=gallery-photos] [data-test=console-photo]",
+            ))
+            .await
+            .unwrap()
+        {
+            ids.push(photo.attr("data-id").await.unwrap().unwrap());
+        }
+        ids
+    };
+    let before = ids().await;
+    tap_on(
+        &manager,
+        "[data-test=gallery-photos] [data-test=console-photo]:first-child [data-test=photo-later]",
+    )
+    .await;
+    let started = std::time::Instant::now();
+    while ids().await == before {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "the gallery kept its order"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(ids().await, vec![before[1].clone(), before[0].clone()]);
+    screenshot(&manager, "photos-console-gallery").await;
 
     let detail: SeriesDetail = site
         .api(&format!("/api/v1/dealers/demo/series/{SERIES}"))

@@ -16,7 +16,7 @@ use shared::console::{
 };
 use shared::link::{Link, NewLink};
 use shared::offer::{DealerPrice, OfferDesk, OfferDraft, PriceBook, StaffOffer, TrimPrice};
-use shared::photo::{DealerPhoto, PhotoKind, SeriesPhotos};
+use shared::photo::{DealerPhoto, GalleryOrder, PhotoKind, SeriesPhotos};
 use shared::profile::Profile;
 use shared::settings::{DealerSettings, QuoteSettings, StoreProfile};
 use shared::spec_import::SpecImport;
@@ -296,6 +296,15 @@ pub async fn upload_trim_colour(
     let url = format!("{BASE}/catalog/photos/trims/{}", crate::api::encode(trim));
     let request = Request::post(&url).body(form).map_err(network)?;
     decode(request.send().await).await
+}
+
+/// `PUT /catalog/photos/series/{series}/gallery`: the gallery in a new order.
+pub async fn order_gallery(series: &str, order: &GalleryOrder) -> Result<SeriesPhotos, Error> {
+    let url = format!(
+        "{BASE}/catalog/photos/series/{}/gallery",
+        crate::api::encode(series)
+    );
+    send_json(Request::put(&url), order).await
 }
 
 /// `DELETE /catalog/photos/{id}` (204).

@@ -4,7 +4,9 @@
 //! each change shows on the consumer pages at once.
 
 use leptos::prelude::*;
-use shared::photo::{check_colour, check_file, DealerPhoto, PhotoKind, SeriesPhotos, ACCEPT_TYPES};
+use shared::photo::{
+    check_colour, check_file, DealerPhoto, GalleryOrder, PhotoKind, SeriesPhotos, ACCEPT_TYPES,
+};
 use wasm_bindgen::JsCast;
 
 use super::{api, use_session, CATALOG};
@@ -129,6 +131,30 @@ fn SeriesPhotoForms(list: SeriesPhotos, changed: RwSignal<u32>) -> impl IntoView
         Some(Err(e)) => error.set(Some(("list".into(), e.message()))),
         None => {}
     });
+    // The gallery as shown; 前移 and 后移 send it in its new order.
+    let gallery_ids = StoredValue::new(
+        list.photos
+            .iter()
+            .filter(|p| p.kind == PhotoKind::Gallery)
+            .map(|p| p.id)
+            .collect::<Vec<_>>(),
+    );
+    let reorder = Action::new_unsync(move |order: &GalleryOrder| {
+        let order = order.clone();
+        let series = series_id.get_value();
+        async move { session.check(api::order_gallery(&series, &order).await) }
+    });
+    Effect::new(move |_| match reorder.value().get() {
+        Some(Ok(_)) => changed.update(|n| *n += 1),
+        Some(Err(e)) => error.set(Some(("gallery".into(), e.message()))),
+        None => {}
+    });
+    let shift = move |id: i64, earlier: bool| {
+        let ids = gallery_ids.get_value();
+        if let Some(at) = ids.iter().position(|i| *i == id) {
+            reorder.dispatch(GalleryOrder::moved(&ids, at, earlier));
+        }
+    };
     let trim_name = {
         let trims = trims.clone();
         move |id: &str| {
@@ -147,29 +173,44 @@ fn SeriesPhotoForms(list: SeriesPhotos, changed: RwSignal<u32>) -> impl IntoView
             (kind, _, _) => kind.label().to_string(),
         };
         let id = p.id;
+        let place = gallery_ids.with_value(|ids| ids.iter().position(|i| *i == id));
+        let last = gallery_ids.with_value(Vec::len).saturating_sub(1);
+        let moves = place.map(|at| {
+            view! {
+                <button type="button" class="btn btn-line btn-small" data-test="photo-earlier"
+                    disabled=move || at == 0 || reorder.pending().get()
+                    on:click=move |_| shift(id, true)>"前移"</button>
+                <button type="button" class="btn btn-line btn-small" data-test="photo-later"
+                    disabled=move || at == last || reorder.pending().get()
+                    on:click=move |_| shift(id, false)>"后移"</button>
+            }
+        });
         view! {
-            <li class="c-photo" data-test="console-photo" data-kind=p.kind.key()>
-                <img
-                    src=p.photo.url(p.photo.widths[0])
-                    width=p.photo.widths[0]
-                    height=p.photo.height_at(p.photo.widths[0])
-                    alt=caption.clone()
-                    loading="lazy"
-                />
-                <span class="c-sub">{caption}</span>
-                <button
-                    type="button"
-                    class="btn btn-line btn-small"
-                    data-test="delete-photo"
-                    disabled=move || remove.pending().get()
-                    on:click=move |_| {
-                        remove.dispatch(id);
-                    }
-                >
-                    "删除"
-                </button>
-            </li>
-        }
+                    <li class="c-photo" data-test="console-photo" data-kind=p.kind.key() data-id=id>
+                        <img
+                            src=p.photo.url(p.photo.widths[0])
+                            width=p.photo.widths[0]
+                            height=p.photo.height_at(p.photo.widths[0])
+                            alt=caption.clone()
+                            loading="lazy"
+                        />
+                        <span class="c-sub">{caption}</span>
+        <div class="c-actions">
+                        <button
+                            type="button"
+                            class="btn btn-line btn-small"
+                            data-test="delete-photo"
+                            disabled=move || remove.pending().get()
+                            on:click=move |_| {
+                                remove.dispatch(id);
+                            }
+                        >
+                            "删除"
+                        </button>
+                        {moves}
+                        </div>
+                    </li>
+                }
     };
     let (cover, rest): (Vec<DealerPhoto>, Vec<DealerPhoto>) = list
         .photos

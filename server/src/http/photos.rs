@@ -9,11 +9,11 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use shared::photo::{DealerPhoto, PhotoKind, SeriesPhotos, MAX_UPLOAD_BYTES};
+use shared::photo::{DealerPhoto, GalleryOrder, PhotoKind, SeriesPhotos, MAX_UPLOAD_BYTES};
 use shared::{ApiError, ErrorBody};
 
 use super::extract::Manager;
-use super::{AppState, Error, Path};
+use super::{AppState, Error, Json, Path};
 use crate::photos::{self, NewPhoto, Refused};
 
 /// The form of a series' photo.
@@ -58,16 +58,54 @@ pub async fn series_photos(
     Manager(staff): Manager,
     Path(series): Path<String>,
 ) -> Result<axum::Json<SeriesPhotos>, Error> {
-    let name = photos::series_sold(&state.db, staff.dealer_id, &series)
+    listed(&state, staff.dealer_id, series)
+        .await
+        .map(axum::Json)
+}
+
+/// The dealer's photos of `series` as the console lists them; 404 when it does not sell it.
+async fn listed(state: &AppState, dealer_id: i64, series: String) -> Result<SeriesPhotos, Error> {
+    let name = photos::series_sold(&state.db, dealer_id, &series)
         .await?
         .ok_or_else(not_sold)?;
-    let trims = photos::trims_sold(&state.db, staff.dealer_id, &series).await?;
-    Ok(axum::Json(SeriesPhotos {
-        photos: photos::of_series(&state.db, staff.dealer_id, &series).await?,
+    let trims = photos::trims_sold(&state.db, dealer_id, &series).await?;
+    Ok(SeriesPhotos {
+        photos: photos::of_series(&state.db, dealer_id, &series).await?,
         series_id: series,
         series_name: name,
         trims,
-    }))
+    })
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/console/catalog/photos/series/{series}/gallery",
+    tag = "console",
+    params(("series" = String, Path, description = "车系标识")),
+    request_body = GalleryOrder,
+    responses(
+        (status = 200, description = "图集已按新顺序排列；本店该车系的全部图片", body = SeriesPhotos),
+        (status = 403, description = "仅经理和管理员", body = ErrorBody),
+        (status = 404, description = "本店未在售该车系", body = ErrorBody),
+        (status = 422, description = "顺序没有恰好列出图集的每张图片（field = order）", body = ErrorBody),
+    )
+)]
+pub async fn order_gallery(
+    State(state): State<AppState>,
+    Manager(staff): Manager,
+    Path(series): Path<String>,
+    Json(order): Json<GalleryOrder>,
+) -> Result<axum::Json<SeriesPhotos>, Error> {
+    photos::series_sold(&state.db, staff.dealer_id, &series)
+        .await?
+        .ok_or_else(not_sold)?;
+    photos::order_gallery(&state.db, staff.dealer_id, &series, &order)
+        .await?
+        .map_err(Error::Unprocessable)?;
+    state.catalogue.refresh().await?;
+    listed(&state, staff.dealer_id, series)
+        .await
+        .map(axum::Json)
 }
 
 #[utoipa::path(
