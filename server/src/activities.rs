@@ -476,7 +476,7 @@ pub async fn erase(
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE activities SET taken = taken - (SELECT COALESCE(SUM(g.party_size), 0) \
+        "UPDATE activities SET taken = taken - (SELECT CAST(COALESCE(SUM(g.party_size), 0) AS BIGINT) \
          FROM activity_signups g WHERE g.activity_id = activities.id AND g.phone = $2) \
          WHERE dealer_id = $1 AND ends_at > $3 AND EXISTS (SELECT 1 FROM activity_signups g \
          WHERE g.activity_id = activities.id AND g.phone = $2)",

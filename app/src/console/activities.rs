@@ -355,6 +355,7 @@ fn ActivityRow(
         .collect::<Vec<_>>()
         .join(" · ");
     let page = format!("/{}/activities/{id}", dealer_slug());
+    let share_activity = activity.clone();
     view! {
         <li class="c-card" data-test="activity" data-state=format!("{:?}", activity.state).to_lowercase()>
             <div>
@@ -385,6 +386,9 @@ fn ActivityRow(
             <p class="c-error" role="alert">{move || error.get()}</p>
             <Show when=move || shown.get()>
                 <Signups id />
+            </Show>
+            <Show when=move || open>
+                <ShareActivity activity=share_activity.clone() />
             </Show>
         </li>
     }
@@ -433,5 +437,60 @@ fn Signups(id: i64) -> impl IntoView {
             </ul>
         }
         .into_any(),
+    }
+}
+
+/// 分享: the staff member's own link to the activity's page (a sign-up through it is credited
+/// to them by the attribution rule), with its QR code and a poster to save.
+#[component]
+fn ShareActivity(activity: Activity) -> impl IntoView {
+    let session = use_session();
+    let target = format!("/{}/activities/{}", dealer_slug(), activity.id);
+    let campaign: String = activity.title.chars().take(shared::link::MAX_CAMPAIGN).collect();
+    let until = activity.date;
+    let make = Action::new_unsync(move |_: &()| {
+        let new = shared::link::NewLink {
+            target: target.clone(),
+            channel: shared::link::Channel::Poster,
+            campaign: Some(campaign.clone()),
+            expires_on: Some(until),
+        };
+        async move { session.check(api::make_link(&new).await) }
+    });
+    let facts = move |link: &shared::link::Link| {
+        let me = session.me()?;
+        Some(super::poster::PosterFacts {
+            headline: activity.title.clone(),
+            subline: format!("{} · {}", activity.kind.label(), activity.when()),
+            price: None,
+            body: shared::catalog::BodyType::Suv,
+            dealer: me.dealer_name,
+            colour: me.brand_color,
+            consultant: me.staff.name,
+            title: activity.place.clone(),
+            qr: format!("{}/qr.png", link.path),
+        })
+    };
+    view! {
+        {move || match make.value().get() {
+            None => view! {
+                <button type="button" class="btn btn-line btn-small" data-test="share-activity" disabled=move || make.pending().get() on:click=move |_| { make.dispatch(()); }>
+                    "我的分享链接与海报"
+                </button>
+            }
+            .into_any(),
+            Some(Err(e)) => view! { <p class="c-error" role="alert">{e.message()}</p> }.into_any(),
+            Some(Ok(link)) => {
+                let url = super::links::full_url(&link.path);
+                let images = facts(&link).map(|facts| {
+                    view! { <super::links::ShareImages qr=format!("{}/qr.png", link.path) facts /> }
+                });
+                view! {
+                    <p class="c-sub" data-test="activity-link">{url}</p>
+                    {images}
+                }
+                .into_any()
+            }
+        }}
     }
 }
