@@ -66,8 +66,7 @@ fn time_of(day: Date, at: i64) -> Option<TimeOfDay> {
 impl Row {
     fn activity(self, now: i64) -> sqlx::Result<Activity> {
         let id = self.id;
-        let date =
-            Date::parse(&self.day).ok_or_else(|| corrupt(format!("activity {id}: day")))?;
+        let date = Date::parse(&self.day).ok_or_else(|| corrupt(format!("activity {id}: day")))?;
         let seats_left = (self.seats - self.taken).max(0);
         Ok(Activity {
             kind: ActivityKind::from_key(&self.kind)
@@ -368,7 +367,11 @@ pub async fn sign_up(db: &Db, s: &NewSignup<'_>) -> sqlx::Result<Signed> {
             Signed::Closed
         });
     }
-    let line = format!("报名{}，{}人", shared::activity::origin_of(s.title), s.party_size);
+    let line = format!(
+        "报名{}，{}人",
+        shared::activity::origin_of(s.title),
+        s.party_size
+    );
     let owned = leads::touch(&mut tx, &s.touch, Event::SignedUp, &line).await?;
     sqlx::query(
         "INSERT INTO activity_signups (code, activity_id, dealer_id, name, phone, party_size, \
@@ -455,9 +458,7 @@ pub async fn signups(db: &Db, viewer: &Staff, activity_id: i64) -> sqlx::Result<
             name: r.name.unwrap_or_default(),
             phone: r
                 .phone
-                .map(|p| {
-                    shared::contact::phone_as_seen(p, viewer.sees_phone(r.lead_consultant))
-                })
+                .map(|p| shared::contact::phone_as_seen(p, viewer.sees_phone(r.lead_consultant)))
                 .unwrap_or_default(),
             party_size: r.party_size,
             lead_id: r.lead_id,

@@ -37,7 +37,8 @@ pub enum Event {
     Status,
     /// An admin handed the lead's departing consultant over to a colleague (离职继承): an
     /// assignment line that says who to whom.
-    HandedOver,    /// The customer signed up for an activity (试驾会, 车主讲堂 …): a line that says which and
+    HandedOver,
+    /// The customer signed up for an activity (试驾会, 车主讲堂 …): a line that says which and
     /// for how many, written by their form.
     SignedUp,
 }

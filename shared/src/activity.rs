@@ -403,16 +403,76 @@ mod tests {
         assert_eq!(good.description, "到店试驾\n赠送礼品");
         let field = |d: ActivityDraft| d.validate().unwrap_err().field.unwrap();
         let cases = [
-            (ActivityDraft { title: " ".into(), ..draft() }, "title"),
-            (ActivityDraft { title: "试".repeat(31), ..draft() }, "title"),
-            (ActivityDraft { title: "试驾\u{200B}会".into(), ..draft() }, "title"),
-            (ActivityDraft { description: "介".repeat(501), ..draft() }, "description"),
-            (ActivityDraft { description: "a\u{0}b".into(), ..draft() }, "description"),
-            (ActivityDraft { date: Date::new(1999, 1, 1), ..draft() }, "date"),
-            (ActivityDraft { end: TimeOfDay::parse("14:00").unwrap(), ..draft() }, "end"),
-            (ActivityDraft { place: "".into(), ..draft() }, "place"),
-            (ActivityDraft { seats: 0, ..draft() }, "seats"),
-            (ActivityDraft { seats: 501, ..draft() }, "seats"),
+            (
+                ActivityDraft {
+                    title: " ".into(),
+                    ..draft()
+                },
+                "title",
+            ),
+            (
+                ActivityDraft {
+                    title: "试".repeat(31),
+                    ..draft()
+                },
+                "title",
+            ),
+            (
+                ActivityDraft {
+                    title: "试驾\u{200B}会".into(),
+                    ..draft()
+                },
+                "title",
+            ),
+            (
+                ActivityDraft {
+                    description: "介".repeat(501),
+                    ..draft()
+                },
+                "description",
+            ),
+            (
+                ActivityDraft {
+                    description: "a\u{0}b".into(),
+                    ..draft()
+                },
+                "description",
+            ),
+            (
+                ActivityDraft {
+                    date: Date::new(1999, 1, 1),
+                    ..draft()
+                },
+                "date",
+            ),
+            (
+                ActivityDraft {
+                    end: TimeOfDay::parse("14:00").unwrap(),
+                    ..draft()
+                },
+                "end",
+            ),
+            (
+                ActivityDraft {
+                    place: "".into(),
+                    ..draft()
+                },
+                "place",
+            ),
+            (
+                ActivityDraft {
+                    seats: 0,
+                    ..draft()
+                },
+                "seats",
+            ),
+            (
+                ActivityDraft {
+                    seats: 501,
+                    ..draft()
+                },
+                "seats",
+            ),
         ];
         for (bad, named) in cases {
             assert_eq!(field(bad), named);

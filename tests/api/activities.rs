@@ -6,7 +6,9 @@
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use shared::activity::{Activity, ActivityDesk, ActivityList, ActivityPage, ActivityState, SignupDone, SignupList};
+use shared::activity::{
+    Activity, ActivityDesk, ActivityList, ActivityPage, ActivityState, SignupDone, SignupList,
+};
 use shared::contact::PRIVACY_NOTICE_VERSION;
 
 use crate::attribution::{click, staff_link};
@@ -18,7 +20,10 @@ const DESK: &str = "/api/v1/console/activities";
 const LI: &str = "李娜（演示）";
 
 fn day(offset: i64) -> String {
-    server::clock::Clock::now().today().add_days(offset).to_string()
+    server::clock::Clock::now()
+        .today()
+        .add_days(offset)
+        .to_string()
 }
 
 fn draft(title: &str, seats: i64) -> Value {
@@ -30,7 +35,12 @@ fn draft(title: &str, seats: i64) -> Value {
 }
 
 async fn add(manager: &Client, app: &TestApp, body: &Value) -> reqwest::Response {
-    manager.post(app.url(DESK)).json(body).send().await.expect("request")
+    manager
+        .post(app.url(DESK))
+        .json(body)
+        .send()
+        .await
+        .expect("request")
 }
 
 async fn created(manager: &Client, app: &TestApp, body: &Value) -> Activity {
@@ -117,8 +127,8 @@ both! {
 
         // An activity that has ended drops off the list by the clock alone, and refuses sign-ups.
         let other = created(&manager, &app, &draft("已结束的讲堂", 10)).await;
-        sqlx::query("UPDATE activities SET starts_at = starts_at - $1, ends_at = ends_at - $1 WHERE id = $2")
-            .bind(4 * 86_400_000_i64).bind(other.id).execute(&app.db.pool).await.unwrap();
+        sqlx::query("UPDATE activities SET starts_at = starts_at - $1, ends_at = ends_at - $1, day = $3 WHERE id = $2")
+            .bind(4 * 86_400_000_i64).bind(other.id).bind(day(-1)).execute(&app.db.pool).await.unwrap();
         let list: ActivityList = app.get_ok(CONSUMER).await;
         assert!(list.activities.iter().all(|a| a.id != other.id));
         let page: ActivityPage = app.get_ok(&format!("{CONSUMER}/{}", other.id)).await;

@@ -110,7 +110,6 @@ both! {
             ("ActivityDraft", "title", some(1), activity::TITLE_MAX_CHARS),
             ("ActivityDraft", "description", None, activity::DESCRIPTION_MAX_CHARS),
             ("ActivityDraft", "place", some(1), activity::PLACE_MAX_CHARS),
-            ("SignupRequest", "channel", some(1), booking::ORIGIN_MAX_CHARS),
             ("Origin", "page", some(1), booking::ORIGIN_MAX_CHARS),
             ("Origin", "button", some(1), booking::ORIGIN_MAX_CHARS),
             ("Origin", "channel", some(1), booking::ORIGIN_MAX_CHARS),

@@ -9,7 +9,10 @@ use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
 use crate::nav::{use_nav, Entry};
 
-use super::{api, use_session, ACTIVITIES, CATALOG, HAND_OVER, OFFERS, PRICES, SETTINGS, STAFF, TODAY, WECHAT};
+use super::{
+    api, use_session, ACTIVITIES, CATALOG, HAND_OVER, OFFERS, PRICES, SETTINGS, STAFF, TODAY,
+    WECHAT,
+};
 
 #[component]
 pub fn Account() -> impl IntoView {

@@ -333,9 +333,10 @@ fn ActivityRow(
     let session = use_session();
     let id = activity.id;
     let error = RwSignal::new(None::<String>);
-    let cancel = Action::new_unsync(move |_: &()| async move {
-        session.check(api::cancel_activity(id).await)
-    });
+    let cancel =
+        Action::new_unsync(
+            move |_: &()| async move { session.check(api::cancel_activity(id).await) },
+        );
     Effect::new(move |_| match cancel.value().get() {
         Some(Ok(_)) => done.run(()),
         Some(Err(e)) => error.set(Some(e.message())),
@@ -407,10 +408,10 @@ fn dealer_slug() -> String {
 #[component]
 fn Signups(id: i64) -> impl IntoView {
     let session = use_session();
-    let list = LocalResource::new(move || async move {
-        session.check(api::activity_signups(id).await)
-    });
-    move || match list.get() {
+    let list =
+        LocalResource::new(move || async move { session.check(api::activity_signups(id).await) });
+    move || {
+        match list.get() {
         None => view! { <Loading count=1 /> }.into_any(),
         Some(Err(e)) => view! { <LoadError message=e.message() /> }.into_any(),
         Some(Ok(list)) if list.signups.is_empty() => {
@@ -438,6 +439,7 @@ fn Signups(id: i64) -> impl IntoView {
         }
         .into_any(),
     }
+    }
 }
 
 /// 分享: the staff member's own link to the activity's page (a sign-up through it is credited
@@ -446,7 +448,11 @@ fn Signups(id: i64) -> impl IntoView {
 fn ShareActivity(activity: Activity) -> impl IntoView {
     let session = use_session();
     let target = format!("/{}/activities/{}", dealer_slug(), activity.id);
-    let campaign: String = activity.title.chars().take(shared::link::MAX_CAMPAIGN).collect();
+    let campaign: String = activity
+        .title
+        .chars()
+        .take(shared::link::MAX_CAMPAIGN)
+        .collect();
     let until = activity.date;
     let make = Action::new_unsync(move |_: &()| {
         let new = shared::link::NewLink {

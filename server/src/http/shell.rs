@@ -431,7 +431,11 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
                 // and a sign-up changes neither.
                 Some(a) => ok(
                     format!("{} - {dealer}", a.title),
-                    format!("{}。{}", a.share_text(), shared::activity::teaser(&a.description)),
+                    format!(
+                        "{}。{}",
+                        a.share_text(),
+                        shared::activity::teaser(&a.description)
+                    ),
                 ),
                 None => return Ok(not_found()),
             }
