@@ -69,7 +69,7 @@ fn Desk(desk: ActivityDesk, reload: RwSignal<u32>) -> impl IntoView {
         <Show when=move || empty>
             <p class="c-sub" data-test="activities-empty">"还没有活动。"</p>
         </Show>
-        <ul class="c-list">
+        <ul class="c-list c-activities">
             {activities
                 .into_iter()
                 .map(|a| view! { <ActivityRow activity=a can_edit edit=Callback::new(move |id| editing.set(Some(Some(id)))) done /> })
@@ -385,11 +385,11 @@ fn ActivityRow(
                 </Show>
             </div>
             <p class="c-error" role="alert">{move || error.get()}</p>
-            <Show when=move || shown.get()>
-                <Signups id />
-            </Show>
             <Show when=move || open>
                 <ShareActivity activity=share_activity.clone() />
+            </Show>
+            <Show when=move || shown.get()>
+                <Signups id />
             </Show>
         </li>
     }
@@ -418,7 +418,7 @@ fn Signups(id: i64) -> impl IntoView {
             view! { <p class="c-sub" data-test="signups-empty">"还没有人报名。"</p> }.into_any()
         }
         Some(Ok(list)) => view! {
-            <ul class="c-list" data-test="signups">
+            <ul class="c-signups" data-test="signups">
                 {list
                     .signups
                     .into_iter()

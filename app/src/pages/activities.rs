@@ -98,13 +98,25 @@ pub fn ActivityDetail(id: String) -> impl IntoView {
             let series = activity.series_id.clone().zip(activity.series_name.clone());
             let form_activity = activity.clone();
             view! {
-                <article class="card activity-detail" data-test="activity-detail">
-                    <ActivitySummary activity=activity.clone() />
-                    {activity.store_name.clone().map(|s| view! { <span class="activity-meta">{format!("门店：{s}")}</span> })}
-                    {series.map(|(id, name)| view! {
+                // After signing up, the seats the sign-up left.
+                {move || {
+                    let shown = done.with(|d| d.as_ref().map(|d| d.activity.clone())).unwrap_or_else(|| activity.clone());
+                    let store = shown.store_name.clone().map(|s| view! { <span class="activity-meta">{format!("门店：{s}")}</span> });
+                    let series = series.clone().map(|(id, name)| view! {
                         <a class="activity-meta" href=dealer.link(&Page::Series(id))>{format!("相关车型：{name}")}</a>
-                    })}
-                </article>
+                    });
+                    view! {
+                        <article class="card activity-detail" data-test="activity-detail">
+                            <span class="activity-kind">{shown.kind.label()}</span>
+                            <strong class="activity-title">{shown.title.clone()}</strong>
+                            <span class="activity-meta">{shown.when()}</span>
+                            <span class="activity-meta">{shown.place.clone()}</span>
+                            {store}
+                            {series}
+                            <span class="activity-seats" class:full=shown.state != ActivityState::Open data-test="activity-seats">{shown.seats_text()}</span>
+                        </article>
+                    }
+                }}
                 <Show when={let empty = description.is_empty(); move || !empty}>
                     <p class="activity-description">{description.clone()}</p>
                 </Show>
