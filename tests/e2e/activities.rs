@@ -71,6 +71,8 @@ async fn a_manager_adds_an_activity_a_buyer_signs_up_and_the_console_shows_it() 
     // The buyer, on a phone in WeChat: the home page's entry, the list, the activity.
     let buyer = driver.phone().await;
     buyer.goto(&site.url("/demo/")).await.unwrap();
+    find(&buyer, "[data-test=entry-activities]").await;
+    screenshot(&buyer, "home-activities-entry").await;
     tap_on(&buyer, "[data-test=entry-activities]").await;
     wait_text(&buyer, "[data-test=activities]", |t| {
         t.contains("元旦新车品鉴会") && t.contains("剩余 12 席")
@@ -144,4 +146,19 @@ async fn a_manager_adds_an_activity_a_buyer_signs_up_and_the_console_shows_it() 
     })
     .await;
     screenshot(&manager, "console-activity-signups").await;
+
+    // The manager's own link to it, with its QR code and poster to save.
+    tap_on(
+        &manager,
+        "[data-test=activity][data-state=open] [data-test=share-activity]",
+    )
+    .await;
+    wait_text(&manager, "[data-test=activity-link]", |t| t.contains("/s/")).await;
+    tap_on(
+        &manager,
+        "[data-test=activity][data-state=open] [data-test=show-poster]",
+    )
+    .await;
+    find(&manager, "[data-test=link-poster]").await;
+    screenshot(&manager, "console-activity-poster").await;
 }

@@ -47,7 +47,7 @@ pub fn Home() -> impl IntoView {
         (
             Page::Activities,
             "本店活动",
-            "试驾会、车主讲堂，在线报名",
+            "试驾会、车主讲堂，报名",
             "entry-activities",
         ),
         (
