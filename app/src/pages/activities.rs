@@ -108,7 +108,7 @@ pub fn ActivityDetail(id: String) -> impl IntoView {
                     view! {
                         <article class="card activity-detail" data-test="activity-detail">
                             <span class="activity-kind">{shown.kind.label()}</span>
-                            <strong class="activity-title">{shown.title.clone()}</strong>
+                            <h1 class="activity-title">{shown.title.clone()}</h1>
                             <span class="activity-meta">{shown.when()}</span>
                             <span class="activity-meta">{shown.place.clone()}</span>
                             {store}
