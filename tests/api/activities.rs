@@ -317,3 +317,20 @@ both! {
         app.get_err(&format!("/api/v1/dealers/{slug}/activities/{}", made.id), StatusCode::NOT_FOUND).await;
     }
 }
+
+both! {
+    async fn a_person_who_erases_their_data_gives_their_seats_back(app) {
+        let manager = sign_in(&app, "demo-manager").await;
+        let made = created(&manager, &app, &draft("隐私讲堂", 5)).await;
+        let browser = app.phone();
+        signed(&browser, &app, made.id, &signup("吴九", "13900000701", 3)).await;
+        assert_eq!(taken(&app, made.id).await, (3, 3));
+        crate::privacy::prove(&app, &browser, "13900000701").await;
+        let erased = browser.delete(app.url("/api/v1/dealers/demo/me")).send().await.unwrap();
+        assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+        assert_eq!(taken(&app, made.id).await, (0, 0));
+        let traces: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity_signups WHERE phone = '13900000701' OR name = '吴九'")
+            .fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(traces, 0);
+    }
+}
