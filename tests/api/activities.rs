@@ -2,7 +2,8 @@
 //! one and buyers see what is to come; a sign-up makes a lead with its origin `活动：<title>`
 //! credited by the attribution rule test drives use; seats are never overbooked under a race;
 //! a retried sign-up with one key signs up once; every bad input is a 422 naming its field and
-//! writes nothing; another dealer's staff get 404 and consultants may not write.
+//! writes nothing; another dealer's staff get 404 and consultants may not write; a person who
+//! erases their data gives their seats back.
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
