@@ -160,6 +160,32 @@ pub async fn offers(dealer: &str) -> Result<shared::offer::OfferList, Error> {
     get(&format!("{}/offers", base(dealer))).await
 }
 
+/// `GET /dealers/{dealer}/activities`: the activities to come.
+pub async fn activities(dealer: &str) -> Result<shared::activity::ActivityList, Error> {
+    get(&format!("{}/activities", base(dealer))).await
+}
+
+/// `GET /dealers/{dealer}/activities/{id}`: one activity and its seats left.
+pub async fn activity(dealer: &str, id: &str) -> Result<shared::activity::ActivityPage, Error> {
+    get(&format!("{}/activities/{}", base(dealer), encode(id))).await
+}
+
+/// `POST /dealers/{dealer}/activities/{id}/signups`: sign up (201), safe to retry with `key`.
+pub async fn sign_up(
+    dealer: &str,
+    id: i64,
+    request: &shared::activity::SignupRequest,
+    key: &str,
+) -> Result<shared::activity::SignupDone, Error> {
+    let sent = Request::post(&format!("{}/activities/{id}/signups", base(dealer)))
+        .header("Idempotency-Key", key)
+        .json(request)
+        .map_err(network)?
+        .send()
+        .await;
+    decode(sent).await
+}
+
 /// `GET /dealers/{dealer}/hot-searches`: what buyers searched most this week.
 pub async fn hot_searches(dealer: &str) -> Result<shared::search::HotSearches, Error> {
     get(&format!("{}/hot-searches", base(dealer))).await

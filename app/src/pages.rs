@@ -1,6 +1,7 @@
 //! One page per file; `root.rs` opens them by path. Every page but the home page is
 //! split into its own lazily loaded wasm chunk, so the first load carries the home page only.
 
+pub mod activities;
 pub mod booking;
 pub mod booking_moves;
 pub mod calculator;
@@ -76,7 +77,8 @@ pub fn ModelPages() -> impl IntoView {
 }
 
 /// The test drive and the visitor's own pages (booking form, confirmation, my bookings, my
-/// data, the owner centre, the privacy notice) share one lazily loaded chunk: every lazy
+/// data, the owner centre, the privacy notice) and the activities' sign-up pages share one
+/// lazily loaded chunk: every lazy
 /// route multiplies the chunks the others are cut into and adds to the first load, and these
 /// pages are opened together.
 #[component]
@@ -88,6 +90,8 @@ pub fn Bookings() -> impl IntoView {
         Some(Page::Me) => view! { <me::Me /> }.into_any(),
         Some(Page::Privacy) => view! { <privacy::Privacy /> }.into_any(),
         Some(Page::Owner | Page::OwnerBind(_)) => view! { <owner::Owner /> }.into_any(),
+        Some(Page::Activities) => view! { <activities::Activities /> }.into_any(),
+        Some(Page::Activity(id)) => view! { <activities::ActivityDetail id /> }.into_any(),
         _ => view! { <main class="page"><not_found::NotFound /></main> }.into_any(),
     }
 }

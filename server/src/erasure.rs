@@ -72,6 +72,7 @@ pub async fn erase(db: &Db, dealer_id: i64, phone: &str, clock: Clock) -> sqlx::
             .write(&mut tx, lead_id, By::Visitor(None), "", clock.millis)
             .await?;
     }
+    crate::activities::erase(&mut tx, dealer_id, phone, clock.millis).await?;
     sqlx::query("DELETE FROM phone_codes WHERE dealer_id = $1 AND phone = $2")
         .bind(dealer_id)
         .bind(phone)

@@ -1,6 +1,7 @@
 //! The HTTP surface: the shared state, the whole route table (JSON API under `/api/v1`, the
 //! OpenAPI document, assets and the app shell) and serving it.
 
+pub mod activities;
 pub mod assets;
 pub mod cache;
 pub mod cars;
@@ -192,6 +193,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(series::detail))
         .routes(routes!(compare::compare_trims))
         .routes(routes!(offers::list))
+        .routes(routes!(activities::list))
+        .routes(routes!(activities::detail))
+        .routes(routes!(activities::sign_up))
         .routes(routes!(searches::record))
         .routes(routes!(searches::hot))
         .routes(routes!(quote::quote))
@@ -252,6 +256,10 @@ fn console_router() -> OpenApiRouter<AppState> {
         .routes(routes!(prices::book))
         .routes(routes!(offers::desk, offers::add))
         .routes(routes!(offers::update, offers::remove))
+        .routes(routes!(activities::desk, activities::add))
+        .routes(routes!(activities::update))
+        .routes(routes!(activities::cancel))
+        .routes(routes!(activities::signups))
         .routes(routes!(prices::set))
         .routes(routes!(catalog::series, own_catalog::add_series))
         .routes(routes!(catalog::put_on_sale, own_catalog::series))

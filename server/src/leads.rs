@@ -38,6 +38,9 @@ pub enum Event {
     /// An admin handed the lead's departing consultant over to a colleague (离职继承): an
     /// assignment line that says who to whom.
     HandedOver,
+    /// The customer signed up for an activity (试驾会, 车主讲堂 …): a line that says which and
+    /// for how many, written by their form.
+    SignedUp,
 }
 
 impl Event {
@@ -49,7 +52,7 @@ impl Event {
             Self::Enquired => "enquired",
             Self::Assigned | Self::HandedOver => "assigned",
             Self::Erased => "erased",
-            Self::NameGiven | Self::Note => "note",
+            Self::NameGiven | Self::Note | Self::SignedUp => "note",
             Self::Call => "call",
             Self::Status => "status",
         }

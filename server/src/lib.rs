@@ -2,6 +2,7 @@
 //! seed, the catalogue queries and the HTTP app. The binary (`main.rs`), the API tests and
 //! `cargo xtask` all build on it.
 
+pub mod activities;
 pub mod attribution;
 pub mod bookings;
 pub mod catalog;

@@ -276,6 +276,85 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<()> {
             slots::plan(db, kind, store_id, today).await?;
         }
     }
+    seed_activities(db, today).await?;
+    Ok(())
+}
+
+/// Two activities of the `demo` dealer, 5 and 12 days from today, whenever it has none still
+/// to come: a demo always has something to sign up for (演示).
+async fn seed_activities(db: &Db, today: shared::date::Date) -> anyhow::Result<()> {
+    let Some((dealer_id,)): Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM dealers WHERE slug = 'demo'")
+            .fetch_optional(&db.pool)
+            .await?
+    else {
+        return Ok(());
+    };
+    let now = crate::clock::Clock::now().millis;
+    let upcoming: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM activities WHERE dealer_id = $1 AND cancelled = 0 AND ends_at > $2",
+    )
+    .bind(dealer_id)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    if upcoming > 0 {
+        return Ok(());
+    }
+    let store: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM stores WHERE dealer_id = $1 ORDER BY position, id LIMIT 1",
+    )
+    .bind(dealer_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let activities = [
+        (
+            5,
+            "test_drive_day",
+            "周末试驾会（演示）",
+            "小米SU7、特斯拉Model 3 同场试驾，专业顾问陪同讲解；到店即送精美车模一份。\n请携带驾驶证，名额有限，先到先得。",
+            (14 * 60, 17 * 60),
+            "本店展厅及试驾路线",
+            30_i64,
+            Some("xiaomi-su7"),
+        ),
+        (
+            12,
+            "owner_class",
+            "车主讲堂：冬季用车与充电（演示）",
+            "冬季续航为什么会变短？怎样预热电池、规划充电？售后技师现场讲解并解答提问，车主和准车主都欢迎。",
+            (10 * 60, 11 * 60 + 30),
+            "本店二楼客户休息区",
+            20_i64,
+            None,
+        ),
+    ];
+    let mut tx = crate::db::begin_write(db).await?;
+    for (days, kind, title, description, (start, end), place, seats, series) in activities {
+        let day = today.add_days(days);
+        let midnight = crate::clock::Clock::midnight(day);
+        sqlx::query(
+            "INSERT INTO activities (dealer_id, store_id, kind, title, description, day, starts_at, \
+             ends_at, place, seats, series_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+        )
+        .bind(dealer_id)
+        .bind(store)
+        .bind(kind)
+        .bind(title)
+        .bind(description)
+        .bind(day.to_string())
+        .bind(midnight + start * 60_000)
+        .bind(midnight + end * 60_000)
+        .bind(place)
+        .bind(seats)
+        .bind(series)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    crate::catalog::changed(&mut tx, dealer_id).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -125,6 +125,16 @@ pub fn origin_page_label(page: &str) -> String {
 /// Where a lead came from as staff read it: `车型页 / 预约试驾 / 朋友圈` for `model`,
 /// `book-test-drive` and `moments`; a button that says what its page says is named once.
 pub fn origin_label(page: &str, button: &str, channel: Option<&str>) -> String {
+    // An activity's sign-up names the activity itself (`活动：冬季试驾会`) as its button.
+    if page == "activity" {
+        let channel = channel.map(|c| {
+            crate::link::Channel::parse(c).map_or_else(|| c.to_string(), |c| c.label().to_string())
+        });
+        return std::iter::once(button.to_string())
+            .chain(channel)
+            .collect::<Vec<_>>()
+            .join(" / ");
+    }
     let page = origin_page_label(page);
     let button = match button {
         "book-test-drive" => "预约试驾".to_string(),

@@ -2,6 +2,7 @@
 //! comparison, purchase tax, loans, ranking, VIN and plates, inspection and
 //! maintenance schedules, reminder caps) that run in the browser and on the server.
 
+pub mod activity;
 pub mod attribution;
 pub mod booking;
 pub mod catalog;

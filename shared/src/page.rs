@@ -95,6 +95,10 @@ pub enum Page {
     OwnerBind(String),
     /// `/{dealer}/offers?series=...&group=...`: the dealer's offers that hold today.
     Offers,
+    /// `/{dealer}/activities`: the dealer's activities to come (试驾会, 车主讲堂, 新车上市).
+    Activities,
+    /// `/{dealer}/activities/{id}`: one activity and its sign-up form.
+    Activity(String),
 }
 
 impl Page {
@@ -111,6 +115,7 @@ impl Page {
     pub const OWNER: &'static str = "owner";
     pub const BIND: &'static str = "bind";
     pub const OFFERS: &'static str = "offers";
+    pub const ACTIVITIES: &'static str = "activities";
 
     /// Every lazily loaded chunk, as the app's `#[lazy(name)]` entries name them
     /// (`app/src/pages.rs`) and `cargo xtask build` finds them.
@@ -148,6 +153,8 @@ impl Page {
             }
             [Self::OWNER] => Page::Owner,
             [Self::OFFERS] => Page::Offers,
+            [Self::ACTIVITIES] => Page::Activities,
+            [Self::ACTIVITIES, id] if !id.is_empty() => Page::Activity((*id).to_string()),
             [Self::OWNER, Self::BIND, code] if !code.is_empty() => {
                 Page::OwnerBind((*code).to_string())
             }
@@ -174,6 +181,8 @@ impl Page {
             Page::Owner => format!("/{dealer}/{}", Self::OWNER),
             Page::OwnerBind(code) => format!("/{dealer}/{}/{}/{code}", Self::OWNER, Self::BIND),
             Page::Offers => format!("/{dealer}/{}", Self::OFFERS),
+            Page::Activities => format!("/{dealer}/{}", Self::ACTIVITIES),
+            Page::Activity(id) => format!("/{dealer}/{}/{id}", Self::ACTIVITIES),
         }
     }
 
@@ -195,6 +204,8 @@ impl Page {
             Page::Owner => "车主服务",
             Page::OwnerBind(_) => "车辆绑定",
             Page::Offers => "本店优惠",
+            Page::Activities => "本店活动",
+            Page::Activity(_) => "活动报名",
         }
     }
 
@@ -212,6 +223,7 @@ impl Page {
             "showcase" => Page::Consultant(String::new()),
             Self::OWNER => Page::Owner,
             Self::OFFERS => Page::Offers,
+            "activity" => Page::Activity(String::new()),
             _ => return None,
         })
     }
@@ -234,7 +246,10 @@ impl Page {
             | Page::Me
             | Page::Privacy
             | Page::Owner
-            | Page::OwnerBind(_) => Some("bookings"),
+            | Page::OwnerBind(_)
+            // An activity is signed up for as a test drive is booked: the same kind of form.
+            | Page::Activities
+            | Page::Activity(_) => Some("bookings"),
         }
     }
 
@@ -267,6 +282,10 @@ impl Page {
             Page::Offers => (
                 "本店优惠",
                 "本店正在进行的购车优惠和用车权益，按车型和类型筛选；每项都写明适用车型、门店和截止日期，过期自动下线。到店前可先询底价或预约试驾。",
+            ),
+            Page::Activities => (
+                "本店活动",
+                "试驾会、车主讲堂、新车上市：写明时间、地点和剩余名额，在线报名，顾问会与您确认。",
             ),
             Page::MyBookings => (
                 "我的预约",
@@ -327,6 +346,8 @@ impl Page {
             }
             Page::Owner => vec![format!("{base}/owner")],
             Page::Offers => vec![format!("{base}/offers")],
+            Page::Activities => vec![format!("{base}/activities")],
+            Page::Activity(id) => vec![format!("{base}/activities/{id}")],
             // Binding is a write: the page makes it, never a preload.
             Page::Home | Page::Select | Page::Privacy | Page::OwnerBind(_) => Vec::new(),
         };

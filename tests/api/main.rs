@@ -4,6 +4,7 @@
 #[macro_use]
 mod helpers;
 
+mod activities;
 mod attribution;
 mod bookings;
 mod catalogue;

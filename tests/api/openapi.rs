@@ -19,6 +19,11 @@ both! {
             "/api/v1/dealers/{dealer}/recommendations",
             "/api/v1/dealers/{dealer}/me/phone-code",
             "/api/v1/dealers/{dealer}/me/phone-proof",
+            "/api/v1/dealers/{dealer}/activities",
+            "/api/v1/dealers/{dealer}/activities/{id}",
+            "/api/v1/dealers/{dealer}/activities/{id}/signups",
+            "/api/v1/console/activities",
+            "/api/v1/console/activities/{id}/signups",
         ] {
             assert!(doc.paths.contains_key(path), "{path} missing");
         }
@@ -88,7 +93,7 @@ both! {
 
 both! {
     async fn every_text_field_the_server_bounds_states_its_length(app) {
-        use shared::{booking, console, contact, link, loyalty, profile, service, slots, survey, wechat};
+        use shared::{activity, booking, console, contact, link, loyalty, profile, service, slots, survey, wechat};
 
         let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.expect("json");
         let length = |v: &serde_json::Value| (v["minLength"].as_u64(), v["maxLength"].as_u64());
@@ -102,6 +107,9 @@ both! {
         let some = Some;
         for (name, field, min, max) in [
             ("ContactForm", "name", some(1), contact::NAME_MAX_CHARS),
+            ("ActivityDraft", "title", some(1), activity::TITLE_MAX_CHARS),
+            ("ActivityDraft", "description", None, activity::DESCRIPTION_MAX_CHARS),
+            ("ActivityDraft", "place", some(1), activity::PLACE_MAX_CHARS),
             ("Origin", "page", some(1), booking::ORIGIN_MAX_CHARS),
             ("Origin", "button", some(1), booking::ORIGIN_MAX_CHARS),
             ("Origin", "channel", some(1), booking::ORIGIN_MAX_CHARS),

@@ -2,6 +2,7 @@
 //! driven in headless Chromium on a 375x812 phone with a WeChat user agent, as a buyer would.
 //! Run by `cargo xtask test` (it builds the app and sets CHELINK_DIST).
 
+mod activities;
 mod adoption;
 mod attribution;
 mod booking;

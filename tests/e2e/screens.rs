@@ -81,6 +81,19 @@ async fn tour(client: &Client, size: &str) {
             "[data-test=showcase-models]",
         ),
         (
+            "/demo/activities",
+            "activities",
+            "本店活动",
+            "[data-test=activity-card]",
+        ),
+        // The demo's first seeded activity.
+        (
+            "/demo/activities/1",
+            "activity",
+            "周末试驾会",
+            "[data-test=signup-form]",
+        ),
+        (
             "/demo/privacy",
             "privacy",
             "个人信息保护说明",

@@ -9,7 +9,10 @@ use shared::console::{PasswordChange, PASSWORD_MIN_CHARS};
 
 use crate::nav::{use_nav, Entry};
 
-use super::{api, use_session, CATALOG, HAND_OVER, OFFERS, PRICES, SETTINGS, STAFF, TODAY, WECHAT};
+use super::{
+    api, use_session, ACTIVITIES, CATALOG, HAND_OVER, OFFERS, PRICES, SETTINGS, STAFF, TODAY,
+    WECHAT,
+};
 
 #[component]
 pub fn Account() -> impl IntoView {
@@ -80,6 +83,10 @@ pub fn Account() -> impl IntoView {
             <h1 class="c-title">"我的"</h1>
             {who}
             <super::profile::ProfileForm />
+            <a class="c-card c-entry" href=ACTIVITIES data-test="activities-entry">
+                <strong>"活动"</strong>
+                <span class="c-sub">"试驾会、车主讲堂、新车上市：名额、报名名单、分享"</span>
+            </a>
             <Show when=move || session.manages()>
                 <a class="c-card c-entry" href=STAFF data-test="staff-entry">
                     <strong>"员工"</strong>

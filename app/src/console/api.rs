@@ -414,6 +414,32 @@ pub async fn remove_offer(id: i64) -> Result<(), Error> {
     send(Request::delete(&format!("{BASE}/offers/{id}"))).await
 }
 
+/// `GET /activities`: every activity, and the series and stores one may name.
+pub async fn activities() -> Result<shared::activity::ActivityDesk, Error> {
+    send(Request::get(&format!("{BASE}/activities"))).await
+}
+
+/// `POST /activities` or `PUT /activities/{id}` (managers): a new activity, or one changed.
+pub async fn save_activity(
+    id: Option<i64>,
+    draft: &shared::activity::ActivityDraft,
+) -> Result<shared::activity::Activity, Error> {
+    match id {
+        None => send_json(Request::post(&format!("{BASE}/activities")), draft).await,
+        Some(id) => send_json(Request::put(&format!("{BASE}/activities/{id}")), draft).await,
+    }
+}
+
+/// `POST /activities/{id}/cancel` (managers).
+pub async fn cancel_activity(id: i64) -> Result<shared::activity::Activity, Error> {
+    send(Request::post(&format!("{BASE}/activities/{id}/cancel"))).await
+}
+
+/// `GET /activities/{id}/signups`: who signed up, phones as the viewer may see them.
+pub async fn activity_signups(id: i64) -> Result<shared::activity::SignupList, Error> {
+    send(Request::get(&format!("{BASE}/activities/{id}/signups"))).await
+}
+
 /// `GET /catalog/brands` (managers): the brands an own series may be under.
 pub async fn brands() -> Result<Vec<BrandChoice>, Error> {
     send(Request::get(&format!("{BASE}/catalog/brands"))).await

@@ -232,7 +232,7 @@ pub fn Links() -> impl IntoView {
 }
 
 /// The link as it is shared: this site's origin and `/s/{code}`.
-fn full_url(path: &str) -> String {
+pub(super) fn full_url(path: &str) -> String {
     let origin = window().location().origin().unwrap_or_default();
     format!("{origin}{path}")
 }
@@ -443,7 +443,7 @@ fn Breakdown(stats: LinkStats) -> impl IntoView {
 /// 二维码 and 海报 for a link: the QR PNG as the server makes it, or the poster drawn here;
 /// either is an `<img>` to long-press and save.
 #[component]
-fn ShareImages(qr: String, facts: PosterFacts) -> impl IntoView {
+pub(super) fn ShareImages(qr: String, facts: PosterFacts) -> impl IntoView {
     let shown = RwSignal::new(Shown::Nothing);
     let draw = move |_| {
         shown.set(Shown::Drawing);

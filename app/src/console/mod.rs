@@ -4,6 +4,7 @@
 //! lazily loaded wasm chunk a tab) in `tabs.rs`. Pages are one file each beside this one.
 
 mod account;
+mod activities;
 mod api;
 mod booking_row;
 mod car_history;
@@ -64,6 +65,7 @@ const STAFF: &str = "/console/staff";
 const CATALOG: &str = "/console/catalog";
 const PRICES: &str = "/console/prices";
 const OFFERS: &str = "/console/offers";
+const ACTIVITIES: &str = "/console/activities";
 const HAND_OVER: &str = "/console/hand-over";
 const SETTINGS: &str = "/console/settings";
 
@@ -267,6 +269,7 @@ enum Route {
     Catalog,
     Prices,
     Offers,
+    Activities,
     /// 新增车系 (`/console/catalog/new`).
     CatalogNew,
     /// A series' trims and its form (`/console/catalog/{series}`; the page reads the id).
@@ -307,6 +310,7 @@ impl Route {
             ["catalog"] => Route::Catalog,
             ["prices"] => Route::Prices,
             ["offers"] => Route::Offers,
+            ["activities"] => Route::Activities,
             ["catalog", "new"] => Route::CatalogNew,
             ["catalog", "photos"] => Route::Photos,
             ["catalog", "trims", _] => Route::CatalogTrim,

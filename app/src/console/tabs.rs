@@ -50,6 +50,7 @@ tabs! {
     catalog: Route::Catalog => super::catalog::Catalog,
     prices: Route::Prices => super::prices::Prices,
     offers: Route::Offers => super::offers::Offers,
+    activities: Route::Activities => super::activities::Activities,
     catalog_edit: Route::CatalogNew | Route::CatalogSeries | Route::CatalogTrim => CatalogEditPages,
     spec_import: Route::CatalogImport => super::spec_import::SpecImport,
     photos: Route::Photos => super::photos::Photos,

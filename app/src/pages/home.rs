@@ -45,6 +45,12 @@ pub fn Home() -> impl IntoView {
             "entry-offers",
         ),
         (
+            Page::Activities,
+            "本店活动",
+            "试驾会、车主讲堂，报名",
+            "entry-activities",
+        ),
+        (
             Page::TestDrive,
             "预约试驾",
             "选门店和时间，到店试驾",

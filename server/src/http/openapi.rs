@@ -18,6 +18,7 @@ use utoipa::OpenApi;
     components(schemas(ErrorBody, ApiError, Sort, OfferGroup)),
     tags(
         (name = "catalogue", description = "经销商、车型库、车系与对比"),
+        (name = "activities", description = "本店活动（试驾会、车主讲堂、新车上市）与在线报名"),
         (name = "calculator", description = "购车计算器"),
         (name = "selection", description = "智能选车"),
         (name = "wechat", description = "微信 JS-SDK 签名与分享卡片"),

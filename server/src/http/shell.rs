@@ -414,6 +414,32 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             format!("本店优惠 - {dealer}"),
             format!("{dealer}正在进行的购车优惠和用车权益，写明适用车型、门店和截止日期。"),
         ),
+        Page::Activities => ok(
+            format!("本店活动 - {dealer}"),
+            format!("{dealer}的试驾会、车主讲堂和新车上市活动：时间、地点、剩余名额，在线报名。"),
+        ),
+        // An activity's share card: its title, and its kind, time and place.
+        Page::Activity(id) => {
+            let found = match id.parse::<i64>() {
+                Ok(id) => {
+                    crate::activities::one(&state.db, record.id, id, Clock::now().millis).await?
+                }
+                Err(_) => None,
+            };
+            match found.filter(|a| a.state != shared::activity::ActivityState::Cancelled) {
+                // Seats left are not said: shells are kept per catalogue version and day,
+                // and a sign-up changes neither.
+                Some(a) => ok(
+                    format!("{} - {dealer}", a.title),
+                    format!(
+                        "{}。{}",
+                        a.share_text(),
+                        shared::activity::teaser(&a.description)
+                    ),
+                ),
+                None => return Ok(not_found()),
+            }
+        }
         Page::Privacy => ok(
             format!("个人信息保护说明 - {dealer}"),
             format!("{dealer}如何收集、使用和删除您的个人信息。"),
