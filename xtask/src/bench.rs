@@ -433,7 +433,7 @@ fn get(port: u16, path: &str, encoding: &str) -> Result<Response> {
     Ok(Response { status, body })
 }
 
-/// What a plain POST was answered: the status and the head's lines, lower-cased.
+/// What a plain POST was answered: the status and the head's lines.
 struct Posted {
     status: u16,
     head: String,
@@ -461,7 +461,7 @@ fn post(
     stream.write_all(body)?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
-    let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&raw);
     let head = head
         .split("\r\n\r\n")
         .next()

@@ -14,7 +14,7 @@ fn photo() -> Result<Vec<u8>> {
         seed ^= seed << 13;
         seed ^= seed >> 17;
         seed ^= seed << 5;
-        let noise = (seed % 24) as u32;
+        let noise = seed % 24;
         let base = if y < 560 {
             [70 + y / 9, 130 + y / 8, 210]
         } else {
@@ -48,8 +48,9 @@ pub(super) fn upload_covers(port: u16, report: &mut String) -> Result<()> {
     let cookie = signed_in
         .head
         .lines()
-        .filter_map(|l| l.strip_prefix("set-cookie: "))
-        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, c)| c.trim().split(';').next().unwrap_or_default().to_string())
         .collect::<Vec<_>>()
         .join("; ");
     let list = get(port, "/api/v1/dealers/demo/series", "identity")?;
