@@ -9,6 +9,7 @@ use shared::activity::{Activity, ActivityDesk, ActivityDraft, ActivityKind, Acti
 use shared::date::Date;
 use shared::slots::TimeOfDay;
 
+use super::draft_form::{self, text_input, TextFields};
 use super::{api, use_session};
 use crate::components::status::{LoadError, Loading};
 
@@ -126,6 +127,30 @@ struct Draft {
     store_id: String,
 }
 
+impl TextFields for Draft {
+    fn text(&self, field: &str) -> &str {
+        match field {
+            "title" => &self.title,
+            "date" => &self.date,
+            "start" => &self.start,
+            "end" => &self.end,
+            "place" => &self.place,
+            _ => &self.seats,
+        }
+    }
+
+    fn text_mut(&mut self, field: &str) -> &mut String {
+        match field {
+            "title" => &mut self.title,
+            "date" => &mut self.date,
+            "start" => &mut self.start,
+            "end" => &mut self.end,
+            "place" => &mut self.place,
+            _ => &mut self.seats,
+        }
+    }
+}
+
 impl Draft {
     fn read(&self) -> Result<ActivityDraft, (String, String)> {
         let wrong = |field: &str, message: &str| (field.to_string(), message.to_string());
@@ -188,53 +213,8 @@ fn ActivityForm(
             Err(e) => error.set(Some(e)),
         }
     };
-    let invalid = move |field: &'static str| {
-        move || {
-            error
-                .with(|e| e.as_ref().is_some_and(|(f, _)| f == field))
-                .to_string()
-        }
-    };
-    let text = move |field: &'static str,
-                     kind: &'static str,
-                     label: &'static str,
-                     placeholder: &'static str| {
-        let get = move || {
-            draft.with(|d| match field {
-                "title" => d.title.clone(),
-                "date" => d.date.clone(),
-                "start" => d.start.clone(),
-                "end" => d.end.clone(),
-                "place" => d.place.clone(),
-                _ => d.seats.clone(),
-            })
-        };
-        let id = format!("c-activity-{field}");
-        view! {
-            <div class="c-field">
-                <label for=id.clone()>{label}</label>
-                <input
-                    id=id
-                    type=kind
-                    placeholder=placeholder
-                    data-test=format!("activity-{field}")
-                    aria-invalid=invalid(field)
-                    prop:value=get
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        draft.update(|d| match field {
-                            "title" => d.title = value,
-                            "date" => d.date = value,
-                            "start" => d.start = value,
-                            "end" => d.end = value,
-                            "place" => d.place = value,
-                            _ => d.seats = value,
-                        })
-                    }
-                />
-            </div>
-        }
-    };
+    let invalid = move |field| draft_form::invalid(error, field);
+    let text = text_input("activity", draft, error);
     view! {
         <form class="c-card c-form" on:submit=on_submit novalidate data-test="activity-form">
             <h2>{if id.is_some() { "修改活动" } else { "新增活动" }}</h2>

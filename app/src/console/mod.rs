@@ -10,6 +10,7 @@ mod booking_row;
 mod car_history;
 mod catalog;
 mod delivery;
+mod draft_form;
 mod follow_ups;
 mod format;
 mod hand_over;

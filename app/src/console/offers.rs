@@ -8,6 +8,7 @@ use shared::date::Date;
 use shared::money;
 use shared::offer::{OfferDesk, OfferDraft, OfferKind, OfferSeries, OfferState, StaffOffer};
 
+use super::draft_form::{self, text_input, TextFields};
 use super::loaded_page::loaded_page;
 use super::{api, use_session};
 
@@ -117,6 +118,26 @@ struct Draft {
     store_ids: Vec<i64>,
 }
 
+impl TextFields for Draft {
+    fn text(&self, field: &str) -> &str {
+        match field {
+            "amount_yuan" => &self.amount,
+            "detail" => &self.detail,
+            "valid_from" => &self.from,
+            _ => &self.until,
+        }
+    }
+
+    fn text_mut(&mut self, field: &str) -> &mut String {
+        match field {
+            "amount_yuan" => &mut self.amount,
+            "detail" => &mut self.detail,
+            "valid_from" => &mut self.from,
+            _ => &mut self.until,
+        }
+    }
+}
+
 impl Draft {
     fn read(&self) -> Result<OfferDraft, (String, String)> {
         let day = |text: &str, field: &str| {
@@ -182,13 +203,7 @@ fn OfferForm(
             Err(e) => error.set(Some(e)),
         }
     };
-    let invalid = move |field: &'static str| {
-        move || {
-            error
-                .with(|e| e.as_ref().is_some_and(|(f, _)| f == field))
-                .to_string()
-        }
-    };
+    let invalid = move |field| draft_form::invalid(error, field);
     let trims = move || {
         let chosen = draft.with(|d| d.series_id.clone());
         series.with_value(|all| {
@@ -198,42 +213,7 @@ fn OfferForm(
                 .unwrap_or_default()
         })
     };
-    let text = move |field: &'static str,
-                     kind: &'static str,
-                     label: &'static str,
-                     placeholder: &'static str| {
-        let get = move || {
-            draft.with(|d| match field {
-                "amount_yuan" => d.amount.clone(),
-                "detail" => d.detail.clone(),
-                "valid_from" => d.from.clone(),
-                _ => d.until.clone(),
-            })
-        };
-        let id = format!("c-offer-{field}");
-        view! {
-            <div class="c-field">
-                <label for=id.clone()>{label}</label>
-                <input
-                    id=id
-                    type=kind
-                    placeholder=placeholder
-                    data-test=format!("offer-{field}")
-                    aria-invalid=invalid(field)
-                    prop:value=get
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        draft.update(|d| match field {
-                            "amount_yuan" => d.amount = value,
-                            "detail" => d.detail = value,
-                            "valid_from" => d.from = value,
-                            _ => d.until = value,
-                        })
-                    }
-                />
-            </div>
-        }
-    };
+    let text = text_input("offer", draft, error);
     view! {
         <form class="c-card c-form" on:submit=on_submit novalidate data-test="offer-form">
             <h2>{if id.is_some() { "修改优惠" } else { "新增优惠" }}</h2>
