@@ -141,7 +141,7 @@ pub fn ActivityDetail(id: String) -> impl IntoView {
     view! { <main class="page activity-page">{content}</main> }
 }
 
-/// 姓名, 手机号, consent and 人数; a full activity's 409 is shown above the button.
+/// 人数, 姓名, 手机号 and the consent last; a full activity's 409 is shown above the button.
 #[component]
 fn SignupForm(activity: Activity, done: RwSignal<Option<SignupDone>>) -> impl IntoView {
     let dealer = use_dealer();
@@ -201,7 +201,6 @@ fn SignupForm(activity: Activity, done: RwSignal<Option<SignupDone>>) -> impl In
     view! {
         <form class="card activity-form" novalidate on:submit=submit data-test="signup-form">
             <h2>"我要报名"</h2>
-            <ContactFields contact form=Form::Booking privacy_href=dealer.link(&Page::Privacy) />
             <div class="field">
                 <label for="party">"人数（含本人）"</label>
                 <select
@@ -218,6 +217,7 @@ fn SignupForm(activity: Activity, done: RwSignal<Option<SignupDone>>) -> impl In
                         .collect_view()}
                 </select>
             </div>
+            <ContactFields contact form=Form::Booking privacy_href=dealer.link(&Page::Privacy) />
             {move || failure.get().map(|m| view! { <p class="notice form-error" role="alert" data-test="form-error">{m}</p> })}
             <button type="submit" class="btn btn-primary btn-block" data-test="sign-up" disabled=move || send.pending().get()>
                 {move || if send.pending().get() { "提交中…" } else { "提交报名" }}
