@@ -6,8 +6,14 @@ use shared::catalog::{SeriesStatus, SeriesSummary};
 use crate::components::price_tag::RangeTag;
 use crate::components::silhouette::Silhouette;
 
+/// `first`: the list's first card, above the fold on a phone: its photo is the page's largest
+/// paint, so it loads at once and first rather than lazily.
 #[component]
-pub fn SeriesCard(series: SeriesSummary, href: String) -> impl IntoView {
+pub fn SeriesCard(
+    series: SeriesSummary,
+    href: String,
+    #[prop(optional)] first: bool,
+) -> impl IntoView {
     let energy = series
         .energy_types
         .iter()
@@ -44,7 +50,8 @@ pub fn SeriesCard(series: SeriesSummary, href: String) -> impl IntoView {
                 width=96
                 height=72
                 alt=""
-                loading="lazy"
+                loading=if first { "eager" } else { "lazy" }
+                fetchpriority=first.then_some("high")
                 decoding="async"
             />
         }

@@ -117,9 +117,10 @@ pub fn Home() -> impl IntoView {
                                 {home
                                     .featured
                                     .iter()
-                                    .map(|s| {
+                                    .enumerate()
+                                    .map(|(i, s)| {
                                         let href = Page::Series(s.id.clone()).href(&slug);
-                                        view! { <SeriesCard series=s.clone() href=href /> }
+                                        view! { <SeriesCard series=s.clone() href=href first=i == 0 /> }
                                     })
                                     .collect_view()}
                             </div>

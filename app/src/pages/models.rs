@@ -215,9 +215,10 @@ pub fn Models() -> impl IntoView {
             let slug = dealer.slug.get_untracked();
             items
                 .into_iter()
-                .map(|s| {
+                .enumerate()
+                .map(|(i, s)| {
                     let href = Page::Series(s.id.clone()).href(&slug);
-                    view! { <SeriesCard series=s href=href /> }
+                    view! { <SeriesCard series=s href=href first=i == 0 /> }
                 })
                 .collect_view()
                 .into_any()
