@@ -3,24 +3,9 @@
 //! and sees the confirmation; the console shows the sign-up under the activity, and its seats
 //! taken. Screenshots at each step.
 
-use crate::browser::{erase, find, screenshot, tap_on, wait_text, Driver};
+use crate::browser::{fill, find, screenshot, set_input, tap_on, wait_text, Driver};
 use crate::console::sign_in;
 use crate::Site;
-
-/// Types `text` into the field `css` after clearing it.
-async fn fill(client: &fantoccini::Client, css: &str, text: &str) {
-    let field = find(client, css).await;
-    erase(&field).await;
-    field.send_keys(text).await.unwrap();
-}
-
-/// Sets a date or time input's value as the browser's picker would.
-async fn set_value(client: &fantoccini::Client, css: &str, value: &str) {
-    let js = format!(
-        "const e = document.querySelector('{css}'); e.value = '{value}'; e.dispatchEvent(new Event('input', {{bubbles: true}}));"
-    );
-    client.execute(&js, vec![]).await.unwrap();
-}
 
 #[tokio::test]
 async fn a_manager_adds_an_activity_a_buyer_signs_up_and_the_console_shows_it() {
@@ -39,14 +24,14 @@ async fn a_manager_adds_an_activity_a_buyer_signs_up_and_the_console_shows_it() 
         .send_keys("新车静态展示与试驾，现场有购车礼。")
         .await
         .unwrap();
-    set_value(
+    set_input(
         &manager,
         "[data-test=activity-date]",
         &today.add_days(4).to_string(),
     )
     .await;
-    set_value(&manager, "[data-test=activity-start]", "15:00").await;
-    set_value(&manager, "[data-test=activity-end]", "14:00").await;
+    set_input(&manager, "[data-test=activity-start]", "15:00").await;
+    set_input(&manager, "[data-test=activity-end]", "14:00").await;
     fill(&manager, "[data-test=activity-place]", "本店一楼展厅").await;
     fill(&manager, "[data-test=activity-seats]", "12").await;
     find(&manager, "[data-test=activity-series]")
@@ -60,7 +45,7 @@ async fn a_manager_adds_an_activity_a_buyer_signs_up_and_the_console_shows_it() 
     })
     .await;
     screenshot(&manager, "console-activity-refused").await;
-    set_value(&manager, "[data-test=activity-end]", "17:00").await;
+    set_input(&manager, "[data-test=activity-end]", "17:00").await;
     tap_on(&manager, "[data-test=save-activity]").await;
     wait_text(&manager, "[data-test=activity][data-state=open]", |t| {
         t.contains("元旦新车品鉴会") && t.contains("已报名 0 / 12 人")

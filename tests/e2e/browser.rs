@@ -306,6 +306,26 @@ pub async fn tap_on(client: &Client, css: &str) {
     tap(client, &element).await;
 }
 
+/// Types `text` into the field `css` after emptying it, as a user does.
+pub async fn fill(client: &Client, css: &str, text: &str) {
+    let field = find(client, css).await;
+    erase(&field).await;
+    field.send_keys(text).await.unwrap();
+}
+
+/// Sets a date or time input's value as the browser's picker does (WebDriver types a date's
+/// digits in the locale's order), with the `input` event the page listens for.
+pub async fn set_input(client: &Client, css: &str, value: &str) {
+    client
+        .execute(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![css.into(), value.into()],
+        )
+        .await
+        .unwrap();
+}
+
 /// Empties a text field as a user does, by selecting its text and deleting it, so the page
 /// sees an `input` event (WebDriver's clear sends none).
 pub async fn erase(element: &Element) {

@@ -3,27 +3,12 @@
 //! buyer sees it on the model page, in the comparison and on 本店优惠 (filtered by kind), then
 //! the manager dates it in the past and it is gone from every page. Screenshots at each step.
 
-use crate::browser::{erase, find, screenshot, tap_on, wait_count, wait_text, Driver};
+use crate::browser::{fill, find, screenshot, set_input, tap_on, wait_count, wait_text, Driver};
 use crate::console::sign_in;
 use crate::Site;
 
 const SERIES: &str = "xiaomi-su7";
 const TRIM: &str = "xiaomi-su7-std";
-
-/// Types `text` into the field `css` after clearing it.
-async fn fill(client: &fantoccini::Client, css: &str, text: &str) {
-    let field = find(client, css).await;
-    erase(&field).await;
-    field.send_keys(text).await.unwrap();
-}
-
-/// A date input takes the digits of the day in the browser's locale order (en-US: mm dd yyyy).
-async fn fill_date(client: &fantoccini::Client, css: &str, day: shared::date::Date) {
-    let js = format!(
-        "const e = document.querySelector('{css}'); e.value = '{day}'; e.dispatchEvent(new Event('input', {{bubbles: true}}));"
-    );
-    client.execute(&js, vec![]).await.unwrap();
-}
 
 #[tokio::test]
 async fn a_manager_prices_a_trim_and_runs_an_offer_that_ends_by_its_date() {
@@ -54,11 +39,16 @@ async fn a_manager_prices_a_trim_and_runs_an_offer_that_ends_by_its_date() {
         "199000",
     )
     .await;
-    fill_date(&manager, &format!("{row} [data-test=price-from]"), today).await;
-    fill_date(
+    set_input(
+        &manager,
+        &format!("{row} [data-test=price-from]"),
+        &today.to_string(),
+    )
+    .await;
+    set_input(
         &manager,
         &format!("{row} [data-test=price-until]"),
-        today.add_days(30),
+        &today.add_days(30).to_string(),
     )
     .await;
     tap_on(&manager, &format!("{row} [data-test=save-price]")).await;
@@ -93,16 +83,31 @@ async fn a_manager_prices_a_trim_and_runs_an_offer_that_ends_by_its_date() {
         .unwrap();
     fill(&manager, "[data-test=offer-amount_yuan]", "6000").await;
     fill(&manager, "[data-test=offer-detail]", "置换再享").await;
-    fill_date(&manager, "[data-test=offer-valid_from]", today.add_days(3)).await;
-    fill_date(&manager, "[data-test=offer-valid_until]", today.add_days(1)).await;
+    set_input(
+        &manager,
+        "[data-test=offer-valid_from]",
+        &today.add_days(3).to_string(),
+    )
+    .await;
+    set_input(
+        &manager,
+        "[data-test=offer-valid_until]",
+        &today.add_days(1).to_string(),
+    )
+    .await;
     tap_on(&manager, "[data-test=save-offer]").await;
     wait_text(&manager, "[data-test=offer-error]", |t| {
         t.contains("截止日期不能早于开始日期")
     })
     .await;
     screenshot(&manager, "console-offer-refused").await;
-    fill_date(&manager, "[data-test=offer-valid_from]", today).await;
-    fill_date(&manager, "[data-test=offer-valid_until]", today.add_days(7)).await;
+    set_input(&manager, "[data-test=offer-valid_from]", &today.to_string()).await;
+    set_input(
+        &manager,
+        "[data-test=offer-valid_until]",
+        &today.add_days(7).to_string(),
+    )
+    .await;
     tap_on(&manager, "[data-test=save-offer]").await;
     wait_text(&manager, "[data-test=offer][data-state=current]", |t| {
         t.contains("限时优惠 ¥6,000") && t.contains("进行中")
@@ -154,16 +159,16 @@ async fn a_manager_prices_a_trim_and_runs_an_offer_that_ends_by_its_date() {
 
     // Dated in the past: over in the console, gone for the buyer.
     tap_on(&manager, "[data-test=edit-offer]").await;
-    fill_date(
+    set_input(
         &manager,
         "[data-test=offer-valid_from]",
-        today.add_days(-10),
+        &today.add_days(-10).to_string(),
     )
     .await;
-    fill_date(
+    set_input(
         &manager,
         "[data-test=offer-valid_until]",
-        today.add_days(-1),
+        &today.add_days(-1).to_string(),
     )
     .await;
     tap_on(&manager, "[data-test=save-offer]").await;
