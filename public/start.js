@@ -22,16 +22,18 @@
     page("当前微信或浏览器版本过低", "请升级微信或浏览器到最新版本后再打开", false);
     return;
   }
-  // The skeleton stays until the app has painted the page's own <main>, and goes in that
-  // very frame: no blank screen while a page's chunk (or who is signed in) loads, and
+  // The skeleton stays until the app has painted the page's own <main> (and, where the
+  // skeleton shows the page's data, until that <main> is no longer aria-busy), and goes in
+  // that very frame: no blank screen while a page's chunk (or who is signed in) loads, and
   // nothing moves.
   var app = document.getElementById("app");
   new MutationObserver(function (_, seen) {
-    if (!app.querySelector("main")) return;
+    var main = app.querySelector("main");
+    if (!main || main.getAttribute("aria-busy") === "true") return;
     var s = document.getElementById("skeleton");
     if (s) s.remove();
     seen.disconnect();
-  }).observe(app, { childList: true, subtree: true });
+  }).observe(app, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-busy"] });
   window.__chelinkFail = function () { page("页面加载失败", "请检查网络后重试", true); };
   // Paint first: the code and the page's data start downloading once the first frame (the
   // skeleton) is on screen, so on a slow link they never compete with what it needs.

@@ -43,6 +43,11 @@ impl Query {
     }
 
     /// The first value of `key`.
+    /// The pairs in their order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
             .iter()

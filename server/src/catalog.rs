@@ -121,6 +121,30 @@ pub async fn series_on_sale(db: &Db, dealer_id: i64) -> sqlx::Result<u32> {
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
+/// The series' name when the dealer sells it.
+pub async fn series_sold(db: &Db, dealer_id: i64, series_id: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT s.name_zh FROM dealer_series ds JOIN series s ON s.id = ds.series_id \
+         WHERE ds.dealer_id = $1 AND ds.series_id = $2",
+    )
+    .bind(dealer_id)
+    .bind(series_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// The series of a trim the dealer sells.
+pub async fn trim_sold(db: &Db, dealer_id: i64, trim_id: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT t.series_id FROM dealer_trims dt JOIN trims t ON t.id = dt.trim_id \
+         WHERE dt.dealer_id = $1 AND dt.trim_id = $2",
+    )
+    .bind(dealer_id)
+    .bind(trim_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 pub async fn stores(db: &Db, dealer_id: i64) -> sqlx::Result<Vec<Store>> {
     let rows: Vec<StoreRow> = sqlx::query_as(
         "SELECT id, name, address, city, phone, opening_hours FROM stores \

@@ -20,30 +20,6 @@ pub async fn enquire(db: &Db, touch: &Touch<'_>) -> sqlx::Result<Option<Consulta
     Ok(consultant)
 }
 
-/// The series of a trim the dealer sells.
-pub async fn trim_sold(db: &Db, dealer_id: i64, trim_id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
-        "SELECT t.series_id FROM trims t JOIN dealer_trims dt ON dt.trim_id = t.id \
-         WHERE dt.dealer_id = $1 AND t.id = $2",
-    )
-    .bind(dealer_id)
-    .bind(trim_id)
-    .fetch_optional(&db.pool)
-    .await
-}
-
-/// Whether the dealer sells a series.
-pub async fn series_sold(db: &Db, dealer_id: i64, series_id: &str) -> sqlx::Result<bool> {
-    let found: Option<String> = sqlx::query_scalar(
-        "SELECT series_id FROM dealer_series WHERE dealer_id = $1 AND series_id = $2",
-    )
-    .bind(dealer_id)
-    .bind(series_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(found.is_some())
-}
-
 /// The opening hours (as shown) of the dealer's first store.
 pub async fn first_store_hours(db: &Db, dealer_id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(

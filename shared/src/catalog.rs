@@ -234,6 +234,47 @@ impl SeriesSummary {
     pub fn from_price(&self) -> Option<i64> {
         self.dealer_min.or(self.guide_min)
     }
+
+    /// A list card's second line: `比亚迪 · 轿车 · 插混/纯电`.
+    pub fn card_facts(&self) -> String {
+        let energy = self
+            .energy_types
+            .iter()
+            .map(|e| e.label())
+            .collect::<Vec<_>>()
+            .join("/");
+        let mut facts = vec![self.brand_name.clone(), self.body_type.label().to_string()];
+        if !energy.is_empty() {
+            facts.push(energy);
+        }
+        facts.join(" · ")
+    }
+
+    /// A list card's last line: `纯电续航最高605km · 5座 · 4款车型`.
+    pub fn card_meta(&self) -> String {
+        let mut meta = Vec::new();
+        if let Some(km) = self.max_range_km {
+            meta.push(format!("纯电续航最高{km}km"));
+        }
+        if let (Some(min), Some(max)) = (self.seats.iter().min(), self.seats.iter().max()) {
+            meta.push(if min == max {
+                format!("{min}座")
+            } else {
+                format!("{min}-{max}座")
+            });
+        }
+        meta.push(format!("{}款车型", self.trim_count));
+        meta.join(" · ")
+    }
+
+    /// The guide price as a card shows it: `8.98-11.98万`, or 暂无报价.
+    pub fn guide_text(&self) -> String {
+        match (self.guide_min, self.guide_max) {
+            (Some(min), Some(max)) => crate::money::wan_range(min, max),
+            (Some(p), None) | (None, Some(p)) => crate::money::wan(p),
+            (None, None) => "暂无报价".into(),
+        }
+    }
 }
 
 /// One spec cell: `true` fitted (●), `false` not fitted (-), a number in the item's unit,

@@ -10,6 +10,8 @@ use crate::error::ApiError;
 pub const PRICE_LIMIT: i64 = 10_000_000;
 /// Longest search text accepted.
 pub const QUERY_LIMIT: usize = 40;
+/// The catalogue's search box hint.
+pub const SEARCH_HINT: &str = "搜索车型，如 秦、qin、sqb";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -58,6 +60,73 @@ pub const PRICE_BANDS: [(&str, Option<i64>, Option<i64>); 5] = [
     ("20-30万", Some(200_000), Some(300_000)),
     ("30万以上", Some(300_000), None),
 ];
+
+/// A row of chips on the catalogue, in the order the page shows them; the same rows are
+/// painted by the server before the app runs and by the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChipGroup {
+    Price,
+    Energy,
+    Body,
+    Seats,
+    Brand,
+}
+
+impl ChipGroup {
+    pub const ALL: [Self; 5] = [
+        Self::Price,
+        Self::Energy,
+        Self::Body,
+        Self::Seats,
+        Self::Brand,
+    ];
+
+    /// The row's name in `data-test="chip-{key}-{value}"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Price => "price",
+            Self::Energy => "energy",
+            Self::Body => "body",
+            Self::Seats => "seats",
+            Self::Brand => "brand",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Price => "价格",
+            Self::Energy => "能源",
+            Self::Body => "车身",
+            Self::Seats => "座位",
+            Self::Brand => "品牌",
+        }
+    }
+
+    /// The row's chips after 不限, as `(value, label)`; the brand row's are the dealer's
+    /// brands, `(id, name)`.
+    pub fn options(self, brands: &[(String, String)]) -> Vec<(String, String)> {
+        match self {
+            Self::Price => PRICE_BANDS
+                .iter()
+                .enumerate()
+                .map(|(i, (label, _, _))| (i.to_string(), label.to_string()))
+                .collect(),
+            Self::Energy => EnergyType::ALL
+                .iter()
+                .map(|e| (e.key().to_string(), e.label().to_string()))
+                .collect(),
+            Self::Body => BodyType::ALL
+                .iter()
+                .map(|b| (b.key().to_string(), b.label().to_string()))
+                .collect(),
+            Self::Seats => [5, 6, 7]
+                .iter()
+                .map(|n| (n.to_string(), format!("{n}座及以上")))
+                .collect(),
+            Self::Brand => brands.to_vec(),
+        }
+    }
+}
 
 /// What the buyer asked the catalogue for. The default shows everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +221,52 @@ impl CatalogFilter {
             }
         }
         Ok(filter)
+    }
+
+    /// The filter in a page's URL, keeping each value that parses and dropping each one that
+    /// does not (a shared link with one bad value still opens, with that value's default).
+    pub fn lenient<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut accepted: Vec<(&str, &str)> = Vec::new();
+        for (key, value) in pairs {
+            let mut tried = accepted.clone();
+            tried.retain(|(k, _)| *k != key);
+            tried.push((key, value));
+            if Self::from_pairs(tried.iter().copied()).is_ok() {
+                accepted = tried;
+            }
+        }
+        Self::from_pairs(accepted).unwrap_or_default()
+    }
+
+    /// The chip chosen in `group`'s row: none is 不限.
+    pub fn chosen(&self, group: ChipGroup) -> Option<String> {
+        match group {
+            ChipGroup::Price => PRICE_BANDS
+                .iter()
+                .position(|(_, min, max)| *min == self.price_min && *max == self.price_max)
+                .map(|i| i.to_string()),
+            ChipGroup::Energy => self.energy.map(|e| e.key().to_string()),
+            ChipGroup::Body => self.body.map(|b| b.key().to_string()),
+            ChipGroup::Seats => self.seats.map(|n| n.to_string()),
+            ChipGroup::Brand => self.brand.clone(),
+        }
+    }
+
+    /// Chooses `value` (one of [`ChipGroup::options`], or none for 不限) in `group`'s row.
+    pub fn choose(&mut self, group: ChipGroup, value: Option<String>) {
+        match group {
+            ChipGroup::Price => {
+                let band = value
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| PRICE_BANDS.get(i));
+                self.price_min = band.and_then(|b| b.1);
+                self.price_max = band.and_then(|b| b.2);
+            }
+            ChipGroup::Energy => self.energy = value.and_then(|k| EnergyType::from_key(&k)),
+            ChipGroup::Body => self.body = value.and_then(|k| BodyType::from_key(&k)),
+            ChipGroup::Seats => self.seats = value.and_then(|n| n.parse().ok()),
+            ChipGroup::Brand => self.brand = value,
+        }
     }
 
     /// The rule between the values of a well-formed filter: the lowest price is not above the
@@ -274,6 +389,37 @@ pub fn matches_query(series: &SeriesSummary, query: &str) -> bool {
 mod tests {
     use super::*;
     use crate::catalog::SeriesStatus;
+
+    #[test]
+    fn a_url_keeps_what_parses_and_chips_choose_what_they_show() {
+        let f = CatalogFilter::lenient([
+            ("energy", "bev"),
+            ("seats", "99"),
+            ("price_min", "300000"),
+            ("price_max", "100000"),
+            ("brand", "BYD!"),
+            ("q", "秦"),
+        ]);
+        assert_eq!(f.energy, Some(EnergyType::Bev));
+        assert_eq!(
+            (f.seats, f.price_min, f.price_max),
+            (None, Some(300_000), None)
+        );
+        assert_eq!((f.brand, f.q.as_deref()), (None, Some("秦")));
+
+        let brands = vec![("byd".to_string(), "比亚迪".to_string())];
+        let mut f = CatalogFilter::default();
+        for group in ChipGroup::ALL {
+            assert_eq!(f.chosen(group), None, "{group:?}");
+            let (value, _) = group.options(&brands)[0].clone();
+            f.choose(group, Some(value.clone()));
+            assert_eq!(f.chosen(group), Some(value), "{group:?}");
+        }
+        assert_eq!((f.price_min, f.price_max), (None, Some(100_000)));
+        assert_eq!(f.to_pairs().len(), 5);
+        f.choose(ChipGroup::Price, None);
+        assert_eq!((f.price_min, f.price_max), (None, None));
+    }
 
     fn series(
         id: &str,

@@ -1,7 +1,8 @@
 //! A manager uploads a model's cover photo in the console's 车型 → 图片, and the buyer's model
 //! page opens on it: the server's first paint and the app's `<img>` carry its `srcset`, width
 //! and height, the picture has loaded (naturalWidth > 0), and the 车型库 card shows it too.
-//! Two gallery pictures are put in another order with 后移.
+//! Two gallery pictures are put in another order with 后移. The catalogue's server-painted top
+//! and first card, cover photo first, lie exactly where the app then draws them.
 
 use std::io::Cursor;
 
@@ -177,4 +178,55 @@ async fn a_manager_uploads_a_cover_and_the_buyer_sees_it_on_the_model_page() {
     )
     .await;
     screenshot(&buyer, "photos-catalogue").await;
+
+    // The catalogue filtered to the B01's brand: the server paints its top and first card,
+    // photo first, exactly where the app then draws them.
+    buyer
+        .goto(&site.url("/demo/models?brand=leapmotor&energy=bev"))
+        .await
+        .unwrap();
+    find(&buyer, "[data-test=series-card] [data-test=card-cover]").await;
+    wait_count(&buyer, "#skeleton", |n| n == 0).await;
+    let painted = buyer
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch(location.href).then(r => r.text()).then(html => {\
+               const shell = new DOMParser().parseFromString(html, 'text/html');\
+               const skeleton = document.importNode(shell.getElementById('skeleton'), true);\
+               document.body.prepend(skeleton);\
+               const place = (root, css) => {\
+                 const e = root.querySelector(css);\
+                 if (!e) return null;\
+                 const r = e.getBoundingClientRect();\
+                 return [css, Math.round(r.top), Math.round(r.left), Math.round(r.width), Math.round(r.height)];\
+               };\
+               const app = document.getElementById('app');\
+               const parts = ['.search input', '.filters', '.chip-row:nth-child(2) .chip.on',\
+                 '.brand-row .chip.on', '.result-bar', '.series-card', '.sc-photo', '.sc-name'];\
+               const img = e => e.querySelector('.sc-photo').getAttribute('src');\
+               done({\
+                 skeleton: parts.map(css => place(skeleton, css)),\
+                 app: parts.map(css => place(app, css)),\
+                 photos: [img(skeleton), img(app)],\
+                 count: [skeleton.querySelector('.count').textContent, app.querySelector('.count').textContent],\
+                 priority: skeleton.querySelector('.sc-photo').getAttribute('fetchpriority'),\
+               });\
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&buyer, "photos-catalogue-painted").await;
+    assert_eq!(painted["skeleton"], painted["app"], "{painted}");
+    assert!(
+        painted["skeleton"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| !p.is_null()),
+        "{painted}"
+    );
+    assert_eq!(painted["photos"][0], painted["photos"][1], "{painted}");
+    assert_eq!(painted["count"][0], painted["count"][1], "{painted}");
+    assert_eq!(painted["priority"], "high");
 }

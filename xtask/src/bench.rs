@@ -10,8 +10,7 @@
 //! the databases, wrk, nginx and the report); each benchmark is a file of `bench/`.
 
 use std::fmt::Write as _;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,6 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context, Result};
 use shared::booking::{SlotList, TestDriveOffer};
 
+use crate::loopback::{get, post_json, request, sign_in, MANAGER};
 use crate::{build, run, tools};
 
 mod pages;
@@ -398,96 +398,6 @@ fn with_database_name(url: &str, name: &str) -> Result<String> {
         let _ = write!(named, "?{options}");
     }
     Ok(named)
-}
-
-struct Response {
-    status: u16,
-    body: Vec<u8>,
-}
-
-/// A plain HTTP/1.1 GET on loopback: the bytes on the wire are what this measures, so no
-/// client library decompresses them behind our back.
-fn get(port: u16, path: &str, encoding: &str) -> Result<Response> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: {encoding}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .context("no header end")?;
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut body = raw[split + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        body = dechunk(&body);
-    }
-    Ok(Response { status, body })
-}
-
-/// What a plain POST was answered: the status and the head's lines.
-struct Posted {
-    status: u16,
-    head: String,
-}
-
-/// A plain HTTP/1.1 POST on loopback of `body` as `content_type`, with the `cookie` given.
-fn post(
-    port: u16,
-    path: &str,
-    content_type: &str,
-    body: &[u8],
-    cookie: Option<&str>,
-) -> Result<Posted> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let cookie = cookie
-        .map(|c| format!("Cookie: {c}\r\n"))
-        .unwrap_or_default();
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {content_type}\r\n\
-         Content-Length: {}\r\n{cookie}Connection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(body)?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let head = String::from_utf8_lossy(&raw);
-    let head = head
-        .split("\r\n\r\n")
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .context("no status line")?;
-    Ok(Posted { status, head })
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16)
-            .unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        let start = line_end + 2;
-        out.extend_from_slice(&data[start..(start + size).min(data.len())]);
-        data = &data[(start + size + 2).min(data.len())..];
-    }
-    out
 }
 
 /// The machine's load averages (`uptime`), to read the figures by: other work on the machine

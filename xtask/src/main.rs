@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod catalogue;
+mod loopback;
 mod moto;
 mod schemathesis;
 mod tools;

@@ -4,14 +4,14 @@
 //! and fails the tests on any 5xx or any answer the document does not describe: once without
 //! a session, once with a manager's session cookie.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+use crate::loopback::{get, sign_in, MANAGER};
 use crate::{run, tools};
 
 /// The Schemathesis release the contract is checked with.
@@ -25,8 +25,6 @@ response_schema_conformance,negative_data_rejection";
 const MAX_EXAMPLES: &str = "25";
 /// A fixed seed: a failure found once is found again on the next run.
 const SEED: &str = "2026";
-/// The demo manager the second run signs in as.
-const MANAGER: (&str, &str) = ("demo-manager", "chelink-demo-2026");
 
 /// Runs Schemathesis against a fresh server, without and with a manager's session.
 pub fn check_contract(root: &Path) -> Result<()> {
@@ -38,7 +36,7 @@ pub fn check_contract(root: &Path) -> Result<()> {
     let server = Server::start(root, &dir)?;
     let schema = format!("http://127.0.0.1:{}/api/v1/openapi.json", server.port);
     // Signed in first: the anonymous run's sign-in attempts must not lock the manager out.
-    let cookie = sign_in(server.port)?;
+    let cookie = sign_in(server.port, MANAGER)?;
     let common = |report: &str| {
         let mut command = Command::new(&schemathesis);
         command
@@ -109,7 +107,7 @@ impl Server {
             if let Some(status) = server.process.try_wait()? {
                 bail!("the server exited with {status} before answering");
             }
-            if request(port, "GET /api/v1/dealers/demo", "").is_ok_and(|(s, _)| s == 200) {
+            if get(port, "/api/v1/dealers/demo", "identity").is_ok_and(|r| r.status == 200) {
                 return Ok(server);
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -129,46 +127,4 @@ impl Drop for Server {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
-}
-
-/// The manager's session cookie (`name=value`).
-fn sign_in(port: u16) -> Result<String> {
-    let body = serde_json::json!({"login": MANAGER.0, "password": MANAGER.1}).to_string();
-    let (status, head) = request(port, "POST /api/v1/console/session", &body)?;
-    if status != 200 {
-        bail!("signing in as {} answered {status}", MANAGER.0);
-    }
-    head.lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
-        .and_then(|(_, value)| value.split(';').next())
-        .map(|cookie| cookie.trim().to_string())
-        .context("signing in set no cookie")
-}
-
-/// A plain HTTP/1.1 request on loopback (`line` is `METHOD /path`; a non-empty `body` is
-/// sent as JSON): the status and the response's head.
-fn request(port: u16, line: &str, body: &str) -> Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let length = body.len();
-    write!(
-        stream,
-        "{line} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
-         Content-Length: {length}\r\nConnection: close\r\n\r\n{body}"
-    )?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let head = String::from_utf8_lossy(&raw);
-    let head = head
-        .split("\r\n\r\n")
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Ok((status, head))
 }

@@ -3,18 +3,9 @@
 use leptos::prelude::*;
 use shared::money;
 
-/// A series' prices: `指导价 8.98-11.98万` and `本店 8.58万起`.
+/// A series' prices: `指导价 8.98-11.98万` (`SeriesSummary::guide_text`) and `本店 8.58万起`.
 #[component]
-pub fn RangeTag(
-    guide_min: Option<i64>,
-    guide_max: Option<i64>,
-    dealer_min: Option<i64>,
-) -> impl IntoView {
-    let guide = match (guide_min, guide_max) {
-        (Some(min), Some(max)) => money::wan_range(min, max),
-        (Some(p), None) | (None, Some(p)) => money::wan(p),
-        (None, None) => "暂无报价".into(),
-    };
+pub fn RangeTag(guide: String, dealer_min: Option<i64>) -> impl IntoView {
     view! {
         <div class="price-tag">
             <span class="guide">"指导价 " {guide}</span>

@@ -1,4 +1,6 @@
-//! A series (车系) in a list: the dealer's cover photo or a drawn silhouette, names, prices, the facts buyers filter by.
+//! A series (车系) in a list: the dealer's cover photo or a drawn silhouette, names, prices,
+//! the facts buyers filter by (its words from `SeriesSummary`, which the server's painted
+//! catalogue uses too).
 
 use leptos::prelude::*;
 use shared::catalog::{SeriesStatus, SeriesSummary};
@@ -14,31 +16,6 @@ pub fn SeriesCard(
     href: String,
     #[prop(optional)] first: bool,
 ) -> impl IntoView {
-    let energy = series
-        .energy_types
-        .iter()
-        .map(|e| e.label())
-        .collect::<Vec<_>>()
-        .join("/");
-    let mut facts = vec![
-        series.brand_name.clone(),
-        series.body_type.label().to_string(),
-    ];
-    if !energy.is_empty() {
-        facts.push(energy);
-    }
-    let mut meta = Vec::new();
-    if let Some(km) = series.max_range_km {
-        meta.push(format!("纯电续航最高{km}km"));
-    }
-    if let (Some(min), Some(max)) = (series.seats.iter().min(), series.seats.iter().max()) {
-        meta.push(if min == max {
-            format!("{min}座")
-        } else {
-            format!("{min}-{max}座")
-        });
-    }
-    meta.push(format!("{}款车型", series.trim_count));
     // The dealer's cover where it has one (the narrowest stored width is sharp at 96 CSS px
     // on a 3x phone), else the drawn silhouette.
     let art = match &series.cover {
@@ -67,13 +44,9 @@ pub fn SeriesCard(
                     {series.name_zh.clone()}
                     {status.map(|s| view! { <span class="tag">{s}</span> })}
                 </h3>
-                <p class="sc-sub">{facts.join(" · ")}</p>
-                <RangeTag
-                    guide_min=series.guide_min
-                    guide_max=series.guide_max
-                    dealer_min=series.dealer_min
-                />
-                <p class="sc-meta">{meta.join(" · ")}</p>
+                <p class="sc-sub">{series.card_facts()}</p>
+                <RangeTag guide=series.guide_text() dealer_min=series.dealer_min />
+                <p class="sc-meta">{series.card_meta()}</p>
             </div>
         </a>
     }

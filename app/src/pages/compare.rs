@@ -6,7 +6,9 @@
 
 use leptos::prelude::*;
 use shared::booking::EnquiryRequest;
-use shared::compare::{parse_trim_ids, Comparison, TrimHead, MAX_COMPARE};
+use shared::compare::{
+    parse_trim_ids, CompareGroup, CompareRow, Comparison, TrimHead, MAX_COMPARE,
+};
 use shared::glossary;
 use shared::money;
 use shared::offer::OfferView;
@@ -275,116 +277,16 @@ fn Table(
         }
     });
     let groups = comparison.groups;
-    let body = move || {
-        let (hide_same, highlight) = view_state.with(|v| (v.hide_same, v.highlight));
-        groups
-            .iter()
-            .filter(|g| !(hide_same && g.rows.iter().all(|r| r.same)))
-            .map(|g| {
-                let key = g.key.clone();
-                // `collapsed` holds the groups the user toggled; groups of nothing but "—"
-                // start collapsed, so the table opens on what is known.
-                let known = g.has_known_values();
-                let is_collapsed = collapsed.with(|c| c.contains(&key)) == known;
-                let toggle = move |_| {
-                    collapsed.update(|c| {
-                        if let Some(i) = c.iter().position(|k| *k == key) {
-                            c.remove(i);
-                        } else {
-                            c.push(key.clone());
-                        }
-                    })
-                };
-                let rows = (!is_collapsed).then(|| {
-                    g.rows
-                        .iter()
-                        .filter(|r| !(hide_same && r.same))
-                        .map(|r| {
-                            let cells = r
-                                .values
-                                .iter()
-                                .zip(&r.best)
-                                .map(|(v, best)| {
-                                    let text = v.as_ref().map(|v| v.display_in(r.unit.as_deref())).unwrap_or_else(|| "—".into());
-                                    view! {
-                                        <td class:best=*best>
-                                            {text}
-                                            {best.then(|| view! { <span class="best-mark">"优"</span> })}
-                                        </td>
-                                    }
-                                })
-                                .collect_view();
-                            view! {
-                                <tr
-                                    class:diff=highlight && !r.same
-                                    data-test="compare-row"
-                                    data-key=r.key.clone()
-                                    data-same=r.same.to_string()
-                                >
-                                    <th scope="row">{match glossary::explain(&r.key) {
-                                        Some(_) => {
-                                            let key = r.key.clone();
-                                            let open = r.key.clone();
-                                            view! {
-                                                <button
-                                                    type="button"
-                                                    class="term"
-                                                    data-test="term"
-                                                    aria-expanded=move || term.with(|t| t.as_deref() == Some(open.as_str())).to_string()
-                                                    on:click=move |_| term.update(|t| {
-                                                        *t = match t.as_deref() == Some(key.as_str()) {
-                                                            true => None,
-                                                            false => Some(key.clone()),
-                                                        }
-                                                    })
-                                                >
-                                                    {r.name_zh.clone()}
-                                                </button>
-                                            }
-                                            .into_any()
-                                        }
-                                        None => r.name_zh.clone().into_any(),
-                                    }}</th>
-                                    {cells}
-                                </tr>
-                                {glossary::explain(&r.key).map(|text| {
-                                    let key = r.key.clone();
-                                    view! {
-                                        <Show when=move || term.with(|t| t.as_deref() == Some(key.as_str()))>
-                                            <tr class="explain">
-                                                <td colspan=columns + 1 data-test="term-explanation">{text}</td>
-                                            </tr>
-                                        </Show>
-                                    }
-                                })}
-                            }
-                        })
-                        .collect_view()
-                });
-                view! {
-                    <tbody data-test="compare-group" data-key=g.key.clone()>
-                        <tr class="grp">
-                            <th colspan=columns + 1 scope="rowgroup">
-                                <button
-                                    type="button"
-                                    aria-expanded=(!is_collapsed).to_string()
-                                    data-test="group-toggle"
-                                    on:click=toggle
-                                >
-                                    {g.name_zh.clone()}
-                                    {(!known).then(|| view! { <span class="muted">"（暂无数据）"</span> })}
-                                    <span class="chev" aria-hidden="true">
-                                        {if is_collapsed { "▸" } else { "▾" }}
-                                    </span>
-                                </button>
-                            </th>
-                        </tr>
-                        {rows}
-                    </tbody>
-                }
-            })
-            .collect_view()
-    };
+    let drawn = RwSignal::new(0);
+    draw_more(drawn, groups.iter().map(|g| g.rows.len() + 1).collect());
+    let body = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, group)| {
+            let drawn = Memo::new(move |_| drawn.get() > i);
+            view! { <GroupRows group columns view_state collapsed term drawn /> }
+        })
+        .collect_view();
 
     view! {
         {dropped}
@@ -408,6 +310,171 @@ fn Table(
         <EnquirySheet ask send page="compare" me=Signal::derive(move || me.get().flatten()) />
     }
     .into_any()
+}
+
+/// Rows drawn by the first frame, and then by each frame after it: a comparison of four full
+/// spec sheets (over a thousand cells) is drawn a screenful at a time, so no task is long
+/// enough to hold up a tap.
+const ROWS_PER_FRAME: usize = 30;
+
+/// Draws the next groups (at least one, up to [`ROWS_PER_FRAME`] rows with their headers,
+/// `sizes` each) now and the rest frame by frame, until all are drawn or the page is gone.
+fn draw_more(drawn: RwSignal<usize>, sizes: Vec<usize>) {
+    let Some(from) = drawn.try_get_untracked() else {
+        return;
+    };
+    if from >= sizes.len() {
+        return;
+    }
+    let (mut to, mut rows) = (from, 0);
+    while to < sizes.len() && (to == from || rows + sizes[to] <= ROWS_PER_FRAME) {
+        rows += sizes[to];
+        to += 1;
+    }
+    drawn.set(to);
+    request_animation_frame(move || draw_more(drawn, sizes));
+}
+
+/// One group of spec rows: its header, which folds it, and its rows, once `drawn`. It follows
+/// only its own fold, 隐藏相同项 and 高亮不同项, so a tap redraws one group, not the table.
+#[component]
+fn GroupRows(
+    group: CompareGroup,
+    columns: usize,
+    view_state: Memo<View>,
+    collapsed: RwSignal<Vec<String>>,
+    /// The spec name tapped for its explanation (`shared::glossary`), shown under its row.
+    term: RwSignal<Option<String>>,
+    drawn: Memo<bool>,
+) -> impl IntoView {
+    let hide_same = Memo::new(move |_| view_state.with(|v| v.hide_same));
+    let highlight = Memo::new(move |_| view_state.with(|v| v.highlight));
+    // `collapsed` holds the groups the user toggled; groups of nothing but "—" start
+    // collapsed, so the table opens on what is known.
+    let known = group.has_known_values();
+    let key = group.key.clone();
+    let is_collapsed = Memo::new(move |_| collapsed.with(|c| c.contains(&key)) == known);
+    let all_same = group.rows.iter().all(|r| r.same);
+    let group = std::sync::Arc::new(group);
+    move || {
+        let hidden = hide_same.get() && all_same;
+        (drawn.get() && !hidden).then(|| {
+            let key = group.key.clone();
+            let toggle = move |_| {
+                collapsed.update(|c| {
+                    if let Some(i) = c.iter().position(|k| *k == key) {
+                        c.remove(i);
+                    } else {
+                        c.push(key.clone());
+                    }
+                })
+            };
+            let folded = is_collapsed.get();
+            let rows = (!folded).then(|| {
+                let hide = hide_same.get();
+                group
+                    .rows
+                    .iter()
+                    .filter(|r| !(hide && r.same))
+                    .map(|r| spec_row(r, columns, highlight, term))
+                    .collect_view()
+            });
+            view! {
+                <tbody data-test="compare-group" data-key=group.key.clone()>
+                    <tr class="grp">
+                        <th colspan=columns + 1 scope="rowgroup">
+                            <button
+                                type="button"
+                                aria-expanded=(!folded).to_string()
+                                data-test="group-toggle"
+                                on:click=toggle
+                            >
+                                {group.name_zh.clone()}
+                                {(!known).then(|| view! { <span class="muted">"（暂无数据）"</span> })}
+                                <span class="chev" aria-hidden="true">
+                                    {if folded { "▸" } else { "▾" }}
+                                </span>
+                            </button>
+                        </th>
+                    </tr>
+                    {rows}
+                </tbody>
+            }
+        })
+    }
+}
+
+/// One spec row: its name (a button where the glossary explains it) and a cell per trim, the
+/// best marked 优, with its explanation under it once tapped.
+fn spec_row(
+    r: &CompareRow,
+    columns: usize,
+    highlight: Memo<bool>,
+    term: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let cells = r
+        .values
+        .iter()
+        .zip(&r.best)
+        .map(|(v, best)| {
+            let text = v
+                .as_ref()
+                .map(|v| v.display_in(r.unit.as_deref()))
+                .unwrap_or_else(|| "—".into());
+            view! {
+                <td class:best=*best>
+                    {text}
+                    {best.then(|| view! { <span class="best-mark">"优"</span> })}
+                </td>
+            }
+        })
+        .collect_view();
+    let same = r.same;
+    let name = match glossary::explain(&r.key) {
+        Some(_) => {
+            let key = r.key.clone();
+            let open = r.key.clone();
+            view! {
+                <button
+                    type="button"
+                    class="term"
+                    data-test="term"
+                    aria-expanded=move || term.with(|t| t.as_deref() == Some(open.as_str())).to_string()
+                    on:click=move |_| term.update(|t| {
+                        *t = match t.as_deref() == Some(key.as_str()) {
+                            true => None,
+                            false => Some(key.clone()),
+                        }
+                    })
+                >
+                    {r.name_zh.clone()}
+                </button>
+            }
+            .into_any()
+        }
+        None => r.name_zh.clone().into_any(),
+    };
+    view! {
+        <tr
+            class:diff=move || highlight.get() && !same
+            data-test="compare-row"
+            data-key=r.key.clone()
+            data-same=r.same.to_string()
+        >
+            <th scope="row">{name}</th>
+            {cells}
+        </tr>
+        {glossary::explain(&r.key).map(|text| {
+            let key = r.key.clone();
+            view! {
+                <Show when=move || term.with(|t| t.as_deref() == Some(key.as_str()))>
+                    <tr class="explain">
+                        <td colspan=columns + 1 data-test="term-explanation">{text}</td>
+                    </tr>
+                </Show>
+            }
+        })}
+    }
 }
 
 /// 询底价 and 预约试驾 under each compared trim.

@@ -4,46 +4,21 @@
 //! links restore it. A bad value in the URL is ignored and its default kept.
 
 use leptos::prelude::*;
-use shared::catalog::{BodyType, EnergyType, SeriesSummary};
-use shared::filter::{CatalogFilter, Sort, PRICE_BANDS, QUERY_LIMIT};
+use shared::catalog::SeriesSummary;
+use shared::filter::{CatalogFilter, ChipGroup, Sort, QUERY_LIMIT, SEARCH_HINT};
 use shared::page::Page;
 use shared::search::SearchMade;
 
 use crate::components::filter_chips::ChipRow;
 use crate::components::series_card::SeriesCard;
 use crate::components::status::{sells_nothing, LoadError, Loading, NothingOnSale};
-use crate::nav::{use_nav, Entry, Query};
+use crate::nav::{use_nav, Entry};
 use crate::pages::not_found::NotFound;
 use crate::timer::Timeout;
 use crate::{api, use_dealer};
 
 /// How long typing must pause before a search counts for 热门搜索.
 const RECORD_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
-
-const KEYS: [&str; 8] = [
-    "price_min",
-    "price_max",
-    "energy",
-    "body",
-    "seats",
-    "brand",
-    "q",
-    "sort",
-];
-
-/// The filter in the URL, keeping each value that parses and dropping each one that does not.
-pub fn lenient_filter(query: &Query) -> CatalogFilter {
-    let mut accepted: Vec<(&str, &str)> = Vec::new();
-    for key in KEYS {
-        if let Some(value) = query.get(key) {
-            accepted.push((key, value));
-            if CatalogFilter::from_pairs(accepted.iter().copied()).is_err() {
-                accepted.pop();
-            }
-        }
-    }
-    CatalogFilter::from_pairs(accepted).unwrap_or_default()
-}
 
 #[component]
 pub fn Models() -> impl IntoView {
@@ -55,7 +30,8 @@ pub fn Models() -> impl IntoView {
         let slug = dealer.slug.get();
         async move { api::series_list(&slug).await }
     });
-    let filter = Memo::new(move |_| query.with(lenient_filter));
+    // A bad value in the URL is dropped and its default kept.
+    let filter = Memo::new(move |_| query.with(|q| CatalogFilter::lenient(q.iter())));
     let shown = Memo::new(move |_| {
         let f = filter.get();
         list.get().map(|r| {
@@ -87,12 +63,23 @@ pub fn Models() -> impl IntoView {
         );
         nav.open(&url, entry);
     });
-    let pick = move |apply: fn(&mut CatalogFilter, Option<String>)| {
+    let pick = move |group: ChipGroup| {
         Callback::new(move |value: Option<String>| {
             let mut f = filter.get_untracked();
-            apply(&mut f, value);
+            f.choose(group, value);
             set_filter.run((f, Entry::New));
         })
+    };
+    let row = move |group: ChipGroup, options: Vec<(String, String)>| {
+        view! {
+            <ChipRow
+                label=group.label()
+                group=group.key()
+                options=options
+                selected=Signal::derive(move || filter.with(|f| f.chosen(group)))
+                on_pick=pick(group)
+            />
+        }
     };
 
     // The search box keeps what is typed (spaces included); it follows the URL only when
@@ -166,31 +153,6 @@ pub fn Models() -> impl IntoView {
         })
     };
 
-    let price_options = PRICE_BANDS
-        .iter()
-        .enumerate()
-        .map(|(i, (label, _, _))| (i.to_string(), label.to_string()))
-        .collect::<Vec<_>>();
-    let price_selected = Signal::derive(move || {
-        let f = filter.get();
-        PRICE_BANDS
-            .iter()
-            .position(|(_, min, max)| *min == f.price_min && *max == f.price_max)
-            .map(|i| i.to_string())
-    });
-    let energy_options = EnergyType::ALL
-        .iter()
-        .map(|e| (e.key().to_string(), e.label().to_string()))
-        .collect::<Vec<_>>();
-    let body_options = BodyType::ALL
-        .iter()
-        .map(|b| (b.key().to_string(), b.label().to_string()))
-        .collect::<Vec<_>>();
-    let seat_options = [5, 6, 7]
-        .iter()
-        .map(|n| (n.to_string(), format!("{n}座及以上")))
-        .collect::<Vec<_>>();
-
     let results = move || match shown.get() {
         None => view! { <Loading count=4 /> }.into_any(),
         Some(Err(e)) if e.is_not_found() => view! { <NotFound /> }.into_any(),
@@ -227,7 +189,9 @@ pub fn Models() -> impl IntoView {
     let count = move || shown.with(|s| s.as_ref().and_then(|r| r.as_ref().ok()).map(Vec::len));
 
     view! {
-        <main class="page models">
+        // Busy until the list is in: the server painted the page's top and first cards,
+        // and they stay until the app can show the same (`public/start.js`).
+        <main class="page models" aria-busy=move || list.with(Option::is_none).to_string()>
             <h1 class="sr-only">"车型库"</h1>
             <div class="search">
                 <label for="q" class="sr-only">"搜索车型"</label>
@@ -236,7 +200,7 @@ pub fn Models() -> impl IntoView {
                     type="search"
                     enterkeyhint="search"
                     autocomplete="off"
-                    placeholder="搜索车型，如 秦、qin、sqb"
+                    placeholder=SEARCH_HINT
                     data-test="search"
                     prop:value=typed
                     on:input=on_search
@@ -244,50 +208,13 @@ pub fn Models() -> impl IntoView {
             </div>
             {hot_chips}
             <div class="filters">
-                <ChipRow
-                    label="价格"
-                    group="price"
-                    options=price_options
-                    selected=price_selected
-                    on_pick=pick(|f, v| {
-                        let band = v.and_then(|i| i.parse::<usize>().ok()).and_then(|i| PRICE_BANDS.get(i));
-                        f.price_min = band.and_then(|b| b.1);
-                        f.price_max = band.and_then(|b| b.2);
-                    })
-                />
-                <ChipRow
-                    label="能源"
-                    group="energy"
-                    options=energy_options
-                    selected=Signal::derive(move || filter.get().energy.map(|e| e.key().to_string()))
-                    on_pick=pick(|f, v| f.energy = v.and_then(|k| EnergyType::from_key(&k)))
-                />
-                <ChipRow
-                    label="车身"
-                    group="body"
-                    options=body_options
-                    selected=Signal::derive(move || filter.get().body.map(|b| b.key().to_string()))
-                    on_pick=pick(|f, v| f.body = v.and_then(|k| BodyType::from_key(&k)))
-                />
-                <ChipRow
-                    label="座位"
-                    group="seats"
-                    options=seat_options
-                    selected=Signal::derive(move || filter.get().seats.map(|n| n.to_string()))
-                    on_pick=pick(|f, v| f.seats = v.and_then(|n| n.parse().ok()))
-                />
+                {ChipGroup::ALL
+                    .into_iter()
+                    .filter(|g| *g != ChipGroup::Brand)
+                    .map(|g| row(g, g.options(&[])))
+                    .collect_view()}
                 <div class="brand-row">
-                    {move || {
-                        view! {
-                            <ChipRow
-                                label="品牌"
-                                group="brand"
-                                options=brands.get()
-                                selected=Signal::derive(move || filter.get().brand)
-                                on_pick=pick(|f, v| f.brand = v)
-                            />
-                        }
-                    }}
+                    {move || row(ChipGroup::Brand, brands.get())}
                 </div>
             </div>
             <div class="result-bar">

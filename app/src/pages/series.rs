@@ -91,7 +91,15 @@ pub fn Series() -> impl IntoView {
             None => view! { <Loading count=3 /> }.into_any(),
         },
     };
-    view! { <main class="page series">{content}</main> }
+    // Busy until the page can show the model: the server's skeleton (its cover, heading and
+    // lede) stays until then (`public/start.js`), so the cover never blinks out.
+    let busy = move || {
+        let loaded = detail.with(|d| matches!(d, Some(Ok(_))));
+        let busy = detail.with(Option::is_none)
+            || (loaded && (terms.with(Option::is_none) || consultant.with(Option::is_none)));
+        busy.to_string()
+    };
+    view! { <main class="page series" aria-busy=busy>{content}</main> }
 }
 
 #[component]

@@ -13,6 +13,7 @@ use super::extract::Dealer;
 use super::links::ClicksWritten;
 use super::visitor::{ClientAddr, Visitor};
 use super::{AppState, Error, Json};
+use crate::catalog;
 use crate::clock::Clock;
 use crate::enquiries;
 use crate::leads::Touch;
@@ -48,7 +49,7 @@ pub async fn enquire(
     request.origin.validate().map_err(Error::Unprocessable)?;
     let series = match (&request.series_id, &request.trim_id) {
         (_, Some(trim)) => {
-            let series = enquiries::trim_sold(&state.db, record.id, trim).await?;
+            let series = catalog::trim_sold(&state.db, record.id, trim).await?;
             if series.is_none()
                 || request
                     .series_id
@@ -63,7 +64,10 @@ pub async fn enquire(
             series
         }
         (Some(series), None) => {
-            if !enquiries::series_sold(&state.db, record.id, series).await? {
+            if catalog::series_sold(&state.db, record.id, series)
+                .await?
+                .is_none()
+            {
                 return Err(Error::Unprocessable(ApiError::invalid(
                     "series",
                     "该经销商不销售所选车型",

@@ -14,6 +14,7 @@ use shared::{ApiError, ErrorBody};
 
 use super::extract::Manager;
 use super::{AppState, Error, Json, Path};
+use crate::catalog;
 use crate::photos::{self, NewPhoto, Refused};
 
 /// The form of a series' photo.
@@ -58,16 +59,26 @@ pub async fn series_photos(
     Manager(staff): Manager,
     Path(series): Path<String>,
 ) -> Result<axum::Json<SeriesPhotos>, Error> {
-    listed(&state, staff.dealer_id, series)
+    let name = sold(&state, staff.dealer_id, &series).await?;
+    listed(&state, staff.dealer_id, series, name)
         .await
         .map(axum::Json)
 }
 
-/// The dealer's photos of `series` as the console lists them; 404 when it does not sell it.
-async fn listed(state: &AppState, dealer_id: i64, series: String) -> Result<SeriesPhotos, Error> {
-    let name = photos::series_sold(&state.db, dealer_id, &series)
+/// The name of `series` when the dealer sells it; else 404 (photos are of what it sells).
+async fn sold(state: &AppState, dealer_id: i64, series: &str) -> Result<String, Error> {
+    catalog::series_sold(&state.db, dealer_id, series)
         .await?
-        .ok_or_else(not_sold)?;
+        .ok_or_else(not_sold)
+}
+
+/// The dealer's photos of `series` (named `name`) as the console lists them.
+async fn listed(
+    state: &AppState,
+    dealer_id: i64,
+    series: String,
+    name: String,
+) -> Result<SeriesPhotos, Error> {
     let trims = photos::trims_sold(&state.db, dealer_id, &series).await?;
     Ok(SeriesPhotos {
         photos: photos::of_series(&state.db, dealer_id, &series).await?,
@@ -96,14 +107,12 @@ pub async fn order_gallery(
     Path(series): Path<String>,
     Json(order): Json<GalleryOrder>,
 ) -> Result<axum::Json<SeriesPhotos>, Error> {
-    photos::series_sold(&state.db, staff.dealer_id, &series)
-        .await?
-        .ok_or_else(not_sold)?;
+    let name = sold(&state, staff.dealer_id, &series).await?;
     photos::order_gallery(&state.db, staff.dealer_id, &series, &order)
         .await?
         .map_err(Error::Unprocessable)?;
     state.catalogue.refresh().await?;
-    listed(&state, staff.dealer_id, series)
+    listed(&state, staff.dealer_id, series, name)
         .await
         .map(axum::Json)
 }
@@ -146,10 +155,9 @@ pub async fn upload_series_photo(
             .into_response())
         }
     };
-    photos::series_sold(&state.db, staff.dealer_id, &series)
+    sold(&state, staff.dealer_id, &series)
         .await
-        .map_err(|e| Error::from(e).into_response())?
-        .ok_or_else(|| not_sold().into_response())?;
+        .map_err(IntoResponse::into_response)?;
     let new = NewPhoto {
         dealer_id: staff.dealer_id,
         series_id: series,
@@ -186,7 +194,7 @@ pub async fn upload_trim_colour(
     let form = read_form(form).await?;
     let colour = form.text("colour").map_err(IntoResponse::into_response)?;
     shared::photo::check_colour(&colour).map_err(|e| Error::Unprocessable(e).into_response())?;
-    let series = photos::trim_sold(&state.db, staff.dealer_id, &trim)
+    let series = catalog::trim_sold(&state.db, staff.dealer_id, &trim)
         .await
         .map_err(|e| Error::from(e).into_response())?
         .ok_or_else(|| Error::NotFound("本店未在售该车型".into()).into_response())?;

@@ -13,6 +13,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
+use shared::catalog::SeriesSummary;
+use shared::filter::{CatalogFilter, ChipGroup};
 use shared::money;
 use shared::page::{FirstPaint, Page};
 
@@ -82,7 +84,7 @@ impl Shell {
 }
 
 /// What a page is about, for its meta tags.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PageMeta {
     pub status: StatusCode,
     pub title: String,
@@ -100,7 +102,7 @@ pub struct PageMeta {
 
 /// A page's heading and lede in the skeleton, in the markup of the page's own top, so the
 /// app's first frame puts the same words in the same place.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Painted {
     /// `<h1>` and `<p class="lede">` at the top of the page (the test drive, the calculator).
     Plain(FirstPaint),
@@ -109,9 +111,27 @@ pub enum Painted {
     Series(FirstPaint, Option<shared::photo::Photo>),
     /// A comparison's bar and its legend.
     Compare(FirstPaint),
+    /// The catalogue's top as the app draws it, with the URL's filter chosen, and its first
+    /// cards, whose first photo is the page's largest paint.
+    Catalogue(Box<CatalogueTop>),
     /// The console's sign-in page: its heading and lede above the form's place.
     ConsoleSignIn(FirstPaint),
 }
+
+/// What the catalogue's skeleton shows: what the app shows once the series list is in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CatalogueTop {
+    pub filter: CatalogFilter,
+    /// The dealer's brands, `(id, name)`, for the brand row.
+    pub brands: Vec<(String, String)>,
+    /// How many series the filter finds.
+    pub count: usize,
+    /// The first of them, as many as a phone's first screen shows.
+    pub first: Vec<SeriesSummary>,
+}
+
+/// The cards a phone's first screen shows, painted before the app runs.
+const FIRST_CARDS: usize = 4;
 
 /// `/console/...`: the staff console's shell, the same for every console path (the console
 /// routes in the browser); never cached. A browser without a console session cookie will be
@@ -334,10 +354,31 @@ async fn page_meta(state: &AppState, uri: &Uri) -> anyhow::Result<PageMeta> {
             dealer.clone(),
             format!("{dealer}：在线看车、车型对比、智能选车、购车计算器。"),
         ),
-        Page::Models => ok(
-            format!("车型库 - {dealer}"),
-            format!("{dealer}在售车型，按价格、能源、车身、座位筛选。"),
-        ),
+        Page::Models => {
+            let lineup =
+                catalog::lineup(&state.db, record.id, Scope::All, Clock::now().today()).await?;
+            let all = lineup.summaries();
+            let filter =
+                CatalogFilter::lenient(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let found = filter.apply(&all);
+            let top = CatalogueTop {
+                brands: lineup
+                    .brands()
+                    .into_iter()
+                    .map(|b| (b.id, b.name_zh))
+                    .collect(),
+                count: found.len(),
+                first: found.into_iter().take(FIRST_CARDS).cloned().collect(),
+                filter,
+            };
+            PageMeta {
+                first_paint: Some(Painted::Catalogue(Box::new(top))),
+                ..ok(
+                    format!("车型库 - {dealer}"),
+                    format!("{dealer}在售车型，按价格、能源、车身、座位筛选。"),
+                )
+            }
+        }
         Page::Series(series) => {
             let lineup = catalog::lineup(
                 &state.db,
@@ -595,13 +636,100 @@ fn skeleton(meta: &PageMeta) -> String {
                 ),
             )
         }
-
+        Some(Painted::Catalogue(top)) => format!(
+            "<div id=\"skeleton\" class=\"sk-page\" aria-hidden=\"true\">{}</div>",
+            catalogue_top(top)
+        ),
         None => format!(
             "<div id=\"skeleton\" aria-hidden=\"true\"><div class=\"sk-hero\"><h1>{}</h1></div>\
              <div class=\"sk-grid\"><i></i><i></i><i></i><i></i></div>{cards}</div>",
             escape(&meta.heading)
         ),
     }
+}
+
+/// The catalogue's `<main>` as `app/src/pages/models.rs` draws it once its list is in: the
+/// search box, the chip rows, the count and the first cards (`components/series_card.rs`),
+/// with nothing to focus or tap (the app's own page takes the taps when it replaces this).
+fn catalogue_top(top: &CatalogueTop) -> String {
+    let row = |group: ChipGroup| {
+        let chosen = top.filter.chosen(group);
+        let chip = |value: Option<&str>, label: &str| {
+            let on = if chosen.as_deref() == value {
+                " on"
+            } else {
+                ""
+            };
+            format!("<span class=\"chip{on}\">{}</span>", escape(label))
+        };
+        let chips: String = std::iter::once(chip(None, "不限"))
+            .chain(
+                group
+                    .options(&top.brands)
+                    .iter()
+                    .map(|(value, label)| chip(Some(value), label)),
+            )
+            .collect();
+        let row = format!(
+            "<div class=\"chip-row\"><span class=\"chip-label\">{}</span>\
+             <div class=\"chips\">{chips}</div></div>",
+            group.label()
+        );
+        match group {
+            ChipGroup::Brand => format!("<div class=\"brand-row\">{row}</div>"),
+            _ => row,
+        }
+    };
+    let rows: String = ChipGroup::ALL.into_iter().map(row).collect();
+    let cards: String = top
+        .first
+        .iter()
+        .enumerate()
+        .map(|(i, s)| series_card(s, i == 0))
+        .collect();
+    let search = shared::filter::SEARCH_HINT;
+    let q = escape(top.filter.q.as_deref().unwrap_or(""));
+    format!(
+        "<main class=\"page models\"><div class=\"search\">\
+         <input type=\"search\" placeholder=\"{search}\" value=\"{q}\" disabled></div>\
+         <div class=\"filters\">{rows}</div>\
+         <div class=\"result-bar\"><p class=\"count\">共 {} 款车系</p>\
+         <span class=\"sort\"><select disabled><option>{}</option></select></span></div>\
+         <div class=\"list\">{cards}</div></main>",
+        top.count,
+        top.filter.sort.label()
+    )
+}
+
+/// A series card as `components/series_card.rs` draws it; the first one's photo is asked for
+/// first.
+fn series_card(series: &SeriesSummary, first: bool) -> String {
+    let art = match &series.cover {
+        Some(p) => format!(
+            "<img class=\"sc-photo\" src=\"{}\" width=\"96\" height=\"72\" alt=\"\"{}>",
+            p.url(p.widths[0]),
+            if first { " fetchpriority=\"high\"" } else { "" }
+        ),
+        None => String::new(),
+    };
+    let status = match series.status {
+        shared::catalog::SeriesStatus::OnSale => String::new(),
+        other => format!("<span class=\"tag\">{}</span>", other.label()),
+    };
+    let deal = series
+        .dealer_min
+        .map(|p| format!("<span class=\"deal\">本店 {}起</span>", money::wan(p)))
+        .unwrap_or_default();
+    format!(
+        "<div class=\"card series-card\"><div class=\"sc-art\">{art}</div><div class=\"sc-body\">\
+         <h3 class=\"sc-name\">{}{status}</h3><p class=\"sc-sub\">{}</p>\
+         <div class=\"price-tag\"><span class=\"guide\">指导价 {}</span>{deal}</div>\
+         <p class=\"sc-meta\">{}</p></div></div>",
+        escape(&series.name_zh),
+        escape(&series.card_facts()),
+        series.guide_text(),
+        escape(&series.card_meta()),
+    )
 }
 
 /// The asset folder the shell refers to: `/assets/{version}/...`.
@@ -729,6 +857,64 @@ mod tests {
         assert!(no_marker.contains("<title>"));
         assert_eq!(asset_version(shell), Some("v1a2"));
         assert_eq!(asset_version("<head></head>"), None);
+    }
+
+    #[test]
+    fn the_catalogue_paints_its_chosen_chips_count_and_first_cards() {
+        let series = |id: &str, cover: bool| SeriesSummary {
+            id: id.into(),
+            brand_id: "byd".into(),
+            brand_name: "比亚迪".into(),
+            name_zh: format!("{id}<车>"),
+            name_en: String::new(),
+            search_keys: String::new(),
+            body_type: shared::catalog::BodyType::Sedan,
+            energy_types: vec![shared::catalog::EnergyType::Phev],
+            status: shared::catalog::SeriesStatus::OnSale,
+            guide_min: Some(79_800),
+            guide_max: Some(125_800),
+            dealer_min: Some(75_800),
+            seats: vec![5],
+            max_range_km: None,
+            trim_count: 2,
+            featured: false,
+            cover: cover.then(|| shared::photo::Photo {
+                hash: "ab".repeat(16),
+                width: 1080,
+                height: 720,
+                widths: vec![360, 720, 1080],
+            }),
+        };
+        let top = CatalogueTop {
+            filter: CatalogFilter::lenient([("energy", "phev"), ("q", "秦\"")]),
+            brands: vec![("byd".into(), "比亚迪".into())],
+            count: 7,
+            first: vec![series("qin", true), series("han", false)],
+        };
+        let html = catalogue_top(&top);
+        assert!(html.contains("value=\"秦&quot;\" disabled>"), "{html}");
+        assert!(
+            html.contains("<span class=\"chip on\">插混</span>"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("chip on").count(),
+            5,
+            "不限 in four rows, 插混 in the fifth"
+        );
+        assert!(html.contains("<div class=\"brand-row\"><div class=\"chip-row\"><span class=\"chip-label\">品牌</span>"));
+        assert!(html.contains("<p class=\"count\">共 7 款车系</p>"));
+        assert!(html.contains(&format!(
+            "<img class=\"sc-photo\" src=\"/media/{}-360.webp\" width=\"96\" height=\"72\" alt=\"\" fetchpriority=\"high\">",
+            "ab".repeat(16)
+        )));
+        assert!(html.contains(
+            "<h3 class=\"sc-name\">qin&lt;车&gt;</h3><p class=\"sc-sub\">比亚迪 · 轿车 · 插混</p>"
+        ));
+        assert!(html.contains("<span class=\"guide\">指导价 7.98-12.58万</span><span class=\"deal\">本店 7.58万起</span>"), "{html}");
+        assert_eq!(html.matches("series-card").count(), 2);
+        // Nothing to focus under aria-hidden.
+        assert!(!html.contains("<a ") && !html.contains("<button"));
     }
 
     #[test]

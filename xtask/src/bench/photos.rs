@@ -3,9 +3,6 @@
 
 use super::*;
 
-/// The demo manager's sign-in.
-const MANAGER: &str = r#"{"login":"demo-manager","password":"chelink-demo-2026"}"#;
-
 /// A 1600 × 1000 JPEG with a photo's detail (a gradient under fine noise, so it compresses as
 /// a photograph does rather than as a flat drawing), the same for every run.
 fn photo() -> Result<Vec<u8>> {
@@ -33,26 +30,7 @@ fn photo() -> Result<Vec<u8>> {
 /// Signs in as the demo manager and uploads one cover per series on sale; says in `report`
 /// how many and how large the 720-px WebP came out.
 pub(super) fn upload_covers(port: u16, report: &mut String) -> Result<()> {
-    let signed_in = post(
-        port,
-        "/api/v1/console/session",
-        "application/json",
-        MANAGER.as_bytes(),
-        None,
-    )?;
-    ensure!(
-        signed_in.status == 200,
-        "the manager's sign-in answered {}",
-        signed_in.status
-    );
-    let cookie = signed_in
-        .head
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, c)| c.trim().split(';').next().unwrap_or_default().to_string())
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = sign_in(port, MANAGER)?;
     let list = get(port, "/api/v1/dealers/demo/series", "identity")?;
     let list: serde_json::Value = serde_json::from_slice(&list.body)?;
     let series: Vec<&str> = list["items"]
@@ -75,7 +53,8 @@ pub(super) fn upload_covers(port: u16, report: &mut String) -> Result<()> {
     for id in &series {
         let path = format!("/api/v1/console/catalog/photos/series/{id}");
         let content_type = format!("multipart/form-data; boundary={boundary}");
-        let uploaded = post(port, &path, &content_type, &body, Some(&cookie))?;
+        let headers = [("Content-Type", content_type.as_str()), ("Cookie", &cookie)];
+        let uploaded = request(port, &format!("POST {path}"), &headers, &body)?;
         ensure!(
             uploaded.status == 201,
             "{path} answered {}",

@@ -81,8 +81,3 @@ pub(super) fn reads_during_sign_ins(port: u16, report: &mut String) -> Result<()
     );
     Ok(())
 }
-
-/// A plain HTTP/1.1 POST of a JSON body on loopback; the answer's status.
-fn post_json(port: u16, path: &str, body: &str) -> Result<u16> {
-    Ok(post(port, path, "application/json", body.as_bytes(), None)?.status)
-}
