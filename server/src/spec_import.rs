@@ -136,17 +136,17 @@ pub async fn preview(
         spec_sheet::read_grid(grid).map_err(|e| ImportRefused::BadSheet(e.message().into()))?;
     let layout = catalog::layout(db).await?;
     let mut tx = crate::db::begin_write(db).await?;
-    let sql = format!("SELECT s.id FROM series s WHERE {VISIBLE_SERIES} AND s.id = $2");
-    let found: Option<String> = sqlx::query_scalar(&sql)
+    let sql = format!("SELECT s.name_zh FROM series s WHERE {VISIBLE_SERIES} AND s.id = $2");
+    let series_name: Option<String> = sqlx::query_scalar(&sql)
         .bind(staff.dealer_id)
         .bind(series_id)
         .fetch_optional(&mut *tx)
         .await?;
-    if found.is_none() {
+    let Some(series_name) = series_name else {
         return Err(ImportRefused::NotFound("没有该车系"));
-    }
+    };
     let trims = known_trims(&mut tx, staff.dealer_id, series_id).await?;
-    let plan = spec_sheet::plan(&sheet, &layout, &trims);
+    let plan = spec_sheet::plan(&sheet, &layout, &series_name, &trims);
     let name: String = file_name
         .chars()
         .filter(|c| !c.is_control())

@@ -313,7 +313,8 @@ impl Page {
                 .map_or("", |(_, v)| v.as_str())
         };
         let page = match self {
-            Page::Models => vec![format!("{base}/series")],
+            // The hot searches too: the page shows once both are in, so nothing moves.
+            Page::Models => vec![format!("{base}/series"), format!("{base}/hot-searches")],
             // The consultant's card of a visitor who came through one's link is shown with
             // the page, so it is fetched with the page's own data.
             Page::Series(series) => vec![
@@ -488,7 +489,14 @@ mod tests {
             (Page::Owner, &[dealer, "/api/v1/dealers/demo/owner"]),
             (Page::OwnerBind("Ab3dEf7hJk".into()), &[dealer]),
             (Page::Home, &[dealer]),
-            (Page::Models, &[dealer, "/api/v1/dealers/demo/series"]),
+            (
+                Page::Models,
+                &[
+                    dealer,
+                    "/api/v1/dealers/demo/series",
+                    "/api/v1/dealers/demo/hot-searches",
+                ],
+            ),
             (
                 Page::Series("xiaomi-su7".into()),
                 &[

@@ -52,6 +52,19 @@ impl Photo {
         format!("/media/{}-{width}.webp", self.hash)
     }
 
+    /// The narrowest stored width that is at least `width` px (else the widest): sharp where
+    /// it is drawn `width` px wide (a share poster's canvas).
+    pub fn url_for(&self, width: u32) -> String {
+        let stored = self
+            .widths
+            .iter()
+            .copied()
+            .find(|w| *w >= width)
+            .or_else(|| self.widths.iter().copied().max())
+            .unwrap_or(self.width);
+        self.url(stored)
+    }
+
     /// `srcset` with every stored width (`/media/…-360.webp 360w, …`).
     pub fn srcset(&self) -> String {
         self.widths
@@ -268,6 +281,19 @@ pub fn unsupported(format: Option<&str>) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_poster_takes_the_narrowest_width_that_fills_it() {
+        let photo = Photo {
+            hash: "ab".into(),
+            width: 1080,
+            height: 720,
+            widths: vec![360, 720, 1080],
+        };
+        assert_eq!(photo.url_for(750), "/media/ab-1080.webp");
+        assert_eq!(photo.url_for(700), "/media/ab-720.webp");
+        assert_eq!(photo.url_for(2000), "/media/ab-1080.webp");
+    }
 
     #[test]
     fn a_gallery_order_names_every_photo_once() {

@@ -361,12 +361,73 @@ impl Plan {
     }
 }
 
-/// The plan of importing `sheet` into a series whose trims are `trims`.
-pub fn plan(sheet: &Sheet, layout: &[SpecGroup], trims: &[KnownTrim]) -> Plan {
+/// The trim a column of the series `series` names: the one of the same name (compared as
+/// [`key_of`] does); else the only one whose name is the same once the series' name and the
+/// model year (`2025款`) are left off both, where their years do not differ. An OEM sheet heads
+/// its columns `零跑B01 2025款 430 舒享版` or only `430 舒享版` where we say `2025款 430舒享版`.
+pub fn column_trim<'a>(
+    column: &str,
+    series: &str,
+    trims: &'a [KnownTrim],
+) -> Option<&'a KnownTrim> {
+    let exact = key_of(column);
+    if let Some(t) = trims.iter().find(|t| key_of(&t.name_zh) == exact) {
+        return Some(t);
+    }
+    let series = key_of(series);
+    let (year, rest) = bare_name(&exact, &series);
+    let alike: Vec<(&KnownTrim, Option<String>)> = trims
+        .iter()
+        .filter_map(|t| {
+            let (their_year, their_rest) = bare_name(&key_of(&t.name_zh), &series);
+            (their_rest == rest).then_some((t, their_year))
+        })
+        .collect();
+    let only = |found: Vec<&'a KnownTrim>| match found[..] {
+        [t] => Some(t),
+        _ => None,
+    };
+    // The same year where both say one; else a name that says none.
+    let same_year: Vec<&KnownTrim> = alike
+        .iter()
+        .filter(|(_, y)| year.is_some() && *y == year)
+        .map(|(t, _)| *t)
+        .collect();
+    if !same_year.is_empty() {
+        return only(same_year);
+    }
+    only(
+        alike
+            .iter()
+            .filter(|(_, y)| year.is_none() || y.is_none())
+            .map(|(t, _)| *t)
+            .collect(),
+    )
+}
+
+/// A name's key without the series' name in front, split into its model year (`2025`, from
+/// `2025款`) and the rest.
+fn bare_name(key: &str, series: &str) -> (Option<String>, String) {
+    let key = key.strip_prefix(series).unwrap_or(key);
+    let chars: Vec<char> = key.chars().collect();
+    let at = chars
+        .windows(5)
+        .position(|w| w[..4].iter().all(char::is_ascii_digit) && w[4] == '款');
+    match at {
+        Some(i) => {
+            let year: String = chars[i..i + 4].iter().collect();
+            let rest: String = chars[..i].iter().chain(&chars[i + 5..]).collect();
+            (Some(year), rest)
+        }
+        None => (None, key.to_string()),
+    }
+}
+
+/// The plan of importing `sheet` into the series `series` (its name) whose trims are `trims`.
+pub fn plan(sheet: &Sheet, layout: &[SpecGroup], series: &str, trims: &[KnownTrim]) -> Plan {
     let mut out = Plan::default();
-    let by_name = |name: &str| trims.iter().find(|t| key_of(&t.name_zh) == key_of(name));
     for name in &sheet.columns {
-        let target = match by_name(name) {
+        let target = match column_trim(name, series, trims) {
             Some(t) if t.own => Target::Own(t.id.clone()),
             Some(t) => Target::Platform(t.id.clone()),
             None => Target::New,
@@ -590,6 +651,41 @@ mod tests {
     }
 
     #[test]
+    fn a_column_names_its_trim_with_or_without_the_series_and_the_year() {
+        let trim = |id: &str, name: &str| KnownTrim {
+            id: id.into(),
+            name_zh: name.into(),
+            own: false,
+            specs: BTreeMap::new(),
+        };
+        let trims = [
+            trim("a", "2025款 430舒享版"),
+            trim("b", "2024款 430舒享版"),
+            trim("c", "2025款 650智享版"),
+            trim("d", "430 舒享版"),
+        ];
+        let id = |column: &str| column_trim(column, "零跑B01", &trims).map(|t| t.id.as_str());
+        assert_eq!(id("2025款 430 舒享版"), Some("a"));
+        assert_eq!(id("430舒享版"), Some("d"), "the same name first");
+        assert_eq!(id("零跑B01 2025款 430 舒享版"), Some("a"));
+        assert_eq!(id("零跑 B01 2024款 430舒享版"), Some("b"));
+        assert_eq!(id("2025款 650 智享版"), Some("c"));
+        assert_eq!(
+            id("零跑B01 650智享版"),
+            Some("c"),
+            "one 650 whatever its year"
+        );
+        assert_eq!(id("2023款 650智享版"), None, "another year is another car");
+        assert_eq!(id("零跑B01 430 舒享版(2026)"), None);
+        let no_plain = &trims[..3];
+        assert_eq!(
+            column_trim("零跑B01 430舒享版", "零跑B01", no_plain),
+            None,
+            "two years of 430: neither is guessed"
+        );
+    }
+
+    #[test]
     fn a_plan_sorts_columns_and_values_and_a_second_run_changes_nothing() {
         let g = grid(&[
             &["车型", "自有型", "平台型", "新型"],
@@ -615,7 +711,12 @@ mod tests {
             own: false,
             specs: BTreeMap::new(),
         };
-        let p = plan(&sheet, &layout(), &[own.clone(), platform.clone()]);
+        let p = plan(
+            &sheet,
+            &layout(),
+            "秦PLUS",
+            &[own.clone(), platform.clone()],
+        );
         assert_eq!(
             p.columns
                 .iter()
@@ -667,7 +768,7 @@ mod tests {
         for c in p.changes.iter().filter(|c| c.column == 2) {
             created.specs.insert(c.key.clone(), c.new.clone());
         }
-        let again = plan(&sheet, &layout(), &[own, platform, created]);
+        let again = plan(&sheet, &layout(), "秦PLUS", &[own, platform, created]);
         assert!(again.is_noop(), "{:?}", again.changes);
         assert_eq!(again.unchanged, 15);
     }

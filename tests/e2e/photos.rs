@@ -2,7 +2,8 @@
 //! page opens on it: the server's first paint and the app's `<img>` carry its `srcset`, width
 //! and height, the picture has loaded (naturalWidth > 0), and the 车型库 card shows it too.
 //! Two gallery pictures are put in another order with 后移. The catalogue's server-painted top
-//! and first card, cover photo first, lie exactly where the app then draws them.
+//! and first card, cover photo first, lie exactly where the app then draws them. The model's
+//! share poster stands the photo on its stage.
 
 use std::io::Cursor;
 
@@ -10,6 +11,7 @@ use shared::catalog::SeriesDetail;
 
 use crate::browser::{find, screenshot, tap_on, wait_count, Driver};
 use crate::console::sign_in;
+use crate::showcase::{poster_drawn, poster_link};
 use crate::Site;
 
 const SERIES: &str = "leapmotor-b01";
@@ -229,4 +231,15 @@ async fn a_manager_uploads_a_cover_and_the_buyer_sees_it_on_the_model_page() {
     assert_eq!(painted["photos"][0], painted["photos"][1], "{painted}");
     assert_eq!(painted["count"][0], painted["count"][1], "{painted}");
     assert_eq!(painted["priority"], "high");
+
+    // The manager's poster of the B01 stands the photo on its stage, not the silhouette.
+    let card = poster_link(&manager, &format!("/demo/models/{SERIES}"), "零跑B01").await;
+    tap_on(&manager, &format!("{card} [data-test=show-poster]")).await;
+    let poster = poster_drawn(&manager, "photos-poster").await;
+    // The photo's sky (blue over red), where the silhouette's stage is a pale grey.
+    let image::Rgba([r, _, b, _]) = *poster.get_pixel(375, 200);
+    assert!(
+        b > 180 && r < 150,
+        "the stage shows ({r}, _, {b}), not the photo's sky"
+    );
 }

@@ -46,6 +46,58 @@ async fn loaded_size(client: &fantoccini::Client, css: &str) -> (u64, u64) {
     panic!("the image {css} never loaded");
 }
 
+/// 我的链接: a poster link made to the page `target`, once its card names `named`; the card.
+pub(crate) async fn poster_link(
+    client: &fantoccini::Client,
+    target: &str,
+    named: &str,
+) -> &'static str {
+    tap_on(client, "[data-test=tab-links]").await;
+    let select = find(client, "[data-test=link-target]").await;
+    let option = format!("option[value='{target}']");
+    let page = loop {
+        if let Ok(option) = select.find(Locator::Css(&option)).await {
+            break option;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    page.click().await.unwrap();
+    tap_on(client, "[data-test=link-channel][data-id=poster]").await;
+    tap_on(client, "[data-test=make-link]").await;
+    let card = "[data-test=link-card]";
+    wait_text(client, card, |t| t.contains(named)).await;
+    card
+}
+
+/// The poster shown (`[data-test=link-poster]`) once drawn: a 750 × 1180 PNG data URL, saved
+/// as `name.png` beside the screenshots to look at.
+pub(crate) async fn poster_drawn(client: &fantoccini::Client, name: &str) -> image::RgbaImage {
+    let poster = "[data-test=link-poster]";
+    assert_eq!(loaded_size(client, poster).await, (750, 1180));
+    let src = find(client, poster)
+        .await
+        .attr("src")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    let png = src
+        .strip_prefix("data:image/png;base64,")
+        .unwrap_or_else(|| panic!("not a PNG data URL: {}", &src[..src.len().min(40)]));
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(png)
+        .unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(
+        bytes.len() > 20_000,
+        "a drawn poster, not a blank one: {} bytes",
+        bytes.len()
+    );
+    let folder = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("e2e/screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(format!("{name}.png")), &bytes).unwrap();
+    image::load_from_memory(&bytes).unwrap().to_rgba8()
+}
+
 #[tokio::test]
 async fn a_consultant_edits_their_card_and_shares_a_poster_of_their_showcase_that_a_friend_opens() {
     let site = Site::start().await;
@@ -107,22 +159,7 @@ async fn a_consultant_edits_their_card_and_shares_a_poster_of_their_showcase_tha
     screenshot(&consultant, "30-console-profile").await;
 
     // 我的链接: a poster link to the showcase, its QR and its poster.
-    tap_on(&consultant, "[data-test=tab-links]").await;
-    let target = find(&consultant, "[data-test=link-target]").await;
-    let showcase = loop {
-        if let Ok(option) = target
-            .find(Locator::Css("option[value='/demo/c/wanglei']"))
-            .await
-        {
-            break option;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
-    showcase.click().await.unwrap();
-    tap_on(&consultant, "[data-test=link-channel][data-id=poster]").await;
-    tap_on(&consultant, "[data-test=make-link]").await;
-    let card = "[data-test=link-card]";
-    wait_text(&consultant, card, |t| t.contains("顾问名片")).await;
+    let card = poster_link(&consultant, "/demo/c/wanglei", "顾问名片").await;
     let url = find(&consultant, &format!("{card} [data-test=link-url]"))
         .await
         .prop("value")
@@ -139,29 +176,7 @@ async fn a_consultant_edits_their_card_and_shares_a_poster_of_their_showcase_tha
 
     tap_on(&consultant, &format!("{card} [data-test=show-poster]")).await;
     let poster = "[data-test=link-poster]";
-    assert_eq!(loaded_size(&consultant, poster).await, (750, 1180));
-    let src = find(&consultant, poster)
-        .await
-        .attr("src")
-        .await
-        .unwrap()
-        .unwrap_or_default();
-    let png = src
-        .strip_prefix("data:image/png;base64,")
-        .unwrap_or_else(|| panic!("not a PNG data URL: {}", &src[..src.len().min(40)]));
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(png)
-        .unwrap();
-    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
-    assert!(
-        bytes.len() > 20_000,
-        "a drawn poster, not a blank one: {} bytes",
-        bytes.len()
-    );
-    // The poster itself, to look at, beside the screenshots.
-    let folder = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("e2e/screenshots");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(folder.join("32-poster.png"), &bytes).unwrap();
+    poster_drawn(&consultant, "32-poster").await;
     scroll_to(&consultant, poster).await;
     screenshot(&consultant, "32-console-poster").await;
 

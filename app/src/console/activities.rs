@@ -434,6 +434,7 @@ fn ShareActivity(activity: Activity) -> impl IntoView {
         .take(shared::link::MAX_CAMPAIGN)
         .collect();
     let until = activity.date;
+    let about = activity.series_id.clone();
     let make = Action::new_unsync(move |_: &()| {
         let new = shared::link::NewLink {
             target: target.clone(),
@@ -441,15 +442,31 @@ fn ShareActivity(activity: Activity) -> impl IntoView {
             campaign: Some(campaign.clone()),
             expires_on: Some(until),
         };
-        async move { session.check(api::make_link(&new).await) }
+        let (about, slug) = (about.clone(), dealer_slug());
+        async move {
+            let link = session.check(api::make_link(&new).await)?;
+            // The car the activity is about, as the catalogue shows it, for the poster; a
+            // list that fails to load leaves the poster its silhouette.
+            let car = match about {
+                Some(id) => api::series(&slug)
+                    .await
+                    .ok()
+                    .and_then(|list| list.items.into_iter().find(|s| s.id == id)),
+                None => None,
+            };
+            Ok::<_, api::Error>((link, car))
+        }
     });
-    let facts = move |link: &shared::link::Link| {
+    let facts = move |link: &shared::link::Link, car: Option<&shared::catalog::SeriesSummary>| {
         let me = session.me()?;
         Some(super::poster::PosterFacts {
             headline: activity.title.clone(),
             subline: format!("{} · {}", activity.kind.label(), activity.when()),
             price: None,
-            body: shared::catalog::BodyType::Suv,
+            body: car.map_or(shared::catalog::BodyType::Suv, |s| s.body_type),
+            photo: car
+                .and_then(|s| s.cover.as_ref())
+                .map(|p| p.url_for(super::poster::WIDTH as u32)),
             dealer: me.dealer_name,
             colour: me.brand_color,
             consultant: me.staff.name,
@@ -466,9 +483,9 @@ fn ShareActivity(activity: Activity) -> impl IntoView {
             }
             .into_any(),
             Some(Err(e)) => view! { <p class="c-error" role="alert">{e.message()}</p> }.into_any(),
-            Some(Ok(link)) => {
+            Some(Ok((link, car))) => {
                 let url = super::links::full_url(&link.path);
-                let images = facts(&link).map(|facts| {
+                let images = facts(&link, car.as_ref()).map(|facts| {
                     view! { <super::links::ShareImages qr=format!("{}/qr.png", link.path) facts /> }
                 });
                 view! {

@@ -248,14 +248,14 @@ fn poster_facts(
 ) -> Option<PosterFacts> {
     let path = link.target.split('?').next().unwrap_or_default();
     let from = |price: i64| format!("¥{}起", shared::money::wan(price));
-    let (headline, subline, price, body) = match Page::parse(path)?.1 {
+    let (headline, subline, price, car) = match Page::parse(path)?.1 {
         Page::Series(id) => {
             let s = models.iter().find(|s| s.id == id)?;
             (
                 s.name_zh.clone(),
                 format!("{} · {}", s.brand_name, s.body_type.label()),
                 s.from_price().map(from),
-                s.body_type,
+                Some(s),
             )
         }
         Page::Consultant(_) => {
@@ -268,7 +268,7 @@ fn poster_facts(
                     .filter_map(SeriesSummary::from_price)
                     .min()
                     .map(from),
-                models.first().map_or(BodyType::Sedan, |s| s.body_type),
+                models.first(),
             )
         }
         _ => return None,
@@ -277,7 +277,10 @@ fn poster_facts(
         headline,
         subline,
         price,
-        body,
+        body: car.map_or(BodyType::Sedan, |s| s.body_type),
+        photo: car
+            .and_then(|s| s.cover.as_ref())
+            .map(|p| p.url_for(poster::WIDTH as u32)),
         dealer: dealer.to_string(),
         colour: colour.to_string(),
         consultant: card.name.clone(),

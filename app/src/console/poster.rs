@@ -1,6 +1,7 @@
 //! The share poster (海报), drawn on a `<canvas>` in the staff member's phone, which has the
-//! Chinese fonts the server lacks: the car as the catalogue draws it (its silhouette in the
-//! dealer's colour) or the showcase's range, the price from the dealer's offer (¥X万起),
+//! Chinese fonts the server lacks: the car as the catalogue shows it (the dealer's cover
+//! photo, else its silhouette in the dealer's colour) or the showcase's range, the price from
+//! the dealer's offer (¥X万起),
 //! the consultant's name and title, and the link's QR (`/s/{code}/qr.png`, same-origin,
 //! so the canvas stays exportable). The result is a PNG data URL, shown as an `<img>` that
 //! WeChat lets one long-press to save.
@@ -21,6 +22,9 @@ pub struct PosterFacts {
     /// `¥X万起`, when the dealer's offer has a price.
     pub price: Option<String>,
     pub body: BodyType,
+    /// The dealer's cover photo of the car (`/media/…`, same-origin, so the canvas stays
+    /// exportable), drawn instead of the silhouette.
+    pub photo: Option<String>,
     pub dealer: String,
     /// `#07c160`: the dealer's brand colour.
     pub colour: String,
@@ -31,8 +35,11 @@ pub struct PosterFacts {
 }
 
 /// The poster's size in pixels: 2x a 375-point phone screen, so it is sharp when saved.
-const WIDTH: f64 = 750.0;
+pub const WIDTH: f64 = 750.0;
 const HEIGHT: f64 = 1180.0;
+/// The stage the car stands on, under the dealer's band.
+const STAGE_TOP: f64 = 120.0;
+const STAGE_HEIGHT: f64 = 400.0;
 const FONT: &str = "\"PingFang SC\", \"Noto Sans CJK SC\", \"Microsoft YaHei\", sans-serif";
 
 fn failed(e: JsValue) -> String {
@@ -42,6 +49,11 @@ fn failed(e: JsValue) -> String {
 /// Draws the poster and returns it as `data:image/png;base64,...`.
 pub async fn draw(facts: &PosterFacts) -> Result<String, String> {
     let qr = load_image(&facts.qr).await?;
+    // A photo that fails to load leaves the silhouette: the poster is still worth sharing.
+    let photo = match &facts.photo {
+        Some(src) => load_image(src).await.ok(),
+        None => None,
+    };
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -58,7 +70,7 @@ pub async fn draw(facts: &PosterFacts) -> Result<String, String> {
         .ok_or("no 2d context")?
         .dyn_into()
         .map_err(|_| "not a 2d context")?;
-    paint(&ctx, facts, &qr)?;
+    paint(&ctx, facts, photo.as_ref(), &qr)?;
     canvas.to_data_url_with_type("image/png").map_err(failed)
 }
 
@@ -68,7 +80,7 @@ async fn load_image(src: &str) -> Result<HtmlImageElement, String> {
     image.set_src(src);
     wasm_bindgen_futures::JsFuture::from(image.decode())
         .await
-        .map_err(|_| "二维码图片加载失败".to_string())?;
+        .map_err(|_| "图片加载失败".to_string())?;
     Ok(image)
 }
 
@@ -81,20 +93,26 @@ fn text(ctx: &CanvasRenderingContext2d, words: &str, x: f64, y: f64, font: &str,
 fn paint(
     ctx: &CanvasRenderingContext2d,
     facts: &PosterFacts,
+    photo: Option<&HtmlImageElement>,
     qr: &HtmlImageElement,
 ) -> Result<(), String> {
     // The page: white, with the dealer's colour as a band on top.
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, WIDTH, HEIGHT);
     ctx.set_fill_style_str(&facts.colour);
-    ctx.fill_rect(0.0, 0.0, WIDTH, 120.0);
+    ctx.fill_rect(0.0, 0.0, WIDTH, STAGE_TOP);
     ctx.set_text_baseline("middle");
     text(ctx, &facts.dealer, 48.0, 60.0, "600 34px", "#ffffff");
 
-    // The car, as the catalogue draws it, on a light stage.
-    ctx.set_fill_style_str("#f4f5f7");
-    ctx.fill_rect(0.0, 120.0, WIDTH, 400.0);
-    draw_car(ctx, facts.body, &facts.colour)?;
+    // The car: its photo filling the stage, or as the catalogue draws it on a light stage.
+    match photo {
+        Some(photo) => draw_photo(ctx, photo)?,
+        None => {
+            ctx.set_fill_style_str("#f4f5f7");
+            ctx.fill_rect(0.0, STAGE_TOP, WIDTH, STAGE_HEIGHT);
+            draw_car(ctx, facts.body, &facts.colour)?;
+        }
+    }
 
     // What it is and what it costs.
     ctx.set_text_baseline("alphabetic");
@@ -128,6 +146,28 @@ fn paint(
     )
     .map_err(failed)?;
     Ok(())
+}
+
+/// The photo over the whole stage, cropped around its middle as `object-fit: cover` would.
+fn draw_photo(ctx: &CanvasRenderingContext2d, photo: &HtmlImageElement) -> Result<(), String> {
+    let (w, h) = (
+        f64::from(photo.natural_width()),
+        f64::from(photo.natural_height()),
+    );
+    let scale = (WIDTH / w).max(STAGE_HEIGHT / h);
+    let (sw, sh) = (WIDTH / scale, STAGE_HEIGHT / scale);
+    ctx.draw_image_with_html_image_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+        photo,
+        (w - sw) / 2.0,
+        (h - sh) / 2.0,
+        sw,
+        sh,
+        0.0,
+        STAGE_TOP,
+        WIDTH,
+        STAGE_HEIGHT,
+    )
+    .map_err(failed)
 }
 
 /// The silhouette's 120×48 drawing, scaled up five times in the stage's middle.

@@ -189,9 +189,13 @@ pub fn Models() -> impl IntoView {
     let count = move || shown.with(|s| s.as_ref().and_then(|r| r.as_ref().ok()).map(Vec::len));
 
     view! {
-        // Busy until the list is in: the server painted the page's top and first cards,
-        // and they stay until the app can show the same (`public/start.js`).
-        <main class="page models" aria-busy=move || list.with(Option::is_none).to_string()>
+        // Busy until the list and the hot searches are in: the server painted the page's top
+        // and first cards, and they stay until the app can show the whole page
+        // (`public/start.js`), so nothing moves after.
+        <main
+            class="page models"
+            aria-busy=move || (list.with(Option::is_none) || hot.with(Option::is_none)).to_string()
+        >
             <h1 class="sr-only">"车型库"</h1>
             <div class="search">
                 <label for="q" class="sr-only">"搜索车型"</label>
